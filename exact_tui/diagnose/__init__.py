@@ -1,0 +1,1 @@
+"""diagnose layer; see shared design notes."""

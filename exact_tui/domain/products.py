@@ -1,0 +1,79 @@
+"""Product numbers: Exact items, the local data types that carry them, and how lines find one."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class DataType(StrEnum):
+    """What an invoice line is for; each has a default product-number principle."""
+
+    TIME_MATERIAL = "time_material"
+    FIXED_PRICE = "fixed_price"
+    EXPENSES = "expenses"
+    TRAVEL = "travel"
+    MILEAGE = "mileage"
+    SUBSCRIPTION = "subscription"
+
+
+class DimensionKind(StrEnum):
+    """Local master data that can carry a product number."""
+
+    HOURLY_RATE = "hourly_rate"
+    PROJECT_TYPE = "project_type"
+    PROJECT_CATEGORY = "project_category"
+    EXPENSE_TYPE = "expense_type"
+    TASK_TYPE = "task_type"
+
+
+class Principle(StrEnum):
+    """How a data type's lines get their product number."""
+
+    SELECT_WHEN_INVOICING = "select_when_invoicing"
+    BY_DIMENSION = "by_dimension"
+    SPECIFIC = "specific"
+
+
+@dataclass(slots=True)
+class Dimension:
+    """One hourly rate / project type / … of the local side, possibly mapped to an Exact item."""
+
+    kind: DimensionKind
+    id: str
+    name: str
+    product_number: str = ""  # Exact item code, empty while unmapped
+
+
+@dataclass(slots=True)
+class ProductNumber:
+    """An Exact item as imported into the console (logistics/Items), with its fitness for invoicing."""
+
+    code: str
+    description: str
+    exact_id: str = ""
+    is_sales_item: bool = True
+    divisible: bool = True  # IsFractionAllowedItem: hours are invoiced in fractions
+    revenue_gl: str = ""  # GLRevenueCode; empty makes invoices fail in Exact
+    vat_code: str = ""
+    active: bool = False  # chosen by the user for use in invoicing
+
+    def problems(self) -> list[str]:
+        """What will make invoices using this item fail or go wrong in Exact."""
+        found = []
+        if not self.divisible:
+            found.append("not divisible: hours in fractions will be refused")
+        if not self.revenue_gl:
+            found.append("no revenue G/L account: invoices fail with 'Required: general ledger account'")
+        if not self.is_sales_item:
+            found.append("not a sales item")
+        return found
+
+
+@dataclass(slots=True)
+class ProductPrinciple:
+    """The chosen principle for one data type."""
+
+    data_type: DataType
+    principle: Principle = Principle.SELECT_WHEN_INVOICING
+    dimension_kind: DimensionKind | None = None  # with BY_DIMENSION
+    product_number: str = ""  # with SPECIFIC

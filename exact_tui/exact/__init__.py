@@ -1,0 +1,1 @@
+"""exact layer; see shared design notes."""

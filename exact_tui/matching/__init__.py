@@ -1,0 +1,1 @@
+"""matching layer; see shared design notes."""

@@ -1,0 +1,1 @@
+"""What the product does: the integration's use cases. Never imports Textual."""
