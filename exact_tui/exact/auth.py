@@ -1,0 +1,85 @@
+"""Keeps a valid access token at hand, refreshing it the way Exact insists on.
+
+Rules (exact-online-facts.md §1):
+* refresh only inside the last 30 s of the access token's 600 s, or after Exact answered 401 —
+  never earlier, Exact flags that as a policy violation (`TooEarlyToRefreshTokens`);
+* one refresher per connection across processes: take the store's lock, re-read the file, and
+  only refresh when the token on disk still needs it; persist before anyone uses the new token;
+* a refused refresh that means "log in again" raises `ReconnectRequired` and leaves the file as
+  it was; a network error leaves it too.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+
+import httpx
+
+from .clock import Clock
+from .config import ExactConfig
+from .errors import AuthError, ReconnectRequired
+from .oauth import TooEarlyToRefresh, request_tokens
+from .tokens import ConnectionOwner, TokenSet, TokenStore
+
+
+class TokenManager:
+    def __init__(self, config: ExactConfig, store: TokenStore, http: httpx.AsyncClient, clock: Clock) -> None:
+        self.config = config
+        self.store = store
+        self.http = http
+        self.clock = clock
+        self._cached: TokenSet | None = None
+        self._signature: tuple[int, int] | None = None
+        self.refreshes = 0  # refreshes this manager performed (for benches and status)
+
+    def current(self) -> TokenSet:
+        """The newest tokens on disk (re-read only when the file changed)."""
+        signature = self.store.signature()
+        if self._cached is None or signature != self._signature:
+            tokens = self.store.load()
+            if tokens is None:
+                raise ReconnectRequired("not connected yet: run `exact-tui connect` (or the Connection step)")
+            self._cached, self._signature = tokens, signature
+        return self._cached
+
+    def _usable(self, tokens: TokenSet, now: float, rejected: str | None) -> bool:
+        if rejected is not None:
+            return tokens.access_token != rejected and tokens.access_valid(now)
+        return not tokens.may_refresh(now)
+
+    async def access_token(self, *, rejected: str | None = None) -> str:
+        """A token to send now. `rejected`: the token Exact just answered 401 to."""
+        tokens = self.current()
+        if self._usable(tokens, self.clock.time(), rejected):
+            return tokens.access_token
+        async with self.store.alocked():
+            self._cached = None
+            tokens = self.current()  # another process may have refreshed while we waited
+            now = self.clock.time()
+            if self._usable(tokens, now, rejected):
+                return tokens.access_token
+            try:
+                new = await request_tokens(self.http, self.config, clock=self.clock,
+                                           refresh_token=tokens.refresh_token, previous=tokens)
+            except TooEarlyToRefresh:
+                self._cached = None
+                again = self.current()
+                if again.access_token != tokens.access_token and again.access_valid(self.clock.time()):
+                    return again.access_token
+                if rejected is None and tokens.access_valid(self.clock.time()):
+                    return tokens.access_token  # our clock ran ahead of Exact's: use it a little longer
+                raise AuthError("Exact refused the access token and will not issue a new one yet "
+                                "(TooEarlyToRefreshTokens); try again in a few minutes or reconnect") from None
+            self.store.save(new)
+            self._cached, self._signature = new, self.store.signature()
+            self.refreshes += 1
+            return new.access_token
+
+    async def remember_owner(self, owner: ConnectionOwner) -> None:
+        """Store who the connection belongs to next to the tokens (for `connect --status`)."""
+        tokens = self.current()
+        if tokens.owner == owner:
+            return
+        async with self.store.alocked():
+            latest = self.store.load() or tokens
+            self.store.save(replace(latest, owner=owner))
+            self._cached = None
