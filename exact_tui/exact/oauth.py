@@ -107,7 +107,7 @@ def classify_token_error(response: httpx.Response) -> Exception:
     lower = f"{error} {description} {reason_header}".lower()
     if "toearlytorefreshtokens" in lower or "not expired" in lower:
         return TooEarlyToRefresh(text, status=response.status_code, endpoint=TOKEN_ENDPOINT_LABEL)
-    if response.status_code == 429:
+    if response.status_code == 429 or "token requests today" in lower:
         return RateLimited(f"Exact's token endpoint refuses more calls today: {text}", scope="token",
                            reset_at=None, endpoint=TOKEN_ENDPOINT_LABEL)
     if response.status_code >= 500:

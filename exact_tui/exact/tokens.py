@@ -106,6 +106,27 @@ class TokenSet:
         return cls(owner=owner, **values)
 
 
+def atomic_write(path: Path, data: bytes, mode: int = 0o600) -> None:
+    """Replace `path` with `data` so that a reader (or a crash) only ever sees the old or the new file.
+
+    temp file in the same folder → write → fsync → rename over the target → fsync the folder.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        os.fchmod(fd, mode)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+    _fsync_dir(path.parent)
+
+
 def _fsync_dir(directory: Path) -> None:
     fd = os.open(directory, os.O_RDONLY)
     try:
@@ -163,21 +184,7 @@ class TokenStore:
     # -- writing -------------------------------------------------------------------------------
     def save(self, tokens: TokenSet) -> None:
         """Replace the file atomically with `tokens` (mode 0600). Call with the lock held."""
-        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        data = json.dumps(tokens.to_json(), indent=2, sort_keys=True).encode()
-        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
-        try:
-            os.fchmod(fd, 0o600)
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, self.path)
-        except BaseException:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp)
-            raise
-        _fsync_dir(self.path.parent)
+        atomic_write(self.path, json.dumps(tokens.to_json(), indent=2, sort_keys=True).encode())
         self._sweep_temp_files()
 
     def _sweep_temp_files(self) -> None:

@@ -1,0 +1,60 @@
+"""The app registration a profile connects with, kept next to its tokens (0600, never in TinyDB).
+
+`exact-app.json` holds host, client id, redirect URI, division and — only if the user let us —
+the client secret. Environment variables (EXACT_CLIENT_ID, EXACT_CLIENT_SECRET,
+EXACT_REDIRECT_URI, EXACT_BASE_URL) override the file, so a consultant can keep the secret out
+of the profile entirely.
+"""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from .config import ENV_BASE_URL, ENV_CLIENT_ID, ENV_CLIENT_SECRET, ENV_REDIRECT_URI, ExactConfig
+from .tokens import atomic_write
+
+APP_FILE = "exact-app.json"
+
+
+def app_file(profile_dir: str | os.PathLike[str]) -> Path:
+    return Path(profile_dir) / APP_FILE
+
+
+def load_app_config(profile_dir: str | os.PathLike[str]) -> dict[str, object]:
+    """The stored values (possibly empty), overridden by the environment."""
+    try:
+        stored = json.loads(app_file(profile_dir).read_text())
+    except FileNotFoundError:
+        stored = {}
+    except ValueError as exc:
+        raise ValueError(f"{app_file(profile_dir)} is not valid JSON ({exc}); fix or delete it") from exc
+    for key, env in (("base_url", ENV_BASE_URL), ("client_id", ENV_CLIENT_ID), ("client_secret", ENV_CLIENT_SECRET),
+                     ("redirect_uri", ENV_REDIRECT_URI)):
+        if os.environ.get(env):
+            stored[key] = os.environ[env]
+    return stored
+
+
+def save_app_config(profile_dir: str | os.PathLike[str], config: ExactConfig, *, keep_secret: bool) -> Path:
+    """Store the connection settings (the secret only with `keep_secret`), mode 0600, atomically."""
+    data: dict[str, object] = {"base_url": config.base_url, "client_id": config.client_id,
+                               "redirect_uri": config.redirect_uri, "division": config.division}
+    if keep_secret:
+        data["client_secret"] = config.client_secret
+    path = app_file(profile_dir)
+    atomic_write(path, json.dumps(data, indent=2, sort_keys=True).encode())
+    return path
+
+
+def config_from_profile(profile_dir: str | os.PathLike[str], **overrides: object) -> ExactConfig:
+    """An `ExactConfig` from the profile's file + environment + explicit overrides (non-empty ones win)."""
+    values = load_app_config(profile_dir)
+    values.update({k: v for k, v in overrides.items() if v not in (None, "")})
+    missing = [k for k in ("base_url", "client_id", "client_secret", "redirect_uri") if not values.get(k)]
+    if missing:
+        raise ValueError("missing Exact app settings: " + ", ".join(missing)
+                         + f" (run `exact-tui connect` or set {ENV_CLIENT_ID}/{ENV_CLIENT_SECRET}/{ENV_REDIRECT_URI})")
+    division = values.get("division")
+    return ExactConfig(str(values["base_url"]), str(values["client_id"]), str(values["client_secret"]),
+                       str(values["redirect_uri"]), int(division) if division not in (None, "") else None)
