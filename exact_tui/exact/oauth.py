@@ -105,7 +105,7 @@ def classify_token_error(response: httpx.Response) -> Exception:
     reason_header = response.headers.get("Reason", "")
     text = description or error or f"HTTP {response.status_code}"
     lower = f"{error} {description} {reason_header}".lower()
-    if "toearlytorefreshtokens" in lower or "not expired" in lower:
+    if "tooearlytorefreshtokens" in lower or "not expired" in lower:
         return TooEarlyToRefresh(text, status=response.status_code, endpoint=TOKEN_ENDPOINT_LABEL)
     if response.status_code == 429 or "token requests today" in lower:
         return RateLimited(f"Exact's token endpoint refuses more calls today: {text}", scope="token",
