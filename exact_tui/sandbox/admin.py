@@ -1,0 +1,224 @@
+"""`/sandbox/…`: controls for support engineers and tests (not Exact paths, no authentication —
+the sandbox binds to loopback for that reason).
+
+| method + path | body | effect |
+|---|---|---|
+| `GET /sandbox` | | summary: base URL, app, users, faults, behaviour, clock, endpoint list |
+| `GET/POST /sandbox/faults` | `{"profile": "latency:500,flaky-5xx"}` (null clears) | switch fault profiles |
+| `POST /sandbox/users/{username}/{deactivate,activate,block,unblock}` | | user state (invalid_grant / 403 reasons) |
+| `POST /sandbox/tokens/expire-refresh` | | every refresh token expires now (30-day message) |
+| `POST /sandbox/tokens/expire-access` | | every access token expires now (REST answers 401) |
+| `POST /sandbox/tokens/revoke` | | every token chain is revoked (as a second consent would) |
+| `GET /sandbox/clock`, `POST /sandbox/clock/advance` | `{"seconds": 600}` | read / jump the sandbox clock |
+| `POST /sandbox/limits/reset` | | clear minute/day counters, error-cap blocks and token-call counts |
+| `GET /sandbox/stats`, `POST /sandbox/stats/reset` | | calls per endpoint and status, faults fired |
+| `GET/POST /sandbox/behaviour` | `{"refresh_rotation": "grace"}` | read / change the "likely" behaviours |
+| `POST /sandbox/app/scopes` | `{"scopes": ["crm.read"]}` (null = all) | narrow the app's scopes |
+| `POST /sandbox/app/divisions` | `{"granted": [123]}` | the divisions granted to the app |
+| `POST /sandbox/divisions/{division}/receivables/{id}/pay` | `{"matched": true}` | mark an open item paid |
+| `POST /sandbox/state/save` | | write the state file now (with `--state`) |
+"""
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from . import rules
+from .schema import ALL_SCOPES, ROUTES
+
+if TYPE_CHECKING:
+    from .app import Runtime
+
+
+def _rt(request: Request) -> "Runtime":
+    return request.app.state.runtime
+
+
+async def _json(request: Request) -> dict[str, Any]:
+    raw = await request.body()
+    if not raw:
+        return {}
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        raise _Bad("the body must be JSON") from None
+    if not isinstance(value, dict):
+        raise _Bad("the body must be a JSON object")
+    return value
+
+
+class _Bad(Exception):
+    pass
+
+
+def _ok(**values: Any) -> JSONResponse:
+    return JSONResponse({"ok": True, **values})
+
+
+def _bad(text: str, status: int = 400) -> JSONResponse:
+    return JSONResponse({"ok": False, "error": text}, status_code=status)
+
+
+def _guard(handler):
+    async def wrapped(request: Request) -> JSONResponse:
+        try:
+            with _rt(request).world.lock:
+                return await handler(request)
+        except (_Bad, ValueError) as exc:
+            return _bad(str(exc))
+    wrapped.__name__ = handler.__name__
+    return wrapped
+
+
+async def summary(request: Request) -> JSONResponse:
+    rt = _rt(request)
+    return JSONResponse({
+        "base_url": str(request.base_url).rstrip("/"), "client_id": rt.world.client_id,
+        "redirect_uri": rt.world.redirect_uri,
+        "users": [{"username": u.username, "full_name": u.full_name, "language": u.language, "active": u.active,
+                   "blocked": u.blocked, "divisions": u.divisions, "current_division": u.current_division}
+                  for u in rt.world.users.values()],
+        "granted_divisions": sorted(rt.world.granted_divisions),
+        "faults": rt.faults.profile, "behaviour": rt.behaviour.as_dict(), "clock": rt.clock.time(),
+        "time_scale": rt.clock.scale, "scopes": sorted(rt.scopes.granted) if rt.scopes.granted is not None else None,
+        "entities": sorted(spec.path for spec in ROUTES.values()),
+        "admin": [r.path for r in ROUTES_ADMIN],
+    })
+
+
+async def faults(request: Request) -> JSONResponse:
+    rt = _rt(request)
+    if request.method == "POST":
+        body = await _json(request)
+        rt.set_faults(body.get("profile"))
+    return _ok(profile=rt.faults.profile, active=rt.faults.active_)
+
+
+async def user_state(request: Request) -> JSONResponse:
+    rt = _rt(request)
+    user = rt.world.users.get(request.path_params["username"])
+    if user is None:
+        return _bad(f"no user {request.path_params['username']!r}", 404)
+    action = request.path_params["action"]
+    changes = {"deactivate": ("active", False), "activate": ("active", True),
+               "block": ("blocked", True), "unblock": ("blocked", False)}
+    if action not in changes:
+        return _bad(f"unknown action {action!r}; use one of {', '.join(changes)}", 404)
+    name, value = changes[action]
+    setattr(user, name, value)
+    rt.world.dirty = True
+    return _ok(username=user.username, active=user.active, blocked=user.blocked)
+
+
+async def tokens(request: Request) -> JSONResponse:
+    rt = _rt(request)
+    auth, now = rt.world.auth, rt.clock.time()
+    action = request.path_params["action"]
+    if action == "expire-refresh":
+        for token in auth.refresh.values():
+            token.expires_at = min(token.expires_at, now - 1)
+        count = len(auth.refresh)
+    elif action == "expire-access":
+        for token in auth.access.values():
+            token.expires_at = min(token.expires_at, now - 1)
+        count = len(auth.access)
+    elif action == "revoke":
+        from .oauth import _revoke_chain
+        chains = [c for c in auth.chains.values() if not c.revoked]
+        for chain in chains:
+            _revoke_chain(rt, chain)
+        count = len(chains)
+    else:
+        return _bad(f"unknown action {action!r}; use expire-refresh, expire-access or revoke", 404)
+    rt.world.dirty = True
+    return _ok(action=action, tokens=count)
+
+
+async def clock(request: Request) -> JSONResponse:
+    rt = _rt(request)
+    if request.method == "POST":
+        body = await _json(request)
+        rt.clock.advance(float(body.get("seconds", 0)))
+    return _ok(time=rt.clock.time(), now=rt.clock.now().isoformat(), scale=rt.clock.scale)
+
+
+async def limits_reset(request: Request) -> JSONResponse:
+    _rt(request).reset_limits()
+    return _ok()
+
+
+async def stats(request: Request) -> JSONResponse:
+    rt = _rt(request)
+    if request.method == "POST":
+        rt.stats.reset()
+    return JSONResponse(rt.stats.as_dict())
+
+
+async def behaviour(request: Request) -> JSONResponse:
+    rt = _rt(request)
+    if request.method == "POST":
+        rt.apply_behaviour(await _json(request))
+    return _ok(behaviour=rt.behaviour.as_dict())
+
+
+async def app_scopes(request: Request) -> JSONResponse:
+    rt = _rt(request)
+    scopes = (await _json(request)).get("scopes")
+    if scopes is not None:
+        unknown = sorted(set(scopes) - set(ALL_SCOPES))
+        if unknown:
+            return _bad(f"unknown scopes {unknown}; known: {ALL_SCOPES}")
+    rt.scopes.granted = None if scopes is None else set(scopes)
+    return _ok(scopes=scopes)
+
+
+async def app_divisions(request: Request) -> JSONResponse:
+    rt = _rt(request)
+    granted = (await _json(request)).get("granted")
+    if not isinstance(granted, list):
+        return _bad('send {"granted": [division, …]}')
+    rt.world.granted_divisions = {int(d) for d in granted}
+    rt.world.dirty = True
+    return _ok(granted=sorted(rt.world.granted_divisions))
+
+
+async def pay(request: Request) -> JSONResponse:
+    rt = _rt(request)
+    division = int(request.path_params["division"])
+    row = rt.world.table(division, "cashflow/Receivables").get(request.path_params["id"].lower())
+    if row is None:
+        return _bad("no such receivable in that division", 404)
+    body = await _json(request)
+    user = next(iter(rt.world.users.values()))
+    rules.pay_receivable(rules.Ctx(rt, division, user), row, bool(body.get("matched", True)))
+    return _ok(id=row["ID"], status=row["Status"])
+
+
+async def save_state(request: Request) -> JSONResponse:
+    rt = _rt(request)
+    if not rt.config.state_file:
+        return _bad("the sandbox runs without --state FILE")
+    rt.save_state()
+    return _ok(state_file=rt.config.state_file)
+
+
+ROUTES_ADMIN = [
+    Route("/sandbox", summary, methods=["GET"]),
+    Route("/sandbox/faults", _guard(faults), methods=["GET", "POST"]),
+    Route("/sandbox/users/{username}/{action}", _guard(user_state), methods=["POST"]),
+    Route("/sandbox/tokens/{action}", _guard(tokens), methods=["POST"]),
+    Route("/sandbox/clock", _guard(clock), methods=["GET"]),
+    Route("/sandbox/clock/advance", _guard(clock), methods=["POST"]),
+    Route("/sandbox/limits/reset", _guard(limits_reset), methods=["POST"]),
+    Route("/sandbox/stats", _guard(stats), methods=["GET"]),
+    Route("/sandbox/stats/reset", _guard(stats), methods=["POST"]),
+    Route("/sandbox/behaviour", _guard(behaviour), methods=["GET", "POST"]),
+    Route("/sandbox/app/scopes", _guard(app_scopes), methods=["POST"]),
+    Route("/sandbox/app/divisions", _guard(app_divisions), methods=["POST"]),
+    Route("/sandbox/divisions/{division:int}/receivables/{id}/pay", _guard(pay), methods=["POST"]),
+    Route("/sandbox/state/save", _guard(save_state), methods=["POST"]),
+]

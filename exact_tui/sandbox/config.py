@@ -1,0 +1,91 @@
+"""How a sandbox is started, and the knobs for behaviour the facts page marks as "likely".
+
+Everything "sure" in exact-online-facts.md is fixed behaviour. Everything only "likely" (or left
+unpublished by Exact) is a field of `Behaviour`, so a test or a support engineer can switch to the
+other reading without code changes (CLI: `--behave key=value`; run time: `POST /sandbox/behaviour`).
+"""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class Behaviour:
+    """Configurable readings of Exact's unpublished or uncertain rules (defaults: the strict reading)."""
+
+    # Refresh-token rotation: "strict" = the old refresh token dies the moment its successor is issued;
+    # "grace" = the old one stays valid until the successor is first used (some reports).
+    refresh_rotation: str = "strict"
+    # Too-early refresh (< 570 s after the previous access token): 400 (current docs) or 401 (older docs).
+    too_early_status: int = 400
+    too_early_seconds: float = 570.0
+    # A second login + consent of the same user for the same app revokes the previous token chain ("likely").
+    consent_revokes_previous: bool = True
+    # The token endpoint accepts client credentials in the form body (client_secret_post). Basic auth
+    # is not documented by Exact; refuse it unless switched on.
+    accept_basic_auth: bool = False
+    # Deleting a sales entry / invoice whose receivable is paid or matched: Exact publishes no rule.
+    allow_delete_paid: bool = False
+    # Hourly error cap: answer a blocked caller with 429 (default) or 403.
+    error_cap_status: int = 429
+    # The block doubles for each further block on the same key within a day ("escalating").
+    error_cap_escalates: bool = True
+    # `Status` given to a new account when the POST leaves it out ("A" = none; Exact needs "C" for a customer).
+    account_default_status: str = "A"
+    # Token-endpoint calls allowed per user per app per day.
+    token_calls_per_day: int = 200
+    minute_limit: int = 60
+    day_limit: int = 5000
+    error_cap: int = 10
+    # Latency added by the `latency` fault profile when no value is given (`latency:250`).
+    latency_ms: int = 300
+
+    def update(self, values: dict[str, Any]) -> None:
+        """Apply `values` (e.g. from JSON or `key=value` strings), coercing to each field's type."""
+        known = {f.name: f for f in dataclasses.fields(self)}
+        for key, raw in values.items():
+            name = key.replace("-", "_")
+            if name not in known:
+                raise ValueError(f"unknown behaviour {key!r}; known: {', '.join(sorted(known))}")
+            current = getattr(self, name)
+            setattr(self, name, _coerce(raw, type(current), name))
+
+    def as_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+def _coerce(raw: Any, kind: type, name: str) -> Any:
+    if kind is bool:
+        if isinstance(raw, bool):
+            return raw
+        text = str(raw).strip().lower()
+        if text in {"1", "true", "yes", "on"}:
+            return True
+        if text in {"0", "false", "no", "off"}:
+            return False
+        raise ValueError(f"behaviour {name} needs true/false, not {raw!r}")
+    try:
+        return kind(raw)
+    except (TypeError, ValueError):
+        raise ValueError(f"behaviour {name} needs a {kind.__name__}, not {raw!r}") from None
+
+
+@dataclass
+class SandboxConfig:
+    """What `SandboxServer` serves. `port=0` picks a free port; `state_file=None` keeps it in memory."""
+
+    host: str = "127.0.0.1"
+    port: int = 0
+    customers: int = 200
+    seed: int = 1
+    faults: str | None = None
+    time_scale: float = 1.0
+    state_file: str | None = None
+    behaviour: Behaviour = field(default_factory=Behaviour)
+    # App registration: scopes granted to the app (None = every scope). Narrow it to reproduce
+    # "Application Scope Violated".
+    scopes: list[str] | None = None
+    # Print one line per request (the CLI turns this on).
+    log_requests: bool = False

@@ -1,0 +1,197 @@
+"""The entities the sandbox serves (facts §4): their paths, keys, fields and Exact's rules per path.
+
+One `EntitySpec` per URL path. `bulk/…` and `sync/…` paths are separate specs over the same table,
+because Exact gives them their own page size, `$select` rule and (for sync) ordering by `Timestamp`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+NORMAL, BULK, SYNC, READ = "normal", "bulk", "sync", "read"
+PAGE_SIZE = {NORMAL: 60, BULK: 1000, SYNC: 1000, READ: 60}
+
+ACCOUNT_FIELDS = (
+    "ID", "Code", "Name", "AddressLine1", "AddressLine2", "Postcode", "City", "Country", "Phone", "Email",
+    "VATNumber", "ChamberOfCommerce", "Website", "Status", "IsSales", "IsSupplier", "PaymentConditionSales",
+    "Blocked", "Created", "Modified", "Division",
+)
+CONTACT_FIELDS = ("ID", "Account", "FirstName", "LastName", "FullName", "Email", "Phone", "Created", "Modified", "Division")
+ITEM_FIELDS = (
+    "ID", "Code", "Description", "IsSalesItem", "IsTime", "GLRevenue", "GLRevenueCode", "IsFractionAllowedItem",
+    "SalesVatCode", "StartDate", "EndDate", "Unit", "Created", "Modified", "Division",
+)
+JOURNAL_FIELDS = (
+    "ID", "Code", "Description", "Type", "Currency", "AllowVariableCurrency", "AllowVariableExchangeRate",
+    "AllowVAT", "GLAccount", "Division",
+)
+GL_FIELDS = ("ID", "Code", "Description", "Type", "BalanceType", "IsBlocked", "Division")
+VAT_FIELDS = ("ID", "Code", "Description", "Percentage", "Type", "Division")
+PAYCOND_FIELDS = ("ID", "Code", "Description", "PaymentDays", "Division")
+PERIOD_FIELDS = ("ID", "FinYear", "FinPeriod", "StartDate", "EndDate", "Closed", "Division")
+INVOICE_FIELDS = (
+    "InvoiceID", "InvoiceNumber", "OrderedBy", "OrderedByName", "InvoiceTo", "Journal", "InvoiceDate", "Currency",
+    "YourRef", "Description", "Status", "Type", "PaymentCondition", "DueDate", "AmountFC", "AmountDC",
+    "VATAmountFC", "EntryID", "SalesInvoiceLines", "Created", "Modified", "Division",
+)
+INVOICE_LINE_FIELDS = (
+    "ID", "InvoiceID", "LineNumber", "Item", "ItemCode", "Quantity", "NetPrice", "AmountFC", "VATCode",
+    "VATAmountFC", "VATPercentage", "GLAccount", "Description", "Division",
+)
+ENTRY_FIELDS = (
+    "EntryID", "EntryNumber", "InvoiceNumber", "Journal", "Customer", "CustomerName", "EntryDate", "DueDate",
+    "YourRef", "Description", "Currency", "PaymentCondition", "AmountDC", "AmountFC", "VATAmountDC",
+    "VATAmountFC", "Status", "Type", "ReportingYear", "ReportingPeriod", "SalesEntryLines", "Created",
+    "Modified", "Division",
+)
+ENTRY_LINE_FIELDS = (
+    "ID", "EntryID", "LineNumber", "GLAccount", "AmountFC", "AmountDC", "VATCode", "VATAmountFC",
+    "VATPercentage", "Quantity", "Description", "Division",
+)
+RECEIVABLE_FIELDS = (
+    "ID", "Account", "AccountCode", "AccountName", "InvoiceNumber", "EntryNumber", "YourRef", "Description",
+    "AmountDC", "AmountFC", "Currency", "InvoiceDate", "DueDate", "IsFullyPaid", "LastPaymentDate", "Status",
+    "TransactionEntryID", "Journal", "Division",
+)
+RECEIVABLES_LIST_FIELDS = (
+    "HID", "Id", "AccountId", "AccountCode", "AccountName", "Amount", "CurrencyCode", "Description", "DueDate",
+    "EntryNumber", "InvoiceDate", "InvoiceNumber", "JournalCode", "JournalDescription", "YourRef",
+)
+DIVISION_FIELDS = (
+    "Code", "Description", "Customer", "CustomerName", "CustomerCode", "Country", "Currency", "Blocked", "Current",
+    "HID",
+)
+DELETED_FIELDS = ("ID", "EntityKey", "EntityType", "DeletedBy", "DeletedDate", "Division", "Timestamp")
+WEBHOOK_FIELDS = ("ID", "CallbackURL", "Topic", "Description", "Created", "Division")
+ME_FIELDS = (
+    "UserID", "UserName", "FullName", "Email", "CurrentDivision", "DivisionCustomer", "Language", "LanguageCode",
+)
+
+
+@dataclass(frozen=True)
+class EntitySpec:
+    path: str  # canonical spelling, e.g. "crm/Accounts"
+    table: str  # world table the rows live in
+    key: str
+    type_name: str  # for __metadata and "Not found: …"
+    label: tuple[str, str]  # (Dutch, English) record name in messages
+    fields: tuple[str, ...]
+    mode: str = NORMAL
+    methods: frozenset[str] = frozenset({"GET"})
+    guid_fields: frozenset[str] = frozenset()
+    mandatory_filter: tuple[str, ...] = ()
+    lines: str | None = None  # navigation property holding lines (SalesEntryLines, …)
+    key_is_int: bool = False
+    scope: str = ""  # scope area the app registration must grant
+
+    @property
+    def page_size(self) -> int:
+        return PAGE_SIZE[self.mode]
+
+    @property
+    def all_fields(self) -> frozenset[str]:
+        extra = {"Timestamp"} if self.mode == SYNC else set()
+        return frozenset(self.fields) | extra
+
+
+CRUD = frozenset({"GET", "POST", "PUT", "DELETE"})
+_G = frozenset
+
+
+def _specs() -> list[EntitySpec]:
+    acc = dict(table="crm/Accounts", key="ID", type_name="Account", label=("Relatie", "Account"),
+               guid_fields=_G({"ID"}), scope="crm")
+    con = dict(table="crm/Contacts", key="ID", type_name="Contact", label=("Contactpersoon", "Contact"),
+               guid_fields=_G({"ID", "Account"}), scope="crm")
+    itm = dict(table="logistics/Items", key="ID", type_name="Item", label=("Artikel", "Item"),
+               guid_fields=_G({"ID", "GLRevenue"}), scope="logistics")
+    inv = dict(table="salesinvoice/SalesInvoices", key="InvoiceID", type_name="SalesInvoice",
+               label=("Verkoopfactuur", "Sales invoice"), guid_fields=_G({"InvoiceID", "OrderedBy", "InvoiceTo", "EntryID"}),
+               scope="salesinvoice", lines="SalesInvoiceLines")
+    ent = dict(table="salesentry/SalesEntries", key="EntryID", type_name="SalesEntry", label=("Verkoopboeking", "Sales entry"),
+               guid_fields=_G({"EntryID", "Customer"}), scope="salesentry", lines="SalesEntryLines")
+    rec = dict(table="cashflow/Receivables", key="ID", type_name="Receivable", label=("Openstaande post", "Receivable"),
+               guid_fields=_G({"ID", "Account", "TransactionEntryID"}), scope="cashflow")
+    acc_filter = ("ID", "Code", "Name", "Email", "ChamberOfCommerce", "VATNumber", "Status", "Blocked", "Modified")
+    item_filter = ("ID", "Code", "Description", "IsSalesItem", "Modified")
+    return [
+        EntitySpec("system/Divisions", "system/Divisions", "Code", "Division", ("Divisie", "Division"), DIVISION_FIELDS,
+                   key_is_int=True, scope="system"),
+        EntitySpec("crm/Accounts", fields=ACCOUNT_FIELDS, methods=CRUD, mandatory_filter=acc_filter, **acc),
+        EntitySpec("bulk/CRM/Accounts", fields=ACCOUNT_FIELDS, mode=BULK, **acc),
+        EntitySpec("sync/CRM/Accounts", fields=ACCOUNT_FIELDS, mode=SYNC, **acc),
+        EntitySpec("crm/Contacts", fields=CONTACT_FIELDS, methods=CRUD, **con),
+        EntitySpec("bulk/CRM/Contacts", fields=CONTACT_FIELDS, mode=BULK, **con),
+        EntitySpec("sync/CRM/Contacts", fields=CONTACT_FIELDS, mode=SYNC, **con),
+        EntitySpec("logistics/Items", fields=ITEM_FIELDS, mandatory_filter=item_filter, **itm),
+        EntitySpec("bulk/Logistics/Items", fields=ITEM_FIELDS, mode=BULK, **itm),
+        EntitySpec("sync/Logistics/Items", fields=ITEM_FIELDS, mode=SYNC, **itm),
+        EntitySpec("financial/Journals", "financial/Journals", "ID", "Journal", ("Dagboek", "Journal"), JOURNAL_FIELDS,
+                   guid_fields=_G({"ID", "GLAccount"}), scope="financial"),
+        EntitySpec("financial/GLAccounts", "financial/GLAccounts", "ID", "GLAccount",
+                   ("Grootboekrekening", "General ledger account"), GL_FIELDS, guid_fields=_G({"ID"}), scope="financial"),
+        EntitySpec("financial/FinancialPeriods", "financial/FinancialPeriods", "ID", "FinancialPeriod",
+                   ("Periode", "Financial period"), PERIOD_FIELDS, guid_fields=_G({"ID"}), scope="financial"),
+        EntitySpec("vat/VATCodes", "vat/VATCodes", "ID", "VATCode", ("Btw-code", "VAT code"), VAT_FIELDS,
+                   guid_fields=_G({"ID"}), scope="financial"),
+        EntitySpec("cashflow/PaymentConditions", "cashflow/PaymentConditions", "ID", "PaymentCondition",
+                   ("Betalingsconditie", "Payment condition"), PAYCOND_FIELDS, guid_fields=_G({"ID"}), scope="cashflow"),
+        EntitySpec("salesinvoice/SalesInvoices", fields=INVOICE_FIELDS, methods=CRUD, **inv),
+        EntitySpec("sync/SalesInvoice/SalesInvoices", fields=INVOICE_FIELDS, mode=SYNC, **inv),
+        EntitySpec("salesinvoice/SalesInvoiceLines", "salesinvoice/SalesInvoiceLines", "ID", "SalesInvoiceLine",
+                   ("Factuurregel", "Sales invoice line"), INVOICE_LINE_FIELDS, methods=CRUD,
+                   guid_fields=_G({"ID", "InvoiceID", "Item", "GLAccount"}), scope="salesinvoice"),
+        EntitySpec("salesinvoice/PrintedSalesInvoices", "salesinvoice/PrintedSalesInvoices", "InvoiceID",
+                   "PrintedSalesInvoice", ("Verkoopfactuur", "Sales invoice"),
+                   ("InvoiceID", "SendEmailToCustomer", "SendInvoiceToCustomerPostbox", "SendOutputBasedOnAccount",
+                    "InvoiceDate", "PostboxMessageID", "Division"),
+                   methods=frozenset({"POST"}), guid_fields=_G({"InvoiceID"}), scope="salesinvoice"),
+        EntitySpec("salesentry/SalesEntries", fields=ENTRY_FIELDS, methods=CRUD, **ent),
+        EntitySpec("bulk/SalesEntry/SalesEntries", fields=ENTRY_FIELDS, mode=BULK, **ent),
+        EntitySpec("salesentry/SalesEntryLines", "salesentry/SalesEntryLines", "ID", "SalesEntryLine",
+                   ("Boekingsregel", "Sales entry line"), ENTRY_LINE_FIELDS, methods=CRUD,
+                   guid_fields=_G({"ID", "EntryID", "GLAccount"}), scope="salesentry"),
+        EntitySpec("cashflow/Receivables", fields=RECEIVABLE_FIELDS, **rec),
+        EntitySpec("bulk/Cashflow/Receivables", fields=RECEIVABLE_FIELDS, mode=BULK, **rec),
+        EntitySpec("sync/Cashflow/PaymentTerms", fields=RECEIVABLE_FIELDS, mode=SYNC, **rec),
+        EntitySpec("read/financial/ReceivablesList", "read/financial/ReceivablesList", "HID", "ReceivablesList",
+                   ("Openstaande post", "Receivable"), RECEIVABLES_LIST_FIELDS, mode=READ,
+                   guid_fields=_G({"Id", "AccountId"}), key_is_int=True, scope="cashflow"),
+        EntitySpec("sync/Deleted", "sync/Deleted", "ID", "Deleted", ("Verwijderd record", "Deleted record"),
+                   DELETED_FIELDS, mode=SYNC, guid_fields=_G({"ID", "EntityKey"}), scope="crm"),
+        EntitySpec("webhooks/WebhookSubscriptions", "webhooks/WebhookSubscriptions", "ID", "WebhookSubscription",
+                   ("Webhookabonnement", "Webhook subscription"), WEBHOOK_FIELDS,
+                   methods=frozenset({"GET", "POST", "DELETE"}), guid_fields=_G({"ID"}), scope="webhooks"),
+    ]
+
+
+SPECS: list[EntitySpec] = _specs()
+ROUTES: dict[str, EntitySpec] = {spec.path.lower(): spec for spec in SPECS}
+# Tables that exist per division (the world creates empty ones the seed does not fill).
+TABLES: dict[str, EntitySpec] = {}
+for _spec in SPECS:
+    if _spec.mode in (NORMAL, READ) or _spec.table not in TABLES:
+        TABLES.setdefault(_spec.table, _spec)
+ME = EntitySpec("current/Me", "", "UserID", "Me", ("Gebruiker", "User"), ME_FIELDS, guid_fields=_G({"UserID"}),
+                scope="system")
+
+# sync/Deleted EntityType numbers, as Exact documents them.
+DELETED_TYPES = {
+    "salesentry/SalesEntries": 1, "crm/Accounts": 2, "crm/Contacts": 5, "financial/GLAccounts": 7,
+    "logistics/Items": 9, "cashflow/Receivables": 10, "salesinvoice/SalesInvoices": 1,
+}
+
+
+@dataclass
+class Scopes:
+    """App registration scopes: `<area>.read` / `<area>.manage`; None means everything granted."""
+
+    granted: set[str] | None = None
+
+    def allows(self, area: str, write: bool) -> bool:
+        if self.granted is None:
+            return True
+        need = f"{area}.manage" if write else f"{area}.read"
+        return need in self.granted or (not write and f"{area}.manage" in self.granted)
+
+
+ALL_SCOPES = sorted({f"{s.scope}.{kind}" for s in SPECS for kind in ("read", "manage")})
