@@ -245,6 +245,7 @@ class _Call:
         if spec.mode in (BULK, SYNC) and not select:
             raise fail(400, "select_required")
         node = parse_filter(q["$filter"]) if q.get("$filter") else None
+        pred = compile_filter(node, fields, spec.guid_fields) if node and spec.mode != SYNC else None
         if spec.mandatory_filter and (node is None or not filter_fields(node) & set(spec.mandatory_filter)):
             raise fail(400, "mandatory_filter", fields=", ".join(spec.mandatory_filter))
         order = parse_orderby(q["$orderby"], fields) if q.get("$orderby") else []
@@ -264,7 +265,6 @@ class _Call:
                 count = len(ctx.table(spec.table).since(_sync_since(node)))
             next_params = {"$skiptoken": f"{window[limit - 1]['Timestamp']}L"} if len(window) > limit else None
         else:
-            pred = compile_filter(node, fields, spec.guid_fields) if node else None
             if q.get("$inlinecount") == "allpages":
                 everything = self.source(ctx, spec, None)
                 count = sum(1 for r in everything if pred(r)) if pred else len(everything)
