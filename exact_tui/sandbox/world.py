@@ -216,9 +216,11 @@ class World:
     def insert(self, division: int, name: str, row: Row) -> Row:
         table = self.table(division, name)
         now = self.now()
-        row.setdefault("Division", division)
+        if row.get("Division") is None:
+            row["Division"] = division
         if "Created" in TABLES.get(name, _NoFields).fields:
-            row.setdefault("Created", now)
+            if row.get("Created") is None:
+                row["Created"] = now
             row["Modified"] = now
         self.timestamp += 1
         row["Timestamp"] = self.timestamp
