@@ -118,7 +118,7 @@ _REVERSED = re.compile(
 _PHRASES: tuple[tuple[re.Pattern[str], MessageKind, str, str], ...] = (
     (re.compile(r"already a sales booking for this invoice number", re.I), MessageKind.IN_USE, "Entry number", "en"),
     (re.compile(r"(invoice|entry) number is already used", re.I), MessageKind.IN_USE, "Entry number", "en"),
-    (re.compile(r"er is al een verkoopboeking met dit factuurnummer", re.I), MessageKind.IN_USE, "Boekstuknummer", "nl"),
+    (re.compile(r"er is al een verkoopboeking (?:met|voor) dit factuurnummer", re.I), MessageKind.IN_USE, "Boekstuknummer", "nl"),
     (re.compile(r"booking number already exists", re.I), MessageKind.ALREADY_EXISTS, "Entry number", "en"),
     (re.compile(r"mandatory filtering", re.I), MessageKind.REQUIRED, "$filter", "en"),
 )

@@ -97,7 +97,7 @@ class ExactClient(ExactTransport):
         """Divisions the user may use (`system/Divisions` needs a division in the path: the current one)."""
         if self.config.division is None:
             await self.me()
-        return await self.list(Division, "system/Divisions", orderby="Code")
+        return sorted(await self.list(Division, "system/Divisions"), key=lambda d: d.code)
 
     # -- accounts -------------------------------------------------------------------------------
     async def accounts(self, *, filter: str | None = None, customers_only: bool = False) -> list[Account]:
@@ -197,10 +197,12 @@ class ExactClient(ExactTransport):
         lookup: dict[str, Any] = {"Journal": entry.journal}
         if entry.entry_number is not None:
             lookup["EntryNumber"] = entry.entry_number
+        if entry.invoice_number is not None:
+            lookup["InvoiceNumber"] = entry.invoice_number
         if entry.your_ref:
             lookup["YourRef"] = entry.your_ref
         if len(lookup) == 1:
-            raise ExactError("a sales entry needs an EntryNumber or a YourRef so a lost answer can be looked up")
+            raise ExactError("a sales entry needs an EntryNumber, InvoiceNumber or YourRef so a lost answer can be looked up")
         created = await self.post(SALES_ENTRIES, entry.to_exact(), entity="sales entry", lookup=lookup)
         return _merge(entry, SalesEntry.from_exact(created))
 
@@ -209,11 +211,13 @@ class ExactClient(ExactTransport):
                                                         {"$select": SalesEntry.select() + ",SalesEntryLines"}))
 
     async def find_sales_entries(self, *, journal: str | None = None, entry_number: int | None = None,
-                                 your_ref: str | None = None) -> list[SalesEntry]:
-        if entry_number is None and not your_ref:
-            raise ValueError("find_sales_entries needs entry_number or your_ref")
+                                 invoice_number: int | None = None, your_ref: str | None = None) -> list[SalesEntry]:
+        """Entries by number and/or YourRef (a `$filter` query: an empty answer costs no error-cap failure)."""
+        if entry_number is None and invoice_number is None and not your_ref:
+            raise ValueError("find_sales_entries needs entry_number, invoice_number or your_ref")
         filter = _and(f"Journal eq {string_literal(journal)}" if journal else None,
                       f"EntryNumber eq {int(entry_number)}" if entry_number is not None else None,
+                      f"InvoiceNumber eq {int(invoice_number)}" if invoice_number is not None else None,
                       f"YourRef eq {string_literal(your_ref)}" if your_ref else None)
         return await self.list(SalesEntry, SALES_ENTRIES, filter=filter)
 
@@ -240,7 +244,7 @@ class ExactClient(ExactTransport):
         look = error.lookup
         if error.entity == "sales entry":
             found = await self.find_sales_entries(journal=look.get("Journal"), entry_number=look.get("EntryNumber"),
-                                                  your_ref=look.get("YourRef"))
+                                                  invoice_number=look.get("InvoiceNumber"), your_ref=look.get("YourRef"))
         elif error.entity == "sales invoice":
             found = await self.find_sales_invoices(your_ref=look["YourRef"], ordered_by=look.get("OrderedBy"))
         elif error.entity == "account":

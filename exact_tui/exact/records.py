@@ -288,6 +288,7 @@ class SalesEntry(Record):
     description: str = ""
     currency: str = ""
     payment_condition: str = ""
+    invoice_number: int | None = None
     entry_id: str | None = None
     amount_dc: Decimal | None = None
     amount_fc: Decimal | None = None
@@ -295,7 +296,8 @@ class SalesEntry(Record):
     type: int | None = None
     lines: list[SalesEntryLine] = field(default_factory=list)
     MAP = (("entry_id", "EntryID", GUID), ("journal", "Journal", CODE), ("customer", "Customer", GUID),
-           ("entry_date", "EntryDate", DATE), ("entry_number", "EntryNumber", INT), ("your_ref", "YourRef", STR),
+           ("entry_date", "EntryDate", DATE), ("entry_number", "EntryNumber", INT),
+           ("invoice_number", "InvoiceNumber", INT), ("your_ref", "YourRef", STR),
            ("description", "Description", STR), ("currency", "Currency", STR),
            ("payment_condition", "PaymentCondition", CODE), ("amount_dc", "AmountDC", DEC),
            ("amount_fc", "AmountFC", DEC), ("status", "Status", INT), ("type", "Type", INT))

@@ -29,7 +29,7 @@ from .breaker import ErrorBreaker, endpoint_key
 from .budget import RateBudget
 from .clock import SYSTEM_CLOCK, Clock
 from .config import ExactConfig
-from .errors import (AuthError, ExactError, ForbiddenError, NetworkError, NotFound, OutcomeUnknown,
+from .errors import (AuthError, EndpointBlocked, ExactError, ForbiddenError, NetworkError, NotFound, OutcomeUnknown,
                      RateLimited, ServerError, ValidationError)
 from .odata import dumps, loads
 from .tokens import TokenStore
@@ -262,6 +262,10 @@ class ExactTransport:
                     rejected = token  # refresh once (even early: the token is dead), then retry
                     attempt -= 1
                     continue
+                if status == 429 and "errorcap" in response.headers.get("Reason", "").replace(" ", "").lower():
+                    # Exact's hourly error cap: waiting a minute will not help, and every retry escalates
+                    raise EndpointBlocked(f"Exact blocked this app on {label}: {text}", reset_at=None,
+                                          endpoint=key, last_error=text)
                 if status == 429:
                     waits_429 += 1
                     if waits_429 > self.max_429_waits:

@@ -1,0 +1,138 @@
+"""Login (pasted URL, bare code, state check), refresh rotation, reconnect errors and the CLI."""
+from __future__ import annotations
+
+import pytest
+
+from exact_tui.exact import AuthError, ReconnectRequired, TokenStore, oauth
+from exact_tui.exact.oauth import StateMismatch
+from exact_tui.sandbox.testing import approve, running_sandbox
+
+from .conftest import client, config_for, login, user
+
+
+@pytest.fixture(scope="module")
+def server():
+    with running_sandbox(customers=30, time_scale=1.0) as server:
+        yield server
+
+
+async def test_login_with_the_pasted_url(server, tmp_path):
+    config, store = await login(server, tmp_path, "demo")
+    tokens = store.load()
+    assert tokens.refresh_count == 0 and tokens.expires_at - tokens.obtained_at == pytest.approx(600)
+    async with client(server, config, store) as exact:
+        me = await exact.me()
+    demo = user(server, "demo")
+    assert me.user_name == "demo" and me.full_name == demo.full_name
+    assert store.load().owner.full_name == demo.full_name  # who the connection belongs to is remembered
+
+
+async def test_login_with_the_bare_code_and_state_mismatch_refused(server, tmp_path):
+    config = config_for(server)
+    store = TokenStore(tmp_path / "tokens.json", clock=server.clock)
+    redirect = approve(oauth.authorize_url(config, "state-1"), "api", "api")
+    with pytest.raises(StateMismatch):
+        await oauth.exchange_redirect(config, store, redirect, "state-2")
+    assert store.load() is None
+    code = redirect.split("code=", 1)[1].split("&", 1)[0]
+    await oauth.exchange_redirect(config, store, code, "state-1")
+    assert store.load() is not None
+    with pytest.raises(AuthError, match="authorization code"):  # single-use
+        await oauth.exchange_redirect(config, store, code, None)
+
+
+async def test_inactive_user_cannot_connect(server, tmp_path):
+    config = config_for(server)
+    store = TokenStore(tmp_path / "tokens.json", clock=server.clock)
+    redirect_or_error = None
+    try:
+        redirect_or_error = approve(oauth.authorize_url(config, "s"), "inactive", "inactive")
+    except RuntimeError:
+        return  # refused at the login page already
+    with pytest.raises(AuthError):
+        await oauth.exchange_redirect(config, store, redirect_or_error, "s")
+
+
+async def test_hundred_refreshes_rotate_and_lose_nothing(server, tmp_path):
+    config, store = await login(server, tmp_path, "demo")
+    seen_refresh_tokens = {store.load().refresh_token}
+    async with client(server, config, store) as exact:
+        for n in range(1, 101):
+            server.clock.advance(575)  # into the access token's last 30 s
+            await exact.journals()  # any call: the client refreshes first
+            tokens = store.load()
+            assert tokens.refresh_count == n
+            seen_refresh_tokens.add(tokens.refresh_token)
+            await exact.journals()  # and the stored token works (a stale one would 401 and refresh again)
+            assert store.load().refresh_count == n
+        assert exact.auth.refreshes == 100
+    assert len(seen_refresh_tokens) == 101  # rotated every time
+
+
+async def test_no_refresh_before_the_last_30_seconds(server, tmp_path):
+    config, store = await login(server, tmp_path, "demo")
+    async with client(server, config, store) as exact:
+        server.clock.advance(560)
+        await exact.journals()
+        assert store.load().refresh_count == 0
+        server.clock.advance(12)
+        await exact.journals()
+        assert store.load().refresh_count == 1
+
+
+async def test_a_second_client_reuses_the_token_the_first_one_refreshed(server, tmp_path):
+    config, store = await login(server, tmp_path, "demo")
+    other_store = TokenStore(store.path, clock=server.clock)
+    async with client(server, config, store) as first, client(server, config, other_store) as second:
+        await first.journals()
+        await second.journals()
+        server.clock.advance(580)
+        await first.journals()
+        await second.journals()  # must pick up first's token, not spend the rotated refresh token
+        assert first.auth.refreshes + second.auth.refreshes == 1
+        assert store.load().refresh_count == 1
+
+
+@pytest.mark.parametrize("profile,reason", [
+    ("refresh-expired", "refresh token expired"),
+    ("refresh-rotated", "Old refresh token used"),
+    ("user-revoked", "not active"),
+])
+async def test_dead_refresh_token_asks_for_reconnect_and_keeps_the_file(server, tmp_path, profile, reason):
+    config, store = await login(server, tmp_path, "demo")
+    async with client(server, config, store) as exact:
+        await exact.journals()
+        before = store.path.read_bytes()
+        server.set_faults(profile)
+        try:
+            server.clock.advance(590)
+            with pytest.raises(ReconnectRequired) as error:
+                await exact.journals()
+        finally:
+            server.set_faults(None)
+    assert reason in error.value.reason
+    assert store.path.read_bytes() == before  # nothing thrown away
+
+
+def test_cli_connect_paste_and_status(server, tmp_path, monkeypatch, capsys):
+    from exact_tui.cli import main
+
+    monkeypatch.setenv("EXACT_CLIENT_SECRET", server.client_secret)
+    base = ["--data-dir", str(tmp_path), "--profile", "acme", "connect", "--base-url", server.base_url,
+            "--client-id", server.client_id, "--redirect-uri", server.redirect_uri]
+    config = config_for(server)
+    redirect = approve(oauth.authorize_url(config, "cli-state"), "api", "api")
+    assert main([*base, "--paste", redirect, "--state", "cli-state"]) == 0
+    out = capsys.readouterr().out
+    api = user(server, "api")
+    assert "Connection established" in out and api.full_name in out and str(api.current_division) in out
+    assert server.client_secret not in out
+    # wrong state is refused with a clear message
+    redirect = approve(oauth.authorize_url(config, "cli-state"), "api", "api")
+    assert main([*base, "--paste", redirect, "--state", "another"]) == 2
+    assert "state" in capsys.readouterr().err
+    assert main(["--data-dir", str(tmp_path), "--profile", "acme", "connect", "--status"]) == 0
+    status = capsys.readouterr().out
+    assert api.full_name in status and "refresh token" in status and "WARNING" not in status
+    secret_file = (tmp_path / "profiles" / "acme" / "exact-app.json").read_text()
+    assert server.client_secret not in secret_file  # only with --keep-secret
