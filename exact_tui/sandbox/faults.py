@@ -72,12 +72,15 @@ class Faults:
     active_: dict[str, dict[str, int]] = field(default_factory=dict)
     calls: int = 0
     writes: int = 0
+    generation: int = 0  # bumped on every switch, so a request that started under the old profile
+    # (e.g. still sleeping in `latency`) does not count toward the new profile's bursts
 
     def set(self, text: str | None, default_latency_ms: int = 300) -> None:
         self.active_ = parse_profile(text, default_latency_ms)
         self.profile = text if self.active_ else None
         self.calls = 0
         self.writes = 0
+        self.generation += 1
 
     def active(self, name: str) -> bool:
         return name in self.active_
@@ -103,9 +106,10 @@ class FaultMiddleware:
         if scope["type"] != "http" or not path.startswith("/api/") or not faults.active_:
             await self.app(scope, receive, send)
             return
+        generation = faults.generation
         if faults.active("latency"):
             await asyncio.sleep(faults.param("latency", "ms") / 1000)
-        if path.startswith("/api/v1/"):
+        if path.startswith("/api/v1/") and generation == faults.generation:
             faults.calls += 1
             for name, status in (("flaky-5xx", None), ("burst-429", 429)):
                 if faults.active(name) and faults.in_burst(name):

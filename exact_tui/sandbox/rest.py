@@ -17,7 +17,7 @@ from itertools import islice
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
 from . import rules
@@ -46,7 +46,10 @@ LINE_SPECS = {"SalesEntryLines": "salesentry/SalesEntryLines", "SalesInvoiceLine
 
 async def handle(request: Request) -> Response:
     rt: Runtime = request.app.state.runtime
-    body = await request.body()
+    try:
+        body = await request.body()
+    except ClientDisconnect:  # the client gave up (e.g. its timeout under the latency profile)
+        return Response(status_code=499)
     started = time.perf_counter()
     call = _Call(rt, request, body)
     with rt.world.lock:

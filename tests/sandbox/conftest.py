@@ -178,14 +178,34 @@ def login(server: SandboxServer, username: str = "demo") -> dict:
     return answer.json()
 
 
+class _Bearer(httpx.Auth):
+    """Renews the token when a test has jumped the sandbox clock past its lifetime."""
+
+    def __init__(self, api: "Api") -> None:
+        self.api = api
+
+    def auth_flow(self, request):
+        self.api.fresh()
+        request.headers["Authorization"] = f"Bearer {self.api.tokens['access_token']}"
+        yield request
+
+
 class Api:
     """A bare httpx client bound to one user's access token (tests want raw answers, not the product client)."""
 
     def __init__(self, server: SandboxServer, username: str = "demo") -> None:
         self.server = server
+        self.username = username
         self.tokens = login(server, username)
-        self.http = httpx.Client(base_url=f"{server.base_url}/api/v1",
-                                 headers={**JSON, "Authorization": f"Bearer {self.tokens['access_token']}"}, timeout=10)
+        self.issued = server.clock.time()
+        self.http = httpx.Client(base_url=f"{server.base_url}/api/v1", headers=JSON, auth=_Bearer(self), timeout=10)
+
+    def fresh(self) -> None:
+        if self.server.clock.time() - self.issued < 590:
+            return
+        answer = token_call(self.server, grant_type="refresh_token", refresh_token=self.tokens["refresh_token"])
+        self.tokens = answer.json() if answer.status_code == 200 else login(self.server, self.username)
+        self.issued = self.server.clock.time()
 
     def __getattr__(self, name: str):
         return getattr(self.http, name)
