@@ -174,7 +174,8 @@ class ExactClient(ExactTransport):
 
     async def sales_invoice(self, invoice_id: str) -> SalesInvoice:
         return SalesInvoice.from_exact(await self.get_one(f"{SALES_INVOICES}({guid_literal(invoice_id)})",
-                                                          {"$select": SalesInvoice.select() + ",SalesInvoiceLines"}))
+                                                          {"$select": SalesInvoice.select() + ",SalesInvoiceLines",
+                                                           "$expand": "SalesInvoiceLines"}))
 
     async def find_sales_invoices(self, *, your_ref: str, ordered_by: str | None = None) -> list[SalesInvoice]:
         filter = _and(f"YourRef eq {string_literal(your_ref)}",
@@ -208,7 +209,8 @@ class ExactClient(ExactTransport):
 
     async def sales_entry(self, entry_id: str) -> SalesEntry:
         return SalesEntry.from_exact(await self.get_one(f"{SALES_ENTRIES}({guid_literal(entry_id)})",
-                                                        {"$select": SalesEntry.select() + ",SalesEntryLines"}))
+                                                        {"$select": SalesEntry.select() + ",SalesEntryLines",
+                                                         "$expand": "SalesEntryLines"}))
 
     async def find_sales_entries(self, *, journal: str | None = None, entry_number: int | None = None,
                                  invoice_number: int | None = None, your_ref: str | None = None) -> list[SalesEntry]:

@@ -368,7 +368,10 @@ class ExactTransport:
         return d
 
     async def post(self, path: str, payload: Mapping[str, Any], *, entity: str, lookup: Mapping[str, Any]) -> dict[str, Any]:
-        response = await self.request("POST", path, json=payload, entity=entity, lookup=lookup)
+        # return=representation: Exact otherwise answers null for every field we did not send,
+        # and the caller needs what Exact assigned (EntryNumber, Code, Status, totals)
+        response = await self.request("POST", path, json=payload, entity=entity, lookup=lookup,
+                                      prefer_representation=True)
         try:
             d = self._d(response)
         except ServerError:

@@ -8,11 +8,12 @@ from exact_tui.exact.oauth import StateMismatch
 from exact_tui.sandbox.testing import approve, running_sandbox
 
 from .conftest import client, config_for, login, user
+from .seedworld import world
 
 
 @pytest.fixture(scope="module")
 def server():
-    with running_sandbox(customers=30, time_scale=1.0) as server:
+    with running_sandbox(seed_data=world(30), time_scale=1.0) as server:
         yield server
 
 

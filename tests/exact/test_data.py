@@ -1,6 +1,7 @@
 """Pulls, sync timestamps, typed calls, entries and invoices, validation errors in nl and en."""
 from __future__ import annotations
 
+import asyncio
 import uuid
 from decimal import Decimal
 
@@ -12,6 +13,7 @@ from exact_tui.exact.records import Account, Contact, SalesEntry, SalesEntryLine
 from exact_tui.sandbox.testing import running_sandbox
 
 from .conftest import client, login
+from .seedworld import world
 
 CUSTOMERS = 10_000
 
@@ -20,13 +22,13 @@ CUSTOMERS = 10_000
 def server():
     # time runs 60x: a pull of 10 pages never meets the minute limit's reset in a surprising place,
     # and the module's ~150 calls stay far under the daily limit
-    with running_sandbox(customers=CUSTOMERS, time_scale=60.0) as server:
+    with running_sandbox(seed_data=world(CUSTOMERS), time_scale=60.0) as server:
         yield server
 
 
 @pytest.fixture(scope="module")
-async def demo(server, tmp_path_factory):
-    return await login(server, tmp_path_factory.mktemp("demo"), "demo")
+def demo(server, tmp_path_factory):
+    return asyncio.run(login(server, tmp_path_factory.mktemp("demo"), "demo"))
 
 
 async def master(exact):

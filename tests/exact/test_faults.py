@@ -12,13 +12,14 @@ from exact_tui.exact.records import Account, SalesEntry, SalesEntryLine
 from exact_tui.sandbox.testing import running_sandbox
 
 from .conftest import client, login
+from .seedworld import world
 from .test_data import master
 
 
 @pytest.fixture(scope="module")
 def server():
     # 600x: a minute of rate-limit reset passes in 0.1 s, an hour of error cap in 6 s
-    with running_sandbox(customers=30, time_scale=600.0) as server:
+    with running_sandbox(seed_data=world(30), time_scale=600.0) as server:
         yield server
 
 
@@ -109,7 +110,9 @@ async def test_breaker_stops_before_exacts_error_cap(server, connected):
             await exact.account(missing)
         assert isinstance(blocked.value, RateLimited) and "failed 8 times" in str(blocked.value)
         assert len(seen) == 8  # the ninth call never left
-        assert await exact.find_accounts_by_code("1")is not None  # other calls are fine (a $filter, not a key)
+        with pytest.raises(EndpointBlocked):  # Exact counts per endpoint: a $filter GET is the same endpoint
+            await exact.find_accounts_by_code("1")
+        assert await exact.journals()  # other endpoints are unaffected
         assert all(c.status != 429 for c in seen)
         server.clock.advance(3601)
         with pytest.raises(NotFound):

@@ -13,13 +13,14 @@ from exact_tui.exact.records import Account
 from exact_tui.sandbox.testing import running_sandbox
 
 from .conftest import client, login
+from .seedworld import world
 
 SCALE = 24.0  # one simulated minute = 2.5 s of wall time: the client can outrun the limit, so pacing matters
 
 
 @pytest.fixture(scope="module")
 def server():
-    with running_sandbox(customers=20, time_scale=SCALE) as server:
+    with running_sandbox(seed_data=world(20), time_scale=SCALE) as server:
         yield server
 
 

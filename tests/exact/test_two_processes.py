@@ -12,6 +12,7 @@ import pytest
 from exact_tui.sandbox.testing import running_sandbox
 
 from .conftest import client, login
+from .seedworld import world
 
 SCALE = 3000.0  # a 600 s token lives 0.2 s: a few seconds hold a dozen refresh cycles
 
@@ -51,7 +52,7 @@ WORKER = textwrap.dedent("""
 
 @pytest.fixture(scope="module")
 def server():
-    with running_sandbox(customers=10, time_scale=SCALE) as server:
+    with running_sandbox(seed_data=world(10), time_scale=SCALE) as server:
         yield server
 
 
