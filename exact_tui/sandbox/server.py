@@ -81,6 +81,7 @@ class SandboxServer:
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
         sock = socket.socket(family, socket.SOCK_STREAM)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # answers are written in pieces
         sock.bind((host, self.config.port))
         sock.listen(128)
         self._socket = sock
