@@ -137,3 +137,29 @@ def test_cli_connect_paste_and_status(server, tmp_path, monkeypatch, capsys):
     assert api.full_name in status and "refresh token" in status and "WARNING" not in status
     secret_file = (tmp_path / "profiles" / "acme" / "exact-app.json").read_text()
     assert server.client_secret not in secret_file  # only with --keep-secret
+
+
+async def test_local_listener_catches_the_redirect(server, tmp_path):
+    import asyncio
+
+    import httpx
+
+    config = config_for(server)
+    store = TokenStore(tmp_path / "tokens.json", clock=server.clock)
+    state = oauth.new_state()
+    ready = asyncio.get_running_loop().create_future()
+    waiting = asyncio.create_task(oauth.listen_for_redirect(config.redirect_uri, timeout=20, ready=ready))
+    await ready
+    location = await asyncio.to_thread(approve, oauth.authorize_url(config, state), "demo", "demo")
+    async with httpx.AsyncClient() as browser:  # the browser follows the 302 to the listener
+        page = await browser.get(location)
+    assert page.status_code == 200 and "close this tab" in page.text
+    caught = await waiting
+    assert caught == location
+    await oauth.exchange_redirect(config, store, caught, state)
+    assert store.load() is not None
+
+
+def test_listener_refuses_a_non_loopback_redirect_uri():
+    with pytest.raises(ValueError, match="paste-back"):
+        oauth.listen_target("https://app.example.com/callback")

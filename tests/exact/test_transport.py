@@ -1,0 +1,129 @@
+"""Transport rules with a scripted transport: which failures are retried, which become OutcomeUnknown."""
+from __future__ import annotations
+
+import json
+
+import httpx
+import pytest
+
+from exact_tui.exact import (ExactClient, ExactConfig, ForbiddenError, NetworkError, OutcomeUnknown, RateLimited,
+                             TokenSet, TokenStore)
+from exact_tui.exact.records import Account
+
+from .test_units import FakeClock
+
+CONFIG = ExactConfig("http://exact.test", "cid", "secret", "http://127.0.0.1:1/cb", 7)
+
+
+def make(tmp_path, handler, **kw):
+    clock = FakeClock()
+    store = TokenStore(tmp_path / "tokens.json", clock=clock)
+    store.save(TokenSet("tok", "ref", clock.time() + 600, clock.time()))
+    sent = []
+
+    def recording(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        return handler(request, len(sent))
+
+    exact = ExactClient(CONFIG, store, clock=clock, transport=httpx.MockTransport(recording), **kw)
+    return exact, sent, clock
+
+
+def ok(body=None, status=200):
+    return httpx.Response(status, json=body if body is not None else {"d": {"results": []}})
+
+
+async def test_reads_retry_timeouts_and_5xx_then_succeed(tmp_path):
+    def handler(request, n):
+        if n == 1:
+            raise httpx.ReadTimeout("slow", request=request)
+        if n == 2:
+            return httpx.Response(503, json={"error": {"message": {"value": "Service Unavailable"}}})
+        return ok()
+
+    exact, sent, _ = make(tmp_path, handler)
+    async with exact:
+        assert await exact.journals() == []
+    assert len(sent) == 3 and sent[0].headers["Authorization"] == "Bearer tok"
+    assert sent[0].headers["Accept"] == "application/json"
+
+
+async def test_reads_give_up_after_bounded_retries(tmp_path):
+    exact, sent, _ = make(tmp_path, lambda r, n: (_ for _ in ()).throw(httpx.ReadError("reset", request=r)))
+    async with exact:
+        with pytest.raises(NetworkError):
+            await exact.journals()
+    assert len(sent) == 4  # 1 + max_retries
+
+
+async def test_a_post_that_timed_out_is_never_resent(tmp_path):
+    def handler(request, n):
+        raise httpx.ReadTimeout("no answer", request=request)
+
+    exact, sent, _ = make(tmp_path, handler)
+    async with exact:
+        with pytest.raises(OutcomeUnknown) as lost:
+            await exact.create_account(Account(name="A", code="1042", status="C"))
+    assert len(sent) == 1
+    assert lost.value.entity == "account" and lost.value.lookup == {"Code": "1042"}
+    assert "tok" not in str(lost.value)
+
+
+async def test_a_post_that_never_connected_is_retried(tmp_path):
+    def handler(request, n):
+        if n == 1:
+            raise httpx.ConnectError("refused", request=request)
+        return ok({"d": {"ID": "00000000-0000-0000-0000-000000000001", "Code": "              1042", "Name": "A"}}, 201)
+
+    exact, sent, _ = make(tmp_path, handler)
+    async with exact:
+        created = await exact.create_account(Account(name="A", code="1042"))
+    assert len(sent) == 2 and created.code == "1042" and sent[1].headers["Prefer"] == "return=representation"
+    assert json.loads(sent[1].content) == {"Code": "1042", "Name": "A"}
+
+
+async def test_a_plain_5xx_on_post_is_outcome_unknown_but_a_business_rule_is_validation(tmp_path):
+    answers = iter([httpx.Response(502, text="Bad Gateway"),
+                    httpx.Response(500, json={"error": {"message": {"value": "Verplicht: Naam"}}})])
+    exact, sent, _ = make(tmp_path, lambda r, n: next(answers))
+    async with exact:
+        with pytest.raises(OutcomeUnknown):
+            await exact.create_account(Account(name="A", code="1"))
+        from exact_tui.exact import ValidationError
+        with pytest.raises(ValidationError) as refused:
+            await exact.create_account(Account(name="A", code="2"))
+    assert refused.value.field == "Naam" and len(sent) == 2
+
+
+async def test_forbidden_carries_exacts_reason(tmp_path):
+    exact, _, _ = make(tmp_path, lambda r, n: httpx.Response(
+        403, json={"error": {"message": {"value": "Forbidden"}}}, headers={"Reason": "DivisionBlocked"}))
+    async with exact:
+        with pytest.raises(ForbiddenError) as refused:
+            await exact.journals()
+    assert refused.value.reason == "DivisionBlocked"
+
+
+async def test_daily_limit_is_raised_not_waited_out(tmp_path):
+    def handler(request, n):
+        return httpx.Response(429, json={"error": {"message": {"value": "Too Many Requests"}}}, headers={
+            "X-RateLimit-Limit": "5000", "X-RateLimit-Remaining": "0",
+            "X-RateLimit-Reset": str(int((1_700_000_000 + 40_000) * 1000))})
+
+    exact, sent, clock = make(tmp_path, handler)
+    async with exact:
+        with pytest.raises(RateLimited) as limited:
+            await exact.journals()
+        assert limited.value.scope == "day" and len(sent) == 1
+        with pytest.raises(RateLimited):  # and the next call does not even go out
+            await exact.journals()
+    assert len(sent) == 1
+
+
+async def test_next_links_to_another_host_are_refused(tmp_path):
+    exact, sent, _ = make(tmp_path, lambda r, n: ok({"d": {"results": [{"Code": "1"}], "__next": "http://evil.test/x"}}))
+    async with exact:
+        from exact_tui.exact import ExactError
+        with pytest.raises(ExactError, match="another host"):
+            await exact.journals()
+    assert len(sent) == 1  # the bearer token never went to evil.test
