@@ -16,6 +16,7 @@ the sandbox binds to loopback for that reason).
 | `POST /sandbox/app/scopes` | `{"scopes": ["crm.read"]}` (null = all) | narrow the app's scopes |
 | `POST /sandbox/app/divisions` | `{"granted": [123]}` | the divisions granted to the app |
 | `POST /sandbox/divisions/{division}/receivables/{id}/pay` | `{"matched": true}` | mark an open item paid |
+| `POST /sandbox/divisions/{division}/rows/{service}/{Entity}/{key}` | `{"Blocked": true}` | change any stored row (block an account, make an item non-divisible, close a period …); bumps its Timestamp |
 | `POST /sandbox/state/save` | | write the state file now (with `--state`) |
 """
 from __future__ import annotations
@@ -28,6 +29,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from . import rules
+from .messages import SandboxError
 from .schema import ALL_SCOPES, ROUTES
 
 if TYPE_CHECKING:
@@ -70,6 +72,8 @@ def _guard(handler):
                 return await handler(request)
         except (_Bad, ValueError) as exc:
             return _bad(str(exc))
+        except SandboxError as exc:
+            return _bad(exc.text("en"))
     wrapped.__name__ = handler.__name__
     return wrapped
 
@@ -198,6 +202,36 @@ async def pay(request: Request) -> JSONResponse:
     return _ok(id=row["ID"], status=row["Status"])
 
 
+async def patch_row(request: Request) -> JSONResponse:
+    """Reproduce a customer's set-up: change one stored row as Exact's own screens would."""
+    rt = _rt(request)
+    division = int(request.path_params["division"])
+    name = request.path_params["table"]
+    spec = ROUTES.get(name.lower())
+    if spec is None:
+        return _bad(f"unknown entity {name!r}", 404)
+    if spec.table not in rt.world.tables.get(division, {}):
+        return _bad(f"division {division} has no {spec.table}", 404)
+    raw_key = request.path_params["key"]
+    key = int(raw_key) if spec.key_is_int else raw_key.lower()
+    row = rt.world.table(division, spec.table).get(key)
+    if row is None:
+        return _bad(f"no {spec.table} row with key {raw_key}", 404)
+    changes = await _json(request)
+    unknown = sorted(set(changes) - set(rt.field_names(spec.table)))
+    if unknown:
+        return _bad(f"unknown fields {unknown} for {spec.table}")
+    from .rest import _coerce
+
+    typed = {k: _coerce(spec, k, v) for k, v in changes.items()}
+    if spec.table == "crm/Accounts" and "Code" in typed and typed["Code"] is not None:
+        typed["Code"] = str(typed["Code"]).strip().rjust(18)
+    if spec.table == "crm/Accounts" and "Status" in typed:
+        typed["IsSales"] = typed["Status"] == "C"
+    rt.world.update(division, spec.table, row, typed)
+    return _ok(row={k: str(v) if v is not None else None for k, v in row.items()})
+
+
 async def save_state(request: Request) -> JSONResponse:
     rt = _rt(request)
     if not rt.config.state_file:
@@ -220,5 +254,6 @@ ROUTES_ADMIN = [
     Route("/sandbox/app/scopes", _guard(app_scopes), methods=["POST"]),
     Route("/sandbox/app/divisions", _guard(app_divisions), methods=["POST"]),
     Route("/sandbox/divisions/{division:int}/receivables/{id}/pay", _guard(pay), methods=["POST"]),
+    Route("/sandbox/divisions/{division:int}/rows/{table:path}/{key}", _guard(patch_row), methods=["POST"]),
     Route("/sandbox/state/save", _guard(save_state), methods=["POST"]),
 ]
