@@ -119,6 +119,8 @@ class _Call:
             client = self.rt.world.client_id
             self.cap_key = (client, user.username, division, self.endpoint)
         if token is None:
+            if user is not None:  # an expired token still names the app: show its quota, uncounted
+                self.headers.update(self.rt.limiter.peek((self.rt.world.client_id, division)))
             raise fail(401, "unauthorized")
         self.check_limits((token.client_id, division))
         self.check_user(user, division, is_me)
