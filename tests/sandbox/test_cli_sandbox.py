@@ -46,8 +46,9 @@ def test_cli_prints_credentials_and_serves(tmp_path):
         page = httpx.get(f"{base}/api/oauth2/auth", params={"client_id": client_id, "redirect_uri": info["redirect_uri"],
                                                            "response_type": "code", "state": "s"}, timeout=5)
         assert page.status_code == 200 and "<form" in page.text
+        assert httpx.get(f"{base}/api/v1/current/Me", timeout=5).status_code == 401
         logged = proc.stdout.readline()
-        assert "GET" not in logged or "/api/" in logged  # request log lines name method and path
+        assert "GET" in logged and "/api/v1/current/Me 401" in logged  # one log line per request
     finally:
         proc.send_signal(signal.SIGINT)
         out, err = proc.communicate(timeout=20)
