@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import collections
+import os
 import sys
 import tempfile
 import time
@@ -23,7 +24,18 @@ async def run(args: argparse.Namespace) -> None:
     from exact_tui.sandbox.testing import approve, running_sandbox
 
     rows: list[tuple[str, int, int, float, float, str]] = []
-    with running_sandbox(customers=args.customers, time_scale=args.scale) as server, \
+    try:
+        from exact_tui.sandbox import seed as seed_module
+
+        world = seed_module.generate(customers=args.customers, seed=1)
+        origin = "sandbox seed"
+    except ImportError:  # the demo seed generator is not there: use the client tests' known world
+        sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+        from tests.exact.seedworld import world as build
+
+        world = build(args.customers)
+        origin = "client-test world"
+    with running_sandbox(seed_data=world, time_scale=args.scale) as server, \
             tempfile.TemporaryDirectory() as folder:
         demo = next(u for u in server.seed.users if u.username == "api")
         config = ExactConfig(server.base_url, server.client_id, server.client_secret, server.redirect_uri,
@@ -64,7 +76,8 @@ async def run(args: argparse.Namespace) -> None:
 
             await measure(f"{args.refreshes} token refreshes (+1 call each)", refresh_cycles)
             rows[-1] = rows[-1][:5] + (f"{exact.auth.refreshes - refreshes_before} token-endpoint calls",)
-    print(f"exact client bench — sandbox time scale {args.scale:g}x, {time.strftime('%Y-%m-%d %H:%M %Z')}")
+    print(f"exact client bench — {origin}, sandbox time scale {args.scale:g}x, "
+          f"{time.strftime('%Y-%m-%d %H:%M %Z')}, load average {os.getloadavg()[0]:.2f}")
     print(f"{'operation':40} {'calls':>6} {'429s':>5} {'sim min':>8} {'wall s':>7}  note")
     for name, calls, r429, sim, wall, note in rows:
         print(f"{name:40} {calls:6d} {r429:5d} {sim:8.2f} {wall:7.2f}  {note}")

@@ -35,9 +35,17 @@ class TokenManager:
         """The newest tokens on disk (re-read only when the file changed)."""
         signature = self.store.signature()
         if self._cached is None or signature != self._signature:
-            tokens = self.store.load()
+            try:
+                tokens = self.store.load()
+            except ValueError as exc:
+                raise ReconnectRequired(str(exc)) from None
             if tokens is None:
                 raise ReconnectRequired("not connected yet: run `exact-tui connect` (or the Connection step)")
+            if (tokens.client_id and tokens.client_id != self.config.client_id) or \
+                    (tokens.base_url and tokens.base_url != self.config.base_url):
+                # never send a token to a host or app it was not issued for
+                raise ReconnectRequired(f"the stored connection belongs to {tokens.base_url} (app {tokens.client_id}), "
+                                        f"not to {self.config.base_url} (app {self.config.client_id})")
             self._cached, self._signature = tokens, signature
         return self._cached
 

@@ -32,7 +32,7 @@ from .config import ExactConfig
 from .errors import (AuthError, EndpointBlocked, ExactError, ForbiddenError, NetworkError, NotFound, OutcomeUnknown,
                      RateLimited, ServerError, ValidationError)
 from .odata import dumps, loads
-from .tokens import TokenStore
+from .tokens import TokenSet, TokenStore
 
 REQUEST_ID_HEADERS = ("X-Request-Id", "Request-Id", "X-Correlation-Id", "X-Exact-Request-Id")
 FORBIDDEN_REASONS = ("BlockedUser", "InactiveUser", "BlockedCustomer", "LicenseExpired", "DivisionBlocked",
@@ -142,6 +142,11 @@ class ExactTransport:
         if self._auth is None:
             raise RuntimeError("use `async with ExactClient(...)` (or await client.open()) first")
         return self._auth
+
+    def connection(self) -> TokenSet:
+        """The stored tokens with their owner and times (for "connected as …" and the 30-day warning:
+        `client.connection().refresh_warning(client.clock.time())`)."""
+        return self.auth.current()
 
     @property
     def budget(self) -> RateBudget:

@@ -127,3 +127,23 @@ async def test_next_links_to_another_host_are_refused(tmp_path):
         with pytest.raises(ExactError, match="another host"):
             await exact.journals()
     assert len(sent) == 1  # the bearer token never went to evil.test
+
+
+async def test_tokens_of_another_app_or_host_are_never_sent(tmp_path):
+    from exact_tui.exact import ReconnectRequired
+
+    exact, sent, clock = make(tmp_path, lambda r, n: ok())
+    exact.tokens.save(TokenSet("tok", "ref", clock.time() + 600, clock.time(), base_url="https://start.exactonline.nl",
+                               client_id="other"))
+    async with exact:
+        with pytest.raises(ReconnectRequired, match="belongs to"):
+            await exact.journals()
+    assert sent == []
+
+
+async def test_connection_state_for_the_ui(tmp_path):
+    exact, _, clock = make(tmp_path, lambda r, n: ok())
+    async with exact:
+        assert exact.connection().refresh_warning(clock.time()) is None
+        assert "expires in" in exact.connection().refresh_warning(clock.time() + 24 * 86400)
+        assert not exact.budget.known
