@@ -26,8 +26,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="store the client secret in the profile (0600 file) so later runs need no $EXACT_CLIENT_SECRET")
     parser.add_argument("--listen", action="store_true",
                         help="catch the browser's redirect on 127.0.0.1 (redirect URI must be http://127.0.0.1:PORT/...)")
+    parser.add_argument("--url-only", action="store_true",
+                        help="only print the login URL (and remember its state); finish later with --paste")
     parser.add_argument("--paste", metavar="URL_OR_CODE",
-                        help="the redirect URL or code, instead of reading it from stdin (for scripts)")
+                        help="the redirect URL or code, instead of reading it from stdin (checked against the "
+                             "state of the last printed URL)")
     parser.add_argument("--state", help=argparse.SUPPRESS)  # with --paste: the state of a URL printed earlier
     parser.add_argument("--force-login", action="store_true", help="make Exact ask for the login even if a session exists")
     parser.add_argument("--timeout", type=float, default=300.0, help="seconds to wait with --listen (default: %(default)s)")
@@ -88,14 +91,24 @@ async def _connect(args: argparse.Namespace) -> int:
     from ..exact.errors import ExactError
     from ..exact.tokens import TokenStore
 
-    config = _config(args)
-    if not config.client_id or not config.client_secret or not config.redirect_uri:
+    config = _config(args, need_secret=not args.url_only)
+    if not config.client_id or not config.redirect_uri or not (config.client_secret or args.url_only):
         raise ValueError("client id, client secret and redirect URI are all needed to connect")
     folder = _profile_dir(args)
     store = TokenStore.for_profile(folder)
-    state = args.state or oauth.new_state()
+    if args.paste:
+        state = args.state or _pending_state(folder)
+    else:
+        state = args.state or oauth.new_state()
+        _remember_state(folder, state)
     url = oauth.authorize_url(config, state, force_login=args.force_login)
 
+    if args.url_only:
+        save_app_config(folder, config, keep_secret=args.keep_secret)
+        print(url)
+        print(f"Finish with: exact-tui --profile {args.profile} connect --paste '<the address the browser ends on>'",
+              file=sys.stderr)
+        return 0
     if args.paste:
         pasted = args.paste
     elif args.listen:
@@ -113,7 +126,8 @@ async def _connect(args: argparse.Namespace) -> int:
         print("3. Copy that whole address (or just the code) and paste it here.\n", flush=True)
         pasted = input("Paste the address: ")
 
-    tokens = await oauth.exchange_redirect(config, store, pasted, expected_state=None if (args.paste and not args.state) else state)
+    tokens = await oauth.exchange_redirect(config, store, pasted, expected_state=state)
+    _forget_state(folder)
     save_app_config(folder, config, keep_secret=args.keep_secret)
     async with ExactClient(config, store) as exact:
         me = await exact.me()
@@ -134,6 +148,37 @@ async def _connect(args: argparse.Namespace) -> int:
         print("Advice: connect with a dedicated integration user with full rights; the link dies when "
               "this user leaves, is blocked or changes password.")
     return 0
+
+
+PENDING_FILE = "login-state.json"
+PENDING_SECONDS = 1800  # a printed login URL stays usable for half an hour (Exact's code itself: 3 minutes)
+
+
+def _remember_state(folder, state: str) -> None:
+    """Keep the state of a printed login URL, so a later `--paste` (another SSH session) can check it."""
+    import json
+    import time
+
+    from ..exact.tokens import atomic_write
+
+    atomic_write(folder / PENDING_FILE, json.dumps({"state": state, "created": time.time()}).encode())
+
+
+def _pending_state(folder) -> str | None:
+    import json
+    import time
+
+    try:
+        data = json.loads((folder / PENDING_FILE).read_text())
+    except (FileNotFoundError, ValueError):
+        return None  # no URL printed from this profile: a pasted URL's state cannot be checked, a code can be used
+    if time.time() - float(data.get("created", 0)) > PENDING_SECONDS:
+        raise ValueError("the login URL printed earlier is older than 30 minutes; run `exact-tui connect` again")
+    return str(data["state"])
+
+
+def _forget_state(folder) -> None:
+    (folder / PENDING_FILE).unlink(missing_ok=True)
 
 
 async def _status(args: argparse.Namespace) -> int:

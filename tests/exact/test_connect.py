@@ -163,3 +163,20 @@ async def test_local_listener_catches_the_redirect(server, tmp_path):
 def test_listener_refuses_a_non_loopback_redirect_uri():
     with pytest.raises(ValueError, match="paste-back"):
         oauth.listen_target("https://app.example.com/callback")
+
+
+def test_cli_two_step_connect_checks_the_state_of_the_printed_url(server, tmp_path, monkeypatch, capsys):
+    """SSH in two steps: print the URL in one session, paste the result in another."""
+    from exact_tui.cli import main
+
+    monkeypatch.setenv("EXACT_CLIENT_SECRET", server.client_secret)
+    base = ["--data-dir", str(tmp_path), "connect"]
+    assert main([*base, "--base-url", server.base_url, "--client-id", server.client_id,
+                 "--redirect-uri", server.redirect_uri, "--url-only"]) == 0
+    url = capsys.readouterr().out.strip()
+    assert url.startswith(server.base_url) and "state=" in url
+    foreign = approve(oauth.authorize_url(config_for(server), "someone-elses"), "demo", "demo")
+    assert main([*base, "--paste", foreign]) == 2  # settings were saved by --url-only; the state is checked
+    assert "state" in capsys.readouterr().err
+    assert main([*base, "--paste", approve(url, "demo", "demo")]) == 0
+    assert "Connection established" in capsys.readouterr().out
