@@ -569,12 +569,12 @@ def receivables_list(ctx: Ctx) -> list[Row]:
     """`read/financial/ReceivablesList`: open items only (a paid invoice is absent)."""
     journals = {str(j.get("Code")).strip(): j for j in ctx.table(JOURNALS).rows.values()}
     rows = []
-    for i, rec in enumerate(ctx.table(RECEIVABLES).rows.values()):
+    for rec in ctx.table(RECEIVABLES).rows.values():
         if rec.get("IsFullyPaid") or rec.get("Status") == 50:
             continue
         j = journals.get(str(rec.get("Journal")), {})
         rows.append({
-            "HID": rec["Timestamp"], "Id": rec["ID"], "AccountId": rec["Account"], "AccountCode": rec.get("AccountCode"),
+            "HID": uuid.UUID(rec["ID"]).int >> 65, "Id": rec["ID"],  # stable positive int64 per item "AccountId": rec["Account"], "AccountCode": rec.get("AccountCode"),
             "AccountName": rec.get("AccountName"), "Amount": rec.get("AmountDC"), "CurrencyCode": rec.get("Currency"),
             "Description": rec.get("Description"), "DueDate": rec.get("DueDate"), "EntryNumber": rec.get("EntryNumber"),
             "InvoiceDate": rec.get("InvoiceDate"), "InvoiceNumber": rec.get("InvoiceNumber"),
