@@ -10,13 +10,15 @@ Rules (exact-online-facts.md §1):
 """
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import replace
 
 import httpx
 
 from .clock import Clock
 from .config import ExactConfig
-from .errors import AuthError, ReconnectRequired
+from .errors import AuthError, ExactError, ReconnectRequired
 from .oauth import TooEarlyToRefresh, request_tokens
 from .tokens import ConnectionOwner, TokenSet, TokenStore
 
@@ -30,6 +32,15 @@ class TokenManager:
         self._cached: TokenSet | None = None
         self._signature: tuple[int, int] | None = None
         self.refreshes = 0  # refreshes this manager performed (for benches and status)
+        # told about every token-endpoint call: (status or None, wall seconds, error text)
+        self.on_token_call: Callable[[int | None, float, str], None] | None = None
+
+    def _report(self, status: int | None, duration: float, error: str) -> None:
+        if self.on_token_call is not None:
+            try:
+                self.on_token_call(status, duration, error)
+            except Exception:
+                pass
 
     def current(self) -> TokenSet:
         """The newest tokens on disk (re-read only when the file changed)."""
@@ -65,10 +76,14 @@ class TokenManager:
             now = self.clock.time()
             if self._usable(tokens, now, rejected):
                 return tokens.access_token
+            started = time.perf_counter()
             try:
                 new = await request_tokens(self.http, self.config, clock=self.clock,
                                            refresh_token=tokens.refresh_token, previous=tokens)
-            except TooEarlyToRefresh:
+            except ExactError as exc:
+                self._report(exc.status, time.perf_counter() - started, exc.message)
+                if not isinstance(exc, TooEarlyToRefresh):
+                    raise
                 self._cached = None
                 again = self.current()
                 if again.access_token != tokens.access_token and again.access_valid(self.clock.time()):
@@ -77,6 +92,7 @@ class TokenManager:
                     return tokens.access_token  # our clock ran ahead of Exact's: use it a little longer
                 raise AuthError("Exact refused the access token and will not issue a new one yet "
                                 "(TooEarlyToRefreshTokens); try again in a few minutes or reconnect") from None
+            self._report(200, time.perf_counter() - started, "")
             self.store.save(new)
             self._cached, self._signature = new, self.store.signature()
             self.refreshes += 1

@@ -125,6 +125,7 @@ class ExactTransport:
             self._http = httpx.AsyncClient(headers={"Accept": "application/json"}, follow_redirects=False,
                                            **self._http_kwargs)
             self._auth = TokenManager(self.config, self.tokens, self._http, self.clock)
+            self._auth.on_token_call = self._observe_token_call
 
     async def aclose(self) -> None:
         if self._http is not None:
@@ -182,6 +183,10 @@ class ExactTransport:
             self.observer(call)
         except Exception:  # an observer's bug must not break a transfer half-way
             pass
+
+    def _observe_token_call(self, status: int | None, duration: float, error: str) -> None:
+        self._observe(ApiCall("POST", "/api/oauth2/token", status, duration, self._budget, error=error[:200],
+                              at=self.clock.time()))
 
     # -- the exchange ---------------------------------------------------------------------------
     async def _pace(self) -> float:

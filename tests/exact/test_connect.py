@@ -57,7 +57,8 @@ async def test_inactive_user_cannot_connect(server, tmp_path):
 async def test_hundred_refreshes_rotate_and_lose_nothing(server, tmp_path):
     config, store = await login(server, tmp_path, "demo")
     seen_refresh_tokens = {store.load().refresh_token}
-    async with client(server, config, store) as exact:
+    seen = []
+    async with client(server, config, store, observer=seen.append) as exact:
         for n in range(1, 101):
             server.clock.advance(575)  # into the access token's last 30 s
             await exact.journals()  # any call: the client refreshes first
@@ -68,6 +69,9 @@ async def test_hundred_refreshes_rotate_and_lose_nothing(server, tmp_path):
             assert store.load().refresh_count == n
         assert exact.auth.refreshes == 100
     assert len(seen_refresh_tokens) == 101  # rotated every time
+    token_calls = [c for c in seen if c.endpoint == "/api/oauth2/token"]
+    assert len(token_calls) == 100 and {c.status for c in token_calls} == {200}  # reported to the observer
+    assert len(seen) - len(token_calls) == 200  # no REST call was spent on refreshing
 
 
 async def test_no_refresh_before_the_last_30_seconds(server, tmp_path):
