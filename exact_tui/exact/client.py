@@ -18,8 +18,8 @@ from typing import Any, TypeVar
 
 from .errors import ExactError, OutcomeUnknown
 from .odata import code_literal, guid_literal, string_literal
-from .records import (Account, Contact, Division, GLAccount, Item, Journal, Me, PaymentCondition, Receivable, Record,
-                      SalesEntry, SalesInvoice, SyncResult, VATCode)
+from .records import (Account, Contact, DeletedRecord, Division, GLAccount, Item, Journal, Me, OpenReceivable,
+                      PaymentCondition, Receivable, Record, SalesEntry, SalesInvoice, SyncResult, VATCode)
 from .tokens import ConnectionOwner
 from .transport import ExactTransport
 
@@ -236,6 +236,15 @@ class ExactClient(ExactTransport):
 
     async def sync_receivables(self, since: int | None = None) -> SyncResult[Receivable]:
         return await self.sync(Receivable, "sync/Cashflow/PaymentTerms", since)
+
+    async def open_receivables(self) -> list[OpenReceivable]:
+        """Open items only (`read/financial/ReceivablesList`): an exported invoice not in it is paid."""
+        rows = await self.get_all("read/financial/ReceivablesList")
+        return [OpenReceivable.from_exact(row) for row in rows]
+
+    async def sync_deleted(self, since: int | None = None) -> SyncResult[DeletedRecord]:
+        """Records deleted in Exact since `since` (for reconciling entries removed behind our back)."""
+        return await self.sync(DeletedRecord, "sync/Deleted", since)
 
     # -- after a lost answer ----------------------------------------------------------------------
     async def resolve(self, error: OutcomeUnknown) -> Record | None:

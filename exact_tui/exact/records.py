@@ -339,6 +339,39 @@ class Receivable(Record):
            ("entry_id", "TransactionEntryID", GUID))
 
 
+@dataclass(slots=True)
+class OpenReceivable(Record):
+    """A row of `read/financial/ReceivablesList`: open items only — an exported invoice absent from it is paid."""
+
+    id: str | None = None
+    account: str | None = None
+    account_code: str = ""
+    account_name: str = ""
+    amount: Decimal | None = None
+    currency: str = ""
+    due_date: dt.datetime | None = None
+    entry_number: int | None = None
+    invoice_number: int | None = None
+    journal: str = ""
+    your_ref: str = ""
+    MAP = (("id", "Id", GUID), ("account", "AccountId", GUID), ("account_code", "AccountCode", CODE),
+           ("account_name", "AccountName", STR), ("amount", "Amount", DEC), ("currency", "CurrencyCode", STR),
+           ("due_date", "DueDate", DATE), ("entry_number", "EntryNumber", INT), ("invoice_number", "InvoiceNumber", INT),
+           ("journal", "JournalCode", CODE), ("your_ref", "YourRef", STR))
+
+
+@dataclass(slots=True)
+class DeletedRecord(Record):
+    """A row of `sync/Deleted`: what was deleted in Exact (kept about two months)."""
+
+    entity_key: str | None = None
+    entity_type: int | None = None
+    deleted_date: dt.datetime | None = None
+    timestamp: int | None = None
+    MAP = (("entity_key", "EntityKey", GUID), ("entity_type", "EntityType", INT), ("deleted_date", "DeletedDate", DATE))
+    SALES_ENTRY, ACCOUNT, CONTACT = 1, 2, 5
+
+
 T = TypeVar("T")
 
 

@@ -129,8 +129,13 @@ async def test_sales_entry_create_find_get_delete(server, demo):
             await exact.create_sales_entry(duplicate)
         assert refused.value.kind is MessageKind.IN_USE and refused.value.parsed.language == "nl"
         assert refused.value.status == 500 and refused.value.request_id and "SalesEntries" in refused.value.endpoint
+        assert ref in {r.your_ref for r in await exact.open_receivables()}
+        deleted_before = await exact.sync_deleted()
         await exact.delete_sales_entry(created.entry_id)
         assert await exact.find_sales_entries(journal=journal.code, your_ref=ref) == []
+        gone = await exact.sync_deleted(deleted_before.timestamp)
+        assert created.entry_id in {d.entity_key for d in gone.rows}
+        assert ref not in {r.your_ref for r in await exact.open_receivables()}
 
 
 async def test_sales_invoice_create_get_process(server, demo):
