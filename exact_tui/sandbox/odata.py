@@ -363,8 +363,10 @@ def _text(value: Any) -> str:
 def _norm(value: Any) -> Any:
     if isinstance(value, bool):
         return int(value)
-    if isinstance(value, dt.datetime) and value.tzinfo is None:
-        return value.replace(tzinfo=dt.timezone.utc)
+    if isinstance(value, dt.datetime):
+        return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+    if isinstance(value, dt.date):  # seed rows may hold plain dates; filters send datetimes
+        return dt.datetime(value.year, value.month, value.day, tzinfo=dt.timezone.utc)
     if isinstance(value, str) and len(value) == 36 and value.count("-") == 4:
         return value.lower()  # GUIDs compare case-insensitively
     return value
