@@ -12,6 +12,7 @@ from .clock import SYSTEM_CLOCK, Clock, SystemClock
 from .config import COUNTRY_HOSTS, ExactConfig, host_for_country
 from .errors import (AuthError, EndpointBlocked, ExactError, ForbiddenError, NetworkError, NotFound, OutcomeUnknown,
                      RateLimited, ReconnectRequired, ServerError, ValidationError)
+from . import oauth
 from .tokens import ConnectionOwner, TokenSet, TokenStore
 from .transport import ApiCall
 
@@ -19,5 +20,5 @@ __all__ = [
     "ApiCall", "AuthError", "COUNTRY_HOSTS", "Clock", "ConnectionOwner", "EndpointBlocked", "ExactClient",
     "ExactConfig", "ExactError", "ForbiddenError", "NetworkError", "NotFound", "OutcomeUnknown", "RateBudget",
     "RateLimited", "ReconnectRequired", "SYSTEM_CLOCK", "ServerError", "SystemClock", "TokenSet", "TokenStore",
-    "ValidationError", "host_for_country",
+    "ValidationError", "host_for_country", "oauth",
 ]

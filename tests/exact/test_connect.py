@@ -184,3 +184,19 @@ def test_cli_two_step_connect_checks_the_state_of_the_printed_url(server, tmp_pa
     assert "state" in capsys.readouterr().err
     assert main([*base, "--paste", approve(url, "demo", "demo")]) == 0
     assert "Connection established" in capsys.readouterr().out
+
+
+async def test_revoked_user_with_a_young_token_gets_reconnect_after_the_401(server, tmp_path):
+    config, store = await login(server, tmp_path, "demo")
+    seen = []
+    async with client(server, config, store, observer=seen.append) as exact:
+        await exact.journals()
+        before = store.path.read_bytes()
+        server.set_faults("user-revoked")
+        try:
+            with pytest.raises(ReconnectRequired, match="not active"):
+                await exact.journals()  # REST 401 → one refresh attempt → invalid_grant
+        finally:
+            server.set_faults(None)
+    assert [c.status for c in seen[1:]] == [401, 400]  # no retry loop into the error cap
+    assert store.path.read_bytes() == before
