@@ -36,6 +36,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--timeout", type=float, default=300.0, help="seconds to wait with --listen (default: %(default)s)")
     parser.add_argument("--status", action="store_true", help="show the connection's owner, token ages and warnings")
     parser.add_argument("--check", action="store_true", help="with --status: also ask Exact who we are (uses one call)")
+    parser.add_argument("--disconnect", action="store_true",
+                        help="forget this profile's tokens (the app settings stay); Exact keeps the app's consent")
 
 
 def _profile_dir(args: argparse.Namespace):
@@ -73,6 +75,12 @@ def run(args: argparse.Namespace) -> int:
     from ..exact.errors import ExactError
 
     try:
+        if args.disconnect:
+            from ..exact.tokens import TokenStore
+
+            removed = TokenStore.for_profile(_profile_dir(args)).remove()
+            print("Disconnected: tokens removed." if removed else "Not connected: nothing to remove.")
+            return 0
         if args.status:
             return asyncio.run(_status(args))
         return asyncio.run(_connect(args))

@@ -184,6 +184,8 @@ def test_cli_two_step_connect_checks_the_state_of_the_printed_url(server, tmp_pa
     assert "state" in capsys.readouterr().err
     assert main([*base, "--paste", approve(url, "demo", "demo")]) == 0
     assert "Connection established" in capsys.readouterr().out
+    assert main([*base, "--disconnect"]) == 0 and "tokens removed" in capsys.readouterr().out
+    assert main([*base, "--status"]) == 1 and "Not connected" in capsys.readouterr().out
 
 
 async def test_revoked_user_with_a_young_token_gets_reconnect_after_the_401(server, tmp_path):
