@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import re
 import time
 import urllib.parse
 from collections.abc import AsyncIterator, Callable, Mapping
@@ -31,6 +32,7 @@ from .clock import SYSTEM_CLOCK, Clock
 from .config import ExactConfig
 from .errors import (AuthError, EndpointBlocked, ExactError, ForbiddenError, NetworkError, NotFound, OutcomeUnknown,
                      RateLimited, ServerError, ValidationError)
+from ..domain.exact_messages import parse
 from .odata import dumps, loads
 from .tokens import TokenSet, TokenStore
 
@@ -87,6 +89,28 @@ def error_text(response: httpx.Response) -> str:
         if "Message" in data:
             return str(data["Message"])
     return response.text.strip()[:500]
+
+
+_GENERIC_FAILURE = re.compile(
+    r"unexpected error|service unavailable|internal server error|server error|gateway|time-?out|try again later|"
+    r"onverwachte fout|niet beschikbaar|probeer het later", re.IGNORECASE)
+
+
+def is_business_refusal(response: httpx.Response, text: str) -> bool:
+    """A 500 that is Exact refusing the data (its error envelope with a real message), not Exact failing.
+
+    Exact answers business-rule failures with HTTP 500 and its JSON error envelope; outages come as
+    502/503/504, bodies that are not the envelope, or generic texts ("An unexpected error occurred").
+    """
+    if response.status_code != 500 or not text or _GENERIC_FAILURE.search(text):
+        return False
+    if parse(text) is not None:
+        return True
+    try:
+        data = loads(response.content)
+    except ValueError:
+        return False
+    return isinstance(data, dict) and isinstance(data.get("error"), dict)
 
 
 class ExactTransport:
@@ -285,9 +309,10 @@ class ExactTransport:
                     attempt -= 1
                     continue
                 if status >= 500:
-                    error = ValidationError(text, status=status, endpoint=key, request_id=request_id)
-                    if error.parsed is not None:
-                        raise error  # a business rule ("Verplicht: …"): retrying cannot help
+                    if is_business_refusal(response, text):
+                        # a business rule ("Verplicht: …", "Periode is afgesloten: …"): a definite
+                        # refusal, nothing was written, retrying cannot help
+                        raise ValidationError(text, status=status, endpoint=key, request_id=request_id)
                     if idempotent and attempt <= self.max_retries:
                         await self._backoff(attempt)
                         continue

@@ -147,3 +147,20 @@ async def test_connection_state_for_the_ui(tmp_path):
         assert exact.connection().refresh_warning(clock.time()) is None
         assert "expires in" in exact.connection().refresh_warning(clock.time() + 24 * 86400)
         assert not exact.budget.known
+
+
+async def test_a_500_refusal_without_kind_is_still_a_refusal_not_an_unknown_outcome(tmp_path):
+    from exact_tui.exact import ValidationError
+
+    answers = iter([
+        httpx.Response(500, json={"error": {"message": {"value": "Periode is afgesloten: 2026 – 3"}}}),
+        httpx.Response(500, json={"error": {"message": {"value": "An unexpected error occurred."}}}),
+    ])
+    exact, sent, _ = make(tmp_path, lambda r, n: next(answers))
+    async with exact:
+        with pytest.raises(ValidationError) as refused:
+            await exact.create_account(Account(name="A", code="1"))
+        assert refused.value.kind is None and "afgesloten" in refused.value.text
+        with pytest.raises(OutcomeUnknown):
+            await exact.create_account(Account(name="A", code="2"))
+    assert len(sent) == 2
