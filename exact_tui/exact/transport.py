@@ -60,6 +60,20 @@ class ApiCall:
     request_id: str = ""
     at: float = 0.0
 
+    def summary(self) -> str:
+        """One log line: 'GET /api/v1/301/bulk/CRM/Accounts → 200 in 45 ms · 57/60 this minute · 4,940/5,000 today'."""
+        outcome = str(self.status) if self.status is not None else (self.error or "no answer")
+        line = f"{self.method} {self.endpoint} → {outcome} in {self.duration * 1000:.0f} ms"
+        if self.waited > 0:
+            line += f" (paced {self.waited:.1f} s)"
+        if self.attempt > 1:
+            line += f" (attempt {self.attempt})"
+        if self.budget.known:
+            line += " · " + self.budget.describe(self.at)
+        if self.status is not None and self.status >= 400 and self.error:
+            line += f" · {self.error}"
+        return line
+
 
 Observer = Callable[[ApiCall], None]
 

@@ -164,3 +164,18 @@ async def test_a_500_refusal_without_kind_is_still_a_refusal_not_an_unknown_outc
         with pytest.raises(OutcomeUnknown):
             await exact.create_account(Account(name="A", code="2"))
     assert len(sent) == 2
+
+
+async def test_observed_calls_make_safe_log_lines(tmp_path):
+    seen = []
+    exact, _, clock = make(tmp_path, lambda r, n: httpx.Response(200, json={"d": {"results": []}}, headers={
+        "X-RateLimit-Minutely-Limit": "60", "X-RateLimit-Minutely-Remaining": "59",
+        "X-RateLimit-Minutely-Reset": str(int((1_700_000_000 + 60) * 1000)),
+        "X-RateLimit-Limit": "5000", "X-RateLimit-Remaining": "4999",
+        "X-RateLimit-Reset": str(int((1_700_000_000 + 80_000) * 1000))}), observer=seen.append)
+    async with exact:
+        await exact.find_accounts_by_code("1042")
+    line = seen[0].summary()
+    assert line.startswith("GET /api/v1/7/crm/Accounts → 200") and "59/60 this minute" in line
+    assert "4,999/5,000 today" in line and "1042" not in line and "tok" not in line  # no query, no token
+    assert exact.budget.minute_remaining == 59
