@@ -36,6 +36,24 @@ def _and(*clauses: str | None) -> str | None:
     return " and ".join(parts) if parts else None
 
 
+MAX_FILTER_CHARS = 2500  # URL-encoded this stays well under Exact's 6,000-character URL limit
+
+
+def _or_chunks(field: str, literals: Sequence[str], limit: int = MAX_FILTER_CHARS) -> list[str]:
+    """`(F eq a or F eq b …)` clauses, each short enough for one URL."""
+    chunks, current, size = [], [], 0
+    for literal in literals:
+        clause = f"{field} eq {literal}"
+        if current and size + len(clause) + 4 > limit:
+            chunks.append("(" + " or ".join(current) + ")")
+            current, size = [], 0
+        current.append(clause)
+        size += len(clause) + 4
+    if current:
+        chunks.append("(" + " or ".join(current) + ")")
+    return chunks
+
+
 def _params(select: str, filter: str | None = None, top: int | None = None, orderby: str | None = None) -> dict[str, str]:
     params = {"$select": select}
     if filter:
@@ -229,10 +247,16 @@ class ExactClient(ExactTransport):
 
     # -- receivables ----------------------------------------------------------------------------
     async def receivables(self, *, filter: str | None = None, your_refs: Sequence[str] = ()) -> list[Receivable]:
-        """Payment status of exported invoices (`bulk/Cashflow/Receivables`)."""
-        by_ref = " or ".join(f"YourRef eq {string_literal(r)}" for r in your_refs) if your_refs else None
-        return await self.list(Receivable, "bulk/Cashflow/Receivables",
-                               filter=_and(filter, f"({by_ref})" if by_ref else None))
+        """Payment status of exported invoices (`bulk/Cashflow/Receivables`).
+
+        Many `your_refs` are split over several calls: Exact refuses URLs over 6,000 characters.
+        """
+        if not your_refs:
+            return await self.list(Receivable, "bulk/Cashflow/Receivables", filter=filter)
+        found: list[Receivable] = []
+        for chunk in _or_chunks("YourRef", [string_literal(r) for r in your_refs]):
+            found += await self.list(Receivable, "bulk/Cashflow/Receivables", filter=_and(filter, chunk))
+        return found
 
     async def sync_receivables(self, since: int | None = None) -> SyncResult[Receivable]:
         return await self.sync(Receivable, "sync/Cashflow/PaymentTerms", since)

@@ -397,7 +397,11 @@ class ExactTransport:
         """Every page of a list, following `__next` until Exact stops giving one."""
         page = await self.get_page(path, params)
         yield page.rows
+        followed: set[str] = set()
         while page.next_url:
+            if page.next_url in followed:  # a server that loops would otherwise eat the daily budget
+                raise ExactError(f"Exact returned the same next-page link twice for {path}; stopped paging")
+            followed.add(page.next_url)
             page = await self.get_page(page.next_url)
             yield page.rows
 

@@ -179,3 +179,22 @@ async def test_observed_calls_make_safe_log_lines(tmp_path):
     assert line.startswith("GET /api/v1/7/crm/Accounts → 200") and "59/60 this minute" in line
     assert "4,999/5,000 today" in line and "1042" not in line and "tok" not in line  # no query, no token
     assert exact.budget.minute_remaining == 59
+
+
+async def test_many_refs_are_split_over_short_urls(tmp_path):
+    exact, sent, _ = make(tmp_path, lambda r, n: ok())
+    async with exact:
+        assert await exact.receivables(your_refs=[f"INV-2026-{n:06d}" for n in range(400)]) == []
+    assert len(sent) > 1 and all(len(str(r.url)) < 6000 for r in sent)
+    assert sum(r.url.params["$filter"].count("YourRef eq") for r in sent) == 400
+
+
+async def test_a_looping_next_link_stops_paging(tmp_path):
+    from exact_tui.exact import ExactError
+
+    page = {"d": {"results": [{"Code": "1"}], "__next": "http://exact.test/api/v1/7/financial/Journals?$skiptoken=1"}}
+    exact, sent, _ = make(tmp_path, lambda r, n: ok(page))
+    async with exact:
+        with pytest.raises(ExactError, match="same next-page link"):
+            await exact.journals()
+    assert len(sent) == 2  # the first page, then the link once
