@@ -1,0 +1,168 @@
+"""Score candidate pairs field by field and combine into 0-100, keeping every field's share.
+
+Fuzzy fields (name, address, city) are scored with `process.cpdist` over aligned pair lists (no
+matrix); equality fields are integer comparisons. The score is a weighted mean over the fields BOTH
+records have (a missing phone is no evidence either way), plus strong-key bonuses and minus
+conflicts, capped to 0-100 in a way that keeps the contributions adding up to the score.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from rapidfuzz import fuzz, process
+
+from .model import MatchConfig
+from .prepare import Side
+
+FUZZY_FIELDS = ("name", "address", "postcode", "city", "country", "email", "phone")
+KEY_FIELDS = ("vat", "coc", "code")
+ALL_FIELDS = FUZZY_FIELDS + KEY_FIELDS + ("flags",)
+
+
+@dataclass(slots=True)
+class Scores:
+    """Per-pair arrays, aligned with `ei`/`li`. `sim[f]` is NaN where a side lacks field f."""
+
+    ei: np.ndarray
+    li: np.ndarray
+    score: np.ndarray
+    sim: dict[str, np.ndarray]
+    contrib: dict[str, np.ndarray]
+    key_state: dict[str, np.ndarray]  # +1 same, -1 differs, 0 missing
+    second_field: np.ndarray  # bool: a field other than the name agrees
+    flag_mismatch: np.ndarray  # bool: Holding/Stichting... on one side only
+    shown: np.ndarray  # float64: the score a user sees, the exact sum of contributions rounded to tenths
+
+    def __len__(self) -> int:
+        return len(self.ei)
+
+    def take(self, idx: np.ndarray) -> "Scores":
+        return Scores(self.ei[idx], self.li[idx], self.score[idx], {k: v[idx] for k, v in self.sim.items()},
+                      {k: v[idx] for k, v in self.contrib.items()}, {k: v[idx] for k, v in self.key_state.items()},
+                      self.second_field[idx], self.flag_mismatch[idx], self.shown[idx])
+
+    @staticmethod
+    def concat(parts: list["Scores"]) -> "Scores":
+        parts = [p for p in parts if p is not None]
+        first = parts[0]
+        cat = np.concatenate
+        return Scores(cat([p.ei for p in parts]), cat([p.li for p in parts]), cat([p.score for p in parts]),
+                      {k: cat([p.sim[k] for p in parts]) for k in first.sim},
+                      {k: cat([p.contrib[k] for p in parts]) for k in first.contrib},
+                      {k: cat([p.key_state[k] for p in parts]) for k in first.key_state},
+                      cat([p.second_field for p in parts]), cat([p.flag_mismatch for p in parts]),
+                      cat([p.shown for p in parts]))
+
+
+def _fuzzy(a: list[str], b: list[str], scorer, workers: int) -> np.ndarray:
+    if not a:
+        return np.empty(0, np.float32)
+    return process.cpdist(a, b, scorer=scorer, dtype=np.float32, workers=workers)
+
+
+def _present_text(values: list[str], idx: np.ndarray) -> np.ndarray:
+    return np.fromiter((bool(values[i]) for i in idx), dtype=bool, count=len(idx))
+
+
+def score_pairs(E: Side, L: Side, keys: np.ndarray, cfg: MatchConfig) -> Scores:
+    """Score the pairs given as `i * len(L) + j` keys."""
+    n_l = max(len(L), 1)
+    ei, li = np.divmod(keys, n_l)
+    ei = ei.astype(np.int64)
+    li = li.astype(np.int64)
+    w = cfg.workers
+    e_names = [E.name[i] for i in ei]
+    l_names = [L.name[j] for j in li]
+    name = np.maximum(_fuzzy(e_names, l_names, fuzz.ratio, w), _fuzzy(e_names, l_names, fuzz.token_sort_ratio, w))
+
+    nan = np.float32(np.nan)
+    has_addr = _present_text(E.address, ei) & _present_text(L.address, li)
+    addr = np.full(len(ei), nan, np.float32)
+    if has_addr.any():
+        idx = np.nonzero(has_addr)[0]
+        addr[idx] = _fuzzy([E.address[ei[k]] for k in idx], [L.address[li[k]] for k in idx], fuzz.ratio, w)
+        he, hl = E.keys["house"][ei], L.keys["house"][li]
+        house_conflict = has_addr & (he != 0) & (hl != 0) & (he != hl)
+        addr[house_conflict] = np.minimum(addr[house_conflict], 50)
+
+    has_city = _present_text(E.city, ei) & _present_text(L.city, li)
+    city = np.full(len(ei), nan, np.float32)
+    if has_city.any():
+        idx = np.nonzero(has_city)[0]
+        city[idx] = _fuzzy([E.city[ei[k]] for k in idx], [L.city[li[k]] for k in idx], fuzz.ratio, w)
+
+    def eq(key: str) -> tuple[np.ndarray, np.ndarray]:
+        a, b = E.keys[key][ei], L.keys[key][li]
+        both = (a != 0) & (b != 0)
+        return both, both & (a == b)
+
+    pc_both, pc_eq = eq("pc")
+    _, area_eq = eq("pc_area")
+    postcode = np.where(pc_both, np.where(pc_eq, 100, np.where(area_eq, 60, 0)), nan).astype(np.float32)
+    c_both, c_eq = eq("country")
+    country = np.where(c_both, np.where(c_eq, 100, 0), nan).astype(np.float32)
+    ph_both, ph_eq = eq("phone")
+    phone = np.where(ph_both, np.where(ph_eq, 100, 0), nan).astype(np.float32)
+
+    # e-mail: the same address, or the same company domain by mail or website, in any combination
+    em_both, em_eq = eq("email")
+    dom = {}
+    for a in ("domain", "web"):
+        for b in ("domain", "web"):
+            x, y = E.keys[a][ei], L.keys[b][li]
+            dom[a, b] = (x != 0) & (x == y)
+    dom_eq = dom["domain", "domain"] | dom["domain", "web"] | dom["web", "domain"] | dom["web", "web"]
+    e_has_dom = (E.keys["domain"][ei] != 0) | (E.keys["web"][ei] != 0)
+    l_has_dom = (L.keys["domain"][li] != 0) | (L.keys["web"][li] != 0)
+    em_present = em_both | (e_has_dom & l_has_dom)
+    email = np.where(em_eq, 100, np.where(dom_eq, 90, np.where(em_present, 0, nan))).astype(np.float32)
+
+    sims = {"name": name, "address": addr, "postcode": postcode, "city": city, "country": country,
+            "email": email, "phone": phone}
+    weights = {"name": cfg.w_name, "address": cfg.w_address, "postcode": cfg.w_postcode, "city": cfg.w_city,
+               "country": cfg.w_country, "email": cfg.w_email, "phone": cfg.w_phone}
+    total_w = np.zeros(len(ei), np.float32)
+    for f, s in sims.items():
+        total_w += np.where(np.isnan(s), 0, weights[f]).astype(np.float32)
+    contrib: dict[str, np.ndarray] = {}
+    for f, s in sims.items():
+        contrib[f] = np.where(np.isnan(s), 0, s * weights[f] / total_w).astype(np.float32)
+
+    key_state: dict[str, np.ndarray] = {}
+    bonus = {"vat": (cfg.bonus_vat, cfg.penalty_vat), "coc": (cfg.bonus_coc, cfg.penalty_coc),
+             "code": (cfg.bonus_code, cfg.penalty_code)}
+    plus = np.zeros(len(ei), np.float32)
+    minus = np.zeros(len(ei), np.float32)
+    for k, (b, p) in bonus.items():
+        both, same = eq(k)
+        state = np.where(same, 1, np.where(both, -1, 0)).astype(np.int8)
+        key_state[k] = state
+        contrib[k] = np.where(state == 1, b, np.where(state == -1, -p, 0)).astype(np.float32)
+    fe, fl = E.keys["flags"][ei], L.keys["flags"][li]
+    flag_mismatch = fe != fl
+    contrib["flags"] = np.where(flag_mismatch, -cfg.penalty_flag, 0).astype(np.float32)
+    for k in KEY_FIELDS + ("flags",):
+        plus += np.maximum(contrib[k], 0)
+        minus += np.minimum(contrib[k], 0)
+    base = sum(contrib[f] for f in sims)
+    raw = base + plus + minus
+    # cap to [0, 100] by shrinking the adjustments, so the shown parts still add up to the score
+    over = np.maximum(raw - 100, 0)
+    under = np.maximum(-raw, 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        shrink_plus = np.where(plus > 0, 1 - over / np.where(plus > 0, plus, 1), 1).astype(np.float32)
+        shrink_minus = np.where(minus < 0, 1 - under / np.where(minus < 0, -minus, 1), 1).astype(np.float32)
+    for k in KEY_FIELDS + ("flags",):
+        c = contrib[k]
+        contrib[k] = np.where(c > 0, c * shrink_plus, c * np.maximum(shrink_minus, 0)).astype(np.float32)
+    score = np.clip(sum(contrib.values()), 0, 100).astype(np.float32)
+
+    second = (np.nan_to_num(addr) >= 85) | pc_eq | (np.nan_to_num(email) >= 90) | ph_eq
+    sims["vat"] = np.where(key_state["vat"] == 0, nan, np.where(key_state["vat"] == 1, 100, 0)).astype(np.float32)
+    sims["coc"] = np.where(key_state["coc"] == 0, nan, np.where(key_state["coc"] == 1, 100, 0)).astype(np.float32)
+    sims["code"] = np.where(key_state["code"] == 0, nan, np.where(key_state["code"] == 1, 100, 0)).astype(np.float32)
+    shown = np.zeros(len(ei), np.float64)
+    for c in contrib.values():
+        shown += np.round(c.astype(np.float64), 1)
+    return Scores(ei, li, score, sims, contrib, key_state, second, flag_mismatch, np.round(shown, 1))
