@@ -69,7 +69,7 @@ class ExactClient(ExactTransport):
     """Typed Exact Online calls. See `ExactTransport` for limits, retries and errors."""
 
     # -- generic typed reads --------------------------------------------------------------------
-    async def list(self, record: type[R], path: str, *, filter: str | None = None, top: int | None = None,
+    async def list_records(self, record: type[R], path: str, *, filter: str | None = None, top: int | None = None,
                    orderby: str | None = None, select: str | None = None) -> list[R]:
         rows = await self.get_all(path, _params(select or record.select(), filter, top, orderby))
         return [record.from_exact(row) for row in rows]
@@ -115,12 +115,12 @@ class ExactClient(ExactTransport):
         """Divisions the user may use (`system/Divisions` needs a division in the path: the current one)."""
         if self.config.division is None:
             await self.me()
-        return sorted(await self.list(Division, "system/Divisions"), key=lambda d: d.code)
+        return sorted(await self.list_records(Division, "system/Divisions"), key=lambda d: d.code)
 
     # -- accounts -------------------------------------------------------------------------------
     async def accounts(self, *, filter: str | None = None, customers_only: bool = False) -> list[Account]:
         """All accounts via `bulk/CRM/Accounts` (1,000 per call)."""
-        return await self.list(Account, "bulk/CRM/Accounts",
+        return await self.list_records(Account, "bulk/CRM/Accounts",
                                filter=_and(filter, "Status eq 'C'" if customers_only else None))
 
     def iter_accounts(self, *, filter: str | None = None) -> AsyncIterator[list[Account]]:
@@ -135,7 +135,7 @@ class ExactClient(ExactTransport):
 
     async def find_accounts_by_code(self, code: str) -> list[Account]:
         """Accounts with this code (sent padded to 18 characters, or Exact finds nothing)."""
-        return await self.list(Account, ACCOUNTS, filter=f"Code eq {code_literal(code)}")
+        return await self.list_records(Account, ACCOUNTS, filter=f"Code eq {code_literal(code)}")
 
     async def create_account(self, account: Account) -> Account:
         payload = account.to_exact()
@@ -152,7 +152,7 @@ class ExactClient(ExactTransport):
 
     # -- contacts -------------------------------------------------------------------------------
     async def contacts(self, *, account: str | None = None) -> list[Contact]:
-        return await self.list(Contact, "bulk/CRM/Contacts",
+        return await self.list_records(Contact, "bulk/CRM/Contacts",
                                filter=f"Account eq {guid_literal(account)}" if account else None)
 
     async def create_contact(self, contact: Contact) -> Contact:
@@ -164,23 +164,23 @@ class ExactClient(ExactTransport):
         filter = _and(f"Account eq {guid_literal(account)}",
                       f"Email eq {string_literal(email)}" if email else None,
                       f"LastName eq {string_literal(last_name)}" if last_name else None)
-        return await self.list(Contact, CONTACTS, filter=filter)
+        return await self.list_records(Contact, CONTACTS, filter=filter)
 
     # -- master data ----------------------------------------------------------------------------
     async def items(self, *, filter: str | None = None) -> list[Item]:
-        return await self.list(Item, "bulk/Logistics/Items", filter=filter)
+        return await self.list_records(Item, "bulk/Logistics/Items", filter=filter)
 
     async def journals(self, *, sales_only: bool = False) -> list[Journal]:
-        return await self.list(Journal, "financial/Journals", filter="Type eq 20" if sales_only else None)
+        return await self.list_records(Journal, "financial/Journals", filter="Type eq 20" if sales_only else None)
 
     async def gl_accounts(self) -> list[GLAccount]:
-        return await self.list(GLAccount, "financial/GLAccounts")
+        return await self.list_records(GLAccount, "financial/GLAccounts")
 
     async def vat_codes(self) -> list[VATCode]:
-        return await self.list(VATCode, "vat/VATCodes")
+        return await self.list_records(VATCode, "vat/VATCodes")
 
     async def payment_conditions(self) -> list[PaymentCondition]:
-        return await self.list(PaymentCondition, "cashflow/PaymentConditions")
+        return await self.list_records(PaymentCondition, "cashflow/PaymentConditions")
 
     # -- sales invoices (invoicing module) ------------------------------------------------------
     async def create_sales_invoice(self, invoice: SalesInvoice) -> SalesInvoice:
@@ -198,7 +198,7 @@ class ExactClient(ExactTransport):
     async def find_sales_invoices(self, *, your_ref: str, ordered_by: str | None = None) -> list[SalesInvoice]:
         filter = _and(f"YourRef eq {string_literal(your_ref)}",
                       f"OrderedBy eq {guid_literal(ordered_by)}" if ordered_by else None)
-        return await self.list(SalesInvoice, SALES_INVOICES, filter=filter)
+        return await self.list_records(SalesInvoice, SALES_INVOICES, filter=filter)
 
     async def delete_sales_invoice(self, invoice_id: str) -> None:
         await self.delete(f"{SALES_INVOICES}({guid_literal(invoice_id)})")
@@ -239,7 +239,7 @@ class ExactClient(ExactTransport):
                       f"EntryNumber eq {int(entry_number)}" if entry_number is not None else None,
                       f"InvoiceNumber eq {int(invoice_number)}" if invoice_number is not None else None,
                       f"YourRef eq {string_literal(your_ref)}" if your_ref else None)
-        return await self.list(SalesEntry, SALES_ENTRIES, filter=filter)
+        return await self.list_records(SalesEntry, SALES_ENTRIES, filter=filter)
 
     async def delete_sales_entry(self, entry_id: str) -> None:
         """Undo an export: Exact deletes the entry (its rules for paid entries apply)."""
@@ -252,10 +252,10 @@ class ExactClient(ExactTransport):
         Many `your_refs` are split over several calls: Exact refuses URLs over 6,000 characters.
         """
         if not your_refs:
-            return await self.list(Receivable, "bulk/Cashflow/Receivables", filter=filter)
+            return await self.list_records(Receivable, "bulk/Cashflow/Receivables", filter=filter)
         found: list[Receivable] = []
         for chunk in _or_chunks("YourRef", [string_literal(r) for r in your_refs]):
-            found += await self.list(Receivable, "bulk/Cashflow/Receivables", filter=_and(filter, chunk))
+            found += await self.list_records(Receivable, "bulk/Cashflow/Receivables", filter=_and(filter, chunk))
         return found
 
     async def sync_receivables(self, since: int | None = None) -> SyncResult[Receivable]:
@@ -286,7 +286,7 @@ class ExactClient(ExactTransport):
             if "Code" in look:
                 found = await self.find_accounts_by_code(look["Code"])
             else:
-                found = await self.list(Account, ACCOUNTS, filter=f"Name eq {string_literal(look['Name'])}")
+                found = await self.list_records(Account, ACCOUNTS, filter=f"Name eq {string_literal(look['Name'])}")
         elif error.entity == "contact":
             found = await self.find_contacts(account=look["Account"], email=look.get("Email") or "",
                                              last_name=look.get("LastName") or "")
