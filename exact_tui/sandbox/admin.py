@@ -28,6 +28,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from exact_tui.domain.customer import pad_account_code
+
 from . import rules
 from .messages import SandboxError
 from .schema import ALL_SCOPES, ROUTES
@@ -225,7 +227,7 @@ async def patch_row(request: Request) -> JSONResponse:
 
     typed = {k: _coerce(spec, k, v) for k, v in changes.items()}
     if spec.table == "crm/Accounts" and "Code" in typed and typed["Code"] is not None:
-        typed["Code"] = str(typed["Code"]).strip().rjust(18)
+        typed["Code"] = pad_account_code(str(typed["Code"]))
     if spec.table == "crm/Accounts" and "Status" in typed:
         typed["IsSales"] = typed["Status"] == "C"
     rt.world.update(division, spec.table, row, typed)

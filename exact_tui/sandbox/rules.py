@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from exact_tui.domain.customer import pad_account_code
+
 from .messages import fail
 from .world import Row, User, World
 
@@ -165,12 +167,12 @@ def create_account(ctx: Ctx, body: Row) -> Row:
     table = ctx.table(ACCOUNTS)
     code = str(body.get("Code") or "").strip()
     if code:
-        padded = code.rjust(18)
+        padded = pad_account_code(code)
         if any(r.get("Code") == padded for r in table.rows.values()):
             raise fail(500, "code_exists", code=code)
     else:
         numbers = [int(c) for c in (str(r.get("Code") or "").strip() for r in table.rows.values()) if c.isdigit()]
-        padded = str(max(numbers, default=0) + 1).rjust(18)
+        padded = pad_account_code(str(max(numbers, default=0) + 1))
     status = str(body.get("Status") or ctx.rt.behaviour.account_default_status).upper()
     if status not in ACCOUNT_STATUSES:
         raise fail(500, "status_invalid", value=status)

@@ -13,6 +13,8 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+from exact_tui.domain.customer import pad_account_code
+
 from .clock import ScaledClock
 from .schema import DELETED_TYPES, TABLES
 
@@ -181,7 +183,7 @@ class World:
                 for row in rows:
                     row = dict(row)
                     if pad and row.get("Code") is not None:
-                        row["Code"] = str(row["Code"]).strip().rjust(18)
+                        row["Code"] = pad_account_code(str(row["Code"]))
                     row.setdefault("Division", division)
                     world.timestamp += 1
                     row["Timestamp"] = world.timestamp
