@@ -85,7 +85,12 @@ def _score_all(E: Side, L: Side, cfg: MatchConfig, e_active: np.ndarray, l_activ
         np.maximum.at(best, S.ei, S.score)
     weak = np.nonzero(e_active & (best < cfg.threshold))[0]
     if len(weak):
-        extra = fallback_pairs(E, L, cfg, weak, l_active)
+        # local customers already claimed by a near-certain pair are not searched again: keeps the
+        # brute-force pass near-linear when many records have no partner at all
+        claimed = np.zeros(len(L), np.float32)
+        if len(S):
+            np.maximum.at(claimed, S.li, S.score)
+        extra = fallback_pairs(E, L, cfg, weak, l_active & (claimed < cfg.fallback_claimed))
         extra = extra[~np.isin(extra, keys)]
         if len(extra):
             S = Scores.concat([S, score_pairs(E, L, extra, cfg)])
@@ -121,7 +126,9 @@ def _bucket(E: Side, L: Side, S: Scores, cfg: MatchConfig, e_active: np.ndarray,
     n_e, n_l = len(E), len(L)
     strong_id = (S.key_state["vat"] == 1) | (S.key_state["coc"] == 1) if len(S) else np.zeros(0, bool)
     any_strong = strong_id | (S.key_state["code"] == 1) if len(S) else np.zeros(0, bool)
-    name_ok = (S.sim["name"] >= cfg.min_name) | strong_id
+    code_same = S.key_state["code"] == 1 if len(S) else np.zeros(0, bool)
+    # numbering on both sides may be independent: a shared code counts only with a plausible name
+    name_ok = (S.sim["name"] >= cfg.min_name) | strong_id | (code_same & (S.sim["name"] >= cfg.min_name_code))
     evidence_ok = S.second_field | any_strong
     flags_ok = ~S.flag_mismatch | strong_id
     eligible = (S.score >= cfg.threshold) & name_ok & evidence_ok & flags_ok
@@ -134,7 +141,9 @@ def _bucket(E: Side, L: Side, S: Scores, cfg: MatchConfig, e_active: np.ndarray,
         live = np.nonzero(competing & ~used_e[S.ei] & ~used_l[S.li])[0]
         if not len(live):
             break
-        ei, li, sc = S.ei[live], S.li[live], S.score[live]
+        # rivals are compared on the uncapped evidence: two pairs at 100, one with the same VAT
+        # number, are not a tie
+        ei, li, sc = S.ei[live], S.li[live], S.evidence[live]
         be, bsc_e, sec_e = _best_two(ei, sc, n_e)
         bl, bsc_l, sec_l = _best_two(li, sc, n_l)
         rows = np.arange(len(live))
@@ -157,14 +166,14 @@ def _bucket(E: Side, L: Side, S: Scores, cfg: MatchConfig, e_active: np.ndarray,
 
     # More / Ignored: ranked candidates among local customers nobody has taken
     keep = np.nonzero(~used_e[S.ei] & ~used_l[S.li] & (S.score >= cfg.candidate_floor))[0]
-    order = keep[np.lexsort((S.li[keep], -S.score[keep], S.ei[keep]))]
+    order = keep[np.lexsort((S.li[keep], -S.evidence[keep], -S.score[keep], S.ei[keep]))]
     groups: dict[int, list[int]] = {}
     for row in order.tolist():
         lst = groups.setdefault(int(S.ei[row]), [])
         if len(lst) < cfg.max_candidates:
             lst.append(row)
     live_all = np.nonzero(competing)[0]
-    bl_idx, bl_sc, bl_sec = _best_two(S.li[live_all], S.score[live_all], n_l)
+    bl_idx, bl_sc, bl_sec = _best_two(S.li[live_all], S.evidence[live_all], n_l)
     # per pair: the best score any OTHER Exact account reaches for the same local customer
     rival = np.zeros(len(S), np.float32)
     if len(live_all):
@@ -191,14 +200,15 @@ def _why_not_one(S: Scores, rows: list[int], cfg: MatchConfig, eligible: np.ndar
     """Why the best candidate of a More-matches account was not linked automatically."""
     best = rows[0]
     sc = float(S.score[best])
+    ev = float(S.evidence[best])
     notes = []
     if sc < cfg.threshold:
         notes.append(f"best score {sc:.0f} is below {cfg.threshold:.0f}")
-    if len(rows) > 1 and sc - float(S.score[rows[1]]) < cfg.margin:
+    if len(rows) > 1 and ev - float(S.evidence[rows[1]]) < cfg.margin:
         notes.append(f"runner-up scores {float(S.score[rows[1]]):.0f}, less than {cfg.margin:.0f} below the best")
     other = float(rival[best])
-    if other and sc - other < cfg.margin:
-        notes.append(f"another Exact account scores {other:.0f} for the same local customer")
+    if other and ev - other < cfg.margin:
+        notes.append(f"another Exact account scores {min(other, 100):.0f} for the same local customer")
     if not name_ok[best]:
         notes.append(f"names only {float(S.sim['name'][best]):.0f}% alike and no VAT/KvK number agrees")
     if not evidence_ok[best]:

@@ -122,13 +122,15 @@ class MatchConfig:
     (see bench/bench_match.py); change them only with figures in hand.
 
     A pair is a One match when its score >= `threshold`, it beats the runner-up on BOTH sides by
-    `margin`, its name is at least `min_name` alike (or a VAT/KvK number agrees) and a second field
+    `margin`, its name is at least `min_name` alike (`min_name_code` with the same customer number; any
+    name with the same VAT/KvK number) and a second field
     (address, postcode, e-mail/web domain, phone) or a strong key agrees.
     """
 
     threshold: float = 70.0
     margin: float = 10.0
     min_name: float = 80.0
+    min_name_code: float = 60.0  # with the same customer number the name need only be this alike
     candidate_floor: float = 45.0
     max_candidates: int = 5
     # weights of the fuzzy fields in the weighted mean (only fields both sides have count)
@@ -152,6 +154,7 @@ class MatchConfig:
     rare_per_record: int = 4
     block_max: int = 60  # postcode / domain / phone blocks larger than this are skipped
     fallback_cutoff: float = 60.0  # name similarity the brute-force pass must reach
+    fallback_claimed: float = 90.0  # local customers with a pair this good are skipped by that pass
     fallback_chunk: int = 2048  # rows per cdist chunk in the brute-force pass (memory bound)
     workers: int = -1
 

@@ -129,7 +129,7 @@ def normalise_address(address: str) -> AddressKey:
     m = _HOUSE.search(text)
     if m:
         house = m.group(1) + m.group(2)
-    street = " ".join(t for t in text.split() if len(t) > 1 and not any(c.isdigit() for c in t))
+    street = " ".join([t for t in text.split() if len(t) > 1 and t.isalpha()])
     return AddressKey(f"{street} {house}".strip(), street, house)
 
 

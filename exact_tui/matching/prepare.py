@@ -30,13 +30,8 @@ class KeyCodes:
 
     def encode(self, values: list[str]) -> np.ndarray:
         codes = self._codes
-        out = np.empty(len(values), dtype=np.int64)
-        for i, v in enumerate(values):
-            c = codes.get(v)
-            if c is None:
-                c = codes[v] = len(codes)
-            out[i] = c
-        return out
+        add = codes.setdefault
+        return np.array([add(v, len(codes)) for v in values], dtype=np.int64)
 
 
 @dataclass(slots=True)
@@ -50,6 +45,8 @@ class Side:
     city: list[str]
     raw: dict[str, list[str]]  # normalised equality keys as text, for explanations
     keys: dict[str, np.ndarray] = field(default_factory=dict)
+    has_address: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
+    has_city: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
     block_tokens: list[tuple[str, ...]] = field(default_factory=list)
 
     def __len__(self) -> int:
@@ -102,6 +99,8 @@ def prepare(records: Sequence[MatchRecord], codes: KeyCodes) -> Side:
     side = Side(recs, names, name, address, city, raw, block_tokens=block_tokens)
     for k in KEY_FIELDS:
         side.keys[k] = codes.encode(raw[k])
+    side.has_address = np.array([bool(a) for a in address], dtype=bool)
+    side.has_city = np.array([bool(c) for c in city], dtype=bool)
     # postcode + house number: the address block that survives a mistyped street name
     side.keys["pc_house"] = codes.encode([f"{p}#{h}" if p and h else "" for p, h in zip(raw["pc"], raw["house"])])
     return side

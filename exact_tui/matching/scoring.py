@@ -33,6 +33,7 @@ class Scores:
     second_field: np.ndarray  # bool: a field other than the name agrees
     flag_mismatch: np.ndarray  # bool: Holding/Stichting... on one side only
     shown: np.ndarray  # float64: the score a user sees, the exact sum of contributions rounded to tenths
+    evidence: np.ndarray  # float32: the score before capping at 100; ranks rivals (VAT + name beats name)
 
     def __len__(self) -> int:
         return len(self.ei)
@@ -40,7 +41,7 @@ class Scores:
     def take(self, idx: np.ndarray) -> "Scores":
         return Scores(self.ei[idx], self.li[idx], self.score[idx], {k: v[idx] for k, v in self.sim.items()},
                       {k: v[idx] for k, v in self.contrib.items()}, {k: v[idx] for k, v in self.key_state.items()},
-                      self.second_field[idx], self.flag_mismatch[idx], self.shown[idx])
+                      self.second_field[idx], self.flag_mismatch[idx], self.shown[idx], self.evidence[idx])
 
     @staticmethod
     def concat(parts: list["Scores"]) -> "Scores":
@@ -52,17 +53,13 @@ class Scores:
                       {k: cat([p.contrib[k] for p in parts]) for k in first.contrib},
                       {k: cat([p.key_state[k] for p in parts]) for k in first.key_state},
                       cat([p.second_field for p in parts]), cat([p.flag_mismatch for p in parts]),
-                      cat([p.shown for p in parts]))
+                      cat([p.shown for p in parts]), cat([p.evidence for p in parts]))
 
 
 def _fuzzy(a: list[str], b: list[str], scorer, workers: int) -> np.ndarray:
     if not a:
         return np.empty(0, np.float32)
     return process.cpdist(a, b, scorer=scorer, dtype=np.float32, workers=workers)
-
-
-def _present_text(values: list[str], idx: np.ndarray) -> np.ndarray:
-    return np.fromiter((bool(values[i]) for i in idx), dtype=bool, count=len(idx))
 
 
 def score_pairs(E: Side, L: Side, keys: np.ndarray, cfg: MatchConfig) -> Scores:
@@ -77,7 +74,7 @@ def score_pairs(E: Side, L: Side, keys: np.ndarray, cfg: MatchConfig) -> Scores:
     name = np.maximum(_fuzzy(e_names, l_names, fuzz.ratio, w), _fuzzy(e_names, l_names, fuzz.token_sort_ratio, w))
 
     nan = np.float32(np.nan)
-    has_addr = _present_text(E.address, ei) & _present_text(L.address, li)
+    has_addr = E.has_address[ei] & L.has_address[li]
     addr = np.full(len(ei), nan, np.float32)
     if has_addr.any():
         idx = np.nonzero(has_addr)[0]
@@ -86,7 +83,7 @@ def score_pairs(E: Side, L: Side, keys: np.ndarray, cfg: MatchConfig) -> Scores:
         house_conflict = has_addr & (he != 0) & (hl != 0) & (he != hl)
         addr[house_conflict] = np.minimum(addr[house_conflict], 50)
 
-    has_city = _present_text(E.city, ei) & _present_text(L.city, li)
+    has_city = E.has_city[ei] & L.has_city[li]
     city = np.full(len(ei), nan, np.float32)
     if has_city.any():
         idx = np.nonzero(has_city)[0]
@@ -165,4 +162,4 @@ def score_pairs(E: Side, L: Side, keys: np.ndarray, cfg: MatchConfig) -> Scores:
     shown = np.zeros(len(ei), np.float64)
     for c in contrib.values():
         shown += np.round(c.astype(np.float64), 1)
-    return Scores(ei, li, score, sims, contrib, key_state, second, flag_mismatch, np.round(shown, 1))
+    return Scores(ei, li, score, sims, contrib, key_state, second, flag_mismatch, np.round(shown, 1), raw.astype(np.float32))

@@ -1,0 +1,105 @@
+"""`exact-tui match` end to end: CSV files in, pairs file out, clear errors on bad input."""
+import csv
+import json
+
+import pytest
+
+from exact_tui.cli import main
+
+LOCAL = """id,name,number,address,postcode,city,email,phone,vat,coc
+L1,Jansen Bouw BV,1001,Kerkstr. 12,1234 ab,Utrecht,info@jansen.nl,030 1234567,,
+L2,Orion Data Solutions,1002,,,,,,,
+L3,Orion Data Solution,1003,,,,,,,
+L4,Smit Glas,1004,Dorpsweg 3,5678CD,Zwolle,,,NL812345678B01,
+"""
+EXACT = """id;name;code;address;postcode;city;vat
+E1;Jansen Bouw B.V.;2001;Kerkstraat 12;1234AB;Utrecht;
+E2;Orion Data Solutions;2002;;;;
+E3;Qwerty Uiop;2003;;;;
+E4;Glashandel Smit;2004;;;;NL 8123.45.678.B01
+"""
+
+
+def _write(tmp_path, name, text):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def _rows(path):
+    with open(path, encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_files_in_pairs_out(tmp_path, capsys):
+    local, exact = _write(tmp_path, "local.csv", LOCAL), _write(tmp_path, "exact.csv", EXACT)
+    out = str(tmp_path / "pairs.csv")
+    assert main(["match", local, exact, "--out", out, "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["counts"]["one"] == 2 and summary["counts"]["more"] == 1 and summary["counts"]["none"] == 1
+    assert summary["seconds"] >= 0
+    rows = _rows(out)
+    assert list(rows[0]) == ["exact_id", "local_id", "score", "bucket", "rank"]
+    by = {}
+    for r in rows:
+        by.setdefault(r["exact_id"], []).append(r)
+    assert [(r["local_id"], r["bucket"], r["rank"]) for r in by["E1"]] == [("L1", "one", "1")]
+    assert [(r["local_id"], r["bucket"], r["rank"]) for r in by["E2"]] == [("L2", "more", "1"), ("L3", "more", "2")]
+    assert [(r["local_id"], r["bucket"]) for r in by["E3"]] == [("", "none")]
+    assert by["E4"][0]["local_id"] == "L4" and by["E4"][0]["bucket"] == "one"
+    assert 0 <= float(by["E1"][0]["score"]) <= 100
+
+
+def test_decisions_file(tmp_path, capsys):
+    local, exact = _write(tmp_path, "local.csv", LOCAL), _write(tmp_path, "exact.csv", EXACT)
+    decisions = _write(tmp_path, "d.csv", "exact_id,local_id,decision\nE1,L2,link\nE4,,ignore\n")
+    out = str(tmp_path / "pairs.csv")
+    assert main(["match", local, exact, "--out", out, "--decisions", decisions]) == 0
+    assert "already linked" in capsys.readouterr().out
+    by = {r["exact_id"]: r for r in _rows(out)}
+    assert (by["E1"]["local_id"], by["E1"]["bucket"]) == ("L2", "linked")
+    assert by["E4"]["bucket"] == "ignored"
+
+
+def test_missing_name_column_is_an_error_naming_the_file(tmp_path, capsys):
+    bad = _write(tmp_path, "bad.csv", "id,naam\n1,Jansen\n")
+    exact = _write(tmp_path, "exact.csv", EXACT)
+    out = tmp_path / "pairs.csv"
+    assert main(["match", bad, exact, "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "bad.csv" in err and "missing required column 'name'" in err
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("text, message", [
+    ("id,name\n1,Jansen\n,Pietersen\n", "row 3: column 'id' is empty"),
+    ("id,name\n1,Jansen\n2,\n", "row 3 (id 2): column 'name' is empty"),
+    ("id,name\n1,Jansen\n1,Pietersen\n", "row 3: id '1' already used on row 2"),
+    ("id,name\n1,Jansen,extra\n", "row 2: 3 fields but the header has 2"),
+    ("", "empty file"),
+])
+def test_bad_rows_are_named(tmp_path, capsys, text, message):
+    bad = _write(tmp_path, "local.csv", text)
+    exact = _write(tmp_path, "exact.csv", EXACT)
+    assert main(["match", bad, exact, "--out", str(tmp_path / "p.csv")]) == 2
+    err = capsys.readouterr().err
+    assert "local.csv" in err and message in err
+
+
+def test_missing_file_and_bad_encoding(tmp_path, capsys):
+    exact = _write(tmp_path, "exact.csv", EXACT)
+    assert main(["match", str(tmp_path / "nope.csv"), exact, "--out", str(tmp_path / "p.csv")]) == 2
+    assert "nope.csv: file not found" in capsys.readouterr().err
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes("id,name\n1,Müller\n".encode("latin-1"))
+    assert main(["match", str(latin), exact, "--out", str(tmp_path / "p.csv")]) == 2
+    assert "not UTF-8" in capsys.readouterr().err
+
+
+def test_existing_output_is_replaced_whole(tmp_path):
+    local, exact = _write(tmp_path, "local.csv", LOCAL), _write(tmp_path, "exact.csv", EXACT)
+    out = tmp_path / "pairs.csv"
+    out.write_text("old\n")
+    assert main(["match", local, exact, "--out", str(out)]) == 0
+    assert out.read_text().startswith("exact_id,local_id,score,bucket,rank")
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".pairs-")]
