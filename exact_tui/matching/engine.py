@@ -167,11 +167,12 @@ def _bucket(E: Side, L: Side, S: Scores, cfg: MatchConfig, e_active: np.ndarray,
     # More / Ignored: ranked candidates among local customers nobody has taken
     keep = np.nonzero(~used_e[S.ei] & ~used_l[S.li] & (S.score >= cfg.candidate_floor))[0]
     order = keep[np.lexsort((S.li[keep], -S.evidence[keep], -S.score[keep], S.ei[keep]))]
+    grouped = S.ei[order]
+    position = np.arange(len(order)) - np.searchsorted(grouped, grouped, side="left")
+    order = order[position < cfg.max_candidates]
     groups: dict[int, list[int]] = {}
-    for row in order.tolist():
-        lst = groups.setdefault(int(S.ei[row]), [])
-        if len(lst) < cfg.max_candidates:
-            lst.append(row)
+    for row, i in zip(order.tolist(), S.ei[order].tolist()):
+        groups.setdefault(i, []).append(row)
     live_all = np.nonzero(competing)[0]
     bl_idx, bl_sc, bl_sec = _best_two(S.li[live_all], S.evidence[live_all], n_l)
     # per pair: the best score any OTHER Exact account reaches for the same local customer

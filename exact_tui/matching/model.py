@@ -139,8 +139,8 @@ class MatchConfig:
     w_postcode: float = 12.0
     w_city: float = 4.0
     w_country: float = 3.0
-    w_email: float = 10.0
-    w_phone: float = 10.0
+    w_email: float = 12.0
+    w_phone: float = 12.0
     # strong keys: added when equal, subtracted when both sides have one and they differ
     bonus_vat: float = 40.0
     bonus_coc: float = 40.0
@@ -154,7 +154,7 @@ class MatchConfig:
     rare_per_record: int = 4
     block_max: int = 60  # postcode / domain / phone blocks larger than this are skipped
     fallback_cutoff: float = 60.0  # name similarity the brute-force pass must reach
-    fallback_claimed: float = 90.0  # local customers with a pair this good are skipped by that pass
+    fallback_claimed: float = 70.0  # local customers with a pair this good are skipped by that pass
     fallback_chunk: int = 2048  # rows per cdist chunk in the brute-force pass (memory bound)
     workers: int = -1
 

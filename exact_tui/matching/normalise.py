@@ -28,6 +28,7 @@ _HOUSE = re.compile(r"\b(\d{1,5})\s*([a-z]{0,2})\b")
 _STREET_SUFFIX = re.compile(r"(" + "|".join(s for s, _ in STREET_SUFFIXES) + r")\b")
 _STREET_SHORT = dict(STREET_SUFFIXES)
 _NL_POSTCODE = re.compile(r"^([1-9]\d{3})([A-Z]{2})$")
+_COUNTRY_PREFIX = re.compile(r"^(?:NL|BE|DE|CH|DK|FI|B|D|L|F|A|S|N)(?=\d)")
 _UK_POSTCODE = re.compile(r"^([A-Z]{1,2}\d[A-Z\d]?)(\d[A-Z]{2})$")
 _LEGAL_DISPLAY = {
     "bv": "B.V.", "nv": "N.V.", "vof": "V.O.F.", "cv": "C.V.", "bvba": "BVBA", "gmbh": "GmbH",
@@ -144,18 +145,17 @@ def normalise_country(country: str) -> str:
     return text.upper() if len(text) == 2 and text.isalpha() else ""
 
 
+@lru_cache(maxsize=65536)
 def normalise_postcode(postcode: str, country: str = "") -> tuple[str, str]:
     """(`full`, `area`): NL "1234 ab" -> ("1234AB", "1234"); UK "sw1a 1aa" -> ("SW1A1AA", "SW1A");
     BE/DE and other digit postcodes -> (digits, first three digits)."""
     text = _NOT_ALNUM.sub("", fold(postcode).upper())
     if not text:
         return "", ""
-    for prefix in ("NL", "B", "BE", "D", "DE", "L", "F", "CH", "A", "DK", "S", "N", "FI"):
+    m = _COUNTRY_PREFIX.match(text)
+    if m and (text[m.end():].isdigit() or _NL_POSTCODE.match(text[m.end():])):
         # "NL-1234AB", "D-80331", "B-1000": a country letter in front of the digits
-        if text.startswith(prefix) and len(text) > len(prefix) and text[len(prefix)].isdigit() \
-                and text[len(prefix):].isdigit() or (prefix == "NL" and _NL_POSTCODE.match(text[2:])):
-            text = text[len(prefix):]
-            break
+        text = text[m.end():]
     m = _NL_POSTCODE.match(text)
     if m and country in ("", "NL"):
         return text, m.group(1)
@@ -167,6 +167,7 @@ def normalise_postcode(postcode: str, country: str = "") -> tuple[str, str]:
     return text, text[:3]
 
 
+@lru_cache(maxsize=16384)
 def normalise_city(city: str) -> str:
     return " ".join(_words(city).split())
 
