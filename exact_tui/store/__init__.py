@@ -1,1 +1,16 @@
-"""store layer; see shared design notes."""
+"""The per-profile local store: TinyDB tables on crash-safe files, one writer, versioned schema.
+
+    with ProfileStore.open(profile_dir) as store:          # the one writer (ProfileLocked otherwise)
+        store.customers.put_many(customers)                # one atomic write
+    ProfileStore.open(profile_dir, readonly=True)          # any number of readers, even while locked
+"""
+from .errors import CorruptStore, DivisionLocked, ProfileLocked, SchemaTooNew, StoreConflict, StoreError, StoreReadOnly
+from .logs import LogEntry
+from .profile import ProfileStore
+from .repos import UpsertReport
+from .schema import SCHEMA_VERSION
+
+__all__ = [
+    "CorruptStore", "DivisionLocked", "LogEntry", "ProfileLocked", "ProfileStore", "SCHEMA_VERSION",
+    "SchemaTooNew", "StoreConflict", "StoreError", "StoreReadOnly", "UpsertReport",
+]
