@@ -49,16 +49,10 @@ def sandbox_data(n: int) -> tuple[list[MatchRecord], list[MatchRecord], dict[str
     truth = dict(seed.local.truth)
     targets = set(truth.values())
     division = max(seed.tables, key=lambda d: sum(1 for a in seed.tables[d].get("crm/Accounts", []) if a["ID"] in targets))
-    exact = [MatchRecord(id=str(a["ID"]), name=a.get("Name") or "", address=a.get("AddressLine1") or "",
-                         postcode=a.get("Postcode") or "", city=a.get("City") or "", country=a.get("Country") or "",
-                         email=a.get("Email") or "", phone=a.get("Phone") or "", vat=a.get("VATNumber") or "",
-                         coc=a.get("ChamberOfCommerce") or "", code=strip_account_code(a.get("Code")),
-                         website=a.get("Website") or "")
-             for a in seed.tables[division]["crm/Accounts"]]
-    local = [MatchRecord(id=c.id, name=c.name, address=c.address, postcode=c.postcode, city=c.city, country=c.country,
-                         email=c.email, phone=c.phone, vat=c.vat, coc=c.coc, code=c.number,
-                         website=getattr(c, "website", ""))
-             for c in seed.local.customers]
+    exact = [MatchRecord.from_exact_row(a) for a in seed.tables[division]["crm/Accounts"]]
+    exact = [MatchRecord(**{**{f: getattr(r, f) for f in r.__slots__}, "code": strip_account_code(r.code)})
+             for r in exact]
+    local = [MatchRecord.of(c) for c in seed.local.customers]
     return exact, local, truth
 
 

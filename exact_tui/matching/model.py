@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import Any
 from dataclasses import dataclass, field
 
 
@@ -25,6 +26,28 @@ class MatchRecord:
     coc: str = ""
     code: str = ""
     website: str = ""
+
+    @classmethod
+    def of(cls, obj: Any) -> "MatchRecord":
+        """From any object with the usual attribute names: a domain `LocalCustomer` (its `number` is
+        the code) or an Exact client `Account` (its `code`). Missing attributes count as empty."""
+        def get(name: str) -> str:
+            value = getattr(obj, name, "")
+            return "" if value is None else str(value)
+        return cls(id=get("id"), name=get("name"), address=get("address"), postcode=get("postcode"),
+                   city=get("city"), country=get("country"), email=get("email"), phone=get("phone"),
+                   vat=get("vat"), coc=get("coc"), code=(get("code") or get("number")).strip(), website=get("website"))
+
+    @classmethod
+    def from_exact_row(cls, row: Mapping[str, Any]) -> "MatchRecord":
+        """From a `crm/Accounts` row in Exact's own field names (ID, Name, AddressLine1, VATNumber ...)."""
+        def get(name: str) -> str:
+            value = row.get(name)
+            return "" if value is None else str(value)
+        return cls(id=get("ID"), name=get("Name"), address=get("AddressLine1"), postcode=get("Postcode"),
+                   city=get("City"), country=get("Country"), email=get("Email"), phone=get("Phone"),
+                   vat=get("VATNumber"), coc=get("ChamberOfCommerce"), code=get("Code").strip(),
+                   website=get("Website"))
 
 
 @dataclass(frozen=True, slots=True)

@@ -244,3 +244,14 @@ def test_decisions_are_respected_on_a_rerun():
     assert all(c.local_id != "l9" for cs in again.more.values() for c in cs)  # l9 is taken
     assert again.bucket_of("e2") == "ignored"
     assert Decisions.from_pairs([("e1", "l9")], ["e2"]).links == {"e1": "l9"}
+
+
+def test_records_from_domain_objects_and_exact_rows():
+    from exact_tui.domain.customer import LocalCustomer
+
+    rec = MatchRecord.of(LocalCustomer(id="7", name="Jansen", number="1042", vat="NL1"))
+    assert (rec.id, rec.code, rec.vat) == ("7", "1042", "NL1")
+    row = {"ID": "g-1", "Name": "Jansen BV", "Code": "              1042", "AddressLine1": "Kerkstraat 1",
+           "VATNumber": None}
+    rec = MatchRecord.from_exact_row(row)
+    assert (rec.id, rec.code, rec.address, rec.vat) == ("g-1", "1042", "Kerkstraat 1", "")
