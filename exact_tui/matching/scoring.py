@@ -159,7 +159,19 @@ def score_pairs(E: Side, L: Side, keys: np.ndarray, cfg: MatchConfig) -> Scores:
     sims["vat"] = np.where(key_state["vat"] == 0, nan, np.where(key_state["vat"] == 1, 100, 0)).astype(np.float32)
     sims["coc"] = np.where(key_state["coc"] == 0, nan, np.where(key_state["coc"] == 1, 100, 0)).astype(np.float32)
     sims["code"] = np.where(key_state["code"] == 0, nan, np.where(key_state["code"] == 1, 100, 0)).astype(np.float32)
-    shown = np.zeros(len(ei), np.float64)
-    for c in contrib.values():
-        shown += np.round(c.astype(np.float64), 1)
-    return Scores(ei, li, score, sims, contrib, key_state, second, flag_mismatch, np.round(shown, 1), raw.astype(np.float32))
+    # the user sees tenths: round every part, then move the rounding residue (at most a few
+    # tenths) onto the largest part so the parts still add up to a score inside 0-100
+    names = list(contrib)
+    parts = np.round(np.stack([contrib[k].astype(np.float64) for k in names]), 1) if len(ei) else \
+        np.zeros((len(names), 0))
+    total = parts.sum(axis=0)
+    target = np.clip(np.round(total, 1), 0, 100)
+    residue = target - total
+    if len(ei) and np.any(np.abs(residue) > 1e-9):
+        rows = np.nonzero(np.abs(residue) > 1e-9)[0]
+        biggest = np.argmax(np.abs(parts[:, rows]), axis=0)
+        parts[biggest, rows] += residue[rows]
+    for n, k in enumerate(names):
+        contrib[k] = np.round(parts[n], 1).astype(np.float32)
+    shown = np.round(parts.sum(axis=0), 1)
+    return Scores(ei, li, score, sims, contrib, key_state, second, flag_mismatch, shown, raw.astype(np.float32))
