@@ -1,0 +1,25 @@
+"""Open the console on a profile (what `exact-tui` does without a sub-command)."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..services.problems import explain
+    from ..services.session import ConsoleSession
+
+    try:
+        session = ConsoleSession.open(args.profile, args.data_dir)
+    except Exception as exc:  # noqa: BLE001 - ProfileLocked / SchemaTooNew / a bad profile name: say what and why
+        problem = explain(exc)
+        print(f"error: {problem.what}\n  side: {problem.side_label}\n  what to do: {problem.todo}", file=sys.stderr)
+        return 2
+    from ..ui.app import ExactApp
+
+    try:
+        app = ExactApp(session, data_dir=args.data_dir, start_step=getattr(args, "step", None) or "connection")
+        result = app.run()
+    finally:
+        session.close_store()
+    return int(result or 0)

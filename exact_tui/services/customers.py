@@ -1,0 +1,135 @@
+"""The customer card: find a local customer, link or unlink it by hand, compare it with its Exact
+account side by side, and push the local data to Exact.
+
+Linking by hand copies no data (`DataSource.NONE`); pushing sends only non-empty local fields, so
+an empty local field never wipes what Exact has. The customer-number rule (digits only, at most 9)
+is checked before anything that could make the number an Exact code.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from ..domain.customer import LocalCustomer, customer_number_problem
+from ..domain.link import DataSource, Link
+from . import _repo
+from .events import Side
+from .session import ConsoleSession
+
+# (label, local attribute, Exact account attribute)
+FIELDS: list[tuple[str, str, str]] = [
+    ("Number / code", "number", "code"), ("Name", "name", "name"), ("Address", "address", "address"),
+    ("Postcode", "postcode", "postcode"), ("City", "city", "city"), ("Country", "country", "country"),
+    ("E-mail", "email", "email"), ("Phone", "phone", "phone"), ("VAT number", "vat", "vat"),
+    ("Chamber of Commerce", "coc", "coc"), ("Website", "website", "website"),
+]
+PUSHED = [f for f in FIELDS if f[1] not in ("number",)]  # the code is never changed from here
+
+
+@dataclass(slots=True)
+class CustomerRow:
+    customer: LocalCustomer
+    link: Link | None
+
+
+@dataclass(slots=True)
+class FieldPair:
+    label: str
+    local: str
+    exact: str
+
+    @property
+    def same(self) -> bool:
+        return _norm(self.local) == _norm(self.exact)
+
+
+def _norm(value: str) -> str:
+    return " ".join((value or "").lower().split())
+
+
+def search(session: ConsoleSession, text: str = "", *, limit: int = 300) -> tuple[list[CustomerRow], int]:
+    """Customers whose name, number, city, e-mail or VAT contains every word typed; (shown, total found)."""
+    words = _norm(text).split()
+    links = {link.local_id: link for link in _repo.all_of(session.store.links)}
+    found: list[CustomerRow] = []
+    total = 0
+    for customer in _repo.all_of(session.store.customers):
+        if words:
+            hay = _norm(" ".join((customer.name, customer.number, customer.city, customer.email, customer.vat)))
+            if not all(w in hay for w in words):
+                continue
+        total += 1
+        if len(found) < limit:
+            found.append(CustomerRow(customer, links.get(customer.id)))
+    found.sort(key=lambda r: r.customer.name.lower())
+    return found, total
+
+
+async def exact_accounts(session: ConsoleSession, *, refresh: bool = False):
+    """The Exact customer accounts (cached per connection; shared with step 4's counts)."""
+    if refresh or "accounts" not in session.cache:
+        session.cache["accounts"] = await session.require_client().accounts(customers_only=True)
+    return session.cache["accounts"]
+
+
+async def counterpart(session: ConsoleSession, exact_id: str):
+    """The linked Exact account, fresh from Exact."""
+    return await session.require_client().account(exact_id)
+
+
+def side_by_side(customer: LocalCustomer, account) -> list[FieldPair]:
+    return [FieldPair(label, str(getattr(customer, local, "") or ""), str(getattr(account, exact, "") or "") if account else "")
+            for label, local, exact in FIELDS]
+
+
+def link(session: ConsoleSession, customer: LocalCustomer, account) -> Link:
+    """Link by hand (no data copied). Refused when the Exact account is already linked elsewhere."""
+    for other in _repo.all_of(session.store.links):
+        if other.exact_id == account.id and other.local_id != customer.id:
+            raise ValueError(f"Exact account {account.code} {account.name} is already linked to local customer "
+                             f"{other.local_id}; unlink that one first")
+    new = Link(local_id=customer.id, exact_id=account.id, exact_code=account.code or "",
+               linked_by=session.me.user_name if session.me else "console",
+               linked_at=dt.datetime.now(dt.timezone.utc), source=DataSource.NONE)
+    session.store.links.link(new)
+    session.cache.pop("link_counts", None)
+    session.events.success(f"Linked to Exact account {account.code} {account.name}", side=Side.LOCAL, topic="link",
+                           record=f"customer {customer.number or customer.id}")
+    return new
+
+
+def unlink(session: ConsoleSession, customer: LocalCustomer) -> None:
+    existing = _repo.get_one(session.store.links, customer.id)
+    if existing is None:
+        raise ValueError(f"customer {customer.number or customer.id} {customer.name} is not linked")
+    session.store.links.unlink(customer.id)
+    session.cache.pop("link_counts", None)
+    session.events.warning(f"Unlinked from Exact account {existing.exact_code or existing.exact_id} "
+                           "(nothing changed in Exact)", side=Side.LOCAL, topic="link",
+                           record=f"customer {customer.number or customer.id}")
+
+
+async def push_update(session: ConsoleSession, customer: LocalCustomer) -> list[str]:
+    """Send the customer's non-empty local fields to its linked Exact account; returns the fields changed."""
+    existing = _repo.get_one(session.store.links, customer.id)
+    if existing is None:
+        raise ValueError(f"customer {customer.number or customer.id} {customer.name} is not linked: link it first")
+    problem = customer_number_problem(customer.number)
+    if problem:
+        raise ValueError(f"customer {customer.id} {customer.name}: {problem} (fix the number on the local side)")
+    client = session.require_client()
+    account = await client.account(existing.exact_id)
+    changes = {exact: getattr(customer, local) for _, local, exact in PUSHED
+               if getattr(customer, local) and _norm(getattr(customer, local)) != _norm(str(getattr(account, exact) or ""))}
+    record = f"customer {customer.number or customer.id}"
+    if not changes:
+        session.events.info("Exact already has the local data: nothing to send", side=Side.EXACT, topic="link",
+                            record=record)
+        return []
+    from ..exact.records import Account
+
+    body = Account(**changes)
+    await client.update_account(existing.exact_id, body)
+    session.events.success(f"Exact account {account.code} updated: {', '.join(sorted(changes))}", side=Side.EXACT,
+                           topic="link", record=record)
+    return sorted(changes)

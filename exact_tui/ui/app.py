@@ -1,0 +1,239 @@
+"""The console: checklist rail on the left, the step in the middle, the integration log below.
+
+`ExactApp(session)` gives every step and screen the same `ConsoleSession` (store, event stream,
+Exact client). Service events reach the log pane through `post_message` (thread-safe), so a
+worker thread or an async worker can emit them alike.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from textual import on
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.widgets import ContentSwitcher, Footer, OptionList
+
+from ..services import setup
+from ..services.problems import explain
+from ..services.session import ConsoleSession
+from .commands import ConsoleCommands
+from .config import ConsolePrefs, KeymapError, load_keymap, load_prefs, save_prefs
+from .steps import STEPS, StepView
+from .themes import load_themes
+from .widgets.header import StatusHeader
+from .widgets.log_pane import EventArrived, LogPane
+from .widgets.rail import StepRail
+
+STEP_KEYS = [step.KEY for step in STEPS]
+
+
+class ExactApp(App[int]):
+    """exact-tui's console. `deterministic=True` freezes clock texts (screenshots, tests)."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "exact-tui"
+    COMMANDS = App.COMMANDS | {ConsoleCommands}
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS = [
+        Binding("f1,question_mark", "help", "Help", id="app.help"),
+        Binding("f2", "toggle_log", "Log", id="app.toggle_log"),
+        Binding("f3", "customers", "Customers", id="app.customers"),
+        Binding("f4", "settings", "Settings", id="app.settings"),
+        Binding("ctrl+n", "next_step", "Next step", id="app.next_step"),
+        Binding("ctrl+b", "previous_step", "Previous step", show=False, id="app.previous_step"),
+        Binding("ctrl+up", "log_grow", "Log taller", show=False, id="app.log_grow"),
+        Binding("ctrl+down", "log_shrink", "Log shorter", show=False, id="app.log_shrink"),
+        Binding("ctrl+q", "quit", "Quit", id="app.quit"),
+        *[Binding(str(n), f"goto_number({n})", f"Step {n}", show=False, id=f"app.step_{n}") for n in range(1, 9)],
+    ]
+
+    def __init__(self, session: ConsoleSession, *, start_step: str = "connection",
+                 data_dir: str | os.PathLike[str] | None = None, deterministic: bool = False,
+                 prefs: ConsolePrefs | None = None, resume: bool = True) -> None:
+        super().__init__()
+        self.session = session
+        self.data_dir = data_dir
+        self.deterministic = deterministic
+        self.start_step = start_step
+        self.resume = resume
+        self.prefs = prefs or load_prefs(data_dir)
+        from ..paths import config_dir
+
+        self.user_themes_dir = config_dir(data_dir) / "themes"
+        themes, self.theme_problems = load_themes(self.user_themes_dir)
+        for theme in themes:
+            self.register_theme(theme)
+        self.keymap_problem = ""
+        try:
+            self.keymap, self.keymap_path = load_keymap(data_dir)
+        except KeymapError as exc:
+            self.keymap, self.keymap_path = {}, Path(str(exc).split(":", 1)[0])
+            self.keymap_problem = str(exc)
+        self.theme = self.prefs.theme if self.prefs.theme in self.available_themes else "exact-dark"
+        self.current_step = start_step if start_step in STEP_KEYS else STEP_KEYS[0]
+        self._unsubscribe = None
+
+    # -- layout ----------------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield StatusHeader(self.session, deterministic=self.deterministic, id="status")
+        with Horizontal(id="main"):
+            yield StepRail(id="rail")
+            with ContentSwitcher(initial=f"step-{self.current_step}", id="steps"):
+                for step in STEPS:
+                    yield step(self.session)
+        log = LogPane(id="log", fixed_time="12:00:00" if self.deterministic else None)
+        log.styles.height = self.prefs.log_height
+        log.display = self.prefs.log_visible
+        yield log
+        yield Footer()
+
+    def on_mount(self) -> None:
+        if self.keymap:
+            self.set_keymap(self.keymap)
+        self._unsubscribe = self.session.events.subscribe(lambda event: self.post_message(EventArrived(event)))
+        for problem in self.theme_problems:
+            self.session.events.warning(problem, topic="settings")
+        if self.keymap_problem:
+            self.session.events.error(self.keymap_problem, topic="settings", detail="keys left at their defaults")
+        self.refresh_checklist()
+        self.goto(self.current_step)
+        if self.resume:
+            self.run_worker(self._resume(), group="resume", exclusive=True, exit_on_error=False)
+
+    async def _resume(self) -> None:
+        from ..services import connection
+
+        try:
+            report = await connection.resume(self.session)
+        except Exception as exc:  # noqa: BLE001 - shown, and step 1 offers a new login
+            problem = explain(exc)
+            self.session.events.error(f"Stored connection not usable: {problem.what}", side=problem.side,
+                                      topic="connection", detail=problem.todo)
+            return
+        if report is not None:
+            self.refresh_checklist()
+            self.refresh_header()
+            self.step(self.current_step).on_step_shown()
+
+    async def on_unmount(self) -> None:
+        if self._unsubscribe:
+            self._unsubscribe()
+        await self.session.disconnect(quiet=True)
+
+    # -- steps -----------------------------------------------------------------------------------
+    def step(self, key: str) -> StepView:
+        return self.query_one(f"#step-{key}", StepView)
+
+    def goto(self, key: str, *, focus: bool = True) -> None:
+        self.current_step = key
+        self.query_one("#steps", ContentSwitcher).current = f"step-{key}"
+        self.query_one(StepRail).show(current=key)
+        step = self.step(key)
+        step.on_step_shown()
+        if focus:
+            target = step.first_focus()
+            if target is not None:
+                self.call_after_refresh(target.focus)
+
+    @on(OptionList.OptionSelected, "#rail")
+    def _rail_selected(self, event: OptionList.OptionSelected) -> None:
+        self.goto(event.option.id)
+
+    def action_goto_number(self, number: int) -> None:
+        self.goto(STEP_KEYS[number - 1])
+
+    def action_next_step(self) -> None:
+        self.goto(STEP_KEYS[min(len(STEP_KEYS) - 1, STEP_KEYS.index(self.current_step) + 1)])
+
+    def action_previous_step(self) -> None:
+        self.goto(STEP_KEYS[max(0, STEP_KEYS.index(self.current_step) - 1)])
+
+    async def run_step_action(self, key: str, action: str) -> None:
+        self.goto(key)
+        await self.run_action(action, self.step(key))
+
+    async def run_card_action(self, action: str) -> None:
+        from .screens.customers import CustomerCardScreen
+
+        if not isinstance(self.screen, CustomerCardScreen):
+            self.action_customers()
+        await self.run_action(action, self.screen)
+
+    def refresh_checklist(self) -> None:
+        try:
+            statuses = setup.checklist(self.session)
+        except Exception as exc:  # noqa: BLE001 - the rail shows what it can; the cause goes to the log
+            problem = explain(exc)
+            self.session.events.error(f"Checklist could not be read: {problem.what}", side=problem.side,
+                                      topic="setup", detail=problem.todo)
+            return
+        self.query_one(StepRail).show(statuses)
+        self.refresh_header()
+
+    def refresh_header(self) -> None:
+        self.query_one(StatusHeader).refresh_status()
+
+    # -- log pane --------------------------------------------------------------------------------
+    @on(EventArrived)
+    def _event(self, message: EventArrived) -> None:
+        self.query_one(LogPane).add(message.event)
+        self.refresh_header()
+
+    def action_toggle_log(self) -> None:
+        log = self.query_one(LogPane)
+        log.display = not log.display
+        self.prefs.log_visible = bool(log.display)
+        self._save_prefs()
+
+    def _resize_log(self, delta: int) -> None:
+        log = self.query_one(LogPane)
+        self.prefs.log_height = max(3, min(40, self.prefs.log_height + delta))
+        log.styles.height = self.prefs.log_height
+        log.display = True
+        self.prefs.log_visible = True
+        self._save_prefs()
+
+    def action_log_grow(self) -> None:
+        self._resize_log(+2)
+
+    def action_log_shrink(self) -> None:
+        self._resize_log(-2)
+
+    # -- screens, themes, keys -------------------------------------------------------------------
+    def action_help(self) -> None:
+        from .screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_customers(self) -> None:
+        from .screens.customers import CustomerCardScreen
+
+        if not isinstance(self.screen, CustomerCardScreen):
+            self.push_screen(CustomerCardScreen(self.session))
+
+    def action_settings(self) -> None:
+        from .screens.settings import SettingsScreen
+
+        if not isinstance(self.screen, SettingsScreen):
+            self.push_screen(SettingsScreen())
+
+    def set_theme(self, name: str) -> None:
+        self.theme = name
+        self.prefs.theme = name
+        self._save_prefs()
+
+    def _save_prefs(self) -> None:
+        if self.deterministic:
+            return  # screenshots and tests never write the user's preferences
+        try:
+            save_prefs(self.prefs, self.data_dir)
+        except OSError as exc:
+            self.notify(f"Preferences not saved: {exc}", severity="warning")
+
+    def key_for(self, binding: Binding) -> str:
+        return self.keymap.get(binding.id, binding.key) if binding.id else binding.key
+
+

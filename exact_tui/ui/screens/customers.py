@@ -1,0 +1,239 @@
+"""Customer card: search as you type, link/unlink by hand, the Exact counterpart side by side, push an update."""
+from __future__ import annotations
+
+import inspect
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input, Static
+
+from ...services import customers as svc
+from ...services.problems import explain
+from ..steps.base import ProblemBox
+from ..widgets.header import StatusHeader
+from .confirm import ConfirmScreen
+from .pick import PickScreen
+
+
+class CustomerCardScreen(Screen[None]):
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="card.back"),
+        Binding("ctrl+f", "focus_search", "Search", id="card.search"),
+        Binding("ctrl+l", "link", "Link by hand", id="card.link"),
+        Binding("ctrl+u", "unlink", "Unlink", id="card.unlink"),
+        Binding("ctrl+s", "push", "Push to Exact", id="card.push"),
+        Binding("ctrl+r", "reload", "Reload Exact", id="card.reload"),
+    ]
+    DEFAULT_CSS = """
+    CustomerCardScreen #card-body { height: 1fr; }
+    CustomerCardScreen #list-side { width: 1fr; min-width: 30; }
+    CustomerCardScreen #detail-side { width: 1fr; padding: 0 0 0 1; }
+    CustomerCardScreen #customers { height: 1fr; }
+    CustomerCardScreen #pairs { height: auto; max-height: 14; }
+    CustomerCardScreen #card-status { height: auto; color: $foreground 70%; }
+    """
+
+    def __init__(self, session) -> None:
+        super().__init__()
+        self.session = session
+        self.rows: dict[str, svc.CustomerRow] = {}
+        self.account = None
+
+    def compose(self) -> ComposeResult:
+        yield StatusHeader(self.session, deterministic=getattr(self.app, "deterministic", False))
+        with Horizontal(id="card-body"):
+            with Vertical(id="list-side"):
+                yield Input(placeholder="search: name, number, city, e-mail, VAT (ctrl+f)", id="search")
+                table = DataTable(id="customers", cursor_type="row", zebra_stripes=True)
+                table.add_columns("Number", "Name", "City", "Link")
+                yield table
+                yield Static("", id="found", classes="status")
+            with Vertical(id="detail-side"):
+                yield Static("", id="title", classes="step-title")
+                pairs = DataTable(id="pairs", cursor_type="none", zebra_stripes=True)
+                pairs.add_columns("Field", "Local", "Exact")
+                yield pairs
+                yield Static("", id="card-status")
+                yield ProblemBox()
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._search("")
+        self.query_one("#search").focus()
+
+    # -- list ------------------------------------------------------------------------------------
+    @on(Input.Changed, "#search")
+    def _typed(self, event: Input.Changed) -> None:
+        self._search(event.value)
+
+    @on(Input.Submitted, "#search")
+    def _to_list(self) -> None:
+        self.query_one("#customers").focus()
+
+    def _search(self, text: str) -> None:
+        try:
+            rows, total = svc.search(self.session, text)
+        except Exception as exc:  # noqa: BLE001
+            self._problem(exc)
+            return
+        table = self.query_one("#customers", DataTable)
+        table.clear()
+        self.rows = {}
+        for row in rows:
+            c = row.customer
+            mark = Text("linked", style="green") if row.link else Text("—", style="dim")
+            table.add_row(c.number or "", c.name, c.city, mark, key=c.id)
+            self.rows[c.id] = row
+        more = f" (first {len(rows)} shown: type more to narrow)" if total > len(rows) else ""
+        self.query_one("#found", Static).update(f"{total:,} customers{more}")
+        if rows:
+            self._show(rows[0])
+        else:
+            self._show(None)
+
+    def _current(self) -> svc.CustomerRow | None:
+        table = self.query_one("#customers", DataTable)
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
+        return self.rows.get(key)
+
+    @on(DataTable.RowHighlighted, "#customers")
+    def _moved(self) -> None:
+        self._show(self._current())
+
+    # -- detail ----------------------------------------------------------------------------------
+    def _show(self, row: svc.CustomerRow | None, account=None) -> None:
+        self.account = account
+        title = self.query_one("#title", Static)
+        pairs = self.query_one("#pairs", DataTable)
+        pairs.clear()
+        if row is None:
+            title.update("No customer")
+            return
+        c = row.customer
+        title.update(f"{c.number or '(no number)'} {c.name}")
+        for pair in svc.side_by_side(c, account):
+            style = "" if pair.same or not account else "bold yellow"
+            pairs.add_row(pair.label, Text(pair.local, style=style), Text(pair.exact, style=style))
+        status = self.query_one("#card-status", Static)
+        if row.link is None:
+            status.update("Not linked. ctrl+l links it by hand to an Exact account.")
+        elif account is None:
+            status.update(f"Linked to Exact account {row.link.exact_code or row.link.exact_id} "
+                          f"({row.link.source}, by {row.link.linked_by or '?'}). Loading Exact's side…")
+            if self.session.client is not None:
+                self._run(svc.counterpart, self.session, row.link.exact_id,
+                          done=lambda acc, r=row: self._loaded(r, acc), group="detail")
+            else:
+                status.update(f"Linked to Exact account {row.link.exact_code}. Connect in step 1 to see Exact's side.")
+        else:
+            differ = sum(1 for p in svc.side_by_side(c, account) if not p.same and p.local)
+            status.update(f"Linked to {account.code} {account.name}; {differ} fields differ (yellow). "
+                          "ctrl+s pushes the local data to Exact, ctrl+u unlinks.")
+
+    def _loaded(self, row, account) -> None:
+        current = self._current()
+        if current is not None and current.customer.id == row.customer.id:
+            self._show(row, account)
+
+    # -- actions ---------------------------------------------------------------------------------
+    def _run(self, fn, *args, done=None, group="action", **kw):
+        async def call():
+            try:
+                result = fn(*args, **kw)
+                if inspect.isawaitable(result):
+                    result = await result
+            except Exception as exc:  # noqa: BLE001 - shown with its side and remedy
+                self._problem(exc)
+                return
+            self.query_one(ProblemBox).show_problem(None)
+            if done:
+                done(result)
+
+        self.run_worker(call(), group=f"card-{group}", exclusive=True, exit_on_error=False)
+
+    def _problem(self, exc: Exception) -> None:
+        problem = explain(exc)
+        self.query_one(ProblemBox).show_problem(problem)
+        self.session.events.error(problem.what, side=problem.side, topic="customer card", detail=problem.todo)
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+    def action_focus_search(self) -> None:
+        self.query_one("#search").focus()
+
+    def action_reload(self) -> None:
+        row = self._current()
+        if row is not None:
+            self._show(row)
+
+    def action_link(self) -> None:
+        row = self._current()
+        if row is None:
+            return
+        if row.link is not None:
+            self.query_one(ProblemBox).show_problem(explain(ValueError(
+                f"{row.customer.name} is already linked: unlink it first (ctrl+u)")))
+            return
+
+        def choose(accounts) -> None:
+            from rapidfuzz import fuzz, process
+
+            linked = {link.exact_id for link in self._links()}
+            free = [a for a in accounts if a.id not in linked]
+            ranked = process.extract(row.customer.name, {a.id: a.name for a in free}, scorer=fuzz.WRatio, limit=40)
+            by_id = {a.id: a for a in free}
+            choices = [(key, f"{by_id[key].code:>8}  {by_id[key].name}  {by_id[key].city}  ({score:.0f}%)")
+                       for _, score, key in ranked]
+
+            def picked(exact_id: str | None) -> None:
+                if exact_id:
+                    self._run(svc.link, self.session, row.customer, by_id[exact_id],
+                              done=lambda _: self._search(self.query_one("#search", Input).value))
+
+            self.app.push_screen(PickScreen(f"Link {row.customer.name} to which Exact account?", choices,
+                                            note="Best name matches first; type to filter by code, name or city."),
+                                 picked)
+
+        self._run(svc.exact_accounts, self.session, done=choose, group="accounts")
+
+    def _links(self):
+        from ...services import _repo
+
+        return _repo.all_of(self.session.store.links)
+
+    def action_unlink(self) -> None:
+        row = self._current()
+        if row is None or row.link is None:
+            return
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self._run(svc.unlink, self.session, row.customer,
+                          done=lambda _: self._search(self.query_one("#search", Input).value))
+
+        self.app.push_screen(ConfirmScreen("Unlink?", f"Unlink {row.customer.name} from Exact account "
+                                           f"{row.link.exact_code}? Nothing changes in Exact."), answer)
+
+    def action_push(self) -> None:
+        row = self._current()
+        if row is None or row.link is None:
+            return
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                def pushed(fields) -> None:
+                    self.app.notify("Exact updated: " + ", ".join(fields) if fields else "Nothing to update")
+                    self._show(row)
+
+                self._run(svc.push_update, self.session, row.customer, done=pushed)
+
+        self.app.push_screen(ConfirmScreen("Push to Exact?", f"Send the non-empty local fields of {row.customer.name} "
+                                           "to its Exact account (one API call; empty local fields are not sent)?"),
+                             answer)

@@ -1,0 +1,58 @@
+"""Settings: the theme (built-in Textual themes + the files in `themes/`), log pane, keymap location."""
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Checkbox, OptionList, Static
+from textual.widgets.option_list import Option
+
+
+class SettingsScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape", "close", "Close", id="settings.close")]
+    DEFAULT_CSS = """
+    SettingsScreen { align: center middle; }
+    SettingsScreen > Vertical { width: 72; max-width: 95%; height: auto; max-height: 90%; border: thick $primary;
+                                background: $surface; padding: 0 1; }
+    SettingsScreen #themes { height: auto; max-height: 12; }
+    """
+
+    def compose(self) -> ComposeResult:
+        app = self.app
+        with Vertical() as box:
+            box.border_title = "Settings (Esc closes)"
+            yield Static("Theme — ↑/↓ previews, Enter keeps it (remembered for next time). "
+                         "'textual-ansi' uses the terminal's own 16 colours.")
+            names = sorted(app.available_themes)
+            options = OptionList(*[Option(name, id=name) for name in names], id="themes")
+            yield options
+            yield Checkbox("Show the integration log pane (F2)", app.prefs.log_visible, id="log-visible")
+            yield Static(f"Keymap file: {app.keymap_path}\nThemes folder: {app.user_themes_dir}", classes="status")
+
+    def on_mount(self) -> None:
+        options = self.query_one("#themes", OptionList)
+        names = sorted(self.app.available_themes)
+        if self.app.theme in names:
+            options.highlighted = names.index(self.app.theme)
+        options.focus()
+        self._original = self.app.theme
+
+    @on(OptionList.OptionHighlighted, "#themes")
+    def _preview(self, event: OptionList.OptionHighlighted) -> None:
+        self.app.theme = event.option.id
+
+    @on(OptionList.OptionSelected, "#themes")
+    def _keep(self, event: OptionList.OptionSelected) -> None:
+        self.app.set_theme(event.option.id)
+        self._original = event.option.id
+
+    @on(Checkbox.Changed, "#log-visible")
+    def _log(self, event: Checkbox.Changed) -> None:
+        if event.value != self.app.prefs.log_visible:
+            self.app.action_toggle_log()
+
+    def action_close(self) -> None:
+        self.app.theme = self._original
+        self.dismiss(None)

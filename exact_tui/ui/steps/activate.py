@@ -1,0 +1,97 @@
+"""Step 8: the whole checklist with what is missing; Activate only after an explicit confirmation."""
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.binding import Binding
+from textual.widgets import Button, Static
+
+from ...services import setup
+from ..screens.confirm import ConfirmScreen
+from .base import StepView
+
+MARK = {setup.StepState.DONE: ("✓", "green"), setup.StepState.ATTENTION: ("✗", "red"),
+        setup.StepState.TODO: ("○", "yellow"), setup.StepState.CURRENT: ("●", "bold")}
+
+
+class ActivateStep(StepView):
+    KEY, NUMBER, TITLE = "activate", 8, "Confirm and activate"
+    INTRO = "Check everything once more. Activation starts the transfer of booked invoices to Exact."
+    BINDINGS = [
+        Binding("ctrl+y", "activate", "Activate…", id="activate.activate"),
+        Binding("ctrl+r", "recheck", "Check again", id="activate.recheck"),
+    ]
+    DEFAULT_CSS = """
+    ActivateStep #summary { height: auto; margin: 0 0 1 0; }
+    ActivateStep Button { margin: 0 1 0 0; }
+    """
+
+    def compose_body(self):
+        yield Static("", id="summary")
+        yield Button("Activate… (ctrl+y)", id="activate", variant="warning")
+        yield Button("Deactivate", id="deactivate")
+
+    def first_focus(self):
+        return self.query_one("#activate")
+
+    def on_step_shown(self) -> None:
+        self.action_recheck()
+
+    def action_recheck(self) -> None:
+        self.run_service(setup.checklist, self.session, done=self._show, group="check")
+
+    def _show(self, steps: list[setup.StepStatus]) -> None:
+        text = Text()
+        for number, step in enumerate(steps, 1):
+            if step.key == "activate":
+                continue
+            mark, style = MARK[step.state]
+            text.append(f"{mark} ", style=style)
+            text.append(f"{number}. {step.title}", style="bold")
+            if step.summary:
+                text.append(f" — {step.summary}")
+            text.append("\n")
+            for missing in step.missing:
+                text.append(f"     • {missing}\n", style="yellow")
+        hard = setup.blocking(steps)
+        active = bool(getattr(self.session.settings(), "active", False))
+        if active:
+            text.append("\nThe integration is ACTIVE.", style="bold green")
+        elif hard:
+            text.append("\nActivation is not possible yet: " + "; ".join(hard), style="bold red")
+        else:
+            text.append("\nReady to activate." + (" Read the warnings above first." if any(s.missing for s in steps)
+                                                   else ""), style="bold")
+        self.query_one("#summary", Static).update(text)
+        self.query_one("#activate", Button).disabled = active
+        self.query_one("#deactivate", Button).display = active
+        self.steps = steps
+
+    @on(Button.Pressed, "#activate")
+    def action_activate(self) -> None:
+        steps = setup.checklist(self.session)
+        hard = setup.blocking(steps)
+        if hard:
+            self.local_problem("Cannot activate yet: " + "; ".join(hard), "Complete the steps marked ✗ first.")
+            return
+        warnings = [m for s in steps for m in s.missing]
+        body = ("Invoices booked from now on will be transferred to Exact Online.\n\n"
+                + ("Open warnings:\n" + "\n".join(f"• {w}" for w in warnings) + "\n\nActivate anyway?"
+                   if warnings else "Everything is complete. Activate now?"))
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.run_service(setup.activate, self.session, confirmed=True,
+                                 done=lambda _: (self.action_recheck(), self.app.refresh_header()), group="save")
+
+        self.app.push_screen(ConfirmScreen("Activate the integration?", body, yes="Activate", no="Not yet"), answer)
+
+    @on(Button.Pressed, "#deactivate")
+    def _deactivate(self) -> None:
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.run_service(setup.deactivate, self.session,
+                                 done=lambda _: (self.action_recheck(), self.app.refresh_header()), group="save")
+
+        self.app.push_screen(ConfirmScreen("Deactivate?", "No invoices will be transferred until you activate again."),
+                             answer)

@@ -1,0 +1,208 @@
+"""Step 1: client id/secret, country, the SSH-friendly login (URL + paste back), then who is connected."""
+from __future__ import annotations
+
+import asyncio
+
+from rich.text import Text
+from textual import on
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.widgets import Button, Checkbox, Input, Label, Static, TextArea
+
+from ...services import connection as svc
+from .base import StepView
+
+
+class ConnectionStep(StepView):
+    KEY, NUMBER, TITLE = "connection", 1, "Connection"
+    INTRO = ("Connect this profile to Exact Online. Works over SSH: open the login link in a browser on any "
+             "machine, log in, then paste back the address the browser ends on.")
+    BINDINGS = [
+        Binding("ctrl+g", "login_link", "Login link", id="connection.login_link"),
+        Binding("ctrl+t", "listen", "Listen locally", id="connection.listen"),
+        Binding("ctrl+e", "demo_approve", "Demo approve", id="connection.demo_approve"),
+        Binding("ctrl+x", "disconnect", "Disconnect", id="connection.disconnect"),
+    ]
+    DEFAULT_CSS = """
+    ConnectionStep .row { height: auto; }
+    ConnectionStep .row Label { width: 16; padding: 1 1 0 0; }
+    ConnectionStep .row Input { width: 1fr; }
+    ConnectionStep #login-url { height: 5; margin: 0 0 1 0; }
+    ConnectionStep #established { height: auto; border: round $success; padding: 0 1; display: none; }
+    ConnectionStep #established.-shown { display: block; }
+    ConnectionStep .buttons { height: auto; }
+    ConnectionStep .buttons Button { margin: 0 1 0 0; }
+    ConnectionStep #demo-note { color: $accent; height: auto; }
+    """
+
+    def __init__(self, session, **kw) -> None:
+        super().__init__(session, **kw)
+        self.attempt: svc.LoginAttempt | None = None
+        self.report: svc.ConnectionReport | None = None
+
+    def compose_body(self):
+        form = svc.load_form(self.session)
+        with Horizontal(classes="row"):
+            yield Label("Country / host")
+            yield Input(form.host, id="host", placeholder="nl, be, de, uk, fr, es, us — or a full https:// URL")
+        with Horizontal(classes="row"):
+            yield Label("Client id")
+            yield Input(form.client_id, id="client-id", placeholder="from the app registration (or $EXACT_CLIENT_ID)")
+        with Horizontal(classes="row"):
+            yield Label("Client secret")
+            yield Input(form.client_secret, id="client-secret", password=True,
+                        placeholder="not shown, never logged (or $EXACT_CLIENT_SECRET)")
+        with Horizontal(classes="row"):
+            yield Label("Redirect URI")
+            yield Input(form.redirect_uri, id="redirect-uri", placeholder="exactly as registered")
+        yield Checkbox("Keep the client secret in this profile (file mode 0600, never in the store)",
+                       form.keep_secret, id="keep-secret")
+        with Horizontal(classes="buttons"):
+            yield Button("Make login link (ctrl+g)", id="make-link", variant="primary")
+            yield Button("Listen on 127.0.0.1 (ctrl+t)", id="listen", disabled=True)
+            yield Button("Disconnect (ctrl+x)", id="disconnect", disabled=True)
+        yield Static("", id="link-help", classes="status")
+        yield TextArea("", id="login-url", read_only=True, soft_wrap=True, show_line_numbers=False)
+        yield Input("", id="paste", placeholder="Paste the address the browser ends on (or just its code), then Enter",
+                    disabled=True)
+        if self.session.demo is not None:
+            yield Static("Demo shortcut (sandbox only, not for a real Exact): ctrl+e logs in as "
+                         f"{self.session.demo.username}/{self.session.demo.password} without a browser "
+                         "and pastes the result for you.", id="demo-note")
+        yield Static("", id="established")
+
+    def on_mount(self) -> None:
+        self.query_one("#login-url").display = False
+
+    def first_focus(self):
+        inputs = [self.query_one(f"#{name}", Input) for name in ("client-id", "client-secret", "redirect-uri")]
+        for widget in inputs:
+            if not widget.value:
+                return widget
+        return self.query_one("#make-link")
+
+    def on_step_shown(self) -> None:
+        self._show_report()
+
+    # -- actions ---------------------------------------------------------------------------------
+    def _form(self) -> svc.ConnectionForm:
+        return svc.ConnectionForm(
+            host=self.query_one("#host", Input).value.strip() or "nl",
+            client_id=self.query_one("#client-id", Input).value,
+            client_secret=self.query_one("#client-secret", Input).value,
+            redirect_uri=self.query_one("#redirect-uri", Input).value,
+            keep_secret=self.query_one("#keep-secret", Checkbox).value)
+
+    @on(Button.Pressed, "#make-link")
+    def action_login_link(self) -> None:
+        self.run_service(svc.start_login, self.session, self._form(), done=self._show_link, busy="making the login link")
+
+    def _show_link(self, attempt: svc.LoginAttempt) -> None:
+        self.attempt = attempt
+        url = self.query_one("#login-url", TextArea)
+        url.text = attempt.url
+        url.display = True
+        self.query_one("#link-help", Static).update(
+            "1. Open this link in a browser (any machine) and log in to Exact Online.\n"
+            f"2. The browser then goes to {attempt.config.redirect_uri}?code=… (the page may not load: fine).\n"
+            "3. Copy that whole address and paste it below, then press Enter. The code is valid 3 minutes.")
+        paste = self.query_one("#paste", Input)
+        paste.disabled = False
+        paste.value = ""
+        paste.focus()
+        self.query_one("#listen", Button).disabled = not attempt.listen_possible
+
+    @on(Input.Submitted, "#paste")
+    def _pasted(self, event: Input.Submitted) -> None:
+        self.finish(event.value)
+
+    def finish(self, pasted: str) -> None:
+        """Trade what was pasted (the redirect address or its code) for tokens."""
+        if self.attempt is None:
+            self.local_problem("Make a login link first (ctrl+g).")
+            return
+        self.run_service(svc.finish_login, self.session, self.attempt, pasted, done=self._connected,
+                         busy="trading the code for tokens", group="login")
+
+    @on(Button.Pressed, "#listen")
+    def action_listen(self) -> None:
+        if self.attempt is None:
+            self.local_problem("Make a login link first (ctrl+g).")
+            return
+        if not self.attempt.listen_possible:
+            self.local_problem("The redirect URI is not a loopback http address: use paste-back.",
+                               "Paste the address the browser ends on into the box below.")
+            return
+        self.run_service(svc.listen_and_finish, self.session, self.attempt, done=self._connected,
+                         busy="waiting for the browser on this machine", group="login")
+
+    def action_demo_approve(self) -> None:
+        """Sandbox only: log in as the demo user without a browser, then paste the answer as a user would."""
+        demo = self.session.demo
+        if demo is None:
+            self.local_problem("The demo shortcut only exists in `exact-tui demo`.",
+                               "Open the login link in a browser instead.")
+            return
+        if self.attempt is None:
+            self.action_login_link()
+
+        async def approve_and_paste() -> str:
+            while self.attempt is None:
+                await asyncio.sleep(0.02)
+            from ...sandbox.testing import approve
+
+            return await asyncio.to_thread(approve, self.attempt.url, demo.username, demo.password)
+
+        def paste(url: str) -> None:
+            self.query_one("#paste", Input).value = url
+            self.finish(url)
+
+        self.run_service(approve_and_paste, done=paste, busy="demo: approving as the demo user", group="demo")
+
+    @on(Button.Pressed, "#disconnect")
+    def action_disconnect(self) -> None:
+        async def disconnect() -> None:
+            await self.session.disconnect()
+
+        self.report = None
+        self.run_service(disconnect, done=lambda _: self._show_report(), busy="disconnecting")
+
+    def _connected(self, report: svc.ConnectionReport) -> None:
+        self.report = report
+        self.attempt = None
+        paste = self.query_one("#paste", Input)
+        paste.value = ""
+        paste.disabled = True
+        self.query_one("#login-url").display = False
+        self.query_one("#link-help", Static).update("")
+        self._show_report()
+        self.app.query_one("#rail").focus()
+        self.app.notify(f"Connection established: {report.who}", title="Exact Online")
+
+    def _show_report(self) -> None:
+        box = self.query_one("#established", Static)
+        self.query_one("#disconnect", Button).disabled = self.session.client is None
+        if self.session.client is None or self.session.me is None:
+            box.remove_class("-shown")
+            return
+        me = self.session.me
+        report = self.report or svc.ConnectionReport(
+            me.user_name, me.full_name, me.email, self.session.client.config.division, svc.DEDICATED_USER_ADVICE,
+            svc.personal_user_warning(me.user_name, me.full_name, me.email), None)
+        text = Text()
+        text.append("✓ Connection established", style="bold green")
+        text.append(f" — {report.who}\n")
+        if report.email:
+            text.append(f"e-mail {report.email}   ")
+        text.append(f"division {report.division}\n")
+        text.append("Advice: ", style="bold")
+        text.append(report.advice + "\n")
+        if report.warning:
+            text.append("Warning: ", style="bold yellow")
+            text.append(report.warning + "\n", style="yellow")
+        if report.refresh_warning:
+            text.append("Warning: ", style="bold yellow")
+            text.append(report.refresh_warning, style="yellow")
+        box.update(text)
+        box.border_title = "Exact Online"
+        box.add_class("-shown")

@@ -1,0 +1,84 @@
+"""Step 2: pick the division (administration) from those the user may use; locked after the first transfer."""
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.binding import Binding
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from ...services import setup
+from .base import StepView
+
+
+class DivisionStep(StepView):
+    KEY, NUMBER, TITLE = "division", 2, "Division"
+    INTRO = "Choose the Exact administration the invoices go to. Enter picks; the choice is saved at once."
+    BINDINGS = [Binding("ctrl+r", "reload", "Reload divisions", id="division.reload")]
+    DEFAULT_CSS = """
+    DivisionStep #divisions { height: auto; max-height: 14; }
+    DivisionStep #lock { color: $warning; height: auto; }
+    """
+
+    def compose_body(self):
+        yield Static("", id="lock")
+        yield OptionList(id="divisions")
+        yield Static("", id="chosen", classes="good")
+
+    def first_focus(self):
+        return self.query_one("#divisions")
+
+    def on_step_shown(self) -> None:
+        self.action_reload(refresh=False)
+
+    def action_reload(self, refresh: bool = True) -> None:
+        self._show_lock()
+        if self.session.client is None:
+            self.query_one("#chosen", Static).update("Connect in step 1 to see the divisions.")
+            return
+        self.run_service(setup.load_divisions, self.session, refresh=refresh, done=self._fill, busy="reading divisions")
+
+    def _show_lock(self) -> str | None:
+        lock = setup.division_lock(self.session)
+        self.query_one("#lock", Static).update(Text("🔒 " + lock) if lock else "")
+        self.query_one("#divisions", OptionList).disabled = bool(lock)
+        return lock
+
+    def _fill(self, divisions) -> None:
+        chosen = getattr(self.session.settings(), "division", None)
+        options = self.query_one("#divisions", OptionList)
+        options.clear_options()
+        current = self.session.me.current_division if self.session.me else None
+        for division in divisions:
+            label = Text(no_wrap=True, overflow="ellipsis")
+            label.append("● " if division.code == chosen else "  ", style="bold green")
+            label.append(f"{division.code:>7}  ", style="bold")
+            label.append(division.description or "")
+            if division.code == current:
+                label.append("  (user's current)", style="dim")
+            if division.blocked:
+                label.append("  blocked", style="bold red")
+            options.add_option(Option(label, id=str(division.code), disabled=bool(division.blocked)))
+        pick = chosen or current
+        index = next((i for i, d in enumerate(divisions) if d.code == pick), 0)
+        if divisions:
+            options.highlighted = index
+        self._show_chosen()
+
+    def _show_chosen(self) -> None:
+        settings = self.session.settings()
+        division = getattr(settings, "division", None)
+        self.query_one("#chosen", Static).update(
+            f"✓ Division {division} {getattr(settings, 'division_name', '') or ''} is used." if division
+            else "No division chosen yet.")
+
+    @on(OptionList.OptionSelected, "#divisions")
+    def _picked(self, event: OptionList.OptionSelected) -> None:
+        code = int(event.option.id)
+        name = next((d.description for d in self.session.cache.get("divisions", []) if d.code == code), "")
+
+        def done(_):
+            self._fill(self.session.cache.get("divisions", []))
+            self.app.refresh_header()
+
+        self.run_service(setup.choose_division, self.session, code, name, done=done, group="save")

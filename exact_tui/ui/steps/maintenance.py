@@ -1,0 +1,36 @@
+"""Step 5: how customers reach Exact — three modes, each explained in one line; saved on selection."""
+from __future__ import annotations
+
+from textual import on
+from textual.widgets import RadioButton, RadioSet, Static
+
+from ...domain.link import MaintenanceMode
+from ...services import setup
+from .base import StepView
+
+
+class MaintenanceStep(StepView):
+    KEY, NUMBER, TITLE = "maintenance", 5, "Customer maintenance"
+    INTRO = "How do customers get into Exact? Pick with ↑/↓ and Enter/space; saved at once."
+    DEFAULT_CSS = """
+    MaintenanceStep RadioSet { width: 1fr; height: auto; }
+    MaintenanceStep #explain { height: auto; margin: 1 0 0 0; }
+    """
+
+    def compose_body(self):
+        mode = setup.maintenance_mode(self.session)
+        with RadioSet(id="modes"):
+            for value, (label, _) in setup.MAINTENANCE_EXPLAINED.items():
+                yield RadioButton(label, value=value is mode, id=f"mode-{value.value}")
+        lines = [f"• {label}: {line}" for label, line in setup.MAINTENANCE_EXPLAINED.values()]
+        yield Static("\n".join(lines), id="explain", classes="status")
+
+    def first_focus(self):
+        return self.query_one("#modes")
+
+    @on(RadioSet.Changed, "#modes")
+    def _changed(self, event: RadioSet.Changed) -> None:
+        mode = MaintenanceMode(event.pressed.id.removeprefix("mode-"))
+        if getattr(self.session.settings(), "maintenance_mode", None) == mode:
+            return
+        self.run_service(setup.choose_maintenance, self.session, mode, group="save")

@@ -1,0 +1,57 @@
+"""The live integration log: every service event with its time, side, level, record and message.
+
+Bounded (`max_lines`), so a day-long transfer does not eat memory; the same events are also kept in
+the profile's stored log by the session.
+"""
+from __future__ import annotations
+
+from rich.text import Text
+from textual.message import Message
+from textual.widgets import RichLog
+
+from ...services.events import Event, Level, Side
+
+LEVEL_STYLE = {Level.INFO: "", Level.SUCCESS: "bold green", Level.WARNING: "bold yellow", Level.ERROR: "bold red"}
+LEVEL_MARK = {Level.INFO: " ", Level.SUCCESS: "✓", Level.WARNING: "!", Level.ERROR: "✗"}
+SIDE_LABEL = {Side.LOCAL: "local  ", Side.EXACT: "exact  ", Side.NETWORK: "network", Side.CONSOLE: "console"}
+
+
+class EventArrived(Message):
+    """A service event, handed to the UI thread (posted from any thread)."""
+
+    def __init__(self, event: Event) -> None:
+        super().__init__()
+        self.event = event
+
+
+class LogPane(RichLog):
+    """Integration log pane. `fixed_time` replaces the clock text (deterministic screenshots)."""
+
+    DEFAULT_CSS = """
+    LogPane { height: 8; border-top: solid $primary 50%; background: $surface; }
+    """
+
+    def __init__(self, *, max_lines: int = 2000, fixed_time: str | None = None, **kw) -> None:
+        super().__init__(max_lines=max_lines, wrap=False, markup=False, highlight=False, auto_scroll=True, **kw)
+        self.fixed_time = fixed_time
+        self.border_title = "Integration log"
+        self.counts: dict[Level, int] = {level: 0 for level in Level}
+
+    def add(self, event: Event) -> None:
+        self.counts[event.level] += 1
+        clock = self.fixed_time or event.time.astimezone().strftime("%H:%M:%S")
+        line = Text()
+        line.append(f"{clock} ", style="dim")
+        line.append(SIDE_LABEL.get(event.side, str(event.side)) + " ", style="bold" if event.side is not Side.CONSOLE else "dim")
+        line.append(LEVEL_MARK[event.level] + " ", style=LEVEL_STYLE[event.level])
+        if event.record:
+            line.append(f"[{event.record}] ", style="italic")
+        line.append(event.message, style=LEVEL_STYLE[event.level] if event.level is not Level.INFO else "")
+        if event.progress:
+            done, total = event.progress
+            line.append(f" ({done}/{total})", style="dim")
+        if event.detail:
+            line.append(f" — {event.detail}", style="dim")
+        self.write(line)
+        errors, warnings = self.counts[Level.ERROR], self.counts[Level.WARNING]
+        self.border_subtitle = f"{errors} errors · {warnings} warnings" if errors or warnings else ""

@@ -1,0 +1,51 @@
+"""The left rail: the eight set-up steps with their state (✓ done, ● current, ✗ needs attention)."""
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from ...services.setup import STEP_TITLES, StepState, StepStatus
+
+SHORT = {"maintenance": "Maintenance", "defaults": "Default products", "activate": "Activate"}
+
+MARKS = {StepState.DONE: ("✓", "green"), StepState.ATTENTION: ("✗", "red"), StepState.TODO: ("○", "dim")}
+
+
+class StepRail(OptionList):
+    DEFAULT_CSS = """
+    StepRail { width: 24; height: 1fr; border-right: solid $primary 40%; background: $surface; }
+    StepRail > .option-list--option { padding: 0 0; }
+    """
+
+    def __init__(self, **kw) -> None:
+        super().__init__(*[Option(self._label(i, SHORT.get(key, title), None, False), id=key)
+                           for i, (key, title) in enumerate(STEP_TITLES, 1)], **kw)
+        self.border_title = "Set-up"
+        self.current = STEP_TITLES[0][0]
+        self.statuses: dict[str, StepStatus] = {}
+
+    @staticmethod
+    def _label(number: int, title: str, status: StepStatus | None, current: bool) -> Text:
+        text = Text(no_wrap=True, overflow="ellipsis")
+        if current:
+            text.append("● ", style="bold")
+        elif status is not None:
+            mark, style = MARKS[status.state]
+            text.append(mark + " ", style=style)
+        else:
+            text.append("○ ", style="dim")
+        text.append(f"{number} {title}", style="bold" if current else "")
+        return text
+
+    def show(self, statuses: list[StepStatus] | None = None, current: str | None = None) -> None:
+        if statuses is not None:
+            self.statuses = {s.key: s for s in statuses}
+        if current is not None:
+            self.current = current
+        for i, (key, title) in enumerate(STEP_TITLES, 1):
+            self.replace_option_prompt(key, self._label(i, SHORT.get(key, title), self.statuses.get(key),
+                                                       key == self.current))
+        index = [key for key, _ in STEP_TITLES].index(self.current)
+        if self.highlighted != index:
+            self.highlighted = index
