@@ -90,17 +90,22 @@ def naive(exact: list[MatchRecord], local: list[MatchRecord], truth: dict[str, s
     correct = np.array([by_exact.get(r.id) == local[j].id for r, j in zip(exact, best)])
     lines = []
     chosen = None
-    for thr in range(60, 101, 2):
+    top = (0.0, 0, 0.0)
+    for thr in range(50, 101):
         sel = best_score >= thr
         prec = correct[sel].mean() if sel.any() else 1.0
         rec = (correct & sel).sum() / max(len(truth), 1)
-        if prec >= 0.995 and chosen is None:
+        if sel.any() and prec > top[0]:
+            top = (prec, thr, rec)
+        if prec >= 0.995 and chosen is None and sel.any():
             chosen = (thr, prec, rec)
         if thr in (70, 80, 90):
             lines.append(f"thr {thr}: precision {prec:.2%} recall {rec:.2%}")
     head = f"naive full cdist ({seconds:.1f} s): " + "; ".join(lines)
     if chosen:
         head += f"; at >= 99.5 % precision (thr {chosen[0]}): recall {chosen[2]:.2%}"
+    else:
+        head += f"; never reaches 99.5 % precision (best {top[0]:.2%} at thr {top[1]}, recall {top[2]:.2%})"
     return head
 
 
