@@ -35,6 +35,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "(linked pairs leave the matching; ignored accounts get bucket 'ignored')")
     parser.add_argument("--threshold", type=float, help="score a One match needs (default 70)")
     parser.add_argument("--margin", type=float, help="points a One match must lead the runner-up by on both sides (default 10)")
+    parser.add_argument("--reasons", action="store_true",
+                        help="add a 'reasons' column (\"same VAT number; name 94%% alike ...\") to the pairs file")
     parser.add_argument("--json", action="store_true", help="print a JSON summary (counts per bucket, seconds)")
 
 
@@ -127,7 +129,7 @@ def read_decisions(path: str):
     return decisions
 
 
-def write_pairs(path: str, exact, result) -> int:
+def write_pairs(path: str, exact, result, reasons: bool = False) -> int:
     """Write the pairs file atomically (temporary file, then rename): never half a file."""
     import csv
     import os
@@ -138,13 +140,21 @@ def write_pairs(path: str, exact, result) -> int:
     rows = 0
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            out = csv.writer(fh)
-            out.writerow(["exact_id", "local_id", "score", "bucket", "rank"])
+            writer = csv.writer(fh)
+            writer.writerow(["exact_id", "local_id", "score", "bucket", "rank"] + (["reasons"] if reasons else []))
+
+            class _Out:
+                @staticmethod
+                def writerow(row, cand=None):
+                    if reasons:
+                        row = row + ["; ".join(cand.reasons) if cand is not None else ""]
+                    writer.writerow(row)
+            out = _Out
             for rec in exact:
                 e_id = rec.id
                 if e_id in result.one:
                     c = result.one[e_id]
-                    out.writerow([e_id, c.local_id, f"{c.score:.1f}", "one", 1])
+                    out.writerow([e_id, c.local_id, f"{c.score:.1f}", "one", 1], c)
                     rows += 1
                 elif e_id in result.linked:
                     out.writerow([e_id, result.linked[e_id], "", "linked", ""])
@@ -153,7 +163,7 @@ def write_pairs(path: str, exact, result) -> int:
                     bucket = "more" if e_id in result.more else "ignored"
                     cands = result.more.get(e_id) or result.ignored.get(e_id) or []
                     for c in cands:
-                        out.writerow([e_id, c.local_id, f"{c.score:.1f}", bucket, c.rank])
+                        out.writerow([e_id, c.local_id, f"{c.score:.1f}", bucket, c.rank], c)
                         rows += 1
                     if not cands:
                         out.writerow([e_id, "", "", bucket, ""])
@@ -189,7 +199,7 @@ def run(args: argparse.Namespace) -> int:
     read_s = time.perf_counter() - started
     result = match(exact, local, decisions=decisions, config=MatchConfig(**overrides))
     try:
-        rows = write_pairs(args.out, exact, result)
+        rows = write_pairs(args.out, exact, result, reasons=args.reasons)
     except OSError as exc:
         print(f"exact-tui match: {args.out}: cannot write ({exc.strerror})", file=sys.stderr)
         return 1

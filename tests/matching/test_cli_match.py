@@ -103,3 +103,12 @@ def test_existing_output_is_replaced_whole(tmp_path):
     assert main(["match", local, exact, "--out", str(out)]) == 0
     assert out.read_text().startswith("exact_id,local_id,score,bucket,rank")
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".pairs-")]
+
+
+def test_reasons_column(tmp_path):
+    local, exact = _write(tmp_path, "local.csv", LOCAL), _write(tmp_path, "exact.csv", EXACT)
+    out = str(tmp_path / "pairs.csv")
+    assert main(["match", local, exact, "--out", out, "--reasons"]) == 0
+    by = {r["exact_id"]: r for r in _rows(out)}
+    assert by["E4"]["reasons"].startswith("same VAT number")
+    assert by["E3"]["reasons"] == ""
