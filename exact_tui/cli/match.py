@@ -143,33 +143,30 @@ def write_pairs(path: str, exact, result, reasons: bool = False) -> int:
             writer = csv.writer(fh)
             writer.writerow(["exact_id", "local_id", "score", "bucket", "rank"] + (["reasons"] if reasons else []))
 
-            class _Out:
-                @staticmethod
-                def writerow(row, cand=None):
-                    if reasons:
-                        row = row + ["; ".join(cand.reasons) if cand is not None else ""]
-                    writer.writerow(row)
-            out = _Out
+            def emit(row: list, cand=None) -> None:
+                if reasons:
+                    row = row + ["; ".join(cand.reasons) if cand is not None else ""]
+                writer.writerow(row)
             for rec in exact:
                 e_id = rec.id
                 if e_id in result.one:
                     c = result.one[e_id]
-                    out.writerow([e_id, c.local_id, f"{c.score:.1f}", "one", 1], c)
+                    emit([e_id, c.local_id, f"{c.score:.1f}", "one", 1], c)
                     rows += 1
                 elif e_id in result.linked:
-                    out.writerow([e_id, result.linked[e_id], "", "linked", ""])
+                    emit([e_id, result.linked[e_id], "", "linked", ""])
                     rows += 1
                 elif e_id in result.more or e_id in result.ignored:
                     bucket = "more" if e_id in result.more else "ignored"
                     cands = result.more.get(e_id) or result.ignored.get(e_id) or []
                     for c in cands:
-                        out.writerow([e_id, c.local_id, f"{c.score:.1f}", bucket, c.rank], c)
+                        emit([e_id, c.local_id, f"{c.score:.1f}", bucket, c.rank], c)
                         rows += 1
                     if not cands:
-                        out.writerow([e_id, "", "", bucket, ""])
+                        emit([e_id, "", "", bucket, ""])
                         rows += 1
                 else:
-                    out.writerow([e_id, "", "", "none", ""])
+                    emit([e_id, "", "", "none", ""])
                     rows += 1
         os.replace(tmp, path)
     except BaseException:
