@@ -34,7 +34,7 @@ def _join_on_key(e: np.ndarray, l: np.ndarray, cap: int, exact_rows: np.ndarray)
     hi = np.searchsorted(l_keys, ek, side="right")
     count = hi - lo
     # key popularity on the Exact side too: a shared generic e-mail domain is no block
-    uniq, inv, e_count = np.unique(ek, return_inverse=True, return_counts=True)
+    _, inv, e_count = np.unique(ek, return_inverse=True, return_counts=True)
     keep = (count > 0) & (count <= cap) & (e_count[inv] <= cap)
     e_rows, lo, count = e_rows[keep], lo[keep], count[keep]
     if not len(e_rows):

@@ -190,13 +190,13 @@ def _bucket(E: Side, L: Side, S: Scores, cfg: MatchConfig, e_active: np.ndarray,
             result.ignored[e_id] = cands
         elif cands:
             result.more[e_id] = cands
-            result.notes[e_id] = _why_not_one(S, rows, cfg, eligible, rival, name_ok, evidence_ok, flags_ok)
+            result.notes[e_id] = _why_not_one(S, rows, cfg, rival, name_ok, evidence_ok, flags_ok)
         else:
             result.none.append(e_id)
             result.notes[e_id] = [f"no local customer scores {cfg.candidate_floor:.0f} or more"]
 
 
-def _why_not_one(S: Scores, rows: list[int], cfg: MatchConfig, eligible: np.ndarray, rival: np.ndarray,
+def _why_not_one(S: Scores, rows: list[int], cfg: MatchConfig, rival: np.ndarray,
                  name_ok: np.ndarray, evidence_ok: np.ndarray, flags_ok: np.ndarray) -> list[str]:
     """Why the best candidate of a More-matches account was not linked automatically."""
     best = rows[0]
