@@ -121,13 +121,16 @@ def run(label: str, exact, local, truth, repeat: int, with_naive: bool) -> None:
         result = match(exact, local)
         times.append(time.perf_counter() - t0)
     peak = _rss_kb("VmHWM")
+    import resource
+    lifetime = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # kB on Linux, whole process life
     acc = accuracy(result, truth)
     print(f"== {label}: {len(exact):,} Exact x {len(local):,} local, {len(truth):,} true pairs "
           f"(load avg {load[0]:.2f} {load[1]:.2f} on {os.cpu_count()} cores)")
     print(f"   wall: {' / '.join(f'{t:.2f}' for t in times)} s (best {min(times):.2f}); stages of last run: "
           f"prepare {result.stats['prepare_s']:.2f} s, block+score {result.stats['score_s']:.2f} s, "
           f"bucket {result.stats['bucket_s']:.2f} s; {int(result.stats['pairs']):,} pairs scored")
-    print(f"   peak RSS {peak / 1024:.0f} MB (growth during run {(peak - rss_before) / 1024:.0f} MB)")
+    print(f"   peak RSS {peak / 1024:.0f} MB (growth during run {(peak - rss_before) / 1024:.0f} MB; "
+          f"getrusage lifetime max {lifetime / 1024:.0f} MB incl. data generation)")
     print(f"   buckets {result.counts()}")
     print(f"   One precision {acc['one_precision']:.2%} ({acc['one_wrong']} wrong), One recall {acc['one_recall']:.2%}, "
           f"found as One or candidate {acc['found']:.2%}")

@@ -186,6 +186,20 @@ def generate(n: int, seed: int = 7, overlap: float = 0.8) -> tuple[list[MatchRec
                 nb["name"] = src["name"].replace(" ", " Holding ", 1) if " " in src["name"] else src["name"] + " Holding"
             nb["country"] = src["country"]
             bases[k] = nb
+    # one company, one domain: two companies that happen to share a name get different domains
+    seen: dict[str, int] = {}
+    for k, b in enumerate(bases):
+        for f in ("email", "website"):
+            if b[f] and "@" in b[f] and b[f].split("@")[1].split(".")[0] in seen and seen[b[f].split("@")[1].split(".")[0]] != k:
+                user, dom = b[f].split("@")
+                b[f] = f"{user}@{dom.split('.')[0]}{k}.{dom.split('.', 1)[1]}"
+            elif b[f].startswith("www.") and b[f][4:].split(".")[0] in seen and seen[b[f][4:].split(".")[0]] != k:
+                label, rest = b[f][4:].split(".", 1)
+                b[f] = f"www.{label}{k}.{rest}"
+        for f in ("email", "website"):
+            if b[f]:
+                label = b[f].split("@")[-1].removeprefix("www.").split(".")[0]
+                seen.setdefault(label, k)
     n_pairs = int(n * overlap)
     idx = list(range(n))
     rng.shuffle(idx)
@@ -217,12 +231,12 @@ def generate(n: int, seed: int = 7, overlap: float = 0.8) -> tuple[list[MatchRec
         else:
             local.append(MatchRecord(f"L{k:07d}", code=str(rng.randint(1, 5 * n)), **b))
         k += 1
-    # duplicates within the local side (the same customer entered twice): not part of the truth
+    # duplicates within the local side (the same customer entered twice): added, not part of the truth
     for m in range(n // 200):
         src = local[rng.randrange(len(local))]
         d = _noisy(rng, {f: getattr(src, f) for f in ("name", "address", "postcode", "city", "country", "email",
                                                       "phone", "vat", "coc", "website")})
-        local[rng.randrange(len(local))] = MatchRecord(f"D{m:07d}", code="", **d)
+        local.append(MatchRecord(f"D{m:07d}", code="", **d))
     exact_ids = {r.id for r in exact}
     local_ids = {r.id for r in local}
     truth = {l: e for l, e in truth.items() if l in local_ids and e in exact_ids}
