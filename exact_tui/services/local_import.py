@@ -1,0 +1,147 @@
+"""Import and export of the local side (customers, contacts, invoices, products, dimensions).
+
+Re-import policy: upsert by id. A record whose id is new is added, one whose content differs
+replaces the stored one ("changed"), an identical one is "unchanged"; stored records missing from
+the file are kept (an import never deletes). Invalid rows are listed and left out; the valid ones
+go into the store in ONE atomic write, so an interrupted import leaves the store as it was. An
+invoice already booked in Exact (per the transfer journal) is never changed by an import.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..localdata import KINDS, FileSource, Problem, known_from, load_batch
+from ..localdata.export import invoice_rows, record_rows, write_csv, write_json
+from ..localdata.reading import guess_format
+from .events import EventBus, Side
+
+EXPORT_KINDS = ("customers", "contacts", "invoices", "products", "dimensions", "links", "ignored",
+                "exact_accounts", "transfers", "log")
+
+
+@dataclass(slots=True)
+class ImportResult:
+    kind: str
+    path: Path
+    dry_run: bool
+    source: str = ""  # "CSV (semicolon-separated, utf-8), 120 rows"
+    rows: int = 0
+    valid: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    mapping: list[str] = field(default_factory=list)
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+
+    @property
+    def summary(self) -> str:
+        verb = "would be" if self.dry_run else "were"
+        bad = len({(p.line, p.record) for p in self.problems})
+        return (f"{self.kind}: {len(self.added)} added, {len(self.changed)} changed, {len(self.unchanged)} unchanged"
+                f"{' (dry run: nothing saved)' if self.dry_run else ''}; {bad} invalid {'rows' if bad != 1 else 'row'} "
+                f"{verb} left out")
+
+
+def _repository(store: Any, kind: str) -> Any:
+    return getattr(store, kind)
+
+
+def import_file(store: Any, kind: str, path: Path | str, *, fmt: str | None = None,
+                mapping: Mapping[str, str] | None = None, dry_run: bool = False,
+                events: EventBus | None = None) -> ImportResult:
+    """Read, check and store one file. Raises FileProblem / MappingProblem when it is unusable."""
+    path = Path(path)
+    events = events or EventBus()
+    known = known_from(store.customers.all(), store.invoices.all(), (p.code for p in store.products.all()))
+    table, columns, batch = load_batch(FileSource(path, fmt), kind, known, mapping)
+    result = ImportResult(kind, path, dry_run, table.describe, batch.rows, len(batch.records),
+                          list(batch.problems), table.warnings + batch.warnings, columns.describe())
+    records = batch.records
+    if kind == "invoices":
+        records = _keep_booked(store, records, batch.record_lines, result)
+    repo = _repository(store, kind)
+    if dry_run:
+        _, report = repo.diff(records)
+    else:
+        report = repo.put_many(records)
+    result.added, result.changed, result.unchanged = report.added, report.changed, report.unchanged
+    result.valid = len(records)
+    for problem in result.problems:
+        events.warning(problem.message, side=Side.LOCAL, topic="import", record=f"{kind} {problem.record}".strip(),
+                       detail=f"{path.name} {problem.where} {problem.line}, field {problem.field}")
+    (events.success if not result.problems else events.warning)(
+        f"Import {path.name}: {result.summary}", side=Side.LOCAL, topic="import")
+    return result
+
+
+def _keep_booked(store: Any, invoices: list[Any], lines: dict[str, int], result: ImportResult) -> list[Any]:
+    """Leave out changes to invoices already booked in Exact: the booking cannot follow them."""
+    booked = store.transfers.booked_invoice_ids()
+    if not booked:
+        return invoices
+    keep = []
+    for invoice in invoices:
+        stored = store.invoices.get(invoice.id) if invoice.id in booked else None
+        if stored is not None and stored != invoice:
+            result.problems.append(Problem(lines.get(invoice.id, 0), invoice.id, "",
+                                           f"invoice {invoice.number} is already booked in Exact; "
+                                           f"a change must be a credit note, not an import"))
+            continue
+        keep.append(invoice)
+    return keep
+
+
+def export_file(store: Any, kind: str, path: Path | str, *, fmt: str | None = None,
+                events: EventBus | None = None) -> int:
+    """Write one data type to CSV or JSON in the import's columns; returns the number of rows."""
+    if kind not in EXPORT_KINDS:
+        raise ValueError(f"unknown data type {kind!r}: use one of {', '.join(EXPORT_KINDS)}")
+    path = Path(path)
+    fmt = guess_format(path, fmt)
+    records = _records(store, kind)
+    if fmt == "json":
+        count = write_json(path, records)
+    else:
+        columns, rows = invoice_rows(records) if kind == "invoices" else record_rows(records)
+        if not columns:
+            columns = _empty_columns(kind)
+        count = write_csv(path, columns, rows)
+    (events or EventBus()).success(f"Exported {count} {kind} rows to {path}", side=Side.LOCAL, topic="export")
+    return count
+
+
+def _records(store: Any, kind: str) -> list[Any]:
+    if kind == "log":
+        return store.log.all()
+    if kind == "exact_accounts":
+        return sorted(store.exact_accounts.all(), key=lambda r: (r.get("code") or "", r.get("id")))
+    records = _repository(store, kind).all()
+    key = {"customers": "id", "contacts": "id", "invoices": "id", "products": "code", "links": "local_id",
+           "ignored": "exact_id", "dimensions": "id", "transfers": "started_at"}.get(kind)
+    return sorted(records, key=lambda r: str(getattr(r, key))) if key else records
+
+
+def _empty_columns(kind: str) -> list[str]:
+    from ..localdata.mapping import FIELDS
+
+    if kind in FIELDS:
+        return list(FIELDS[kind])
+    import dataclasses
+
+    from ..domain.ignored import IgnoredAccount
+    from ..domain.link import Link
+    from ..domain.transfer import TransferRecord
+
+    cls = {"links": Link, "ignored": IgnoredAccount, "transfers": TransferRecord}.get(kind)
+    if cls is not None:
+        return [f.name for f in dataclasses.fields(cls)]
+    if kind == "exact_accounts":
+        return ["id", "name", "address", "postcode", "city", "country", "email", "phone", "vat", "coc", "code"]
+    return ["time", "side", "level", "topic", "record", "message", "detail", "progress"]
+
+
+__all__ = ["EXPORT_KINDS", "KINDS", "ImportResult", "export_file", "import_file"]
