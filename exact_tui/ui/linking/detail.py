@@ -1,0 +1,60 @@
+"""The detail panel: both records of the row under the cursor, field by field, and why they were paired."""
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+from textual.widgets import Static
+
+from ...matching import explain
+from ...services.linking import LinkingService, Row
+
+
+class DetailPanel(Static):
+    """Exact | local per field (differences stand out), the matcher's reasons, notes, the row's result."""
+
+    def show(self, service: LinkingService | None, row: Row | None) -> None:
+        if service is None or row is None:
+            self.update(Text("No row under the cursor.", style="dim"))
+            return
+        self.update(render_detail(service, row))
+
+
+def render_detail(service: LinkingService, row: Row) -> Any:
+    table = Table(box=None, pad_edge=False, expand=True, show_header=True, header_style="bold")
+    table.add_column("Field", style="dim", no_wrap=True, width=13)
+    table.add_column("Exact " + (row.exact.code or ""), ratio=1, no_wrap=True, overflow="ellipsis")
+    customer = service.customer(row.local_id)
+    local_title = f"Local {customer.number}" if customer else "Local (none proposed)"
+    table.add_column(local_title, ratio=1, no_wrap=True, overflow="ellipsis")
+    for label, exact_value, local_value in service.compare(row):
+        if not exact_value and not local_value:
+            continue
+        differ = customer is not None and exact_value.replace(" ", "").casefold() != local_value.replace(" ", "").casefold()
+        table.add_row(label, exact_value or Text("—", style="dim"),
+                      Text(local_value or "—", style="bold yellow" if differ and local_value else "dim" if not local_value else ""))
+    lines: list[Any] = []
+    cand = row.candidate
+    if cand is not None:
+        head = f"Candidate {row.choice + 1} of {len(row.candidates)} · score {cand.score:.1f}"
+        if len(row.candidates) > 1:
+            head += "  (←/→ or Enter: other candidates)"
+        lines.append(Text(head, style="bold"))
+        reasons = explain(cand, detail=True)
+        for reason in reasons or ["no reasons recorded"]:
+            lines.append(Text(f"• {reason}", style="italic"))
+    for note in row.notes:
+        lines.append(Text(f"• {note}", style="dim"))
+    if row.problem:
+        lines.append(Text(f"✗ {row.problem}", style="bold red"))
+    elif row.result:
+        lines.append(Text(f"✓ {row.result}", style="green"))
+    if not lines:
+        lines.append(Text("No local customer proposed: import it (m) or ignore it (x).", style="dim"))
+    grid = Table.grid(expand=True, padding=(0, 2))
+    grid.add_column(ratio=3)
+    grid.add_column(ratio=2)
+    grid.add_row(table, Group(*lines))
+    return grid

@@ -1,0 +1,466 @@
+"""The Link customers screen: four tabs of pairs, linked in bulk from the keyboard.
+
+The screen never talks HTTP and never writes the store itself: `LinkingService` does the work in
+a Textual worker; the screen shows its per-row results, its progress and its counts.
+"""
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import math
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Input, ProgressBar, Static, Tab, Tabs
+
+from ...services.linking import TAB_TITLES, TABS, Action, ActionReport, Cancel, LinkingService, Plan, RowResult
+from .detail import DetailPanel
+from .modals import AskValue, CandidatePicker, ConfirmAction
+from .table import PairsTable
+
+ACTION_KEYS = {Action.LINK_EXACT: "e", Action.LINK_LOCAL: "l", Action.IMPORT: "m", Action.IGNORE: "x"}
+
+
+class LinkCommands(Provider):
+    """Every binding of the Link customers screen in the command palette."""
+
+    def _entries(self) -> list[tuple[str, str, Any]]:
+        screen = self.screen
+        if not isinstance(screen, LinkCustomersScreen):
+            return []
+        out = []
+        for binding in [*LinkCustomersScreen.BINDINGS, *PairsTable.BINDINGS]:
+            if not binding.description or binding.action.startswith(("cursor", "page")):
+                continue
+            target = screen if binding in LinkCustomersScreen.BINDINGS else screen.table
+            out.append((f"Link customers: {binding.description}", f"key {binding.key}",
+                        partial(target.run_action, binding.action)))
+        return out
+
+    async def discover(self) -> Hits:
+        for name, help_text, callback in self._entries():
+            yield DiscoveryHit(name, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, help_text, callback in self._entries():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), callback, help=help_text)
+
+
+class LinkCustomersScreen(Screen[None]):
+    """`LinkCustomersScreen(session)`: push it; it pulls the Exact accounts, matches and shows the tabs."""
+
+    CSS_PATH = "linking.tcss"
+    COMMANDS = {LinkCommands}
+    AUTO_FOCUS = "PairsTable"
+    BINDINGS = [
+        Binding("1", "tab('one')", "One match", show=False, id="link.tab_one"),
+        Binding("2", "tab('more')", "More matches", show=False, id="link.tab_more"),
+        Binding("3", "tab('none')", "No match", show=False, id="link.tab_none"),
+        Binding("4", "tab('ignored')", "Ignored", show=False, id="link.tab_ignored"),
+        Binding("e", "act('link-exact')", "Link (Exact data)", id="link.link_exact"),
+        Binding("l", "act('link-local')", "Link (local data)", id="link.link_local"),
+        Binding("m", "act('import')", "Import", id="link.import"),
+        Binding("x", "act('ignore')", "Ignore/un-ignore", id="link.ignore"),
+        Binding("u,ctrl+z", "undo", "Undo", id="link.undo"),
+        Binding("slash", "filter", "Filter", id="link.filter"),
+        Binding("greater_than_sign", "select_score", "Select score ≥", show=False, id="link.select_score"),
+        Binding("left", "candidate(-1)", "Previous candidate", show=False, id="link.candidate_prev"),
+        Binding("right", "candidate(1)", "Next candidate", show=False, id="link.candidate_next"),
+        Binding("enter,p", "pick", "Pick candidate", show=False, id="link.pick"),
+        Binding("d", "toggle_detail", "Detail", show=False, id="link.detail"),
+        Binding("E", "export", "Export CSV", show=False, id="link.export"),
+        Binding("I", "import_decisions", "Import decisions", show=False, id="link.import_decisions"),
+        Binding("r", "rerun", "Re-match", show=False, id="link.rerun"),
+        Binding("escape", "escape", "Cancel/back", id="link.back"),
+    ]
+
+    def __init__(self, session: Any, *, service: LinkingService | None = None, pull: bool = True) -> None:
+        super().__init__()
+        self.session = session
+        self.service = service or LinkingService.for_session(session)
+        self.pull = pull and getattr(session, "client", None) is not None and service is None
+        self.tab = "one"
+        self.cancel: Cancel | None = None
+        self.running: Action | None = None
+        self.last_export: Path | None = None
+        self._selections: dict[str, set[str]] = {}  # each tab keeps its own selection
+        self._ready = service is not None and bool(service.rows or service.linked_count)
+
+    # -- layout ----------------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield Static("Link customers", id="link-title")
+        yield Tabs(*[Tab(self._tab_label(t, None), id=t) for t in TABS], id="link-tabs")
+        yield Input(placeholder="/ filter: name, code, city, >=80, 60..80, city:utrecht, local:jansen",
+                    id="link-filter")
+        with Vertical(id="link-body"):
+            yield PairsTable(local=self.service.customer, id="pairs")
+            yield DetailPanel(id="link-detail")
+        with Horizontal(id="link-status"):
+            yield Static("", id="link-selection")
+            yield ProgressBar(total=100, show_eta=True, id="link-progress")
+            yield Static("", id="link-message")
+        yield Footer()
+
+    @property
+    def table(self) -> PairsTable:
+        return self.query_one(PairsTable)
+
+    def on_mount(self) -> None:
+        self.query_one("#link-progress").display = False
+        if self._ready:
+            self._show_tab(self.tab)
+        else:
+            self.load()
+
+    def _tab_label(self, tab: str, count: int | None) -> str:
+        return f"{TAB_TITLES[tab]} ({count:,})" if count is not None else TAB_TITLES[tab]
+
+    def _update_counts(self) -> None:
+        counts = self.service.counts()
+        tabs = self.query_one(Tabs)
+        for tab in TABS:
+            tabs.query_one(f"#{tab}", Tab).label = self._tab_label(tab, counts[tab])
+        linked = self.service.linked_count
+        self.query_one("#link-title", Static).update(
+            f"[b]Link customers[/] · {sum(counts.values()):,} Exact customers to decide · {linked:,} linked"
+            + (f" · {self._budget()}" if self._budget() else ""))
+
+    def _budget(self) -> str:
+        text = getattr(self.session, "budget_text", None)
+        try:
+            value = text(with_reset=False) if callable(text) else ""
+        except Exception:  # noqa: BLE001 - the header must never break the screen
+            value = ""
+        return "" if value in ("", "API —") else value
+
+    # -- loading ---------------------------------------------------------------------------------
+    @work(exclusive=True, group="link-load", exit_on_error=False)
+    async def load(self, *, pull: bool | None = None) -> None:
+        self._message("Pulling Exact accounts and matching…")
+        service = self.service
+        try:
+            if self.pull if pull is None else pull:
+                await service.pull()
+            else:
+                service.cache.load(service.division)
+            await asyncio.to_thread(service.rebuild)
+        except Exception as exc:  # noqa: BLE001 - shown, with the side, instead of crashing the console
+            self._message(f"[b $error]Could not build the lists:[/] {exc}")
+            self.notify(str(exc), title="Link customers", severity="error", timeout=8)
+            return
+        self._ready = True
+        self._show_tab(self.tab)
+        self._message("")
+
+    def _show_tab(self, tab: str) -> None:
+        if self.tab != tab:
+            self._selections[self.tab] = set(self.table.selected)
+            self.table.selected = self._selections.get(tab, set())
+        self.tab = tab
+        tabs = self.query_one(Tabs)
+        if tabs.active != tab:
+            tabs.active = tab
+        self.table.set_rows(self.service.tab_rows(tab), keep_cursor=False)
+        self._update_counts()
+        self._update_selection()
+
+    @on(Tabs.TabActivated)
+    def _tab_activated(self, event: Tabs.TabActivated) -> None:
+        if self._ready and event.tab.id and event.tab.id != self.tab:
+            self._show_tab(event.tab.id)
+            self.table.focus()
+
+    def action_tab(self, tab: str) -> None:
+        if self._ready:
+            self._show_tab(tab)
+
+    # -- status ----------------------------------------------------------------------------------
+    def _message(self, text: str) -> None:
+        self.query_one("#link-message", Static).update(text)
+
+    def _update_selection(self) -> None:
+        table = self.table
+        sort = f" · sorted by {table.sort_key}{' ↓' if table.sort_reverse else ' ↑'}" if table.sort_key else ""
+        shown = f"{len(table.view):,}" + (f" of {len(table.rows):,}" if len(table.view) != len(table.rows) else "")
+        self.query_one("#link-selection", Static).update(
+            f"[b]{len(table.selected):,} selected[/] · {shown} shown{sort}")
+
+    @on(PairsTable.SelectionChanged)
+    def _selection_changed(self, event: PairsTable.SelectionChanged) -> None:
+        self._update_selection()
+
+    @on(PairsTable.CursorMoved)
+    def _cursor_moved(self, event: PairsTable.CursorMoved) -> None:
+        detail = self.query_one(DetailPanel)
+        if detail.display:
+            detail.show(self.service, event.row)
+
+    # -- filter ----------------------------------------------------------------------------------
+    def action_filter(self) -> None:
+        self.query_one("#link-filter", Input).focus()
+
+    @on(Input.Changed, "#link-filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.table.set_filter(event.value)
+
+    @on(Input.Submitted, "#link-filter")
+    def _filter_done(self, event: Input.Submitted) -> None:
+        self.table.focus()
+
+    def action_escape(self) -> None:
+        if self.cancel is not None and self.running is not None:
+            self.cancel.set()
+            self._message("Cancelling after the current account…")
+            return
+        filter_input = self.query_one("#link-filter", Input)
+        if filter_input.has_focus:
+            self.table.focus()
+            return
+        self.dismiss(None)
+
+    # -- candidates ------------------------------------------------------------------------------
+    def action_candidate(self, delta: int) -> None:
+        row = self.table.current_row
+        if row is None or len(row.candidates) < 2:
+            return
+        row.choice = (row.choice + delta) % len(row.candidates)
+        row.problem = ""
+        self.table.refresh_rows()
+        self.query_one(DetailPanel).show(self.service, row)
+
+    def action_pick(self) -> None:
+        row = self.table.current_row
+        if row is None or not row.candidates:
+            return
+        options = []
+        for cand in row.candidates:
+            customer = self.service.customer(cand.local_id)
+            label = f"{cand.score:5.1f}  {getattr(customer, 'number', '')} {getattr(customer, 'name', cand.local_id)}"
+            extra = f" · {customer.city}" if customer is not None and customer.city else ""
+            options.append((label + extra, "; ".join(cand.reasons[:3])))
+
+        def chosen(index: int | None) -> None:
+            if index is not None:
+                row.choice = index
+                row.problem = ""
+                self.table.refresh_rows()
+                self.query_one(DetailPanel).show(self.service, row)
+
+        self.app.push_screen(CandidatePicker(f"Local customer for {row.exact.code} {row.exact.name}", options,
+                                             row.choice), chosen)
+
+    # -- selection helpers -----------------------------------------------------------------------
+    def action_select_score(self) -> None:
+        def check(value: str) -> str | None:
+            try:
+                number = float(value.strip().lstrip(">=").strip())
+            except ValueError:
+                return "type a number between 0 and 100, e.g. 90"
+            return None if 0 <= number <= 100 else "the score runs from 0 to 100"
+
+        def chosen(value: str | None) -> None:
+            if value is None:
+                return
+            threshold = float(value.strip().lstrip(">=").strip())
+            added = self.table.select_where(lambda r: bool(r.candidates) and r.score >= threshold)
+            self._message(f"{added:,} row{'s' if added != 1 else ''} with score ≥ {threshold:g} added to the selection")
+
+        self.app.push_screen(AskValue("Select all shown rows with score ≥", "A number from 0 to 100; Enter "
+                                      "selects, Esc cancels.", "90", check=check), chosen)
+
+    def action_toggle_detail(self) -> None:
+        detail = self.query_one(DetailPanel)
+        detail.display = not detail.display
+        if detail.display:
+            detail.show(self.service, self.table.current_row)
+
+    # -- the four actions ------------------------------------------------------------------------
+    def _target_rows(self) -> list[Any]:
+        table = self.table
+        if table.selected:
+            return table.selected_rows
+        row = table.current_row
+        return [row] if row is not None else []
+
+    def action_act(self, name: str) -> None:
+        if not self._ready:
+            return
+        if self.running is not None:
+            self.notify("An action is still running (Esc cancels it)", severity="warning")
+            return
+        action = Action(name)
+        if action is Action.IGNORE and self.tab == "ignored":
+            action = Action.UNIGNORE
+        rows = self._target_rows()
+        if not rows:
+            self.notify("Nothing selected: space selects a row, a selects all shown", severity="warning")
+            return
+        plan = self.service.plan(action, rows)
+        if action.touches_exact and plan.api_calls:
+            if getattr(self.session, "client", None) is None and self.service.client is None:
+                self.notify("Not connected to Exact Online: connect in step 1 to update Exact accounts",
+                            severity="error")
+                return
+            self.app.push_screen(ConfirmAction(f"{action.label}?", self._confirm_text(plan)),
+                                 lambda yes: self._start(plan) if yes else None)
+            return
+        self._start(plan)
+
+    def _confirm_text(self, plan: Plan) -> str:
+        calls = plan.api_calls
+        lines = [f"{len(plan.rows):,} account{'s' if len(plan.rows) != 1 else ''} will be linked; "
+                 f"[b]{plan.accounts_changing:,} Exact account{'s' if plan.accounts_changing != 1 else ''} change[/] "
+                 f"(local fields that differ; empty local fields are not sent, the code never is).",
+                 f"This costs [b]{calls:,} API call{'s' if calls != 1 else ''}[/]."]
+        budget = getattr(self.service.client, "budget", None)
+        if budget is not None and getattr(budget, "known", False):
+            now = self.service.client.clock.time()
+            lines.append(f"Budget now: {budget.describe(now)}.")
+            if budget.day_remaining is not None and calls > budget.day_remaining:
+                lines.append(f"[b $error]Only {budget.day_remaining:,} calls are left today: the rest will wait "
+                             f"for tomorrow's quota or fail; consider a smaller selection.[/]")
+            if budget.minute_limit:
+                minutes = math.ceil(calls / budget.minute_limit)
+                if minutes > 1:
+                    lines.append(f"At {budget.minute_limit} calls a minute this takes about {minutes} minutes; "
+                                 "Esc cancels after the current account.")
+        if plan.refused:
+            lines.append(f"{len(plan.refused):,} selected row{'s are' if len(plan.refused) != 1 else ' is'} refused "
+                         "and stay selected with the reason.")
+        lines.append("Exact-side changes cannot be undone here; each one is listed in the log.")
+        return "\n".join(lines)
+
+    def _start(self, plan: Plan | list[Plan]) -> None:
+        plans = plan if isinstance(plan, list) else [plan]
+        self.cancel = Cancel()
+        self.running = plans[0].action
+        self.run_actions(plans)
+
+    @work(exclusive=True, group="link-action", exit_on_error=False)
+    async def run_actions(self, plans: list[Plan]) -> None:
+        progress = self.query_one("#link-progress", ProgressBar)
+        total = sum(len(p.rows) + len(p.refused) for p in plans)
+        progress.update(total=max(total, 1), progress=0)
+        progress.display = True
+        state = {"done": 0, "shown": 0}
+        table = self.table
+
+        def on_row(result: RowResult) -> None:
+            state["done"] += 1
+            if state["done"] - state["shown"] >= max(1, total // 200) or state["done"] == total:
+                state["shown"] = state["done"]
+                progress.update(progress=state["done"])
+                table.refresh_rows()
+
+        reports: list[ActionReport] = []
+        try:
+            for plan in plans:
+                self.running = plan.action
+                self._message(f"{plan.action.label}… (Esc cancels)")
+                reports.append(await self.service.run(plan, on_row=on_row, cancel=self.cancel))
+                if self.cancel:
+                    break
+        except Exception as exc:  # noqa: BLE001 - the service reports per row; this is the unexpected rest
+            self.notify(f"{type(exc).__name__}: {exc}", title="Link customers", severity="error", timeout=10)
+        finally:
+            self.running = None
+            self.cancel = None
+            progress.display = False
+        failed = {r.exact_id for report in reports for r in report.failed}
+        self._after_action(reports, failed)
+
+    def _after_action(self, reports: list[ActionReport], failed: set[str]) -> None:
+        table = self.table
+        table.selected = set(failed)
+        table.set_rows(self.service.tab_rows(self.tab))
+        self._update_counts()
+        self._update_selection()
+        text = " · ".join(r.summary() for r in reports)
+        undo = self.service.undo_text()
+        if undo:
+            text += " · u undoes"
+        self._message(text)
+        severity = "warning" if failed or any(r.cancelled for r in reports) else "information"
+        self.notify(text + (f"\n{len(failed):,} failed row(s) stay selected with the reason (j jumps to the next)"
+                            if failed else ""), title="Link customers", severity=severity, timeout=6)
+
+    def action_undo(self) -> None:
+        if self.running is not None:
+            return
+        try:
+            text = self.service.undo()
+        except LookupError as exc:
+            self.notify(str(exc), severity="warning")
+            return
+        self.table.set_rows(self.service.tab_rows(self.tab))
+        self._update_counts()
+        self._message(text)
+        self.notify(text, title="Link customers")
+
+    # -- CSV and re-matching ---------------------------------------------------------------------
+    def _folder(self) -> Path:
+        return Path(getattr(self.session, "profile_dir", None) or Path.cwd())
+
+    def action_export(self) -> None:
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        default = self._folder() / "exports" / f"link-{self.tab}-{stamp}.csv"
+
+        def chosen(value: str | None) -> None:
+            if not value:
+                return
+            path = Path(value).expanduser()
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                count = self.service.export_csv(self.table.visible_rows, path)
+            except OSError as exc:
+                self.notify(f"Could not write {path}: {exc.strerror or exc}", severity="error")
+                return
+            self.last_export = path
+            self._message(f"{count:,} rows written to {path}; fill the 'decision' column and import with I")
+            self.notify(f"{count:,} rows exported to {path}", title="Export")
+
+        self.app.push_screen(AskValue(f"Export {TAB_TITLES[self.tab]} ({len(self.table.view):,} rows shown) to CSV",
+                                      "Decisions you can fill in the 'decision' column: link-exact, link-local, "
+                                      "import, ignore, unignore (or leave empty).", str(default)), chosen)
+
+    def action_import_decisions(self) -> None:
+        def chosen(value: str | None) -> None:
+            if not value:
+                return
+            read = self.service.read_decisions(Path(value).expanduser())
+            for problem in read.problems[:5]:
+                self.notify(problem, title="Import decisions", severity="warning", timeout=8)
+            if len(read.problems) > 5:
+                self.notify(f"… and {len(read.problems) - 5} more problems (see the log)", severity="warning")
+            for problem in read.problems:
+                self.service.events.warning(problem, topic="link")
+            if not read.count:
+                self._message("No decisions to apply in that file")
+                return
+            order = (Action.IGNORE, Action.UNIGNORE, Action.LINK_EXACT, Action.IMPORT, Action.LINK_LOCAL)
+            plans = [self.service.plan(a, self.service.rows_for(read.decisions[a])) for a in order if a in read.decisions]
+            body = "\n".join(f"{p.action.label}: {len(p.rows):,}" + (f" ({len(p.refused):,} refused)" if p.refused else "")
+                             for p in plans)
+            calls = sum(p.api_calls for p in plans)
+            body += f"\n\n[b]{calls:,} Exact account{'s' if calls != 1 else ''} change ({calls:,} API calls).[/]"
+            self.app.push_screen(ConfirmAction(f"Apply {read.count:,} decisions from {Path(value).name}?", body),
+                                 lambda yes: self._start(plans) if yes else None)
+
+        self.app.push_screen(AskValue("Import decisions from a reviewed CSV", "The file must be an export of this "
+                                      "screen with the 'decision' column filled.",
+                                      str(self.last_export or self._folder() / "exports")), chosen)
+
+    def action_rerun(self) -> None:
+        """Pull what changed in Exact, re-read local customers, match again; decisions are kept."""
+        if self.running is None:
+            self.load(pull=getattr(self.session, "client", None) is not None)
