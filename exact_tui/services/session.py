@@ -65,7 +65,7 @@ class ConsoleSession:
              demo: DemoConnection | None = None) -> "ConsoleSession":
         """Open the profile's store (one writer: raises `ProfileLocked` naming the holder)."""
         from ..paths import profile_dir
-        from ..store import ProfileStore
+        from ..store.profile import ProfileStore
 
         folder = profile_dir(profile, data_dir)
         store = ProfileStore.open(folder)

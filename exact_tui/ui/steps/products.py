@@ -69,9 +69,12 @@ class ProductsStep(StepView):
         items = svc.products(self.session)
         shown = [p for p in items if not wanted or wanted in p.code.lower() or wanted in p.description.lower()]
         selection = self.query_one("#items", SelectionList)
+        was = selection.highlighted or 0
         with selection.prevent(SelectionList.SelectedChanged):
             selection.clear_options()
             selection.add_options([Selection(self._label(p), p.code, p.active) for p in shown])
+        if shown:
+            selection.highlighted = min(was, len(shown) - 1)
         self._show_counts(items, len(shown))
 
     def _show_counts(self, items, shown: int) -> None:
