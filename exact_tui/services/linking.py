@@ -163,6 +163,7 @@ class ActionReport:
     results: list[RowResult] = field(default_factory=list)
     cancelled: bool = False
     calls: int = 0
+    stopped: str = ""  # why the run stopped early (connection lost, quota spent), rest untouched
 
     @property
     def ok(self) -> list[RowResult]:
@@ -180,6 +181,8 @@ class ActionReport:
             text += f", {self.calls:,} Exact call{'s' if self.calls != 1 else ''}"
         if self.cancelled:
             text += " (cancelled; the rest untouched)"
+        if self.stopped:
+            text += " (stopped early: the rest untouched)"
         return text
 
 
@@ -535,7 +538,7 @@ class LinkingService:
         """Do the plan row by row. Local work is batched into the store; Exact calls go one at a time
         (the client paces them against the rate limit). Refused rows are reported first."""
         report = ActionReport(plan.action)
-        cancel = cancel or Cancel()
+        cancel = Cancel() if cancel is None else cancel
         for refused in plan.refused:
             self._record(refused, report, on_row)
         undo = _Undo(plan.action, {}, [], [], [], [], plan.action.label)
@@ -552,7 +555,11 @@ class LinkingService:
                 try:
                     result = await self._one(plan, row, undo, pending, report)
                 except Exception as exc:  # noqa: BLE001 - every failure belongs on its row
-                    result = _failure(row, exc)
+                    result, stop = _failure(row, exc)
+                    if stop:
+                        self._record(result, report, on_row)
+                        report.stopped = result.text
+                        break
                 self._record(result, report, on_row)
                 if pending.size() >= self.FLUSH_EVERY:
                     self._flush(pending)
@@ -564,7 +571,7 @@ class LinkingService:
                 self.last_undo = None  # Exact changed: nothing before this can be undone safely
             elif undo.rows:
                 self.last_undo = undo
-            level = Level.WARNING if report.failed or report.cancelled else Level.SUCCESS
+            level = Level.WARNING if report.failed or report.cancelled or report.stopped else Level.SUCCESS
             self.events.emit(_event(report.summary(), level, Side.EXACT if plan.action.touches_exact else Side.LOCAL))
         return report
 
@@ -838,17 +845,15 @@ def _tab_for(row: Row) -> str:
     return "more" if row.candidates else "none"
 
 
-def _failure(row: Row, exc: Exception) -> RowResult:
-    text = str(exc) or type(exc).__name__
-    fix = ""
-    try:
-        from ..diagnose import explain_error  # type: ignore[attr-defined]
-        hint = explain_error(exc)
-        fix = getattr(hint, "remedy", "") or ""
-    except Exception:  # noqa: BLE001 - the diagnosis is a bonus, never a second failure
-        fix = ""
-    kind = type(exc).__name__
-    return RowResult(row.id, False, f"failed ({kind}): {text}", fix)
+def _failure(row: Row, exc: Exception) -> tuple[RowResult, bool]:
+    """The row's failure in the user's words (cause, side, remedy), and whether the run must stop:
+    a lost connection, a spent quota or a blocked endpoint would fail every following row the same way."""
+    from .problems import explain
+
+    problem = explain(exc)
+    detail = f" ({problem.detail})" if problem.detail else ""
+    return RowResult(row.id, False, f"failed: {problem.what}{detail}", problem.todo), \
+        bool(problem.reconnect or problem.retry_later)
 
 
 def _event(message: str, level: Level, side: Side, **kw: Any):
