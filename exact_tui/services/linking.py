@@ -26,7 +26,7 @@ import csv
 import dataclasses
 import datetime as dt
 import io
-import json
+import time
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -224,12 +224,21 @@ class _Pending:
     customers: dict[str, LocalCustomer] = field(default_factory=dict)
     ignore: list[IgnoredAccount] = field(default_factory=list)
     unignore: list[str] = field(default_factory=list)
+    accounts: list[ExactAccount] = field(default_factory=list)  # cache rows we changed in Exact
+    since: float = field(default_factory=time.monotonic)
 
     def size(self) -> int:
         return len(self.links) + len(self.customers) + len(self.ignore) + len(self.unignore)
 
+    def due(self, every: int, seconds: float) -> bool:
+        """Flush by count, or by time when rows are slow (each waits for Exact): a crash loses little."""
+        size = self.size()
+        return size >= every or (size > 0 and time.monotonic() - self.since >= seconds)
+
     def clear(self) -> None:
         self.links.clear(); self.customers.clear(); self.ignore.clear(); self.unignore.clear()
+        self.accounts.clear()
+        self.since = time.monotonic()
 
 
 class Cancel:
@@ -347,11 +356,10 @@ class AccountCache:
                                   timestamp=timestamp)
         return len(accounts)
 
-    def update(self, account: ExactAccount) -> None:
-        """One account changed by us (link with local data): keep the cache in step, Timestamp unchanged."""
-        self.accounts[account.id] = account
-        if self.repo is not None:
-            self.repo.merge([dataclasses.asdict(account)], division=self.repo.division, timestamp=None)
+    def store_rows(self, accounts: Sequence[ExactAccount]) -> None:
+        """Accounts we changed in Exact (link with local data): the cache follows, Timestamp unchanged."""
+        if self.repo is not None and accounts:
+            self.repo.merge([dataclasses.asdict(a) for a in accounts], division=self.repo.division, timestamp=None)
 
 
 # -- the service ---------------------------------------------------------------------------------------
@@ -366,6 +374,7 @@ class LinkingService:
     """
 
     FLUSH_EVERY = 200  # links written to the store in batches: one TinyDB write per batch, not per row
+    FLUSH_SECONDS = 2.0
 
     def __init__(self, store: Any, events: EventBus | None = None, client: Any = None, *,
                  division: int | None = None, user: str = "",
@@ -561,7 +570,7 @@ class LinkingService:
                         report.stopped = result.text
                         break
                 self._record(result, report, on_row)
-                if pending.size() >= self.FLUSH_EVERY:
+                if pending.due(self.FLUSH_EVERY, self.FLUSH_SECONDS):
                     self._flush(pending)
                 if done % step == 0 or done == total:
                     self.events.emit(_progress(plan.action, done, total))
@@ -621,7 +630,8 @@ class LinkingService:
             for local_field, exact_field in MERGE_FIELDS:
                 if exact_field in diff:
                     setattr(row.exact, local_field, diff[exact_field][1])
-            self.cache.update(row.exact)
+            self.cache.accounts[row.id] = row.exact
+            pending.accounts.append(row.exact)
             self.events.emit(_event(
                 f"Exact account {row.exact.code or row.id} updated from local customer {customer.number}",
                 Level.INFO, Side.EXACT, record=f"account {row.exact.code or row.id}",
@@ -679,6 +689,8 @@ class LinkingService:
             self.store.ignored.ignore_many(pending.ignore)
         if pending.unignore:
             self.store.ignored.delete_many(pending.unignore)
+        if pending.accounts:
+            self.cache.store_rows(pending.accounts)
         pending.clear()
 
     def _record(self, result: RowResult, report: ActionReport, on_row: RowCallback | None) -> None:
