@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from exact_tui.exact import ExactClient, ExactConfig, TokenStore, oauth
+from exact_tui.exact import AuthError, ExactClient, ExactConfig, TokenStore, oauth
 
 
 def config_for(server, division: int | None = None) -> ExactConfig:
@@ -20,10 +20,18 @@ async def login(server, folder: Path, username: str = "demo") -> tuple[ExactConf
 
     config = config_for(server, user(server, username).current_division)
     store = TokenStore(folder / "tokens.json", clock=server.clock)
-    state = oauth.new_state()
-    redirect = approve(oauth.authorize_url(config, state), username, username)
-    await oauth.exchange_redirect(config, store, redirect, state)
-    return config, store
+    for attempt in range(5):
+        state = oauth.new_state()
+        redirect = approve(oauth.authorize_url(config, state), username, username)
+        try:
+            await oauth.exchange_redirect(config, store, redirect, state)
+            return config, store
+        except AuthError as exc:
+            # at a large time scale a 3-minute code lives a few dozen ms of wall time: on a busy
+            # machine it can expire between approving and exchanging; a user would log in again too
+            if "authorization code" not in str(exc) or attempt == 4:
+                raise
+    raise AssertionError("unreachable")
 
 
 def client(server, config: ExactConfig, store: TokenStore, **kw) -> ExactClient:
