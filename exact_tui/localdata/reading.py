@@ -137,7 +137,8 @@ def read_csv_text(text: str, path: Path) -> Table:
         text, first_line_offset = rest, 1
         first = text.partition("\n")[0]
     if not separator:
-        separator = _sniff_separator(first)
+        header_line = next((line for line in text.splitlines() if line.strip()), "")
+        separator = _sniff_separator(header_line)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, quotechar='"', doublequote=True,
                         strict=False)
     rows: list[Row] = []

@@ -57,6 +57,8 @@ def parse_decimal(raw: object, style: DecimalStyle = DecimalStyle.POINT) -> Deci
     text = str(raw).strip()
     if not text:
         raise ValueError("empty amount")
+    if sum(text.count(c) for c in "+-(") > 1:
+        raise ValueError(f"{text!r} is not an amount")
     negative = text.startswith("-") or text.endswith("-") or (text.startswith("(") and text.endswith(")"))
     body = _strip_amount(text)
     if "," in body and "." in body:
