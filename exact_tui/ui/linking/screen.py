@@ -122,6 +122,10 @@ class LinkCustomersScreen(Screen[None]):
         else:
             self.load()
 
+    def on_resize(self, event: Any) -> None:
+        """A short terminal (80×24 over SSH) keeps more rows for the table; the detail panel shrinks."""
+        self.query_one(DetailPanel).styles.height = 10 if event.size.height >= 32 else 7
+
     def _tab_label(self, tab: str, count: int | None) -> str:
         return f"{TAB_TITLES[tab]} ({count:,})" if count is not None else TAB_TITLES[tab]
 
