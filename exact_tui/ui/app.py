@@ -137,6 +137,21 @@ class ExactApp(App[int]):
             if target is not None:
                 self.call_after_refresh(target.focus)
 
+    async def on_key(self, event) -> None:
+        """A step's keys also work while the rail (or the log) has focus: they act on the shown step."""
+        if len(self.screen_stack) > 1:
+            return
+        step = self.step(self.current_step)
+        focused = self.focused
+        if focused is not None and step in focused.ancestors_with_self:
+            return
+        for binding in step.BINDINGS:
+            keys = [k.strip() for k in self.key_for(binding).split(",")]
+            if event.key in keys:
+                event.stop()
+                await self.run_action(binding.action, step)
+                return
+
     @on(OptionList.OptionSelected, "#rail")
     def _rail_selected(self, event: OptionList.OptionSelected) -> None:
         self.goto(event.option.id)
@@ -160,6 +175,18 @@ class ExactApp(App[int]):
         if not isinstance(self.screen, CustomerCardScreen):
             self.action_customers()
         await self.run_action(action, self.screen)
+
+    async def run_linking_action(self, action: str) -> None:
+        from .commands import linking_screen
+
+        screen_class = linking_screen()
+        if screen_class is None:
+            return
+        if not isinstance(self.screen, screen_class):
+            self.goto("link")
+            self.step("link").action_open_linking()
+        if isinstance(self.screen, screen_class):
+            await self.run_action(action, self.screen)
 
     def refresh_checklist(self) -> None:
         try:

@@ -33,9 +33,24 @@ def palette_entries(app: "ExactApp") -> list[tuple[str, str, object]]:
         if binding.description and binding.action != "back":
             entries.append((f"Customer card: {binding.description}", f"key {app.key_for(binding)}",
                             partial(app.run_card_action, binding.action)))
+    linking = linking_screen()
+    if linking is not None:
+        for binding in linking.BINDINGS:
+            if binding.description and binding.action != "escape":
+                entries.append((f"Link customers: {binding.description}", f"key {app.key_for(binding)}",
+                                partial(app.run_linking_action, binding.action)))
     for name in sorted(app.available_themes):
         entries.append((f"Theme: {name}", "switch and remember", partial(app.set_theme, name)))
     return entries
+
+
+def linking_screen():
+    """The Link customers screen class (its own package), or None when it is not installed."""
+    try:
+        from .linking import LinkCustomersScreen
+    except ImportError:
+        return None
+    return LinkCustomersScreen
 
 
 class ConsoleCommands(Provider):

@@ -65,7 +65,7 @@ async def connect(pilot, app) -> None:
     await wait_for(pilot, lambda: step.attempt is not None, what="login link")
     redirect = await asyncio.to_thread(approve, step.attempt.url, "demo", "demo")
     paste = app.query_one("#paste")
-    assert app.focused is paste
+    await wait_for(pilot, lambda: app.focused is paste, what="paste box focused")
     paste.post_message(events.Paste(redirect))  # what the terminal sends when the user pastes
     await pilot.pause()
     await pilot.press("enter")

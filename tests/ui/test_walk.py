@@ -58,6 +58,11 @@ async def test_whole_checklist_from_the_keyboard(session, tmp_path):
         counts = session.cache["link_counts"]
         assert counts.exact_total == 10 and counts.local_total == 9 and counts.linked == 0
         assert counts.one + counts.more + counts.none == 10
+        await pilot.press("ctrl+o")  # the Link customers screen itself (issue 7), and back
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "LinkCustomersScreen", what="linking screen")
+        await pilot.pause(0.5)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: len(app.screen_stack) == 1, what="back from linking")
 
         # 5. maintenance: pick manual, then the recommended automatic mode; each saved at once
         await pilot.press("5")

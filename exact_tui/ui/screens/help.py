@@ -23,6 +23,11 @@ def key_table(app) -> Table:
     sections: list[tuple[str, list[Binding]]] = [("Everywhere", list(app.BINDINGS))]
     sections += [(f"{s.NUMBER} {s.TITLE}", list(s.BINDINGS)) for s in STEPS if s.BINDINGS]
     sections += [("Customer card", list(CustomerCardScreen.BINDINGS)), ("Settings", list(SettingsScreen.BINDINGS))]
+    from ..commands import linking_screen
+
+    linking = linking_screen()
+    if linking is not None:
+        sections.append(("Link customers", list(linking.BINDINGS)))
     for where, bindings in sections:
         for i, binding in enumerate(bindings):
             table.add_row(where if i == 0 else "", app.key_for(binding), binding.description or binding.action,

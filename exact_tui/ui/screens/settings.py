@@ -24,7 +24,7 @@ class SettingsScreen(ModalScreen[None]):
         with Vertical() as box:
             box.border_title = "Settings (Esc closes)"
             yield Static("Theme — ↑/↓ previews, Enter keeps it (remembered for next time). "
-                         "'textual-ansi' uses the terminal's own 16 colours.")
+                         "'ansi-dark' / 'ansi-light' use the terminal's own 16 colours.")
             names = sorted(app.available_themes)
             options = OptionList(*[Option(name, id=name) for name in names], id="themes")
             yield options

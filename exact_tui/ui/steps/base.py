@@ -52,6 +52,7 @@ class StepView(VerticalScroll, can_focus=False):
     NUMBER: ClassVar[int] = 0
     TITLE: ClassVar[str] = ""
     INTRO: ClassVar[str] = ""
+    BINDINGS: ClassVar[list] = []  # each step lists only its own keys (scrolling comes from the container)
 
     DEFAULT_CSS = """
     StepView { padding: 0 1; height: 1fr; }
@@ -113,7 +114,11 @@ class StepView(VerticalScroll, can_focus=False):
         if busy:
             self.status_line.update("")
         if done is not None:
-            done(result)
+            try:
+                done(result)
+            except Exception as exc:  # noqa: BLE001 - a display bug must show, not vanish in the worker
+                self.show_problem(explain(exc))
+                self.session.events.error(f"Could not show the result: {exc!r}", topic=self.KEY)
         refresh = getattr(self.app, "refresh_checklist", None)
         if refresh:
             refresh()

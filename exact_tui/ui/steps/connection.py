@@ -109,7 +109,7 @@ class ConnectionStep(StepView):
         paste = self.query_one("#paste", Input)
         paste.disabled = False
         paste.value = ""
-        paste.focus()
+        self.call_after_refresh(paste.focus)  # focusable only once the enabled state has been applied
         self.query_one("#listen", Button).disabled = not attempt.listen_possible
 
     @on(Input.Submitted, "#paste")

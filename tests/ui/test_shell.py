@@ -1,0 +1,187 @@
+"""The frame around the steps: help, palette, log pane, themes, remappable keys, customer card."""
+from __future__ import annotations
+
+import json
+
+from textual.widgets import DataTable
+
+from exact_tui.paths import config_dir
+from exact_tui.services.events import Event, Level, Side
+from exact_tui.ui.app import ExactApp
+from exact_tui.ui.commands import palette_entries
+from exact_tui.ui.screens.help import HelpScreen, key_table
+from exact_tui.ui.steps import STEPS
+from exact_tui.ui.widgets.log_pane import LogPane
+
+from .conftest import connect, wait_for
+
+
+def plain(renderable) -> str:
+    from rich.console import Console
+
+    console = Console(width=220, record=True, file=open("/dev/null", "w"))
+    console.print(renderable)
+    return console.export_text()
+
+
+async def test_help_lists_every_key_of_every_step(session, tmp_path):
+    app = ExactApp(session, data_dir=tmp_path, deterministic=True, resume=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("f1")
+        assert isinstance(app.screen, HelpScreen)
+        text = plain(key_table(app))
+        for step in STEPS:
+            for binding in step.BINDINGS:
+                assert binding.id in text, binding.id
+        for binding in app.BINDINGS:
+            assert binding.id in text
+        assert "link.link_exact" in text  # the Link customers screen's keys too
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+
+
+async def test_palette_offers_every_action_of_every_screen(session, tmp_path):
+    app = ExactApp(session, data_dir=tmp_path, deterministic=True, resume=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        names = [name for name, _, _ in palette_entries(app)]
+        for step in STEPS:
+            assert f"Go to step {step.NUMBER}: {step.TITLE}" in names
+            for binding in step.BINDINGS:
+                assert f"{step.TITLE}: {binding.description}" in names
+        assert "Customer card: Push to Exact" in names
+        assert any(n.startswith("Link customers: ") for n in names)
+        assert "Theme: exact-high-contrast" in names
+        # run one from the palette: go to step 6 by typing part of its name
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"step 6", "enter")
+        await wait_for(pilot, lambda: app.current_step == "products", what="palette command")
+
+
+async def test_log_pane_shows_time_side_level_record_and_is_bounded(session, tmp_path):
+    app = ExactApp(session, data_dir=tmp_path, deterministic=True, resume=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        log = app.query_one(LogPane)
+        log.max_lines = 50
+        for n in range(120):
+            session.events.emit(Event(f"message {n}", side=Side.EXACT, level=Level.WARNING, record=f"invoice {n}"))
+        await pilot.pause()
+        assert len(log.lines) == 50
+        last = log.lines[-1].text
+        assert "12:00:00" in last and "exact" in last and "[invoice 119]" in last and "message 119" in last
+        assert "warnings" in log.border_subtitle
+        # toggle and resize from the keyboard; remembered in the preferences
+        await pilot.press("f2")
+        assert not log.display and app.prefs.log_visible is False
+        await pilot.press("ctrl+up")
+        assert log.display and app.prefs.log_height == 10
+        await pilot.press("ctrl+down", "ctrl+down")
+        assert app.prefs.log_height == 6
+
+
+async def test_events_from_a_worker_thread_reach_the_log(session, tmp_path):
+    import threading
+
+    app = ExactApp(session, data_dir=tmp_path, deterministic=True, resume=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        thread = threading.Thread(target=lambda: session.events.info("from a thread", side=Side.LOCAL))
+        thread.start()
+        thread.join()
+        log = app.query_one(LogPane)
+        await wait_for(pilot, lambda: any("from a thread" in line.text for line in log.lines), what="event")
+
+
+async def test_theme_chosen_in_settings_is_remembered(session, tmp_path):
+    app = ExactApp(session, data_dir=tmp_path, resume=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        assert {"exact-dark", "exact-light", "exact-high-contrast", "ansi-dark"} <= set(app.available_themes)
+        await pilot.press("f4")
+        await pilot.pause()
+        names = sorted(app.available_themes)
+        target = names.index("exact-light")
+        current = names.index(app.theme)
+        await pilot.press(*(["down"] * (target - current) if target > current else ["up"] * (current - target)))
+        await pilot.press("enter", "escape")
+        assert app.theme == "exact-light"
+    saved = json.loads((config_dir(tmp_path) / "console.json").read_text())
+    assert saved["theme"] == "exact-light"
+    again = ExactApp(session, data_dir=tmp_path, resume=False)
+    assert again.theme == "exact-light"
+
+
+async def test_user_theme_files_are_loaded_and_bad_ones_reported(session, tmp_path):
+    folder = config_dir(tmp_path) / "themes"
+    folder.mkdir(parents=True)
+    (folder / "mine.toml").write_text('name = "mine"\nprimary = "#ff00ff"\ndark = true\n')
+    (folder / "broken.toml").write_text('name = "broken"\nprimary = "#fff"\ncolour = "typo"\n')
+    app = ExactApp(session, data_dir=tmp_path, deterministic=True, resume=False)
+    assert "mine" in app.available_themes
+    assert any("broken.toml" in p and "colour" in p for p in app.theme_problems)
+
+
+async def test_keys_are_remappable_from_keymap_toml(session, tmp_path):
+    (config_dir(tmp_path) / "keymap.toml").write_text('[keys]\n"app.toggle_log" = "f9"\n"app.help" = "f10"\n')
+    app = ExactApp(session, data_dir=tmp_path, deterministic=True, resume=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        log = app.query_one(LogPane)
+        await pilot.press("f2")
+        assert log.display  # f2 no longer toggles
+        await pilot.press("f9")
+        assert not log.display
+        await pilot.press("f10")
+        assert isinstance(app.screen, HelpScreen)
+        assert "f9" in plain(key_table(app))
+
+
+async def test_a_broken_keymap_is_reported_not_fatal(session, tmp_path):
+    (config_dir(tmp_path) / "keymap.toml").write_text('[keys\n')
+    app = ExactApp(session, data_dir=tmp_path, deterministic=True, resume=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert any("keymap.toml" in line.text for line in app.query_one(LogPane).lines)
+
+
+async def test_usable_at_80x24(session, tmp_path):
+    app = ExactApp(session, data_dir=tmp_path, deterministic=True, resume=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for n in range(1, 9):
+            await pilot.press(str(n))
+            await pilot.pause()
+            step = app.step(app.current_step)
+            assert step.region.width >= 50 and step.region.height >= 8
+        assert app.query_one("#rail").region.width == 24
+
+
+async def test_customer_card_search_link_side_by_side_push_unlink(session, sandbox, tmp_path):
+    app = ExactApp(session, data_dir=tmp_path, deterministic=True, resume=False)
+    async with app.run_test(size=(140, 44)) as pilot:
+        await connect(pilot, app)
+        session.store.settings.update(division=301)
+        await pilot.press("f3")
+        table = app.screen.query_one("#customers", DataTable)
+        assert table.row_count == 9
+        await pilot.press(*"mulder")
+        await wait_for(pilot, lambda: table.row_count == 1, what="search as you type")
+        await pilot.press("enter", "ctrl+l")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "PickScreen", what="account picker")
+        await pilot.press("enter")  # best name match first: Mulder ICT B.V.
+        await wait_for(pilot, lambda: session.store.links.get("L6") is not None, what="link stored")
+        link = session.store.links.get("L6")
+        assert link.exact_code == "1006"
+        pairs = app.screen.query_one("#pairs", DataTable)
+        await wait_for(pilot, lambda: pairs.row_count == 11 and "Mulder ICT B.V." in str(pairs.get_row_at(1)[2]),
+                       what="Exact side shown")
+        # push the local name to Exact (confirmed), then unlink
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("y")
+        row = sandbox.world.table(301, "crm/Accounts").get(link.exact_id.lower())
+        await wait_for(pilot, lambda: row["Name"] == "Mulder ICT BV", what="Exact updated")
+        await pilot.press("ctrl+u")
+        await pilot.pause()
+        await pilot.press("y")
+        await wait_for(pilot, lambda: session.store.links.get("L6") is None, what="unlinked")
+        await pilot.press("escape")
+        assert len(app.screen_stack) == 1
