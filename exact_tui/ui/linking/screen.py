@@ -18,10 +18,11 @@ from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Input, ProgressBar, Static, Tab, Tabs
+from textual.widgets import Footer, Input, ProgressBar, Tab, Tabs
 
 from ...services.linking import TAB_TITLES, TABS, Action, ActionReport, Cancel, LinkingService, Plan, RowResult
 from .detail import DetailPanel
+from .status import StatusText
 from .modals import AskValue, CandidatePicker, ConfirmAction
 from .table import PairsTable
 
@@ -98,7 +99,7 @@ class LinkCustomersScreen(Screen[None]):
 
     # -- layout ----------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        yield Static("Link customers", id="link-title")
+        yield StatusText("Link customers", id="link-title")
         yield Tabs(*[Tab(self._tab_label(t, None), id=t) for t in TABS], id="link-tabs")
         yield Input(placeholder="/ filter: name, code, city, >=80, 60..80, city:utrecht, local:jansen",
                     id="link-filter")
@@ -106,9 +107,9 @@ class LinkCustomersScreen(Screen[None]):
             yield PairsTable(local=self.service.customer, id="pairs")
             yield DetailPanel(id="link-detail")
         with Horizontal(id="link-status"):
-            yield Static("", id="link-selection")
+            yield StatusText("", id="link-selection")
             yield ProgressBar(total=100, show_eta=True, id="link-progress")
-            yield Static("", id="link-message")
+            yield StatusText("", id="link-message")
         yield Footer()
 
     @property
@@ -135,7 +136,7 @@ class LinkCustomersScreen(Screen[None]):
         for tab in TABS:
             tabs.query_one(f"#{tab}", Tab).label = self._tab_label(tab, counts[tab])
         linked = self.service.linked_count
-        self.query_one("#link-title", Static).update(
+        self.query_one("#link-title", StatusText).update(
             f"[b]Link customers[/] · {sum(counts.values()):,} Exact customers to decide · {linked:,} linked"
             + (f" · {self._budget()}" if self._budget() else ""))
 
@@ -159,7 +160,7 @@ class LinkCustomersScreen(Screen[None]):
                 service.cache.load(service.division)
             await asyncio.to_thread(service.rebuild)
         except Exception as exc:  # noqa: BLE001 - shown, with the side, instead of crashing the console
-            self._message(f"[b $error]Could not build the lists:[/] {exc}")
+            self._message(f"[b red]Could not build the lists:[/] {exc}")
             self.notify(str(exc), title="Link customers", severity="error", timeout=8)
             return
         self._ready = True
@@ -190,13 +191,13 @@ class LinkCustomersScreen(Screen[None]):
 
     # -- status ----------------------------------------------------------------------------------
     def _message(self, text: str) -> None:
-        self.query_one("#link-message", Static).update(text)
+        self.query_one("#link-message", StatusText).update(text)
 
     def _update_selection(self) -> None:
         table = self.table
         sort = f" · sorted by {table.sort_key}{' ↓' if table.sort_reverse else ' ↑'}" if table.sort_key else ""
         shown = f"{len(table.view):,}" + (f" of {len(table.rows):,}" if len(table.view) != len(table.rows) else "")
-        self.query_one("#link-selection", Static).update(
+        self.query_one("#link-selection", StatusText).update(
             f"[b]{len(table.selected):,} selected[/] · {shown} shown{sort}")
 
     @on(PairsTable.SelectionChanged)

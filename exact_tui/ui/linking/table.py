@@ -79,6 +79,11 @@ def parse_filter(text: str) -> list[Callable[[Any, "PairsTable"], bool]]:
     return tests
 
 
+def _free_text(text: str) -> bool:
+    """Only plain words (no score tests or field: words), so a longer text can only narrow."""
+    return all(not (_SCORE.match(w) or _RANGE.match(w) or _FIELD.match(w)) for w in text.casefold().split())
+
+
 def _score_test(op: str, value: float) -> Callable[[Any, "PairsTable"], bool]:
     return {">=": lambda r, t: r.score >= value, "<=": lambda r, t: r.score <= value,
             ">": lambda r, t: r.score > value, "<": lambda r, t: r.score < value,
@@ -187,6 +192,11 @@ class PairsTable(ScrollView, can_focus=True):
             rows = self.rows
             view.sort(key=lambda i: key(rows[i]), reverse=self.sort_reverse)
         self.view = view
+        self._settle(keep)
+
+    def _settle(self, keep: Any | None) -> None:
+        """After the view changed: cursor back on the same row when it is still shown, sizes, repaint."""
+        view = self.view
         self._anchor = None
         position = 0
         if keep is not None:
@@ -197,9 +207,19 @@ class PairsTable(ScrollView, can_focus=True):
         self.post_message(self.SelectionChanged(self, len(self.selected)))
 
     def set_filter(self, text: str) -> None:
-        if text != self.filter_text:
-            self.filter_text = text
-            self._apply(keep=self.current_row)
+        if text == self.filter_text:
+            return
+        old, self.filter_text = self.filter_text, text
+        if old.strip() and text.startswith(old) and _free_text(text):
+            # typing on: a longer word only matches rows the shorter one matched, so narrow the
+            # current view (already sorted) instead of scanning every row again
+            tests = parse_filter(text)
+            rows = self.rows
+            keep = self.current_row
+            self.view = [i for i in self.view if all(t(rows[i], self) for t in tests)]
+            self._settle(keep)
+            return
+        self._apply(keep=self.current_row)
 
     def sort_by(self, key: str | None, reverse: bool | None = None) -> None:
         if key == self.sort_key and reverse is None:

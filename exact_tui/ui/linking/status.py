@@ -1,0 +1,26 @@
+"""One line of status text that repaints without a layout pass (selection count, last result)."""
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual.widget import Widget
+
+
+class StatusText(Widget):
+    """Like a one-line `Static`, but `update` only repaints: the selection count changes on every
+    space/a/n key, and a layout pass of the whole screen for it would cost more than the key itself."""
+
+    DEFAULT_CSS = "StatusText { height: 1; }"
+
+    def __init__(self, text: str = "", *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._text: Any = Text.from_markup(text)
+
+    def update(self, text: str) -> None:
+        self._text = Text.from_markup(text, overflow="ellipsis")
+        self._text.no_wrap = True
+        self.refresh()
+
+    def render(self) -> Any:
+        return self._text
