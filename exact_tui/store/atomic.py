@@ -14,6 +14,8 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
+import zlib
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -66,9 +68,28 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     fsync_dir(path.parent)
 
 
+def _write_new_file(path: Path, data: bytes) -> None:
+    """Write and fsync a file nobody reads yet (a shard before its manifest names it)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def dumps(data: Any) -> bytes:
-    """Compact JSON (no spaces): 20-30% smaller and faster to write than TinyDB's default."""
-    return json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    """Compact JSON (no spaces): 8% smaller than TinyDB's default, as fast to parse.
+
+    The collector is paused meanwhile: in a console holding 100,000 invoices, the allocations
+    of one dump otherwise trigger full collections that cost ten times the dump itself.
+    """
+    from .codec import no_gc
+
+    with no_gc():
+        return json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
 
 def read_json(path: Path) -> Any:
@@ -78,7 +99,10 @@ def read_json(path: Path) -> Any:
     except FileNotFoundError:
         return None
     try:
-        return json.loads(raw)
+        from .codec import no_gc
+
+        with no_gc():
+            return json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:
         raise CorruptStore(path, f"not valid JSON: {exc}") from None
 
@@ -93,24 +117,42 @@ def remove_temp_files(folder: Path) -> int:
     return removed
 
 
-class AtomicJSONStorage(Storage):
-    """TinyDB storage: in-memory copy, atomic durable writes, optional batching, read-only mode."""
+SHARDED = "exact-tui/sharded-1"
+_SHARD_NAME = re.compile(r"\d{2,}\.\d{8,}\.json")
 
-    def __init__(self, path: str | os.PathLike[str], *, readonly: bool = False) -> None:
+
+def shard_of(key: str, shards: int) -> int:
+    return zlib.crc32(key.encode("utf-8")) % shards
+
+
+class AtomicJSONStorage(Storage):
+    """TinyDB storage: in-memory copy, atomic durable writes, optional batching, read-only mode.
+
+    With `shards > 1` the documents are spread by key over `shards` files in a folder named after
+    the file, and the file itself becomes a small manifest naming the current shard files. A
+    write puts only the changed shards into NEW files, then replaces the manifest atomically (the
+    commit point), then deletes the replaced shard files. So saving one invoice of 100,000
+    rewrites 1/32 of them, and a kill at any moment still leaves the old or the new state: shard
+    files no manifest names are removed by the next writer (`remove_garbage`).
+    """
+
+    def __init__(self, path: str | os.PathLike[str], *, readonly: bool = False, shards: int = 1) -> None:
         self.path = Path(path)
         self.readonly = readonly
+        self.shards = max(1, shards)
+        self.shard_dir = self.path.with_suffix("")  # customers.json -> customers/
         self._data: dict[str, dict[str, Any]] | None = None
+        self._parts: dict[int, dict[str, dict[str, Any]]] = {}  # shard -> table -> key -> doc, as on disk
+        self._files: dict[int, str] = {}  # shard -> file name (in shard_dir), as the manifest says
+        self._generation = 0
         self._batch_depth = 0
         self._dirty = False
-        self.writes = 0  # files actually written, for tests and the bench
+        self.writes = 0  # commits that reached the disk, for tests and the bench
 
     # -- TinyDB's interface ------------------------------------------------------------------
     def read(self) -> dict[str, dict[str, Any]] | None:
         if self._data is None:
-            data = read_json(self.path)
-            if data is not None and not isinstance(data, dict):
-                raise CorruptStore(self.path, "expected a JSON object of tables")
-            self._data = data or {}
+            self._data = self._load()
         # A shallow copy: TinyDB replaces a table in the dict it got, and the cache must not see
         # that before the write succeeded.
         return dict(self._data)
@@ -128,14 +170,102 @@ class AtomicJSONStorage(Storage):
         self._data = None
 
     # -- ours ----------------------------------------------------------------------------------
+    def _load(self) -> dict[str, dict[str, Any]]:
+        for _attempt in range(10):
+            head = read_json(self.path)
+            self._parts, self._files, self._generation = {}, {}, 0
+            if head is None:
+                return {}
+            if not isinstance(head, dict):
+                raise CorruptStore(self.path, "expected a JSON object")
+            if head.get("format") != SHARDED:
+                return head  # one plain file of tables
+            try:
+                return self._load_shards(head)
+            except FileNotFoundError:
+                continue  # a writer replaced a shard between our reads: read the new manifest
+        raise CorruptStore(self.path, "its shard files keep changing or are missing")
+
+    def _load_shards(self, head: dict[str, Any]) -> dict[str, dict[str, Any]]:
+        data: dict[str, dict[str, Any]] = {}
+        self._generation = int(head.get("generation", 0))
+        for index, name in head.get("files", {}).items():
+            path = self.shard_dir / name
+            try:
+                raw = path.read_bytes()
+            except FileNotFoundError:
+                raise
+            from .codec import no_gc
+
+            try:
+                with no_gc():
+                    part = json.loads(raw)
+            except ValueError as exc:
+                raise CorruptStore(path, f"not valid JSON: {exc}") from None
+            self._parts[int(index)] = part
+            self._files[int(index)] = name
+            for table, docs in part.items():
+                data.setdefault(table, {}).update(docs)
+        return data
+
     def _commit(self) -> None:
         try:
-            atomic_write_bytes(self.path, dumps(self._data))
+            if self.shards == 1:
+                atomic_write_bytes(self.path, dumps(self._data))
+            else:
+                self._commit_shards()
         except BaseException:
             self._data = None  # the disk is the truth: reload it next time
             raise
         self.writes += 1
         self._dirty = False
+
+    def _commit_shards(self) -> None:
+        assert self._data is not None
+        parts: dict[int, dict[str, dict[str, Any]]] = {i: {} for i in range(self.shards)}
+        n = self.shards
+        for table, docs in self._data.items():
+            for key, doc in docs.items():
+                parts[zlib.crc32(key.encode("utf-8")) % n].setdefault(table, {})[key] = doc
+        changed = [i for i in range(n) if parts[i] != self._parts.get(i, {}) or i not in self._files]
+        if not changed:
+            return
+        self.shard_dir.mkdir(exist_ok=True, mode=0o700)
+        generation = self._generation + 1
+        files = dict(self._files)
+        for i in changed:
+            name = f"{i:02d}.{generation:08d}.json"
+            _write_new_file(self.shard_dir / name, dumps(parts[i]))
+            files[i] = name
+        fsync_dir(self.shard_dir)
+        head = {"format": SHARDED, "generation": generation, "shards": n,
+                "files": {str(i): files[i] for i in sorted(files)}}
+        atomic_write_bytes(self.path, dumps(head))  # the commit point
+        for i in changed:
+            old = self._files.get(i)
+            if old and old != files[i]:
+                with contextlib.suppress(OSError):
+                    (self.shard_dir / old).unlink()
+        self._parts, self._files, self._generation = parts, files, generation
+
+    def remove_garbage(self) -> int:
+        """Delete shard files no manifest names (a writer killed before its commit); writer only."""
+        if self.readonly or not self.shard_dir.is_dir():
+            return 0
+        try:
+            head = read_json(self.path)
+        except CorruptStore:
+            return 0  # never delete anything next to a manifest we cannot read
+        if not isinstance(head, dict) or (head and head.get("format") not in (SHARDED, None)):
+            return 0
+        keep = set(head.get("files", {}).values())
+        removed = 0
+        for path in self.shard_dir.iterdir():
+            if _SHARD_NAME.fullmatch(path.name) and path.name not in keep:
+                with contextlib.suppress(OSError):
+                    path.unlink()
+                    removed += 1
+        return removed
 
     @contextlib.contextmanager
     def batch(self) -> Iterator[None]:
@@ -208,5 +338,5 @@ class KeyedDB(TinyDB):
         return super().table(name, cache_size=0, **kwargs)  # type: ignore[return-value]
 
 
-def open_db(path: Path, *, readonly: bool) -> KeyedDB:
-    return KeyedDB(str(path), storage=lambda p: AtomicJSONStorage(p, readonly=readonly))
+def open_db(path: Path, *, readonly: bool, shards: int = 1) -> KeyedDB:
+    return KeyedDB(str(path), storage=lambda p: AtomicJSONStorage(p, readonly=readonly, shards=shards))

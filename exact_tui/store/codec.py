@@ -7,11 +7,13 @@ field with a default without a migration. Unknown keys are ignored when loading 
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
+import gc
 import types
 import typing
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
 from enum import Enum
 from typing import Any
@@ -26,6 +28,8 @@ def _identity(value: Any) -> Any:
 
 def _converters(tp: Any) -> tuple[Conv, Conv]:
     """(dump, load) for one annotated type."""
+    if tp in (str, int, bool):
+        return _identity, _identity
     origin = typing.get_origin(tp)
     if origin in (typing.Union, types.UnionType):
         args = [a for a in typing.get_args(tp) if a is not type(None)]
@@ -53,6 +57,15 @@ def _converters(tp: Any) -> tuple[Conv, Conv]:
     return _identity, _identity
 
 
+def _plain(tp: Any) -> bool:
+    """True when JSON holds the value as it is (str, int, bool, or such | None)."""
+    if tp in (str, int, bool, type(None)):
+        return True
+    if typing.get_origin(tp) in (typing.Union, types.UnionType):
+        return all(_plain(a) for a in typing.get_args(tp))
+    return False
+
+
 def _load_datetime(value: str) -> dt.datetime:
     parsed = dt.datetime.fromisoformat(value)
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.timezone.utc)
@@ -63,13 +76,19 @@ class Codec:
         self.cls = cls
         hints = typing.get_type_hints(cls)
         self.fields: list[tuple[str, Conv, Conv, Any]] = []
+        self.names: frozenset[str] = frozenset()
+        self.converted: list[tuple[str, Conv]] = []  # fields whose JSON form differs from the value
         for f in dataclasses.fields(cls):
             if not f.init:
                 continue
             default = f.default if f.default is not _MISSING else (
                 f.default_factory() if f.default_factory is not _MISSING else _MISSING)
-            dump, load = _converters(hints[f.name])
+            tp = hints[f.name]
+            dump, load = _converters(tp)
             self.fields.append((f.name, dump, load, default))
+            if not _plain(tp):
+                self.converted.append((f.name, load))
+        self.names = frozenset(name for name, *_ in self.fields)
 
     def dump(self, obj: Any) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -81,14 +100,34 @@ class Codec:
         return out
 
     def load(self, data: Mapping[str, Any]) -> Any:
-        kwargs = {}
-        for name, _dump, load, _default in self.fields:
-            if name in data:
-                kwargs[name] = load(data[name])
+        # Hot path (100,000 invoices at start-up): copy the dict, convert only what needs it.
+        kwargs = dict(data)
+        if not self.names.issuperset(kwargs):
+            kwargs = {k: v for k, v in kwargs.items() if k in self.names}
+        for name, load in self.converted:
+            value = kwargs.get(name, _MISSING)
+            if value is not _MISSING:
+                kwargs[name] = load(value)
         return self.cls(**kwargs)
 
 
 _CODECS: dict[type, Codec] = {}
+
+
+@contextlib.contextmanager
+def no_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building many objects that hold no cycles.
+
+    Decoding 100,000 invoices allocates millions of objects, and each allocation burst triggers
+    a collection that scans everything built so far: about 20-30% of the load time for nothing.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def codec_for(cls: type) -> Codec:

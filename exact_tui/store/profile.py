@@ -4,15 +4,17 @@ Layout of `<profile dir>/store/` (schema 1):
 
     meta.json            schema version, who wrote it
     settings.json        integration settings (no secrets)
-    customers.json       local customers           contacts.json   their contacts
-    invoices.json        booked invoices and credit notes with lines
+    customers.json       local customers                          (manifest of customers/NN.GEN.json)
+    contacts.json        their contacts                           (manifest of contacts/…)
+    invoices.json        booked invoices and credit notes + lines (manifest of 32 shards in invoices/)
     catalogue.json       dimensions (hourly rates, …) and product numbers
-    links.json           links and ignored Exact accounts (one file: linking un-ignores atomically)
-    exact_accounts.json  cache of pulled Exact accounts + the sync Timestamp
+    links.json           links and ignored Exact accounts (one commit: linking un-ignores atomically)
+    exact_accounts.json  cache of pulled Exact accounts + the sync Timestamp (sharded)
     transfers.jsonl      transfer journal (append-only, fsynced)
     log.jsonl            integration log (append-only, bounded)
 
-and `<profile dir>/writer.lock` (one writer per profile).
+and `<profile dir>/writer.lock` (one writer per profile). A sharded table's `.json` is a small
+manifest naming its current shard files; see `atomic.AtomicJSONStorage`.
 """
 from __future__ import annotations
 
@@ -38,6 +40,9 @@ from .repos import (
 )
 from .schema import SCHEMA_VERSION, STORE_DIR, check_readable, upgrade
 
+# Big tables are spread over shard files so that one change rewrites a slice, not the table.
+SHARDS = {"invoices.json": 32, "customers.json": 16, "contacts.json": 16, "links.json": 16,
+          "exact_accounts.json": 16}
 FILES = ("meta.json", "settings.json", "customers.json", "contacts.json", "invoices.json", "catalogue.json",
          "links.json", "exact_accounts.json", "transfers.jsonl", "log.jsonl")
 
@@ -71,7 +76,7 @@ class ProfileStore:
     def _db(self, name: str) -> KeyedDB:
         db = self._dbs.get(name)
         if db is None:
-            db = self._dbs[name] = open_db(self.folder / name, readonly=self.readonly)
+            db = self._dbs[name] = open_db(self.folder / name, readonly=self.readonly, shards=SHARDS.get(name, 1))
         return db
 
     # -- opening and closing ---------------------------------------------------------------------
@@ -95,6 +100,8 @@ class ProfileStore:
             done = upgrade(profile_dir)
             remove_temp_files(profile_dir / STORE_DIR)
             store = cls(profile_dir, readonly=False, lock=lock, log_retention=log_retention)
+            for db in store._dbs.values():
+                db.storage.remove_garbage()  # type: ignore[attr-defined]
         except BaseException:
             lock.release()
             raise
@@ -149,7 +156,14 @@ class ProfileStore:
         return {name: self.folder / name for name in FILES}
 
     def sizes(self) -> dict[str, int]:
-        return {name: path.stat().st_size for name, path in self.files().items() if path.exists()}
+        """Bytes on disk per table file, its shard files included."""
+        out = {}
+        for name, path in self.files().items():
+            if path.exists():
+                shards = path.with_suffix("")
+                out[name] = path.stat().st_size + (sum(p.stat().st_size for p in shards.iterdir())
+                                                   if shards.is_dir() else 0)
+        return out
 
 
 def _now() -> str:

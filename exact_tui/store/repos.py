@@ -54,7 +54,8 @@ class Repository(Generic[T]):
         raw = self._table.rows()
         if self._cache is None or self._raw is not raw:
             load = codec.codec_for(self.cls).load
-            self._cache = {k: load(v) for k, v in raw.items()}
+            with codec.no_gc():
+                self._cache = {k: load(v) for k, v in raw.items()}
             self._raw = raw
         return self._cache
 
@@ -103,9 +104,10 @@ class Repository(Generic[T]):
     def put_many(self, records: Iterable[T]) -> UpsertReport:
         """Add or replace records by key, in one write (nothing written when nothing changed)."""
         self._refresh_cache()
-        docs, report = self.diff(records)
-        self._table.put_many(docs)
-        self._after_write(docs)
+        with codec.no_gc():  # see codec.no_gc: large heaps make each collection expensive
+            docs, report = self.diff(records)
+            self._table.put_many(docs)
+            self._after_write(docs)
         return report
 
     def put(self, record: T) -> None:

@@ -184,3 +184,19 @@ def test_log_append_tail_and_bounded_retention(profile):
     with ProfileStore.open(profile, readonly=True) as reader:
         assert reader.log.tail(1)[0].message == "event 199"
         assert reader.log.tail(0) == []
+
+
+def test_one_change_rewrites_one_shard_and_garbage_is_collected(profile):
+    with ProfileStore.open(profile) as store:
+        store.invoices.put_many([_invoice(f"I{i}", f"2026-{i}") for i in range(300)])
+        shard_dir = store.folder / "invoices"
+        before = set(p.name for p in shard_dir.iterdir())
+        assert len(before) == 32
+        store.invoices.put(dataclasses.replace(_invoice("I7", "2026-7"), description="changed"))
+        after = set(p.name for p in shard_dir.iterdir())
+        assert len(after) == 32 and len(after - before) == 1, "only the changed shard is rewritten"
+        (shard_dir / "03.99999999.json").write_text('{"invoices": {"ghost": {}}}')  # a killed commit's file
+    with ProfileStore.open(profile) as store:
+        assert not (store.folder / "invoices" / "03.99999999.json").exists()
+        assert len(store.invoices) == 300 and store.invoices.get("I7").description == "changed"
+        assert store.sizes()["invoices.json"] > 300 * 100
