@@ -1,8 +1,9 @@
 """Store at scale: 50,000 customers with contacts, 100,000 invoices, 50,000 links.
 
 Prints: time to write each table once, time to open the profile and load every table, the time a
-single change takes per table (what one click in the console costs), and the file sizes. Also
-compares TinyDB's stock JSONStorage (indented? no: default json.dumps) on the invoice table.
+single change takes per table (what one click in the console costs; big tables are sharded, so
+this rewrites one shard), and the file sizes. Also compares compact and default JSON separators
+on the invoice table.
 
     /work/venv/bin/python bench/bench_store.py [--customers 50000] [--invoices 100000]
 
