@@ -498,7 +498,7 @@ class LinkingService:
         return out
 
     # -- planning -------------------------------------------------------------------------------
-    def allowed(self, action: Action, row: Row) -> str | None:
+    def allowed(self, action: Action, row: Row, local_links: dict[str, Link] | None = None) -> str | None:
         """Why `action` cannot apply to `row` (None when it can)."""
         if row.id not in self.rows or self.rows[row.id] is not row:
             return "no longer in this list (already handled)"
@@ -511,7 +511,14 @@ class LinkingService:
                 return "no local customer proposed: import it as a new customer or ignore it"
             if row.local_id not in self.customers:
                 return f"local customer {row.local_id} no longer exists"
+            other = (self._local_links() if local_links is None else local_links).get(row.local_id)
+            if other is not None:
+                return (f"local customer {row.local_id} is already linked to Exact account "
+                        f"{other.exact_code or other.exact_id}; unlink that first")
         return None
+
+    def _local_links(self) -> dict[str, Link]:
+        return {link.local_id: link for link in self.links.values()}
 
     def plan(self, action: Action, rows: Sequence[Row]) -> Plan:
         """Split the selection into what will run and what is refused (with the reason on the row)."""
@@ -519,8 +526,9 @@ class LinkingService:
         refused: list[RowResult] = []
         changes: dict[str, dict[str, tuple[str, str]]] = {}
         taken: dict[str, str] = {}
+        local_links = self._local_links()
         for row in rows:
-            why = self.allowed(action, row)
+            why = self.allowed(action, row, local_links)
             if why is None and action in (Action.LINK_EXACT, Action.LINK_LOCAL):
                 other = taken.get(row.local_id or "")
                 if other:

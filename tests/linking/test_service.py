@@ -238,3 +238,12 @@ async def test_events_carry_progress_and_exact_changes(store):
     assert any(e.progress == (1, 1) for e in seen)
     change = next(e for e in seen if "updated from local customer" in e.message)
     assert "Email" in change.detail and "groente@klaassen.nl" in change.detail
+
+
+async def test_a_local_customer_linked_elsewhere_is_refused(store, tmp_path):
+    svc = service(store)
+    await svc.run(svc.plan(Action.LINK_EXACT, [svc.rows["e1"]]))
+    rows = svc.rows_for([("e2", "l1")])  # e.g. a reviewed CSV naming an already linked customer
+    plan = svc.plan(Action.LINK_EXACT, rows)
+    assert not plan.rows and "already linked" in plan.refused[0].text
+    assert store.links.get("l1").exact_id == "e1"
