@@ -50,6 +50,7 @@ class StepStatus:
     state: StepState
     summary: str = ""
     missing: list[str] = field(default_factory=list)
+    blocking: list[str] = field(default_factory=list)  # the part of `missing` that makes activation impossible
 
 
 # -- step 2: division ----------------------------------------------------------------------------
@@ -162,16 +163,18 @@ def checklist(session: ConsoleSession) -> list[StepStatus]:
     out: list[StepStatus] = []
     connected = session.client is not None and session.me is not None
     who = (session.me.full_name or session.me.user_name) if session.me else ""
+    not_connected = [] if connected else ["not connected to Exact Online"]
     out.append(StepStatus("connection", "Connection", StepState.DONE if connected else StepState.ATTENTION,
-                          f"connected as {who}" if connected else "",
-                          [] if connected else ["not connected to Exact Online"]))
+                          f"connected as {who}" if connected else "", not_connected, not_connected))
     division = getattr(settings, "division", None)
+    no_division = [] if division else ["no division chosen"]
     out.append(StepStatus("division", "Division", StepState.DONE if division else StepState.ATTENTION,
                           f"{division} {getattr(settings, 'division_name', '') or ''}".strip() if division else "",
-                          [] if division else ["no division chosen"]))
+                          no_division, no_division))
     journal = getattr(settings, "journal", "")
+    no_journal = [] if journal else ["no sales journal chosen"]
     out.append(StepStatus("journal", "Sales journal", StepState.DONE if journal else StepState.ATTENTION,
-                          f"journal {journal}" if journal else "", [] if journal else ["no sales journal chosen"]))
+                          f"journal {journal}" if journal else "", no_journal, no_journal))
     counts = session.cache.get("link_counts")
     mode = maintenance_mode(session)
     link_missing = []
@@ -194,7 +197,7 @@ def checklist(session: ConsoleSession) -> list[StepStatus]:
     out.append(StepStatus("products", "Product numbers",
                           StepState.DONE if products.active else StepState.ATTENTION,
                           f"{products.active} of {products.imported} items active",
-                          products.missing))
+                          products.missing, [m for m in products.missing if not products.active and m.startswith("no ")]))
     defaults = product_numbers.defaults_status(session)
     out.append(StepStatus("defaults", "Default product numbers",
                           StepState.DONE if not defaults.missing and defaults.chosen else StepState.ATTENTION
@@ -209,9 +212,8 @@ def checklist(session: ConsoleSession) -> list[StepStatus]:
 
 
 def blocking(steps: list[StepStatus]) -> list[str]:
-    """What makes activation impossible (not merely unwise): no connection, division, journal or items."""
-    hard = {"connection", "division", "journal", "products"}
-    return [m for s in steps if s.key in hard for m in s.missing]
+    """What makes activation impossible (not merely unwise): no connection, division, journal or active items."""
+    return [m for s in steps for m in s.blocking]
 
 
 def activate(session: ConsoleSession, *, confirmed: bool) -> None:

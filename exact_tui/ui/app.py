@@ -32,7 +32,7 @@ STEP_KEYS = [step.KEY for step in STEPS]
 class ExactApp(App[int]):
     """exact-tui's console. `deterministic=True` freezes clock texts (screenshots, tests)."""
 
-    CSS_PATH = "app.tcss"
+    CSS_PATH = Path(__file__).resolve().parent / "app.tcss"
     TITLE = "exact-tui"
     COMMANDS = App.COMMANDS | {ConsoleCommands}
     ENABLE_COMMAND_PALETTE = True

@@ -71,7 +71,7 @@ NAMES = ["Bakkerij de Vries", "Jansen Installatietechniek", "Van Dijk Advocaten"
 CITIES = ["Utrecht", "Amsterdam", "Rotterdam", "Den Haag", "Eindhoven"]
 
 
-def world(customers: int = 10) -> World:
+def world(customers: int = 10, *, redirect_port: int | None = None) -> World:
     now = dt.datetime(2026, 1, 1, tzinfo=UTC)
     accounts, local_customers, truth = [], [], {}
     for i in range(1, customers + 1):
@@ -157,5 +157,5 @@ def world(customers: int = 10) -> World:
                  {"Code": DIV2, "Description": "Client Holding BV", "Customer": gid(501), "Blocked": False,
                   "Currency": "EUR"}]
     local = Local(local_customers, contacts, invoices, dimensions, truth)
-    return World("client-ui-id", "client-ui-secret", f"http://127.0.0.1:{free_port()}/callback", users, {DIV, DIV2},
+    return World("client-ui-id", "client-ui-secret", f"http://127.0.0.1:{redirect_port or free_port()}/callback", users, {DIV, DIV2},
                  divisions, {DIV: tables(DIV), DIV2: tables(DIV2)}, local)

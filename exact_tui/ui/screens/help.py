@@ -52,7 +52,7 @@ class HelpScreen(ModalScreen[None]):
         with VerticalScroll() as scroll:
             scroll.border_title = "Keys (Esc closes)"
             yield Static(Text("exact-tui — every key. Remap any binding id in "
-                              f"{self.app.keymap_path} ([keys] binding-id = \"key\").\n", style="italic"))
+                              f"{self.app.keymap_path.name if self.app.deterministic else self.app.keymap_path} ([keys] binding-id = \"key\").\n", style="italic"))
             yield Static(key_table(self.app))
 
     async def action_dismiss(self, result=None) -> None:

@@ -28,7 +28,7 @@ class ConnectionStep(StepView):
     ConnectionStep .row Label { width: 16; padding: 1 1 0 0; }
     ConnectionStep .row Input { width: 1fr; }
     ConnectionStep #login-url { height: 5; margin: 0 0 1 0; }
-    ConnectionStep #established { height: auto; border: round $success; padding: 0 1; display: none; }
+    ConnectionStep #established { height: auto; border: round $success; padding: 0 1; display: none; margin: 0 0 1 0; }
     ConnectionStep #established.-shown { display: block; }
     ConnectionStep .buttons { height: auto; }
     ConnectionStep .buttons Button { margin: 0 1 0 0; }
@@ -42,6 +42,7 @@ class ConnectionStep(StepView):
 
     def compose_body(self):
         form = svc.load_form(self.session)
+        yield Static("", id="established")  # first, so "connected as …" is what a small terminal shows
         with Horizontal(classes="row"):
             yield Label("Country / host")
             yield Input(form.host, id="host", placeholder="nl, be, de, uk, fr, es, us — or a full https:// URL")
@@ -69,7 +70,6 @@ class ConnectionStep(StepView):
             yield Static("Demo shortcut (sandbox only, not for a real Exact): ctrl+e logs in as "
                          f"{self.session.demo.username}/{self.session.demo.password} without a browser "
                          "and pastes the result for you.", id="demo-note")
-        yield Static("", id="established")
 
     def on_mount(self) -> None:
         self.query_one("#login-url").display = False

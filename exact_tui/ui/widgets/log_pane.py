@@ -5,6 +5,8 @@ the profile's stored log by the session.
 """
 from __future__ import annotations
 
+import re
+
 from rich.text import Text
 from textual.message import Message
 from textual.widgets import RichLog
@@ -14,6 +16,9 @@ from ...services.events import Event, Level, Side
 LEVEL_STYLE = {Level.INFO: "", Level.SUCCESS: "bold green", Level.WARNING: "bold yellow", Level.ERROR: "bold red"}
 LEVEL_MARK = {Level.INFO: " ", Level.SUCCESS: "✓", Level.WARNING: "!", Level.ERROR: "✗"}
 SIDE_LABEL = {Side.LOCAL: "local  ", Side.EXACT: "exact  ", Side.NETWORK: "network", Side.CONSOLE: "console"}
+
+
+_DURATION = re.compile(r"\d+ ms")  # masked in deterministic mode (screenshots)
 
 
 class EventArrived(Message):
@@ -46,7 +51,8 @@ class LogPane(RichLog):
         line.append(LEVEL_MARK[event.level] + " ", style=LEVEL_STYLE[event.level])
         if event.record:
             line.append(f"[{event.record}] ", style="italic")
-        line.append(event.message, style=LEVEL_STYLE[event.level] if event.level is not Level.INFO else "")
+        message = _DURATION.sub("… ms", event.message) if self.fixed_time else event.message
+        line.append(message, style=LEVEL_STYLE[event.level] if event.level is not Level.INFO else "")
         if event.progress:
             done, total = event.progress
             line.append(f" ({done}/{total})", style="dim")

@@ -1,0 +1,150 @@
+"""Screenshots of every step at 80×24 (dark) and 160×48 (light), plus help, customer card and a problem.
+
+Deterministic: a fresh sandbox per screenshot on fixed loopback ports with the known test world,
+`deterministic=True` (fixed clock text, masked durations, no budget countdown), no spinners.
+Update the baselines with `pytest tests/ui/test_snapshots.py --snapshot-update` after a deliberate change.
+"""
+from __future__ import annotations
+
+import socket
+
+import pytest
+
+from exact_tui.domain.products import DataType, DimensionKind, Principle, ProductPrinciple
+from exact_tui.sandbox import SandboxConfig, SandboxServer
+from exact_tui.services import link_counts, product_numbers, setup
+from exact_tui.ui.app import ExactApp
+
+from .conftest import connect, open_session, wait_for
+from .world import DIV, world
+
+SANDBOX_PORT, REDIRECT_PORT = 47611, 47612
+STEPS = ["connection", "division", "journal", "link", "maintenance", "products", "defaults", "activate"]
+
+
+def _port_free(port: int) -> bool:
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+@pytest.fixture
+def fixed_sandbox():
+    if not (_port_free(SANDBOX_PORT) and _port_free(REDIRECT_PORT)):
+        pytest.skip(f"screenshots need loopback ports {SANDBOX_PORT}/{REDIRECT_PORT} free (they show in step 1)")
+    server = SandboxServer(SandboxConfig(port=SANDBOX_PORT), seed=world(redirect_port=REDIRECT_PORT))
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+async def prepare(pilot, app, step: str) -> None:
+    """Bring the profile to a realistic half-done state, then show `step` with its data loaded."""
+    session = app.session
+    await connect(pilot, app)
+    setup.choose_division(session, DIV, "Client Test BV")
+    setup.choose_journal(session, next(j for j in await setup.load_journals(session) if j.code == "70"))
+    await product_numbers.import_items(session)
+    product_numbers.set_active(session, {"HOUR", "FIXED", "TRAVEL"})
+    product_numbers.set_principle(session, ProductPrinciple(DataType.TIME_MATERIAL, Principle.BY_DIMENSION,
+                                                            DimensionKind.HOURLY_RATE))
+    product_numbers.set_principle(session, ProductPrinciple(DataType.FIXED_PRICE, Principle.SPECIFIC,
+                                                            product_number="FIXED"))
+    rate = next(d for d in session.store.dimensions.of_kind("hourly_rate") if d.id == "R1")
+    product_numbers.map_dimension(session, rate, "HOUR")
+    await link_counts.link_counts(session)
+    app.refresh_checklist()
+    app.goto(step)
+    loaded = {
+        "division": lambda: app.query_one("#divisions").option_count == 2,
+        "journal": lambda: app.query_one("#journals").option_count == 2,
+        "link": lambda: not isinstance(app.query_one("#counts").content, str),  # the counts table is shown
+        "products": lambda: app.query_one("#items").option_count == 4,
+    }
+    await wait_for(pilot, loaded.get(step, lambda: True), what=f"{step} loaded")
+    await pilot.pause(0.3)
+    app.clear_notifications()
+    await pilot.pause()
+
+
+def _app(server, tmp_path, theme: str) -> ExactApp:
+    session = open_session(server, tmp_path)
+    app = ExactApp(session, data_dir=tmp_path, deterministic=True, resume=False)
+    app.theme = theme
+    return app
+
+
+@pytest.mark.parametrize("step", STEPS)
+def test_step_80x24_dark(step, fixed_sandbox, tmp_path, snap_compare):
+    app = _app(fixed_sandbox, tmp_path, "exact-dark")
+    try:
+        assert snap_compare(app, terminal_size=(80, 24), run_before=lambda pilot: prepare(pilot, app, step))
+    finally:
+        app.session.close_store()
+
+
+@pytest.mark.parametrize("step", STEPS)
+def test_step_160x48_light(step, fixed_sandbox, tmp_path, snap_compare):
+    app = _app(fixed_sandbox, tmp_path, "exact-light")
+    try:
+        assert snap_compare(app, terminal_size=(160, 48), run_before=lambda pilot: prepare(pilot, app, step))
+    finally:
+        app.session.close_store()
+
+
+def test_first_start_not_connected_high_contrast(fixed_sandbox, tmp_path, snap_compare):
+    app = _app(fixed_sandbox, tmp_path, "exact-high-contrast")
+    try:
+        assert snap_compare(app, terminal_size=(80, 24))
+    finally:
+        app.session.close_store()
+
+
+def test_help_80x24(fixed_sandbox, tmp_path, snap_compare):
+    app = _app(fixed_sandbox, tmp_path, "exact-dark")
+    try:
+        assert snap_compare(app, terminal_size=(80, 24), press=["f1"])
+    finally:
+        app.session.close_store()
+
+
+def test_problem_shown_with_side_80x24(fixed_sandbox, tmp_path, snap_compare):
+    app = _app(fixed_sandbox, tmp_path, "exact-dark")
+
+    async def run_before(pilot) -> None:
+        await pilot.press("8")
+        await pilot.pause()
+        await pilot.press("ctrl+y")
+        await pilot.pause(0.2)
+        app.clear_notifications()
+        await pilot.pause()
+
+    try:
+        assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+    finally:
+        app.session.close_store()
+
+
+def test_customer_card_160x48(fixed_sandbox, tmp_path, snap_compare):
+    app = _app(fixed_sandbox, tmp_path, "exact-dark")
+
+    async def run_before(pilot) -> None:
+        await connect(pilot, app)
+        setup.choose_division(app.session, DIV, "Client Test BV")
+        await pilot.press("f3")
+        await pilot.pause()
+        await pilot.press(*"visser", "enter")
+        await pilot.pause(0.3)
+        app.clear_notifications()
+        await pilot.pause()
+
+    try:
+        assert snap_compare(app, terminal_size=(160, 48), run_before=run_before)
+    finally:
+        app.session.close_store()
