@@ -59,3 +59,24 @@ def test_kill_minus_nine_never_corrupts(tmp_path):
             version = found
     assert version > 0, "the writer never committed: the test proves nothing"
     assert took_over == KILLS, "every kill left a stale lock that the next writer took over and logged"
+
+
+def test_readers_never_see_a_mix_while_a_writer_commits(tmp_path):
+    """Shard files are immutable and the manifest is replaced atomically: a reader sees one commit."""
+    profile = tmp_path / "p"
+    with ProfileStore.open(profile) as store:
+        store.customers.put_many([LocalCustomer(f"C{n}", "v0", number=str(n)) for n in range(CUSTOMERS)])
+    proc = subprocess.Popen([sys.executable, str(WRITER), str(profile), "0", str(CUSTOMERS)],
+                            stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout.readline().strip() == "ready"
+        versions = []
+        deadline = time.monotonic() + 3
+        while time.monotonic() < deadline and len(versions) < 40:
+            with ProfileStore.open(profile, readonly=True) as reader:
+                versions.append(_committed_version(reader))
+    finally:
+        proc.kill()
+        proc.wait()
+        proc.stdout.close()
+    assert versions == sorted(versions) and versions[-1] > versions[0], versions
