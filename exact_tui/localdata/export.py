@@ -49,6 +49,7 @@ def record_rows(records: Iterable[Any]) -> tuple[list[str], list[dict[str, Any]]
     """Columns and rows for dataclass records (dicts pass through), one row per record."""
     rows: list[dict[str, Any]] = []
     columns: list[str] = []
+    seen: set[str] = set()
     for record in records:
         if dataclasses.is_dataclass(record):
             row = {f.name: getattr(record, f.name) for f in dataclasses.fields(record)}
@@ -56,8 +57,10 @@ def record_rows(records: Iterable[Any]) -> tuple[list[str], list[dict[str, Any]]
             row = dict(record)
         else:
             row = record.as_dict()
-        if not columns:
-            columns = list(row)
+        for name in row:
+            if name not in seen:  # dict rows (cached Exact accounts) may differ in their keys
+                seen.add(name)
+                columns.append(name)
         rows.append(row)
     return columns, rows
 

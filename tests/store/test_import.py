@@ -265,3 +265,21 @@ def test_reader_retries_when_a_writer_replaces_a_shard_meanwhile(store, profile,
     monkeypatch.setattr(AtomicJSONStorage, "_load_shards", flaky)
     with ProfileStore.open(profile, readonly=True) as reader:
         assert [c.name for c in reader.customers.all()] == ["A"] and len(calls) == 2
+
+
+def test_export_of_cached_exact_accounts_links_transfers_and_log(store, tmp_path):
+    store.exact_accounts.replace([{"id": "g1", "code": "1", "name": "=HYPERLINK()"},
+                                  {"id": "g2", "code": "2", "name": "B", "vat": "NL1"}], division=1)
+    store.links.link(__import__("exact_tui.domain.link", fromlist=["Link"]).Link("L1", "g1"))
+    store.transfers.record(TransferRecord("I1", "2026-1"))
+    store.log.append({"message": "hello", "level": "info"})
+    for kind in ("exact_accounts", "links", "transfers", "log", "ignored"):
+        out = tmp_path / f"{kind}.csv"
+        export_file(store, kind, out)
+        rows = list(csv.DictReader(out.read_text(encoding="utf-8-sig").splitlines()))
+        assert len(rows) == {"exact_accounts": 2, "ignored": 0}.get(kind, 1) or kind == "log", kind
+    accounts = (tmp_path / "exact_accounts.csv").read_text(encoding="utf-8-sig")
+    assert "vat" in accounts.splitlines()[0] and "'=HYPERLINK()" in accounts
+    assert "linked_at" in (tmp_path / "links.csv").read_text(encoding="utf-8-sig")
+    with pytest.raises(ValueError, match="unknown data type"):
+        export_file(store, "secrets", tmp_path / "x.csv")

@@ -61,3 +61,16 @@ def test_email_vat_country_bool():
     assert parse_bool("ja") is True and parse_bool("0") is False
     with pytest.raises(ValueError):
         parse_bool("maybe")
+
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@given(st.decimals(min_value=-10**9, max_value=10**9, places=2, allow_nan=False, allow_infinity=False))
+def test_amounts_written_in_either_style_read_back(value):
+    plain = f"{abs(value):,.2f}"  # 1,234.50
+    dutch = plain.replace(",", "_").replace(".", ",").replace("_", ".")  # 1.234,50
+    sign = "-" if value < 0 else ""
+    assert parse_decimal(sign + plain, POINT) == value
+    assert parse_decimal(sign + dutch, COMMA) == value
