@@ -399,6 +399,10 @@ class LinkingService:
     def for_session(cls, session: Any) -> "LinkingService":
         client = getattr(session, "client", None)
         division = getattr(getattr(client, "config", None), "division", None) if client is not None else None
+        try:  # the division chosen in step 2 wins over the client's current one
+            division = session.store.settings.get().division or division
+        except Exception:  # noqa: BLE001 - no settings yet: the connection's division
+            pass
         me = getattr(session, "me", None)
         return cls(session.store, session.events, client, division=division, user=getattr(me, "user_name", "") or getattr(session, "profile", ""))
 
