@@ -5,12 +5,13 @@
     ProfileStore.open(profile_dir, readonly=True)          # any number of readers, even while locked
 """
 from .errors import CorruptStore, DivisionLocked, ProfileLocked, SchemaTooNew, StoreConflict, StoreError, StoreReadOnly
+from .lock import LockHolder, current_holder
 from .logs import LogEntry
 from .profile import ProfileStore
 from .repos import UpsertReport
 from .schema import SCHEMA_VERSION
 
 __all__ = [
-    "CorruptStore", "DivisionLocked", "LogEntry", "ProfileLocked", "ProfileStore", "SCHEMA_VERSION",
+    "CorruptStore", "DivisionLocked", "LockHolder", "LogEntry", "current_holder", "ProfileLocked", "ProfileStore", "SCHEMA_VERSION",
     "SchemaTooNew", "StoreConflict", "StoreError", "StoreReadOnly", "UpsertReport",
 ]
