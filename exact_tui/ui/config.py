@@ -24,7 +24,7 @@ DEFAULT_THEME = "exact-dark"
 class ConsolePrefs:
     theme: str = DEFAULT_THEME
     log_visible: bool = True
-    log_height: int = 8
+    log_height: int = 6
 
 
 def _config_dir(data_dir: str | os.PathLike[str] | None) -> Path:

@@ -76,9 +76,9 @@ async def test_log_pane_shows_time_side_level_record_and_is_bounded(session, tmp
         await pilot.press("f2")
         assert not log.display and app.prefs.log_visible is False
         await pilot.press("ctrl+up")
-        assert log.display and app.prefs.log_height == 10
+        assert log.display and app.prefs.log_height == 8
         await pilot.press("ctrl+down", "ctrl+down")
-        assert app.prefs.log_height == 6
+        assert app.prefs.log_height == 4
 
 
 async def test_events_from_a_worker_thread_reach_the_log(session, tmp_path):

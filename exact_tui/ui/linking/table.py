@@ -9,6 +9,7 @@ at 1,000 rows as at 100,000. Filtering and sorting touch every row once, in plai
 from __future__ import annotations
 
 import re
+from functools import partial
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -168,6 +169,7 @@ class PairsTable(ScrollView, can_focus=True):
         self._hay: dict[str, str] | None = None
         self._styles: dict[str, Style] | None = None
         self._layout: list[tuple[Column, int]] = []
+        self._generation = 0
 
     # -- data ------------------------------------------------------------------------------------
     def set_rows(self, rows: Sequence[Any], *, keep_cursor: bool = True) -> None:
@@ -175,6 +177,9 @@ class PairsTable(ScrollView, can_focus=True):
         current = self.current_row if keep_cursor else None
         self.rows = list(rows)
         self._hay = None
+        self._generation += 1
+        if len(self.rows) > self.WARM_CHUNK and self.is_mounted:
+            self.set_timer(0.2, partial(self._warm, self._generation, 0))
         present = {r.id for r in self.rows} if self.selected else set()
         self.selected &= present
         self._apply(keep=current)
@@ -268,8 +273,22 @@ class PairsTable(ScrollView, can_focus=True):
         return f"{e.name} {e.code} {e.city} {getattr(c, 'name', '')} {getattr(c, 'number', '')} " \
                f"{getattr(c, 'city', '')}".casefold()
 
+    WARM_CHUNK = 4000
+
+    def _warm(self, generation: int, start: int) -> None:
+        """Build the filter's search text in small chunks while the user reads the first page, so
+        the first letter typed into the filter at 100k rows does not pay for all of them."""
+        if generation != self._generation:
+            return  # another tab since
+        rows = self.rows
+        end = min(len(rows), start + self.WARM_CHUNK)
+        for row in rows[start:end]:
+            self.haystack(row)
+        if end < len(rows):
+            self.set_timer(0.02, partial(self._warm, generation, end))
+
     def refresh_rows(self) -> None:
-        """Rows changed in place (a result, another candidate): repaint only."""
+        """Rows changed in place (a result, another candidate): repaint; search text rebuilt lazily."""
         self._hay = None
         self.refresh()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual import on
 from textual.binding import Binding
+from textual.containers import Horizontal
 from textual.widgets import Button, Static
 
 from ...services import setup
@@ -22,14 +23,16 @@ class ActivateStep(StepView):
         Binding("ctrl+r", "recheck", "Check again", id="activate.recheck"),
     ]
     DEFAULT_CSS = """
-    ActivateStep #summary { height: auto; margin: 0 0 1 0; }
+    ActivateStep #summary { height: auto; margin: 1 0 0 0; }
+    ActivateStep #buttons { height: auto; }
     ActivateStep Button { margin: 0 1 0 0; }
     """
 
     def compose_body(self):
+        with Horizontal(id="buttons"):
+            yield Button("Activate… (ctrl+y)", id="activate", variant="warning")
+            yield Button("Deactivate", id="deactivate")
         yield Static("", id="summary")
-        yield Button("Activate… (ctrl+y)", id="activate", variant="warning")
-        yield Button("Deactivate", id="deactivate")
 
     def first_focus(self):
         return self.query_one("#activate")

@@ -75,6 +75,9 @@ class ConnectionStep(StepView):
         self.query_one("#login-url").display = False
 
     def first_focus(self):
+        if self.session.client is not None:
+            self.scroll_home(animate=False)
+            return None  # connected: keep the rail's focus, show "Connection established" at the top
         inputs = [self.query_one(f"#{name}", Input) for name in ("client-id", "client-secret", "redirect-uri")]
         for widget in inputs:
             if not widget.value:

@@ -33,7 +33,7 @@ class LogPane(RichLog):
     """Integration log pane. `fixed_time` replaces the clock text (deterministic screenshots)."""
 
     DEFAULT_CSS = """
-    LogPane { height: 8; border-top: solid $primary 50%; background: $surface; }
+    LogPane { height: 6; border-top: solid $primary 50%; background: $surface; }
     """
 
     def __init__(self, *, max_lines: int = 2000, fixed_time: str | None = None, **kw) -> None:
