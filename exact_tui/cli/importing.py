@@ -25,6 +25,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--map", action="append", default=[], metavar="COLUMN=FIELD",
                         help="read COLUMN as FIELD (repeatable); COLUMN= ignores a column")
     parser.add_argument("--dry-run", action="store_true", help="check and report, save nothing")
+    parser.add_argument("--strict-numbers", action="store_true",
+                        help="refuse customers whose number is not 1-9 digits (default: import them with a warning)")
     parser.add_argument("--all-problems", action="store_true", help=f"list every problem (default: first {MAX_LISTED})")
 
 
@@ -42,7 +44,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"exact-tui import: {exc}", file=sys.stderr)
         return 2
     try:
-        result = import_file(store, args.kind, args.file, fmt=args.format, mapping=overrides, dry_run=args.dry_run)
+        result = import_file(store, args.kind, args.file, fmt=args.format, mapping=overrides, dry_run=args.dry_run,
+                             strict_numbers=args.strict_numbers)
     except (FileProblem, MappingProblem) as exc:
         print(f"exact-tui import: {exc}", file=sys.stderr)
         return 2
@@ -56,6 +59,11 @@ def run(args: argparse.Namespace) -> int:
         print(f"  column {line}")
     for warning in result.warnings:
         print(f"warning: {warning}")
+    notices = result.notices if args.all_problems else result.notices[:MAX_LISTED]
+    for notice in notices:
+        print(f"warning: {notice}")
+    if len(notices) < len(result.notices):
+        print(f"… and {len(result.notices) - len(notices)} more warnings (--all-problems lists them)")
     listed = result.problems if args.all_problems else result.problems[:MAX_LISTED]
     for problem in listed:
         print(f"invalid: {problem}")

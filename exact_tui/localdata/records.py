@@ -53,6 +53,10 @@ class Known:
     invoice_numbers: dict[str, str] = field(default_factory=dict)  # number -> invoice id
     invoice_kinds: dict[str, str] = field(default_factory=dict)  # number -> kind
     product_codes: set[str] = field(default_factory=set)
+    # A customer number Exact will not accept as a linked customer's code (letters, > 9 digits)
+    # is a notice by default: the customer is real and its invoices need it; linking and
+    # auto-create refuse it until it is fixed. Strict refuses the row instead.
+    strict_numbers: bool = False
 
 
 @dataclass(slots=True)
@@ -61,6 +65,7 @@ class Batch:
     records: list[Any] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    notices: list[Problem] = field(default_factory=list)  # per-row warnings: imported, but look at it
     rows: int = 0
     record_lines: dict[str, int] = field(default_factory=dict)  # record key -> line, for later checks
 
@@ -144,8 +149,14 @@ def _customers(table: Table, mapping: ColumnMapping, known: Known, batch: Batch,
             check.problem("name", "is empty")
         if number:
             problem = customer_number_problem(number)
-            if problem:
+            if problem and known.strict_numbers:
                 check.problem("number", problem)
+            elif problem:
+                batch.notices.append(Problem(row.line, cid or number, "number",
+                                             f"{problem}; imported, but Exact refuses it as the code of a linked "
+                                             f"customer until it is changed", where))
+            if problem and known.strict_numbers:
+                pass  # refused above; a duplicate check adds nothing
             elif number in seen_numbers and seen_numbers[number][0] != cid:
                 check.problem("number", f"{number} is also used by {seen_numbers[number][0]} "
                                         f"(line {seen_numbers[number][1]})")

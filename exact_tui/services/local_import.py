@@ -33,17 +33,19 @@ class ImportResult:
     problems: list[Problem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     mapping: list[str] = field(default_factory=list)
+    notices: list[Problem] = field(default_factory=list)  # imported rows with something to fix later
     added: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
 
     @property
     def summary(self) -> str:
-        verb = "would be" if self.dry_run else "were"
         bad = len({(p.line, p.record) for p in self.problems})
+        verb = "would be" if self.dry_run else ("was" if bad == 1 else "were")
+        notes = f"; {len(self.notices)} imported with a warning" if self.notices else ""
         return (f"{self.kind}: {len(self.added)} added, {len(self.changed)} changed, {len(self.unchanged)} unchanged"
                 f"{' (dry run: nothing saved)' if self.dry_run else ''}; {bad} invalid {'rows' if bad != 1 else 'row'} "
-                f"{verb} left out")
+                f"{verb} left out{notes}")
 
 
 def _repository(store: Any, kind: str) -> Any:
@@ -52,14 +54,20 @@ def _repository(store: Any, kind: str) -> Any:
 
 def import_file(store: Any, kind: str, path: Path | str, *, fmt: str | None = None,
                 mapping: Mapping[str, str] | None = None, dry_run: bool = False,
-                events: EventBus | None = None) -> ImportResult:
-    """Read, check and store one file. Raises FileProblem / MappingProblem when it is unusable."""
+                events: EventBus | None = None, strict_numbers: bool = False) -> ImportResult:
+    """Read, check and store one file. Raises FileProblem / MappingProblem when it is unusable.
+
+    `strict_numbers` refuses customers whose number Exact will not take as a linked customer's
+    code; by default they are imported and listed as notices (their invoices need them).
+    """
     path = Path(path)
     events = events or EventBus()
     known = known_from(store.customers.all(), store.invoices.all(), (p.code for p in store.products.all()))
+    known.strict_numbers = strict_numbers
     table, columns, batch = load_batch(FileSource(path, fmt), kind, known, mapping)
     result = ImportResult(kind, path, dry_run, table.describe, batch.rows, len(batch.records),
-                          list(batch.problems), table.warnings + batch.warnings, columns.describe())
+                          list(batch.problems), table.warnings + batch.warnings, columns.describe(),
+                          notices=list(batch.notices))
     records = batch.records
     if kind == "invoices":
         records = _keep_booked(store, records, batch.record_lines, result)
@@ -70,8 +78,11 @@ def import_file(store: Any, kind: str, path: Path | str, *, fmt: str | None = No
         report = repo.put_many(records)
     result.added, result.changed, result.unchanged = report.added, report.changed, report.unchanged
     result.valid = len(records)
+    for notice in result.notices:
+        events.warning(notice.message, side=Side.LOCAL, topic="import", record=f"{kind} {notice.record}".strip(),
+                       detail=f"{path.name} {notice.where} {notice.line}, field {notice.field}")
     for problem in result.problems:
-        events.warning(problem.message, side=Side.LOCAL, topic="import", record=f"{kind} {problem.record}".strip(),
+        events.error(problem.message, side=Side.LOCAL, topic="import", record=f"{kind} {problem.record}".strip(),
                        detail=f"{path.name} {problem.where} {problem.line}, field {problem.field}")
     (events.success if not result.problems else events.warning)(
         f"Import {path.name}: {result.summary}", side=Side.LOCAL, topic="import")

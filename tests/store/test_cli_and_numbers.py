@@ -37,10 +37,15 @@ def test_import_dry_run_then_import_then_export(tmp_path, local_files, capsys):
 def test_import_with_problems_exits_1_and_lists_them(tmp_path, capsys):
     path = tmp_path / "c.csv"
     path.write_text("klantnummer;naam;e-mail\n12;A;a@b.nl\nabc;B;x\n", encoding="utf-8")
-    assert _cli(tmp_path, "import", "customers", str(path), "--map", "klantnummer=number") == 1
+    assert _cli(tmp_path, "import", "customers", str(path), "--map", "klantnummer=number", "--dry-run",
+                "--strict-numbers") == 1
     out = capsys.readouterr().out
     assert "invalid: line 3 (abc): number: customer number 'abc' must contain digits only" in out
-    assert "invalid: line 3 (abc): email:" in out and "1 added" in out
+    assert "invalid: line 3 (abc): email:" in out and "1 added" in out and "1 invalid row would be" in out
+    assert _cli(tmp_path, "import", "customers", str(path)) == 1
+    out = capsys.readouterr().out
+    assert "warning: line 3 (abc): number: customer number 'abc' must contain digits only" in out
+    assert "1 invalid row was left out; 1 imported with a warning" in out
 
 
 @pytest.mark.parametrize("content, message", [(b"", "is empty"), (b"\x00\x01\x02junk" * 100, "binary")])

@@ -61,13 +61,22 @@ def test_validation_report_names_line_record_and_field(store, tmp_path):
         ["L8", "Vat", "1008", "", "", "", "NL", "", "", "NL12"],            # bad VAT
         ["L9", "Land", "1009", "", "", "", "Narnia", "", "", ""],           # bad country
     ])
-    result = import_file(store, "customers", path)
-    found = {(p.line, p.record, p.field) for p in result.problems}
+    strict = import_file(store, "customers", path, strict_numbers=True, dry_run=True)
+    found = {(p.line, p.record, p.field) for p in strict.problems}
     assert found == {(3, "L2", "name"), (4, "L3", "number"), (5, "L4", "number"), (6, "L1", "id"),
                      (7, "L6", "number"), (8, "L7", "email"), (9, "L8", "vat"), (10, "L9", "country")}
-    assert "duplicate of line 2" in next(str(p) for p in result.problems if p.line == 6)
-    assert [c.id for c in store.customers.all()] == ["L1"] and store.customers.get("L1").name == "Good"
-    assert result.summary.startswith("customers: 1 added") and "8 invalid rows" in result.summary
+    assert "duplicate of line 2" in next(str(p) for p in strict.problems if p.line == 6)
+    assert strict.summary.startswith("customers: 1 added") and "8 invalid rows" in strict.summary
+    assert len(store.customers) == 0, "dry run"
+    # By default a number Exact will not take is imported with a notice naming line and field.
+    result = import_file(store, "customers", path)
+    assert {(p.line, p.record, p.field) for p in result.notices} == {(4, "L3", "number"), (5, "L4", "number")}
+    assert "has 10 digits" in str(result.notices[1]) and "imported, but Exact refuses" in str(result.notices[1])
+    assert {(p.line, p.record, p.field) for p in result.problems} == found - {(4, "L3", "number"),
+                                                                           (5, "L4", "number")}
+    assert sorted(c.id for c in store.customers.all()) == ["L1", "L3", "L4"]
+    assert store.customers.get("L1").name == "Good"
+    assert "6 invalid rows were left out; 2 imported with a warning" in result.summary
 
 
 def test_invoice_checks_unknown_customer_credit_note_amounts_dates(store, local_files, tmp_path):
