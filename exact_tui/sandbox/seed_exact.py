@@ -19,7 +19,7 @@ from decimal import Decimal
 from typing import Any
 
 from . import names as N
-from .seed_people import Company, company, guid, person, phone, pick_weighted, slug
+from .seed_people import Company, Weighted, company, guid, person, phone, pick, randint, slug
 
 UTC = dt.timezone.utc
 Row = dict[str, Any]
@@ -127,12 +127,15 @@ class Stamper:
     today: dt.date
     timestamp: int = 1_000_000
 
+    def __post_init__(self) -> None:
+        self.morning = dt.datetime.combine(self.today, dt.time(9), UTC)
+
     def stamp(self, row: Row, *, age_days: tuple[int, int] = (400, 2200)) -> Row:
         self.timestamp += 1
-        created = dt.datetime.combine(self.today, dt.time(9), UTC) - dt.timedelta(
-            days=self.rng.randint(*age_days), minutes=self.rng.randint(0, 600))
-        modified = created + dt.timedelta(days=self.rng.randint(0, max(1, (age_days[0] - 1))),
-                                          minutes=self.rng.randint(0, 400))
+        rnd = self.rng.random
+        created = self.morning - dt.timedelta(days=age_days[0] + int(rnd() * (age_days[1] - age_days[0])),
+                                              minutes=int(rnd() * 600))
+        modified = created + dt.timedelta(days=int(rnd() * age_days[0]), minutes=int(rnd() * 400))
         row["Timestamp"], row["Created"], row["Modified"] = self.timestamp, created, modified
         return row
 
@@ -214,15 +217,18 @@ def account_row(rng: random.Random, c: Company, code: int, status: str, phone_st
     }
 
 
+_CONTACT_COUNT = Weighted({0: 25, 1: 40, 2: 25, 3: 10})
+
+
 def contact_rows(rng: random.Random, stamper: Stamper, account: Row, c: Company) -> list[Row]:
     rows = []
-    for _ in range(rng.choices((0, 1, 2, 3), (25, 40, 25, 10))[0]):
+    for _ in range(_CONTACT_COUNT.pick(rng)):
         first, last = person(rng, c.country)
         if c.email and "@" + c.domain in c.email and rng.random() < 0.85:
             email = f"{slug(first)}.{slug(last)}@{c.domain}" if rng.random() < 0.7 else f"{slug(first)[0]}.{slug(last)}@{c.domain}"
         else:
             email = None
-        tel = phone(rng, c.country, "", mobile=True).format(rng.choice((0, 1))) if rng.random() < 0.6 else None
+        tel = phone(rng, c.country, "", mobile=True).format(pick(rng, (0, 1))) if rng.random() < 0.6 else None
         rows.append(stamper.stamp({"ID": guid(rng), "Account": account["ID"], "FirstName": first, "LastName": last,
                                    "FullName": f"{first} {last}", "Email": email, "Phone": tel}))
     return rows
@@ -243,9 +249,9 @@ def customers(rng: random.Random, stamper: Stamper, n: int, *, country_weights: 
     companies: dict[str, Company] = {}
     for i, country in enumerate(countries(rng, n, country_weights)):
         c = company(rng, country)
-        row = account_row(rng, c, first_code + i, "C", rng.choice((0, 0, 1, 4)))
+        row = account_row(rng, c, first_code + i, "C", pick(rng, (0, 0, 1, 4)))
         if rng.random() < own_condition:
-            row["PaymentConditionSales"] = rng.choice(("14", "30", "30", "60"))
+            row["PaymentConditionSales"] = pick(rng, ("14", "30", "30", "60"))
         stamper.stamp(row)
         accounts.append(row)
         companies[row["ID"]] = c

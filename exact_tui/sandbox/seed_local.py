@@ -1,0 +1,559 @@
+"""The local (time-tracking) side of the seed: customers as the invoicing system spells them, with the
+ground truth of which Exact account each belongs to, plus contacts, dimensions and booked invoices.
+
+Customers (shares are targets; `tests/sandbox/test_seed_local.py` measures them at 2,000 customers):
+
+* 85 % of the main division's Exact customers have a local partner (`truth[local id] = Exact ID`);
+  the other 15 % exist in Exact only.
+* Each partner's name gets exactly one treatment (`NAME_KINDS`): identical 30 %, legal form respelled
+  or dropped (B.V./BV/b.v./Besloten Vennootschap, GmbH/Gmbh, Ltd/Limited …) 30 %, 1-2 character typo
+  15 %, case/punctuation (UPPER, "&" for "en", stray spaces) 10 %, abbreviation (Inst.techniek,
+  Gebr., V.d. Meer, Mgmt) 8 %, swapped word order ("Bakker & De Vries" / "De Vries & Bakker") 7 %.
+* Independently (`FIELD_KINDS`): moved address 10 %, 2-3 fields missing 15 %, other e-mail 12 %,
+  phone written in another format 45 % (of partners with a phone), postcode written without space
+  30 % (NL), street abbreviated (Str./Rd) 10 %, VAT number spelled differently 20 %, VAT on one side
+  only 15 %, KvK on one side only 12 %.
+* Customer number (`NUMBER_KINDS`): equal to the Exact code ("already linked") 40 %, another
+  valid number 30 %, empty 22 %, invalid (letters or more than 9 digits) 8 %.
+* 3 % of partners have a duplicate local record (also in `truth`, and in `duplicates`).
+* Local-only customers: 10 % of the Exact customer count; of those 12 % carry the code of an Exact
+  supplier or prospect as their number ("Ongeldig: Klant (Type)" when created as customer), 8 % an
+  invalid number, and 10 % are hard negatives: an Exact customer's exact name in another city with
+  nothing else in common.
+* About 1.2 % of Exact accounts are namesakes (same name, other city), listed in `ambiguous`.
+
+Invoices: about 0.8 per local customer over the last 14 months, numbered per year ("2600042"),
+1-5 lines on hourly rates, task types, project types/categories, expense types and explicit product
+numbers, quantities in quarter hours; GBP for most UK customers and USD for a few others; about 6 %
+are credited by a credit note dated after the invoice that names it in `credits_invoice`.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import random
+from decimal import Decimal
+from typing import Any
+
+from exact_tui.domain.customer import LocalContact, LocalCustomer
+from exact_tui.domain.invoice import Invoice, InvoiceKind, InvoiceLine
+from exact_tui.domain.products import DataType, Dimension, DimensionKind
+
+from . import names as N
+from .seed_exact import MAIN_DIVISION, ExactSide
+from .seed_people import Company, Weighted, address, pick, randint, company, compose, person, phone, slug, vat_number
+
+PARTNER_SHARE = 0.85
+LOCAL_ONLY_SHARE = 0.10
+DUPLICATE_SHARE = 0.03
+NAME_KINDS = {"identical": 30, "legal_form": 30, "typo": 15, "case_punct": 10, "abbreviation": 8, "word_order": 7}
+FIELD_KINDS = {"moved": 0.10, "missing_fields": 0.15, "other_email": 0.12, "phone_format": 0.45,
+               "postcode_format": 0.30, "address_format": 0.10, "vat_format": 0.20, "vat_one_side": 0.15,
+               "coc_one_side": 0.12}
+NUMBER_KINDS = {"number_same": 40, "number_other": 30, "number_empty": 22, "number_invalid": 8}
+LOCAL_ONLY_KINDS = {"number_empty": 45, "number_other": 35, "number_collides": 12, "number_invalid": 8}
+HARD_NEGATIVE_SHARE = 0.10
+FIRST_LOCAL_NUMBER = 200001
+INVOICES_PER_CUSTOMER = 0.8
+CREDIT_SHARE = 0.06
+VARIATION_KINDS = (*NAME_KINDS, *FIELD_KINDS, *NUMBER_KINDS, "number_collides", "duplicate", "local_only",
+                   "hard_negative")
+
+_STREET_ABBREVIATIONS = [("straße", "str."), ("straat", "str."), ("Straße", "Str."), ("Road", "Rd"),
+                         ("Street", "St"), ("laan", "ln."), ("weg", "wg.")]
+_NAME_PICK, _NUMBER_PICK, _LOCAL_ONLY_PICK = Weighted(NAME_KINDS), Weighted(NUMBER_KINDS), Weighted(LOCAL_ONLY_KINDS)
+_FREE_DOMAINS = {d for ds in N.FREE_MAIL.values() for d in ds}
+_FORM_DEFAULT = {"NL": "BV", "BE": "BV", "DE": "GmbH", "GB": "Ltd"}
+
+
+# ------------------------------------------------------------------------------------- dimensions
+
+# kind, id, name, Exact item code ("" = not mapped), price in EUR
+DIMENSIONS = [
+    (DimensionKind.HOURLY_RATE, "hr-01", "Senior consultant", "CONS-SR", "145.00"),
+    (DimensionKind.HOURLY_RATE, "hr-02", "Consultant", "CONS", "118.00"),
+    (DimensionKind.HOURLY_RATE, "hr-03", "Junior consultant", "CONS-JR", "89.00"),
+    (DimensionKind.HOURLY_RATE, "hr-04", "Projectmanager", "PM", "125.00"),
+    (DimensionKind.HOURLY_RATE, "hr-05", "Architect", "ARCH", "155.00"),
+    (DimensionKind.HOURLY_RATE, "hr-06", "Developer", "DEV", "105.00"),
+    (DimensionKind.HOURLY_RATE, "hr-07", "Senior developer", "DEV-SR", "130.00"),
+    (DimensionKind.HOURLY_RATE, "hr-08", "Tester", "TEST", "85.00"),
+    (DimensionKind.HOURLY_RATE, "hr-09", "Trainer", "TRAIN", "110.00"),
+    (DimensionKind.HOURLY_RATE, "hr-10", "Supportmedewerker", "SUPPORT", "75.00"),
+    (DimensionKind.HOURLY_RATE, "hr-11", "Consultant (dagtarief)", "CONS-DAG", "118.00"),  # item not divisible
+    (DimensionKind.HOURLY_RATE, "hr-12", "Externe consultant", "CONS-EXT", "135.00"),  # item without revenue GL
+    (DimensionKind.HOURLY_RATE, "hr-13", "Consultant (tarief 2022)", "OUD-TARIEF", "98.00"),  # inactive item
+    (DimensionKind.HOURLY_RATE, "hr-14", "Data-analist", "", "112.00"),
+    (DimensionKind.HOURLY_RATE, "hr-15", "Stagiair", "", "45.00"),
+    (DimensionKind.PROJECT_TYPE, "pt-01", "Vaste prijs", "FIX-PRJ", "0"),
+    (DimensionKind.PROJECT_TYPE, "pt-02", "Nacalculatie", "", "0"),
+    (DimensionKind.PROJECT_TYPE, "pt-03", "Detachering", "DETACH", "0"),
+    (DimensionKind.PROJECT_TYPE, "pt-04", "Strippenkaart", "", "0"),
+    (DimensionKind.PROJECT_TYPE, "pt-05", "Abonnement", "SUP-MND", "0"),
+    (DimensionKind.PROJECT_CATEGORY, "pc-01", "Implementatie", "CONS", "0"),
+    (DimensionKind.PROJECT_CATEGORY, "pc-02", "Onderhoud", "SUPPORT", "0"),
+    (DimensionKind.PROJECT_CATEGORY, "pc-03", "Advies", "CONS-SR", "0"),
+    (DimensionKind.PROJECT_CATEGORY, "pc-04", "Maatwerk", "DEV", "0"),
+    (DimensionKind.PROJECT_CATEGORY, "pc-05", "Opleiding", "TRAIN", "0"),
+    (DimensionKind.PROJECT_CATEGORY, "pc-06", "Overig", "", "0"),
+    (DimensionKind.EXPENSE_TYPE, "et-01", "Kilometers", "KM", "0.23"),
+    (DimensionKind.EXPENSE_TYPE, "et-02", "Reiskosten OV", "REISK", "0"),
+    (DimensionKind.EXPENSE_TYPE, "et-03", "Hotel", "HOTEL", "0"),
+    (DimensionKind.EXPENSE_TYPE, "et-04", "Parkeren", "PARK", "0"),  # item with an inclusive VAT code
+    (DimensionKind.EXPENSE_TYPE, "et-05", "Maaltijden", "MAALTIJD", "0"),
+    (DimensionKind.EXPENSE_TYPE, "et-06", "Licenties", "LIC-JR", "0"),
+    (DimensionKind.EXPENSE_TYPE, "et-07", "Hosting", "HOSTING", "0"),  # item without revenue GL
+    (DimensionKind.EXPENSE_TYPE, "et-08", "Hardware", "HW-INKOOP", "0"),  # not a sales item
+    (DimensionKind.EXPENSE_TYPE, "et-09", "Diversen", "", "0"),
+    (DimensionKind.TASK_TYPE, "tt-01", "Analyse", "ANALYSE", "115.00"),
+    (DimensionKind.TASK_TYPE, "tt-02", "Ontwikkeling", "DEV", "105.00"),
+    (DimensionKind.TASK_TYPE, "tt-03", "Testen", "TEST", "85.00"),
+    (DimensionKind.TASK_TYPE, "tt-04", "Overleg", "", "118.00"),
+    (DimensionKind.TASK_TYPE, "tt-05", "Reistijd", "REIS-U", "59.00"),
+    (DimensionKind.TASK_TYPE, "tt-06", "Documentatie", "", "95.00"),
+    (DimensionKind.TASK_TYPE, "tt-07", "Workshop", "WORKSHOP", "140.00"),  # item not divisible
+    (DimensionKind.TASK_TYPE, "tt-08", "Projectmanagement", "PM", "125.00"),
+    (DimensionKind.TASK_TYPE, "tt-09", "Advies buitenland", "EXPORT-U", "150.00"),
+]
+
+
+def dimensions() -> list[Dimension]:
+    return [Dimension(kind, did, name, item) for kind, did, name, item, _ in DIMENSIONS]
+
+
+# ---------------------------------------------------------------------------------- name variants
+
+def _typo(rng: random.Random, text: str) -> str:
+    """One or two keyboard slips inside the name (never the first letter, never a space)."""
+    chars = list(text)
+    for _ in range(pick(rng, (1, 1, 1, 2))):
+        spots = [i for i in range(1, len(chars)) if chars[i].isalpha()]
+        if not spots:
+            break
+        i = pick(rng, spots)
+        op = rng.random()
+        if op < 0.35:
+            near = N.TYPO_NEIGHBOURS.get(chars[i].lower(), "e")
+            chars[i] = pick(rng, near)
+        elif op < 0.6:
+            del chars[i]
+        elif op < 0.8 and i + 1 < len(chars) and chars[i + 1].isalpha() and chars[i + 1] != chars[i]:
+            chars[i], chars[i + 1] = chars[i + 1], chars[i]
+        else:
+            chars.insert(i, chars[i])
+    result = "".join(chars)
+    return result if result != text else text[:-1] + ("x" if text[-1] != "x" else "y")
+
+
+def _word_order(core: str) -> str | None:
+    for joiner in (" & ", " en ", " and ", " und "):
+        if joiner in core:
+            left, right = core.split(joiner, 1)
+            if left.startswith(("Gebroeders", "Gebrüder")):
+                return None
+            return f"{right}{joiner}{left}"
+    words = core.split(" ")
+    if len(words) < 2 or words[0][:1].islower() or words[0] in ("Van", "De", "Gebroeders", "Gebrüder", "Stichting"):
+        return None
+    return " ".join(words[1:] + words[:1])
+
+
+def _abbreviation(core: str) -> str | None:
+    words = core.split(" ")
+    for i, word in enumerate(words):
+        if word in N.ABBREVIATIONS:
+            return " ".join(words[:i] + [N.ABBREVIATIONS[word]] + words[i + 1:])
+    for long, short in (("Van der ", "V.d. "), ("Van den ", "V.d. "), ("Van de ", "V.d. "), ("Gebroeders ", "Gebr. "),
+                        ("Gebrüder ", "Gebr. "), ("& Zonen", "& Zn."), ("& Söhne", "& Sö."), ("Brothers", "Bros.")):
+        if long in core:
+            return core.replace(long, short, 1)
+    longest = max(words, key=len)
+    if len(longest) >= 8 and longest[0].isupper():  # "Kantoorinrichting" -> "Kantoorinr."
+        cut = max(4, len(longest) * 2 // 3)
+        return " ".join(w if w is not longest else longest[:cut] + "." for w in words)
+    return None
+
+
+def _case_punct(rng: random.Random, name: str) -> str:
+    roll = rng.random()
+    if roll < 0.35:
+        return name.upper()
+    if roll < 0.5:
+        return name.lower()
+    if roll < 0.75 and any(j in name for j in (" & ", " en ", " and ", " und ")):
+        for a, b in ((" & ", " en "), (" en ", " & "), (" and ", " & "), (" und ", " & ")):
+            if a in name:
+                return name.replace(a, b, 1)
+    words = name.split(" ")
+    if len(words) > 1:
+        i = rng.randrange(1, len(words))
+        return " ".join(words[:i]) + ("  " if rng.random() < 0.5 else "-") + " ".join(words[i:]) + " "
+    return name + " "
+
+
+def _legal_form(rng: random.Random, c: Company) -> str:
+    if c.form:
+        return compose(c.core, pick(rng, N.LEGAL_FORM_VARIANTS.get(c.form, [""])))
+    return compose(c.core, _FORM_DEFAULT[c.country])
+
+
+def local_name(rng: random.Random, c: Company, exact_name: str) -> tuple[str, str]:
+    """The partner's name and which treatment it got (falls back to a legal-form change when the
+    drawn treatment cannot apply, e.g. swapping words in a one-word name)."""
+    kind = _NAME_PICK.pick(rng)
+    if kind == "identical":
+        return exact_name, kind
+    if kind == "typo":
+        return compose(_typo(rng, c.core), c.form), kind
+    if kind == "case_punct":
+        return _case_punct(rng, exact_name), kind
+    if kind == "word_order":
+        swapped = _word_order(c.core)
+        if swapped:
+            return compose(swapped, c.form), kind
+    if kind == "abbreviation":
+        short = _abbreviation(c.core)
+        if short:
+            return compose(short, c.form), kind
+    return _legal_form(rng, c), "legal_form"
+
+
+# ------------------------------------------------------------------------------------- customers
+
+class _Numbers:
+    def __init__(self) -> None:
+        self.next = FIRST_LOCAL_NUMBER
+
+    def fresh(self) -> str:
+        self.next += 1
+        return str(self.next - 1)
+
+
+def _invalid_number(rng: random.Random, code: str) -> str:
+    return pick(rng, (f"K{code}", f"{code}-A", f"DEB{code}", str(rng.randrange(10 ** 9, 10 ** 10)), f"{code}.0"))
+
+
+def _vat_respelled(rng: random.Random, vat: str) -> str:
+    cc, rest = vat[:2], vat[2:]
+    roll = rng.random()
+    if roll < 0.3:
+        return vat.lower()
+    if roll < 0.6:
+        return f"{cc} {rest}"
+    if cc == "NL" and len(rest) == 12:
+        return f"NL{rest[:4]}.{rest[4:6]}.{rest[6:9]}.{rest[9:]}"
+    return f"{cc}{rest[:3]} {rest[3:6]} {rest[6:]}"
+
+
+def _street_abbreviated(line: str) -> str | None:
+    for long, short in _STREET_ABBREVIATIONS:
+        if long in line:
+            return line.replace(long, short, 1)
+    return None
+
+
+def _other_email(rng: random.Random, c: Company, current: str) -> str:
+    boxes = [b for b in N.MAILBOXES[c.country] if not current.startswith(b + "@")]
+    roll = rng.random()
+    if roll < 0.5 or not current:
+        return f"{pick(rng, boxes)}@{c.domain}"
+    first, last = c.person
+    if roll < 0.75:
+        return f"{slug(first)}.{slug(last)}@{c.domain}"
+    return f"{slug(first)}{slug(last)}@{pick(rng, N.FREE_MAIL[c.country])}"
+
+
+def _currency(rng: random.Random, country: str) -> str:
+    if country == "GB":
+        return "GBP" if rng.random() < 0.6 else "EUR"
+    return "USD" if rng.random() < 0.03 else "EUR"
+
+
+def partner(rng: random.Random, c: Company, row: dict[str, Any], numbers: _Numbers) -> tuple[LocalCustomer, list[str]]:
+    """The local record of Exact account `row` (company `c`), with the differences it got."""
+    name, name_kind = local_name(rng, c, row["Name"])
+    kinds = [name_kind]
+    code = row["Code"].strip()
+    number_kind = _NUMBER_PICK.pick(rng)
+    number = {"number_same": code, "number_other": "", "number_empty": "", "number_invalid": ""}[number_kind]
+    if number_kind == "number_other":
+        number = numbers.fresh()
+    elif number_kind == "number_invalid":
+        number = _invalid_number(rng, code)
+    kinds.append(number_kind)
+    cust = LocalCustomer(
+        id="", name=name, number=number, address=row["AddressLine1"] or "", postcode=row["Postcode"] or "",
+        city=row["City"] or "", country=row["Country"] or "", email=row["Email"] or "", phone=row["Phone"] or "",
+        vat=row["VATNumber"] or "", coc=row["ChamberOfCommerce"] or "", website=row["Website"] or "",
+        currency=_currency(rng, c.country), payment_condition=row["PaymentConditionSales"] or "")
+    p = FIELD_KINDS
+    if rng.random() < p["moved"]:
+        same_city = rng.random() < 0.7
+        city_row = next((r for r in N.CITIES[c.country] if r[0] == c.address.city), None) if same_city else None
+        new = address(rng, c.country, city_row)
+        if new.line != cust.address:
+            cust.address, cust.postcode, cust.city = new.line, new.postcode, new.city
+            kinds.append("moved")
+    elif cust.address and rng.random() < p["address_format"] / (1 - p["moved"]):
+        short = _street_abbreviated(cust.address)
+        if short:
+            cust.address = short
+            kinds.append("address_format")
+    if c.country == "NL" and " " in cust.postcode and rng.random() < p["postcode_format"]:
+        cust.postcode = cust.postcode.replace(" ", "") if rng.random() < 0.8 else cust.postcode.lower()
+        kinds.append("postcode_format")
+    if rng.random() < p["other_email"]:
+        cust.email = _other_email(rng, c, cust.email)
+        kinds.append("other_email")
+    if c.phone and cust.phone and rng.random() < p["phone_format"]:
+        styles = [s for s in range(5) if c.phone.format(s) != cust.phone]
+        cust.phone = c.phone.format(pick(rng, styles))
+        kinds.append("phone_format")
+    if rng.random() < p["vat_one_side"]:
+        cust.vat = "" if cust.vat else vat_number(rng, c.country)
+        kinds.append("vat_one_side")
+    elif cust.vat and rng.random() < p["vat_format"] / (1 - p["vat_one_side"]):
+        cust.vat = _vat_respelled(rng, cust.vat)
+        kinds.append("vat_format")
+    if rng.random() < p["coc_one_side"]:
+        cust.coc = "" if cust.coc else (f"{rng.randrange(10 ** 7, 10 ** 8)}" if c.country == "NL" else "")
+        if cust.coc or row["ChamberOfCommerce"]:
+            kinds.append("coc_one_side")
+    if rng.random() < p["missing_fields"]:
+        present = [f for f in ("address", "postcode", "city", "phone", "email", "website", "vat", "coc")
+                   if getattr(cust, f)]
+        for f in rng.sample(present, min(len(present), pick(rng, (2, 2, 3)))):
+            setattr(cust, f, "")
+        kinds.append("missing_fields")
+    return cust, kinds
+
+
+def duplicate(rng: random.Random, original: LocalCustomer, c: Company) -> LocalCustomer:
+    """A second local record of the same company, typed in again by someone else."""
+    roll = rng.random()
+    name = _case_punct(rng, original.name) if roll < 0.4 else (
+        _legal_form(rng, c) if roll < 0.7 else compose(_typo(rng, c.core), c.form))
+    return LocalCustomer(
+        id="", name=name, number=original.number if rng.random() < 0.3 else "", address=original.address,
+        postcode=original.postcode, city=original.city, country=original.country,
+        email=_other_email(rng, c, original.email) if rng.random() < 0.5 else original.email,
+        phone=original.phone if rng.random() < 0.6 else "", vat="", coc=original.coc if rng.random() < 0.5 else "",
+        website=original.website, currency=original.currency, payment_condition="")
+
+
+def local_only(rng: random.Random, country: str, numbers: _Numbers, taken_codes: list[str],
+               namesake: Company | None) -> tuple[LocalCustomer, list[str]]:
+    c = company(rng, country)
+    kinds = ["local_only"]
+    if namesake is not None:
+        while c.address.city == namesake.address.city:
+            c.address = address(rng, country)
+        c.core, c.form = namesake.core, namesake.form
+        kinds.append("hard_negative")
+    number_kind = _LOCAL_ONLY_PICK.pick(rng)
+    if number_kind == "number_collides" and taken_codes:
+        number = pick(rng, taken_codes)
+    elif number_kind == "number_invalid":
+        number = _invalid_number(rng, str(randint(rng, 1000, 99999)))
+    elif number_kind == "number_empty":
+        number = ""
+    else:
+        number_kind, number = "number_other", numbers.fresh()
+    kinds.append(number_kind)
+    return LocalCustomer(
+        id="", name=c.name, number=number, address=c.address.line, postcode=c.address.postcode, city=c.address.city,
+        country=country, email=c.email, phone=c.phone.format(pick(rng, (0, 1))) if c.phone else "", vat=c.vat,
+        coc=c.coc, website=c.website, currency=_currency(rng, country), payment_condition=""), kinds
+
+
+_EXTRA_CONTACTS = Weighted({0: 45, 1: 35, 2: 15, 3: 5})
+
+
+def _contacts(rng: random.Random, cust: LocalCustomer, exact_contacts: list[dict[str, Any]], country: str,
+              domain: str, next_id: list[int]) -> list[LocalContact]:
+    found = []
+    for row in exact_contacts:
+        if rng.random() < 0.7:
+            email = row.get("Email") or ""
+            if email and rng.random() < 0.15:
+                email = email.replace(".", "", 1) if rng.random() < 0.5 else ""
+            found.append((row.get("FirstName") or "", row.get("LastName") or "", email, row.get("Phone") or ""))
+    extra = _EXTRA_CONTACTS.pick(rng) if not exact_contacts else int(rng.random() < 0.2)
+    for _ in range(extra):
+        first, last = person(rng, country)
+        email = f"{slug(first)}.{slug(last)}@{domain}" if domain and rng.random() < 0.7 else ""
+        tel = phone(rng, country, "", mobile=True).format(pick(rng, (0, 1))) if rng.random() < 0.5 else ""
+        found.append((first, last, email, tel))
+    contacts = []
+    for first, last, email, tel in found:
+        next_id[0] += 1
+        contacts.append(LocalContact(f"ctc-{next_id[0]:06d}", cust.id, first, last, email, tel))
+    return contacts
+
+
+# -------------------------------------------------------------------------------------- invoices
+
+MONTHS_NL = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
+             "november", "december"]
+_DATA_TYPES = {DataType.TIME_MATERIAL: 55, DataType.FIXED_PRICE: 10, DataType.EXPENSES: 12, DataType.TRAVEL: 8,
+               DataType.MILEAGE: 8, DataType.SUBSCRIPTION: 7}
+_BY_KIND: dict[DimensionKind, list[tuple]] = {}
+for _d in DIMENSIONS:
+    _BY_KIND.setdefault(_d[0], []).append(_d)
+_EXPENSES = [d for d in _BY_KIND[DimensionKind.EXPENSE_TYPE] if d[1] not in ("et-01", "et-02")]
+_EXPENSE_PRICE = {"et-03": (89, 189), "et-04": (4, 38), "et-05": (12, 85), "et-06": (250, 2400), "et-07": (45, 450),
+                  "et-08": (350, 1900), "et-09": (5, 150)}
+_CENT = Decimal("0.01")
+_TIME_KIND = Weighted({DimensionKind.HOURLY_RATE: 70, DimensionKind.TASK_TYPE: 20, DimensionKind.PROJECT_CATEGORY: 10})
+_TYPE_PICK = Weighted(_DATA_TYPES)
+
+
+def _vat_for(cust: LocalCustomer) -> str:
+    if cust.country == "NL" or not cust.country:
+        return "1"
+    if cust.country == "GB":
+        return "6"
+    return "5" if cust.vat else "1"
+
+
+def _line(rng: random.Random, data_type: DataType, when: dt.date, vat: str, discount: Decimal) -> InvoiceLine:
+    period = f"{MONTHS_NL[when.month - 1]} {when.year}"
+    if data_type == DataType.TIME_MATERIAL:
+        kind = _TIME_KIND.pick(rng)
+        dim = pick(rng, _BY_KIND[kind])
+        hours = Decimal(randint(rng, 1, 200)) / 4
+        price = Decimal(dim[4]) if dim[4] != "0" else Decimal("118.00")
+        line = InvoiceLine(f"{dim[2]} — {period}", hours, (price * discount).quantize(_CENT), vat, data_type, kind, dim[1])
+        if rng.random() < 0.12:
+            line.product_number = pick(rng, ("CONS", "CONS-SR", "DEV", "PM", "CONS-DAG"))
+        return line
+    if data_type == DataType.FIXED_PRICE:
+        dim = pick(rng, [d for d in _BY_KIND[DimensionKind.PROJECT_TYPE] if d[1] in ("pt-01", "pt-03", "pt-04")])
+        term = randint(rng, 1, 4)
+        price = Decimal(rng.randrange(1500, 25000, 250))
+        return InvoiceLine(f"{dim[2]}: termijn {term} van 4", Decimal(1), price, vat, data_type,
+                           DimensionKind.PROJECT_TYPE, dim[1])
+    if data_type == DataType.EXPENSES:
+        dim = pick(rng, _EXPENSES)
+        low, high = _EXPENSE_PRICE[dim[1]]
+        price = Decimal(rng.randrange(low * 100, high * 100)) / 100
+        quantity = Decimal(randint(rng, 1, 3)) if dim[1] in ("et-03", "et-05") else Decimal(1)
+        code = {"et-03": "2", "et-05": "2", "et-04": "4"}.get(dim[1], vat) if vat == "1" else vat
+        return InvoiceLine(f"{dim[2]} {period}", quantity, price, code, data_type, DimensionKind.EXPENSE_TYPE, dim[1])
+    if data_type == DataType.TRAVEL:
+        if rng.random() < 0.5:
+            hours = Decimal(randint(rng, 2, 16)) / 4
+            return InvoiceLine(f"Reistijd {period}", hours, Decimal("59.00"), vat, data_type, DimensionKind.TASK_TYPE,
+                               "tt-05")
+        price = Decimal(rng.randrange(450, 8990)) / 100
+        return InvoiceLine(f"Reiskosten OV {period}", Decimal(1), price, vat, data_type, DimensionKind.EXPENSE_TYPE,
+                           "et-02")
+    if data_type == DataType.MILEAGE:
+        km = Decimal(randint(rng, 12, 420))
+        if rng.random() < 0.1:
+            km += Decimal(randint(rng, 1, 9)) / 10
+        return InvoiceLine(f"Kilometers {period}", km, Decimal("0.23"), vat, data_type, DimensionKind.EXPENSE_TYPE,
+                           "et-01")
+    item = pick(rng, ("SUP-MND", "SUP-MND", "LIC-JR", "HOSTING"))
+    months = Decimal(pick(rng, (1, 1, 3, 12))) if item != "LIC-JR" else Decimal(1)
+    price = Decimal(rng.randrange(95, 2400))
+    return InvoiceLine({"SUP-MND": "Supportcontract", "LIC-JR": "Jaarlicentie", "HOSTING": "Hosting"}[item] + f" {period}",
+                       months, price, vat, data_type, None, "", item)
+
+
+def invoices(rng: random.Random, today: dt.date, customers: list[LocalCustomer]) -> list[Invoice]:
+    """Booked invoices and credit notes, numbered per year in date order."""
+    if not customers:
+        return []
+    active = rng.sample(customers, max(1, int(len(customers) * 0.6)))
+    count = max(40, int(len(customers) * INVOICES_PER_CUSTOMER))
+    docs: list[Invoice] = []
+    credits: list[tuple[Invoice, Invoice]] = []
+    for _ in range(count):
+        cust = pick(rng, active)
+        when = today - dt.timedelta(days=randint(rng, 1, 425))
+        vat = _vat_for(cust)
+        discount = Decimal(1) - Decimal(pick(rng, (0, 0, 0, 5, 10))) / 100
+        lines = [_line(rng, t, when, vat, discount) for t in [_TYPE_PICK.pick(rng) for _ in range(pick(rng, (1, 1, 2, 2, 3, 4, 5)))]]
+        roll = rng.random()
+        ref = f"PO-45{rng.randrange(10 ** 7, 10 ** 8)}" if roll < 0.4 else (
+            f"Inkooporder {when.year}-{randint(rng, 1, 999):03d}" if roll < 0.55 else "")
+        inv = Invoice("", "", cust.id, when, InvoiceKind.INVOICE, cust.currency, ref,
+                      f"Werkzaamheden {MONTHS_NL[when.month - 1]} {when.year}", "", lines)
+        docs.append(inv)
+        if rng.random() < CREDIT_SHARE:
+            credit_day = min(today, when + dt.timedelta(days=randint(rng, 3, 45)))
+            if rng.random() < 0.5:
+                credit_lines = [InvoiceLine(line.description, -line.quantity, line.unit_price, line.vat_code,
+                                            line.data_type, line.dimension_kind, line.dimension_id, line.product_number)
+                                for line in lines]
+            else:
+                first = lines[0]
+                part = max(Decimal("0.25"), (first.quantity / 2).quantize(Decimal("0.25")))
+                credit_lines = [InvoiceLine(f"Correctie: {first.description}", -part, first.unit_price, first.vat_code,
+                                            first.data_type, first.dimension_kind, first.dimension_id,
+                                            first.product_number)]
+            note = Invoice("", "", cust.id, credit_day, InvoiceKind.CREDIT_NOTE, cust.currency, ref, "", "",
+                           credit_lines)
+            docs.append(note)
+            credits.append((note, inv))
+    docs.sort(key=lambda d: (d.date, d.kind == InvoiceKind.CREDIT_NOTE))
+    per_year: dict[int, int] = {}
+    for n, doc in enumerate(docs, 1):
+        per_year[doc.date.year] = per_year.get(doc.date.year, 0) + 1
+        doc.id = f"inv-{n:07d}"
+        doc.number = f"{doc.date.year % 100:02d}{per_year[doc.date.year]:05d}"
+    for note, original in credits:
+        note.credits_invoice = original.number
+        note.description = f"Creditnota op factuur {original.number}"
+    return docs
+
+
+# ---------------------------------------------------------------------------------------- the set
+
+def local_side(rng: random.Random, today: dt.date, exact: ExactSide) -> Any:
+    from .seed import LocalSet  # the dataclass lives with the contract
+
+    rows = [r for r in exact.tables[MAIN_DIVISION]["crm/Accounts"] if r["Status"] == "C"]
+    taken = [r["Code"].strip() for r in exact.tables[MAIN_DIVISION]["crm/Accounts"] if r["Status"] != "C"]
+    contacts_by_account: dict[str, list[dict[str, Any]]] = {}
+    for row in exact.tables[MAIN_DIVISION]["crm/Contacts"]:
+        contacts_by_account.setdefault(row["Account"], []).append(row)
+    numbers = _Numbers()
+    entries: list[tuple[LocalCustomer, list[str], str, Company | None, str]] = []  # cust, kinds, exact id, company, dup-of
+    for row in rows:
+        if rng.random() >= PARTNER_SHARE:
+            continue
+        c = exact.companies[row["ID"]]
+        cust, kinds = partner(rng, c, row, numbers)
+        entries.append((cust, kinds, row["ID"], c, ""))
+        if rng.random() < DUPLICATE_SHARE:
+            entries.append((duplicate(rng, cust, c), ["duplicate"], row["ID"], c, f"#{len(entries) - 1}"))
+    for _ in range(round(len(rows) * LOCAL_ONLY_SHARE)):
+        namesake = exact.companies[pick(rng, rows)["ID"]] if rows and rng.random() < HARD_NEGATIVE_SHARE else None
+        country = namesake.country if namesake else \
+            rng.choices(list(N.COUNTRY_WEIGHTS), list(N.COUNTRY_WEIGHTS.values()))[0]
+        cust, kinds = local_only(rng, country, numbers, taken, namesake)
+        entries.append((cust, kinds, "", None, ""))
+    order = list(range(len(entries)))
+    rng.shuffle(order)
+    for position, index in enumerate(order, 1):
+        entries[index][0].id = f"cust-{position:06d}"
+    local = LocalSet(dimensions=dimensions(), ambiguous=set(exact.namesakes))
+    next_contact = [0]
+    for index in order:
+        cust, kinds, exact_id, c, dup_of = entries[index]
+        local.customers.append(cust)
+        local.variations[cust.id] = kinds
+        if exact_id:
+            local.truth[cust.id] = exact_id
+        else:
+            local.local_only.append(cust.id)
+        if dup_of:
+            local.duplicates[cust.id] = entries[int(dup_of[1:])][0].id
+        domain = c.domain if c else cust.email.rpartition("@")[2]
+        if domain in _FREE_DOMAINS:
+            domain = ""
+        exact_contacts = contacts_by_account.get(exact_id, []) if exact_id and not dup_of else []
+        local.contacts.extend(_contacts(rng, cust, exact_contacts, cust.country or "NL", domain, next_contact))
+    local.invoices = invoices(rng, today, local.customers)
+    return local
