@@ -26,7 +26,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="read COLUMN as FIELD (repeatable); COLUMN= ignores a column")
     parser.add_argument("--dry-run", action="store_true", help="check and report, save nothing")
     parser.add_argument("--strict-numbers", action="store_true",
-                        help="refuse customers whose number is not 1-9 digits (default: import them with a warning)")
+                        help="refuse customers whose number Exact will not take (not 1-9 digits, or another "
+                             "customer's); default: import them with a warning")
     parser.add_argument("--all-problems", action="store_true", help=f"list every problem (default: first {MAX_LISTED})")
 
 

@@ -53,9 +53,10 @@ class Known:
     invoice_numbers: dict[str, str] = field(default_factory=dict)  # number -> invoice id
     invoice_kinds: dict[str, str] = field(default_factory=dict)  # number -> kind
     product_codes: set[str] = field(default_factory=set)
-    # A customer number Exact will not accept as a linked customer's code (letters, > 9 digits)
-    # is a notice by default: the customer is real and its invoices need it; linking and
-    # auto-create refuse it until it is fixed. Strict refuses the row instead.
+    # A customer number Exact will not accept as a linked customer's code (letters, > 9 digits,
+    # the number of another customer) is a notice by default: the customer is real and its
+    # contacts and invoices need it; linking and auto-create refuse it until it is fixed.
+    # Strict refuses the row instead.
     strict_numbers: bool = False
 
 
@@ -149,19 +150,16 @@ def _customers(table: Table, mapping: ColumnMapping, known: Known, batch: Batch,
             check.problem("name", "is empty")
         if number:
             problem = customer_number_problem(number)
+            if problem is None and number in seen_numbers and seen_numbers[number][0] != cid:
+                problem = f"{number} is also used by {seen_numbers[number][0]} (line {seen_numbers[number][1]})"
+            elif problem is None and known.customer_numbers.get(number, cid) != cid:
+                problem = f"{number} already belongs to stored customer {known.customer_numbers[number]}"
             if problem and known.strict_numbers:
                 check.problem("number", problem)
             elif problem:
                 batch.notices.append(Problem(row.line, cid or number, "number",
-                                             f"{problem}; imported, but Exact refuses it as the code of a linked "
-                                             f"customer until it is changed", where))
-            if problem and known.strict_numbers:
-                pass  # refused above; a duplicate check adds nothing
-            elif number in seen_numbers and seen_numbers[number][0] != cid:
-                check.problem("number", f"{number} is also used by {seen_numbers[number][0]} "
-                                        f"(line {seen_numbers[number][1]})")
-            elif known.customer_numbers.get(number, cid) != cid:
-                check.problem("number", f"{number} already belongs to stored customer {known.customer_numbers[number]}")
+                                             f"{problem}; imported, but Exact will refuse it as the code of a "
+                                             f"linked customer until it is changed", where))
         email = _text(cells, "email")
         if (p := email_problem(email)) is not None:
             check.problem("email", p)

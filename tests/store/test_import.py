@@ -70,13 +70,14 @@ def test_validation_report_names_line_record_and_field(store, tmp_path):
     assert len(store.customers) == 0, "dry run"
     # By default a number Exact will not take is imported with a notice naming line and field.
     result = import_file(store, "customers", path)
-    assert {(p.line, p.record, p.field) for p in result.notices} == {(4, "L3", "number"), (5, "L4", "number")}
-    assert "has 10 digits" in str(result.notices[1]) and "imported, but Exact refuses" in str(result.notices[1])
-    assert {(p.line, p.record, p.field) for p in result.problems} == found - {(4, "L3", "number"),
-                                                                           (5, "L4", "number")}
-    assert sorted(c.id for c in store.customers.all()) == ["L1", "L3", "L4"]
+    numbers = {(4, "L3", "number"), (5, "L4", "number"), (7, "L6", "number")}
+    assert {(p.line, p.record, p.field) for p in result.notices} == numbers
+    assert "has 10 digits" in str(result.notices[1]) and "imported, but Exact will refuse" in str(result.notices[1])
+    assert "1001 is also used by L1 (line 2)" in str(result.notices[2])
+    assert {(p.line, p.record, p.field) for p in result.problems} == found - numbers
+    assert sorted(c.id for c in store.customers.all()) == ["L1", "L3", "L4", "L6"]
     assert store.customers.get("L1").name == "Good"
-    assert "6 invalid rows were left out; 2 imported with a warning" in result.summary
+    assert "5 invalid rows were left out; 3 imported with a warning" in result.summary
 
 
 def test_invoice_checks_unknown_customer_credit_note_amounts_dates(store, local_files, tmp_path):
@@ -166,7 +167,8 @@ def test_aliases_and_map_overrides(store, tmp_path):
     c = store.customers.get("1001")
     assert (c.name, c.postcode, c.city, c.vat, c.coc) == ("Jansen", "3511 AB", "Utrecht", "NL123456789B01", "12345678")
     assert any("Debiteur oud" in line for line in result.mapping)
-    taken = import_file(store, "customers", path, mapping={"Debiteur oud": "id", "Notities": "website"})
+    taken = import_file(store, "customers", path, mapping={"Debiteur oud": "id", "Notities": "website"},
+                        strict_numbers=True)
     assert "1001 already belongs to stored customer 1001" in str(taken.problems[0])
     import_file(store, "customers", path, mapping={"Debiteur oud": "id", "Klantnummer": "", "Notities": "website"})
     assert store.customers.get("77").website == "vip" and store.customers.get("77").number == ""
