@@ -133,3 +133,66 @@ async def push_update(session: ConsoleSession, customer: LocalCustomer) -> list[
     session.events.success(f"Exact account {account.code} updated: {', '.join(sorted(changes))}", side=Side.EXACT,
                            topic="link", record=record)
     return sorted(changes)
+
+
+# -- contacts ------------------------------------------------------------------------------------
+@dataclass(slots=True)
+class ContactPair:
+    """A local contact and the Exact contact on the linked account that is the same person (or None)."""
+
+    local: object | None
+    exact: object | None
+
+    @property
+    def name(self) -> str:
+        person = self.local or self.exact
+        first, last = getattr(person, "first_name", ""), getattr(person, "last_name", "")
+        return " ".join(p for p in (first, last) if p)
+
+
+def _person_key(contact) -> tuple[str, str]:
+    name = _norm(" ".join(p for p in (contact.first_name, contact.last_name) if p))
+    return _norm(contact.email), name
+
+
+def contact_pairs(local_contacts, exact_contacts) -> list[ContactPair]:
+    """Pair contacts by e-mail, else by full name; the unpaired ones of either side get a row of their own."""
+    free = list(exact_contacts)
+    pairs: list[ContactPair] = []
+    for contact in local_contacts:
+        email, name = _person_key(contact)
+        match = next((e for e in free if email and _person_key(e)[0] == email), None) or \
+            next((e for e in free if name and _person_key(e)[1] == name), None)
+        if match is not None:
+            free.remove(match)
+        pairs.append(ContactPair(contact, match))
+    pairs.extend(ContactPair(None, e) for e in free)
+    return pairs
+
+
+async def contacts_side_by_side(session: ConsoleSession, customer: LocalCustomer) -> list[ContactPair]:
+    local = session.store.contacts.for_customer(customer.id)
+    existing = _repo.get_one(session.store.links, customer.id)
+    exact = await session.require_client().contacts(account=existing.exact_id) if existing else []
+    return contact_pairs(local, exact)
+
+
+async def create_contact(session: ConsoleSession, customer: LocalCustomer, contact) -> object:
+    """Create a local contact on the linked Exact account; refused when Exact already has that person."""
+    existing = _repo.get_one(session.store.links, customer.id)
+    if existing is None:
+        raise ValueError(f"customer {customer.number or customer.id} {customer.name} is not linked: link it first")
+    if not contact.last_name:
+        raise ValueError(f"contact {contact.id} of {customer.name}: last name is empty (Exact requires it)")
+    client = session.require_client()
+    found = await client.find_contacts(account=existing.exact_id, email=contact.email, last_name=contact.last_name)
+    if found:
+        raise ValueError(f"Exact already has {contact.full_name} on this account: nothing created")
+    from ..exact.records import Contact
+
+    created = await client.create_contact(Contact(account=existing.exact_id, first_name=contact.first_name,
+                                                  last_name=contact.last_name, email=contact.email,
+                                                  phone=contact.phone))
+    session.events.success(f"Contact {contact.full_name} created in Exact", side=Side.EXACT, topic="link",
+                           record=f"customer {customer.number or customer.id}")
+    return created

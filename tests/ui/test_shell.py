@@ -173,6 +173,9 @@ async def test_customer_card_search_link_side_by_side_push_unlink(session, sandb
         pairs = app.screen.query_one("#pairs", DataTable)
         await wait_for(pilot, lambda: pairs.row_count == 11 and "Mulder ICT B.V." in str(pairs.get_row_at(1)[2]),
                        what="Exact side shown")
+        # contacts side by side: L6 has no local contacts in the world; Exact has none either
+        contacts = app.screen.query_one("#contacts", DataTable)
+        assert contacts.row_count == 0
         # push the local name to Exact (confirmed), then unlink
         await pilot.press("ctrl+s")
         await pilot.pause()
@@ -185,3 +188,33 @@ async def test_customer_card_search_link_side_by_side_push_unlink(session, sandb
         await wait_for(pilot, lambda: session.store.links.get("L6") is None, what="unlinked")
         await pilot.press("escape")
         assert len(app.screen_stack) == 1
+
+
+async def test_customer_card_contacts_side_by_side_and_created_in_exact(session, sandbox, tmp_path):
+    from exact_tui.domain.link import Link
+
+    session.store.settings.update(division=301)
+    from .world import gid
+
+    session.store.links.link(Link(local_id="L3", exact_id=gid(100_003), exact_code="1003"))
+    session.store.contacts.put_many([
+        session.store.contacts.get("C3"),
+        __import__("exact_tui.domain.customer", fromlist=["LocalContact"]).LocalContact(
+            id="C3b", customer_id="L3", first_name="Els", last_name="Nieuw", email="els@klant3.nl")])
+    app = ExactApp(session, data_dir=tmp_path, deterministic=True, resume=False)
+    async with app.run_test(size=(140, 44)) as pilot:
+        await connect(pilot, app)
+        await pilot.press("f3")
+        await pilot.press(*"van dijk", "enter")
+        contacts = app.screen.query_one("#contacts", DataTable)
+        await wait_for(pilot, lambda: contacts.row_count == 2, what="contacts paired")
+        cells = [str(contacts.get_row_at(i)[2]) for i in range(2)]
+        assert "✓ same person" in cells  # Jan Jansen 3 is in Exact too (same name)
+        missing = cells.index("missing: ctrl+k creates it")
+        contacts.focus()
+        contacts.move_cursor(row=missing)
+        await pilot.press("ctrl+k")
+        rows = sandbox.world.table(301, "crm/Contacts")
+        await wait_for(pilot, lambda: any(r.get("LastName") == "Nieuw" for r in rows.by_key()), what="created")
+        await wait_for(pilot, lambda: contacts.row_count == 2
+                       and all("same person" in str(contacts.get_row_at(i)[2]) for i in range(2)), what="paired")

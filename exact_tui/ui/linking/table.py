@@ -170,6 +170,7 @@ class PairsTable(ScrollView, can_focus=True):
         self._styles: dict[str, Style] | None = None
         self._layout: list[tuple[Column, int]] = []
         self._generation = 0
+        self._hays = None
 
     # -- data ------------------------------------------------------------------------------------
     def set_rows(self, rows: Sequence[Any], *, keep_cursor: bool = True) -> None:
@@ -177,6 +178,7 @@ class PairsTable(ScrollView, can_focus=True):
         current = self.current_row if keep_cursor else None
         self.rows = list(rows)
         self._hay = None
+        self._hays: list[str] | None = None
         self._generation += 1
         if len(self.rows) > self.WARM_CHUNK and self.is_mounted:
             self.set_timer(0.2, partial(self._warm, self._generation, 0))
@@ -184,13 +186,30 @@ class PairsTable(ScrollView, can_focus=True):
         self.selected &= present
         self._apply(keep=current)
 
+    def _matching(self, indices: Iterable[int], text: str) -> list[int]:
+        """Indices passing the filter; plain words take a fast path over the prepared search texts."""
+        if _free_text(text):
+            hays = self._hay_list()
+            out = list(indices)
+            for word in text.casefold().split():
+                out = [i for i in out if word in hays[i]]
+            return out
+        tests = parse_filter(text)
+        rows = self.rows
+        return [i for i in indices if all(t(rows[i], self) for t in tests)]
+
+    def _hay_list(self) -> list[str]:
+        """Search text per row, aligned with `rows` (built once per row set; warmed in the background)."""
+        if self._hays is None or len(self._hays) != len(self.rows):
+            get = self.haystack
+            self._hays = [get(r) for r in self.rows]
+        return self._hays
+
     def _apply(self, keep: Any | None = None) -> None:
         """Recompute the view: filter, then sort."""
         indices: Iterable[int] = range(len(self.rows))
-        tests = parse_filter(self.filter_text)
-        if tests:
-            rows = self.rows
-            indices = [i for i in indices if all(t(rows[i], self) for t in tests)]
+        if self.filter_text.strip():
+            indices = self._matching(indices, self.filter_text)
         view = list(indices)
         if self.sort_key:
             key = self._sort_function(self.sort_key)
@@ -218,10 +237,8 @@ class PairsTable(ScrollView, can_focus=True):
         if old.strip() and text.startswith(old) and _free_text(text):
             # typing on: a longer word only matches rows the shorter one matched, so narrow the
             # current view (already sorted) instead of scanning every row again
-            tests = parse_filter(text)
-            rows = self.rows
             keep = self.current_row
-            self.view = [i for i in self.view if all(t(rows[i], self) for t in tests)]
+            self.view = self._matching(self.view, text)
             self._settle(keep)
             return
         self._apply(keep=self.current_row)
@@ -290,6 +307,7 @@ class PairsTable(ScrollView, can_focus=True):
     def refresh_rows(self) -> None:
         """Rows changed in place (a result, another candidate): repaint; search text rebuilt lazily."""
         self._hay = None
+        self._hays = None
         self.refresh()
 
     # -- cursor ----------------------------------------------------------------------------------

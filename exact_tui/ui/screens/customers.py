@@ -27,6 +27,7 @@ class CustomerCardScreen(Screen[None]):
         Binding("ctrl+u", "unlink", "Unlink", id="card.unlink"),
         Binding("ctrl+s", "push", "Push to Exact", id="card.push"),
         Binding("ctrl+r", "reload", "Reload Exact", id="card.reload"),
+        Binding("ctrl+k", "create_contact", "Contact to Exact", id="card.create_contact"),
     ]
     DEFAULT_CSS = """
     CustomerCardScreen #card-body { height: 1fr; }
@@ -35,6 +36,7 @@ class CustomerCardScreen(Screen[None]):
     CustomerCardScreen #customers { height: 1fr; }
     CustomerCardScreen #pairs { height: auto; max-height: 14; }
     CustomerCardScreen #card-status { height: auto; color: $foreground 70%; }
+    CustomerCardScreen #contacts { height: auto; max-height: 8; margin: 1 0 0 0; }
     """
 
     def __init__(self, session) -> None:
@@ -58,6 +60,9 @@ class CustomerCardScreen(Screen[None]):
                 pairs.add_columns("Field", "Local", "Exact")
                 yield pairs
                 yield Static("", id="card-status")
+                contacts = DataTable(id="contacts", cursor_type="row", zebra_stripes=True)
+                contacts.add_columns("Local contact", "E-mail", "In Exact")
+                yield contacts
                 yield ProblemBox()
         yield Footer()
 
@@ -112,6 +117,8 @@ class CustomerCardScreen(Screen[None]):
         title = self.query_one("#title", Static)
         pairs = self.query_one("#pairs", DataTable)
         pairs.clear()
+        self.query_one("#contacts", DataTable).clear()
+        self.contact_rows: list = []
         if row is None:
             title.update("No customer")
             return
@@ -140,6 +147,24 @@ class CustomerCardScreen(Screen[None]):
         current = self._current()
         if current is not None and current.customer.id == row.customer.id:
             self._show(row, account)
+            self._run(svc.contacts_side_by_side, self.session, row.customer,
+                      done=lambda pairs, r=row: self._contacts(r, pairs), group="contacts")
+
+    def _contacts(self, row, pairs) -> None:
+        current = self._current()
+        if current is None or current.customer.id != row.customer.id:
+            return
+        table = self.query_one("#contacts", DataTable)
+        table.clear()
+        self.contact_rows = pairs
+        for pair in pairs:
+            local = pair.local.full_name if pair.local else Text("— (only in Exact)", style="dim")
+            email = (pair.local or pair.exact).email or ""
+            exact = Text("✓ same person", style="green") if pair.local and pair.exact else \
+                Text("missing: ctrl+k creates it", style="yellow") if pair.local else \
+                Text(" ".join(p for p in (pair.exact.first_name, pair.exact.last_name) if p))
+            table.add_row(local, email, exact)
+        table.border_title = f"Contacts ({len(pairs)})"
 
     # -- actions ---------------------------------------------------------------------------------
     def _run(self, fn, *args, done=None, group="action", **kw):
@@ -202,6 +227,19 @@ class CustomerCardScreen(Screen[None]):
                                  picked)
 
         self._run(svc.exact_accounts, self.session, done=choose, group="accounts")
+
+    def action_create_contact(self) -> None:
+        row = self._current()
+        table = self.query_one("#contacts", DataTable)
+        if row is None or not getattr(self, "contact_rows", None) or not table.row_count:
+            return
+        pair = self.contact_rows[table.cursor_row]
+        if pair.local is None or pair.exact is not None:
+            self.query_one(ProblemBox).show_problem(explain(ValueError(
+                "Pick a local contact marked 'missing' in the contacts table (tab to it, ↑/↓).")))
+            return
+        self._run(svc.create_contact, self.session, row.customer, pair.local,
+                  done=lambda _: self._loaded(row, self.account))
 
     def _links(self):
         from ...services import _repo

@@ -1,0 +1,63 @@
+"""Step details the walk-through does not cover: the division lock, re-import changes, a locked profile."""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+
+from textual.widgets import OptionList, SelectionList, Static
+
+from exact_tui.cli import _console
+from exact_tui.services.session import ConsoleSession
+from exact_tui.ui.app import ExactApp
+
+from .conftest import connect, wait_for
+from .world import DIV, gid
+
+
+async def test_division_is_locked_after_the_first_transfer(session, tmp_path):
+    session.store.settings.update(division=DIV, division_name="Client Test BV",
+                                  first_transfer_at=dt.datetime(2026, 2, 1, tzinfo=dt.timezone.utc))
+    app = ExactApp(session, data_dir=tmp_path, deterministic=True, resume=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await connect(pilot, app)
+        await pilot.press("2")
+        divisions = app.query_one("#divisions", OptionList)
+        await wait_for(pilot, lambda: divisions.option_count == 2, what="divisions")
+        lock = str(app.query_one("#lock", Static).content)
+        assert "Locked" in lock and "2026-02-01" in lock and "new profile" in lock
+        assert divisions.disabled
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert session.store.settings.get().division == DIV
+
+
+async def test_reimport_shows_what_changed_in_exact(session, sandbox, tmp_path):
+    app = ExactApp(session, data_dir=tmp_path, deterministic=True, resume=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await connect(pilot, app)
+        session.store.settings.update(division=DIV)
+        await pilot.press("6", "ctrl+r")
+        items = app.query_one("#items", SelectionList)
+        await wait_for(pilot, lambda: items.option_count == 4, what="first import")
+        table = sandbox.world.table(DIV, "logistics/Items")
+        row = table.get(gid(7001).lower()) or table.get(gid(7001))
+        sandbox.world.update(DIV, "logistics/Items", row, {"IsFractionAllowedItem": False})
+        try:
+            await pilot.press("ctrl+r")
+            await wait_for(pilot, lambda: "changed" in str(app.query_one("#changes", Static).content), what="re-import")
+            changes = str(app.query_one("#changes", Static).content)
+            assert "1 changed" in changes and "HOUR: divisible: yes → no" in changes
+            assert session.store.products.get("HOUR").divisible is False
+        finally:
+            sandbox.world.update(DIV, "logistics/Items", row, {"IsFractionAllowedItem": True})
+
+
+def test_second_console_on_a_profile_is_refused_with_the_holder(sandbox, tmp_path, capsys):
+    first = ConsoleSession.open("acme", tmp_path)
+    try:
+        code = _console.run(argparse.Namespace(profile="acme", data_dir=str(tmp_path)))
+    finally:
+        first.close_store()
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "side: local" in err and "what to do" in err
