@@ -61,3 +61,29 @@ def test_second_console_on_a_profile_is_refused_with_the_holder(sandbox, tmp_pat
     assert code == 2
     err = capsys.readouterr().err
     assert "side: local" in err and "what to do" in err
+
+
+async def test_stored_tokens_reconnect_on_start_without_a_login(sandbox, tmp_path):
+    from .conftest import open_session
+
+    first = open_session(sandbox, tmp_path, profile="again")
+    app = ExactApp(first, data_dir=tmp_path, deterministic=True, resume=False)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await connect(pilot, app)
+    first.close_store()
+    second = open_session(sandbox, tmp_path, profile="again", local=False)
+    app = ExactApp(second, data_dir=tmp_path, deterministic=True)  # resume=True: the stored tokens are used
+    try:
+        async with app.run_test(size=(100, 40)) as pilot:
+            await wait_for(pilot, lambda: second.me is not None, what="resumed connection")
+            assert "Connection established" in str(app.query_one("#established", Static).content)
+    finally:
+        second.close_store()
+
+
+def test_personal_users_are_told_to_use_an_integration_user():
+    from exact_tui.services.connection import personal_user_warning
+
+    assert personal_user_warning("demo", "Demo Consultant", "demo@example.nl")
+    assert personal_user_warning("api", "API Integration", "api@example.com") is None
+    assert personal_user_warning("koppeling", "Koppeling Urenregistratie", "k@bedrijf.nl") is None
