@@ -88,7 +88,7 @@ async def test_bad_threshold_is_explained(world):
 
 
 async def test_filter_as_you_type_and_score_ranges(world):
-    app, *_ = world
+    app, service, store, _ = world
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         table = app.link.table
@@ -96,6 +96,11 @@ async def test_filter_as_you_type_and_score_ranges(world):
         assert app.link.query_one("#link-filter", Input).has_focus
         await pilot.press(*"utrecht")
         assert [table.rows[i].id for i in table.view] == ["e2"]
+        await pilot.press("backspace", *"x1e2l")  # action keys typed into the filter stay text
+        await app.workers.wait_for_complete()
+        assert store.links.all() == [] and store.ignored.all() == [] and table.view == []
+        app.link.query_one("#link-filter", Input).value = "utrecht"
+        await settle(pilot)
         app.link.query_one("#link-filter", Input).value = ">=96"
         await settle(pilot)
         assert [table.rows[i].id for i in table.view] == ["e1"]
