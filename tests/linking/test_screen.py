@@ -307,3 +307,22 @@ async def test_palette_lists_every_action(world):
         for wanted in ("Link (Exact data)", "Link (local data)", "Import", "Ignore/un-ignore", "Undo", "Export CSV",
                        "Import decisions", "Select", "Invert"):
             assert any(name.endswith(wanted) for name in names), wanted
+
+
+async def test_keys_help_and_detail_toggle(world):
+    app, *_ = world
+    from exact_tui.ui.linking.modals import KeysHelp
+
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert isinstance(app.screen, KeysHelp)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.link.is_current
+        detail = app.link.query_one("#link-detail")
+        await pilot.press("d")
+        assert not detail.display
+        await pilot.press("d")
+        assert detail.display

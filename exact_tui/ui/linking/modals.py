@@ -117,3 +117,36 @@ class AskValue(ModalScreen[str | None]):
 
     def action_dismiss_none(self) -> None:
         self.dismiss(None)
+
+
+KEYS_HELP = """\
+[b]Tabs[/]        1 One match · 2 More matches · 3 No match · 4 Ignored (counts are live)
+[b]Move[/]        ↑/↓ · PgUp/PgDn · Home/End · j next row with a problem · click a header to sort
+[b]Select[/]      space toggle · shift+↑/↓ extend · a all shown · n none · i invert · > score ≥ X
+[b]Filter[/]      / then type: words (name, code, city, local customer), >=80, <50, 60..80,
+            name: code: city: postcode: local:  — Enter/Esc back to the list
+[b]Sort[/]        s next column · S reverse
+[b]Candidate[/]   ←/→ other candidate · Enter or p picker (More matches)
+[b]Actions[/]     e link, use data from Exact (empty Exact fields never overwrite)
+            l link, use local data (updates Exact; asks first; code never sent)
+            m import as new local customer · x ignore (in Ignored: un-ignore)
+            u / ctrl+z undo the last local-only action · Esc cancels a running action
+[b]Files[/]       E export this tab to CSV · I import decisions from a reviewed CSV
+[b]Other[/]       r pull changes from Exact and match again (decisions kept) · d detail panel
+            ctrl+p command palette · Esc back"""
+
+
+class KeysHelp(ModalScreen[None]):
+    """Every key of the Link customers screen on one page."""
+
+    DEFAULT_CSS = MODAL_CSS + "KeysHelp { align: center middle; } KeysHelp #dialog { width: 96; max-width: 98%; " \
+        "height: auto; border: thick $accent; background: $surface; padding: 0 1; }"
+    BINDINGS = [Binding("escape,question_mark,f1,q", "close", "Close")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Static("Link customers: keys", id="dialog-title")
+            yield Static(KEYS_HELP)
+
+    def action_close(self) -> None:
+        self.dismiss(None)

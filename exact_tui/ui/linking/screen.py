@@ -23,7 +23,7 @@ from textual.widgets import Footer, Input, ProgressBar, Tab, Tabs
 from ...services.linking import TAB_TITLES, TABS, Action, ActionReport, Cancel, LinkingService, Plan, RowResult
 from .detail import DetailPanel
 from .status import StatusText
-from .modals import AskValue, CandidatePicker, ConfirmAction
+from .modals import AskValue, CandidatePicker, ConfirmAction, KeysHelp
 from .table import PairsTable
 
 ACTION_KEYS = {Action.LINK_EXACT: "e", Action.LINK_LOCAL: "l", Action.IMPORT: "m", Action.IGNORE: "x"}
@@ -82,6 +82,7 @@ class LinkCustomersScreen(Screen[None]):
         Binding("E", "export", "Export CSV", show=False, id="link.export"),
         Binding("I", "import_decisions", "Import decisions", show=False, id="link.import_decisions"),
         Binding("r", "rerun", "Re-match", show=False, id="link.rerun"),
+        Binding("question_mark,f1", "keys", "Keys", id="link.keys"),
         Binding("escape", "escape", "Cancel/back", id="link.back"),
     ]
 
@@ -282,6 +283,9 @@ class LinkCustomersScreen(Screen[None]):
 
         self.app.push_screen(AskValue("Select all shown rows with score ≥", "A number from 0 to 100; Enter "
                                       "selects, Esc cancels.", "90", check=check), chosen)
+
+    def action_keys(self) -> None:
+        self.app.push_screen(KeysHelp())
 
     def action_toggle_detail(self) -> None:
         detail = self.query_one(DetailPanel)
