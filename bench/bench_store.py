@@ -27,6 +27,7 @@ from exact_tui.domain.link import DataSource, Link
 from exact_tui.domain.products import DataType, DimensionKind
 from exact_tui.domain.transfer import TransferRecord
 from exact_tui.store import ProfileStore
+from exact_tui.services.local_import import export_file, import_file
 from exact_tui.store import codec
 
 
@@ -91,6 +92,14 @@ def main() -> None:
         timed("settings.update", lambda: store.settings.update(journal="70"))
         timed("transfers.record (fsynced append)", store.transfers.record, TransferRecord("I7", inv.number))
         timed("log.append (flushed append)", store.log.append, {"message": "x", "level": "info"})
+        print("export and re-import through CSV (validation included):")
+        out = Path(tmp) / "customers.csv"
+        timed("export customers -> CSV", export_file, store, "customers", out)
+        timed("import customers CSV --dry-run (all unchanged)", lambda: import_file(store, "customers", out,
+                                                                                    dry_run=True))
+        inv_out = Path(tmp) / "invoices.csv"
+        timed("export invoices -> CSV (one row per line)", export_file, store, "invoices", inv_out)
+        timed("import invoices CSV --dry-run", lambda: import_file(store, "invoices", inv_out, dry_run=True))
         sizes = store.sizes()
         store.close()
         print("file sizes:")

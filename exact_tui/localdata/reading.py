@@ -157,7 +157,10 @@ def read_csv_text(text: str, path: Path) -> Table:
             if any(c.strip() for c in extra):
                 raise FileProblem(f"{path}, line {line}: {len(cells)} cells but the header has {len(headers)} "
                                   f"columns; is a value with a '{separator}' missing its quotes?")
-            values = {h: _unescape(c.strip()) for h, c in zip(headers, cells)}
+            values = {h: c.strip() for h, c in zip(headers, cells)}
+            for h, c in values.items():
+                if c[:1] == "'":
+                    values[h] = _unescape(c)
             rows.append(Row(line, values))
     except csv.Error as exc:
         where = line_end + 1 + first_line_offset

@@ -7,6 +7,7 @@ keeps this module free of the store.
 """
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -94,23 +95,25 @@ class _RowCheck:
             return default
 
 
-def _cells(row: Row, mapping: ColumnMapping) -> dict[str, Any]:
-    out: dict[str, Any] = {}
+def _cells(row: Row, mapping: ColumnMapping) -> dict[str, str]:
+    """The row's cells by field name, as stripped text (JSON numbers and booleans included)."""
+    out: dict[str, str] = {}
+    get = row.cells.get
     for header, name in mapping.columns.items():
-        value = row.cells.get(header)
+        value = get(header)
         if value is None:
-            value = ""
-        out[name] = value
+            out[name] = ""
+        elif isinstance(value, str):
+            out[name] = value  # the reader already stripped it
+        elif isinstance(value, bool):
+            out[name] = "1" if value else "0"
+        else:
+            out[name] = str(value).strip()
     return out
 
 
-def _text(cells: dict[str, Any], name: str) -> str:
-    value = cells.get(name, "")
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    return str(value).strip()
+def _text(cells: dict[str, str], name: str) -> str:
+    return cells.get(name, "")
 
 
 def build(table: Table, mapping: ColumnMapping, known: Known | None = None) -> Batch:
@@ -118,7 +121,13 @@ def build(table: Table, mapping: ColumnMapping, known: Known | None = None) -> B
     batch = Batch(mapping.kind, rows=len(table.rows))
     where = "record" if table.format == "json" else "line"
     builder = _BUILDERS[mapping.kind]
-    builder(table, mapping, known, batch, where)
+    enabled = gc.isenabled()
+    gc.disable()  # many small objects and no cycles: collections would only rescan the heap
+    try:
+        builder(table, mapping, known, batch, where)
+    finally:
+        if enabled:
+            gc.enable()
     return batch
 
 
@@ -240,15 +249,16 @@ def _invoices(table: Table, mapping: ColumnMapping, known: Known, batch: Batch, 
     amount_values = [str(r.cells.get(h, "")) for r in table.rows for h, n in mapping.columns.items()
                      if n in ("quantity", "unit_price")]
     style = DecimalStyle.detect(amount_values, DecimalStyle.COMMA if table.separator == ";" else DecimalStyle.POINT)
-    groups: dict[str, list[Row]] = {}
+    groups: dict[str, list[tuple[Row, dict[str, str]]]] = {}
     for row in table.rows:
-        groups.setdefault(_text(_cells(row, mapping), "invoice_id"), []).append(row)
+        cells = _cells(row, mapping)
+        groups.setdefault(cells.get("invoice_id", ""), []).append((row, cells))
     invoices: list[tuple[Invoice, int]] = []
     bad_ids: set[str] = set()
     for invoice_id, rows in groups.items():
         invoice, ok = _one_invoice(invoice_id, rows, mapping, known, batch, where, style)
         if ok and invoice is not None:
-            invoices.append((invoice, rows[0].line))
+            invoices.append((invoice, rows[0][0].line))
         else:
             bad_ids.add(invoice_id)
     # Numbers across invoices, and credit notes pointing at invoices, once all invoices are known.
@@ -284,18 +294,16 @@ def _invoices(table: Table, mapping: ColumnMapping, known: Known, batch: Batch, 
         batch.record_lines[invoice.id] = line
 
 
-def _one_invoice(invoice_id: str, rows: list[Row], mapping: ColumnMapping, known: Known, batch: Batch,
-                 where: str, style: DecimalStyle) -> tuple[Invoice | None, bool]:
-    first = rows[0]
-    head_cells = _cells(first, mapping)
+def _one_invoice(invoice_id: str, rows: list[tuple[Row, dict[str, str]]], mapping: ColumnMapping, known: Known,
+                 batch: Batch, where: str, style: DecimalStyle) -> tuple[Invoice | None, bool]:
+    first, head_cells = rows[0]
     check = _RowCheck(batch, first, invoice_id, where)
     if not invoice_id:
-        for row in rows:
+        for row, _cells_ in rows:
             _RowCheck(batch, row, "", where).problem("invoice_id", "is empty")
         return None, False
     # Invoice fields repeat on each line row: they must agree, or the file is mixing two invoices.
-    for row in rows[1:]:
-        cells = _cells(row, mapping)
+    for row, cells in rows[1:]:
         for name in _HEADER_FIELDS:
             if name in cells and _text(cells, name) and _text(cells, name) != _text(head_cells, name):
                 _RowCheck(batch, row, invoice_id, where).problem(
@@ -314,8 +322,7 @@ def _one_invoice(invoice_id: str, rows: list[Row], mapping: ColumnMapping, known
     kind = check.parse("kind", _text(head_cells, "kind"), _invoice_kind, InvoiceKind.INVOICE)
     currency = check.parse("currency", _text(head_cells, "currency"), parse_currency, "EUR")
     lines: list[InvoiceLine] = []
-    for row in rows:
-        cells = _cells(row, mapping)
+    for row, cells in rows:
         line_check = check if row is first else _RowCheck(batch, row, invoice_id, where)
         if row is not first:
             _long_cells(line_check, cells)
