@@ -8,8 +8,7 @@ from rich.table import Table
 from rich.text import Text
 from textual.widget import Widget
 
-from ...matching import explain
-from ...services.linking import LinkingService, Row
+from ...services.linking import LinkingService, Row, reasons
 
 
 class DetailPanel(Widget):
@@ -54,8 +53,7 @@ def render_detail(service: LinkingService, row: Row) -> Any:
         if len(row.candidates) > 1:
             head += "  (←/→ or Enter: other candidates)"
         lines.append(Text(head, style="bold"))
-        reasons = explain(cand, detail=True)
-        for reason in reasons or ["no reasons recorded"]:
+        for reason in reasons(row) or ["no reasons recorded"]:
             lines.append(Text(f"• {reason}", style="italic"))
     for note in row.notes:
         lines.append(Text(f"• {note}", style="dim"))

@@ -24,7 +24,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from ...matching import normalise_postcode
+from ...services.linking import same_value
 
 LocalLookup = Callable[[str | None], Any]
 
@@ -542,13 +542,7 @@ class PairsTable(ScrollView, can_focus=True):
         exact_value = e.value(key)
         local_value = getattr(c, key, "") if c is not None else ""
         return _side_by_side(exact_value, local_value, width, bg, self._style("same"), self._style("diff"),
-                             same=_same(key, exact_value, local_value))
-
-
-def _same(key: str, a: str, b: str) -> bool:
-    if key == "postcode":
-        return normalise_postcode(a) == normalise_postcode(b)
-    return a.replace(" ", "").casefold() == b.replace(" ", "").casefold()
+                             same=same_value(key, exact_value, local_value))
 
 
 def _side_by_side(a: str, b: str, width: int, bg: Style, same_style: Style, diff_style: Style, *, same: bool

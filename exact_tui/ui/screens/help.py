@@ -16,27 +16,27 @@ def key_table(app) -> Table:
     from .settings import SettingsScreen
 
     table = Table(box=None, show_header=True, header_style="bold", expand=True, pad_edge=False)
-    table.add_column("Where", style="dim", no_wrap=True)
-    table.add_column("Key", style="bold", no_wrap=True)
-    table.add_column("Does")
-    table.add_column("Binding id", style="dim", no_wrap=True)
-    sections: list[tuple[str, list[Binding]]] = [("Everywhere", list(app.BINDINGS))]
-    sections += [(f"{s.NUMBER} {s.TITLE}", list(s.BINDINGS)) for s in STEPS if s.BINDINGS]
-    sections += [("Customer card", list(CustomerCardScreen.BINDINGS)), ("Settings", list(SettingsScreen.BINDINGS))]
+    table.add_column("Key", style="bold", no_wrap=True, ratio=2)
+    table.add_column("Does", ratio=4)
+    table.add_column("Binding id", style="dim", no_wrap=True, ratio=2)
+    sections: list[tuple[str, list[Binding]]] = [
+        ("Everywhere", [b for b in app.BINDINGS if not (b.id or "").startswith("app.step_")])]
+    sections += [(f"Step {s.NUMBER}: {s.TITLE}", list(s.BINDINGS)) for s in STEPS if s.BINDINGS]
+    sections += [("Customer card (F3)", list(CustomerCardScreen.BINDINGS)), ("Settings (F4)", list(SettingsScreen.BINDINGS))]
     from ..commands import linking_screen
 
     linking = linking_screen()
     if linking is not None:
-        sections.append(("Link customers", list(linking.BINDINGS)))
+        sections.append(("Link customers (step 4, ctrl+o)", list(linking.BINDINGS)))
     for where, bindings in sections:
-        for i, binding in enumerate(bindings):
-            table.add_row(where if i == 0 else "", app.key_for(binding), binding.description or binding.action,
-                          binding.id or "")
-    table.add_row("Everywhere", "ctrl+p", "Command palette: every action of every screen", "")
-    table.add_row("", "tab / shift+tab", "Next / previous field", "")
-    table.add_row("", "1 … 8", "Go to step (when not typing)", "app.step_N")
-    table.add_row("Lists", "↑ ↓ PgUp PgDn Home End", "Move", "")
-    table.add_row("", "enter / space", "Pick / toggle", "")
+        table.add_row(Text(where, style="bold underline"), "", "")
+        for binding in bindings:
+            table.add_row(app.key_for(binding), binding.description or binding.action, binding.id or "")
+        if where == "Everywhere":
+            table.add_row("1 … 8", "Go to step 1 … 8 (when not typing)", "app.step_1 … app.step_8")
+            table.add_row("ctrl+p", "Command palette: every action of every screen", "")
+            table.add_row("tab / shift+tab", "Next / previous field", "")
+            table.add_row("↑ ↓ PgUp PgDn", "Move in lists; enter / space picks or toggles", "")
     return table
 
 
