@@ -267,6 +267,8 @@ def _namesakes(rng: random.Random, accounts: list[Row], companies: dict[str, Com
     """Give `k` accounts the name of another account of the same country in another city: the
     truly ambiguous cases ("Jansen Bouw B.V." in Zwolle and in Utrecht) a matcher must not guess."""
     found: set[str] = set()
+    if len(accounts) < 4:
+        return found
     for _ in range(max(2, k) * 3):
         if len(found) >= max(2, k) * 2:
             break

@@ -45,7 +45,9 @@ from .seed_people import Company, Weighted, address, pick, randint, company, com
 PARTNER_SHARE = 0.85
 LOCAL_ONLY_SHARE = 0.10
 DUPLICATE_SHARE = 0.03
-NAME_KINDS = {"identical": 30, "legal_form": 30, "typo": 15, "case_punct": 10, "abbreviation": 8, "word_order": 7}
+# Draw weights; a treatment that cannot apply to a name (no word to abbreviate, one-word name) falls
+# back to a legal-form change, so the measured shares are those in the module docstring.
+NAME_KINDS = {"identical": 30, "legal_form": 26, "typo": 15, "case_punct": 10, "abbreviation": 10, "word_order": 9}
 FIELD_KINDS = {"moved": 0.10, "missing_fields": 0.15, "other_email": 0.12, "phone_format": 0.45,
                "postcode_format": 0.30, "address_format": 0.10, "vat_format": 0.20, "vat_one_side": 0.15,
                "coc_one_side": 0.12}
@@ -60,6 +62,9 @@ VARIATION_KINDS = (*NAME_KINDS, *FIELD_KINDS, *NUMBER_KINDS, "number_collides", 
 
 _STREET_ABBREVIATIONS = [("straße", "str."), ("straat", "str."), ("Straße", "Str."), ("Road", "Rd"),
                          ("Street", "St"), ("laan", "ln."), ("weg", "wg.")]
+_TOUCHES = {"moved": ("address", "postcode", "city"), "address_format": ("address",), "postcode_format": ("postcode",),
+            "other_email": ("email",), "phone_format": ("phone",), "vat_one_side": ("vat",), "vat_format": ("vat",),
+            "coc_one_side": ("coc",)}
 _NAME_PICK, _NUMBER_PICK, _LOCAL_ONLY_PICK = Weighted(NAME_KINDS), Weighted(NUMBER_KINDS), Weighted(LOCAL_ONLY_KINDS)
 _FREE_DOMAINS = {d for ds in N.FREE_MAIL.values() for d in ds}
 _FORM_DEFAULT = {"NL": "BV", "BE": "BV", "DE": "GmbH", "GB": "Ltd"}
@@ -186,8 +191,8 @@ def _case_punct(rng: random.Random, name: str) -> str:
     words = name.split(" ")
     if len(words) > 1:
         i = rng.randrange(1, len(words))
-        return " ".join(words[:i]) + ("  " if rng.random() < 0.5 else "-") + " ".join(words[i:]) + " "
-    return name + " "
+        return " ".join(words[:i]) + ("  " if rng.random() < 0.5 else "-") + " ".join(words[i:])
+    return name.upper() if name != name.upper() else name.lower()
 
 
 def _legal_form(rng: random.Random, c: Company) -> str:
@@ -319,11 +324,13 @@ def partner(rng: random.Random, c: Company, row: dict[str, Any], numbers: _Numbe
         if cust.coc or row["ChamberOfCommerce"]:
             kinds.append("coc_one_side")
     if rng.random() < p["missing_fields"]:
+        touched = {f for kind, fs in _TOUCHES.items() if kind in kinds for f in fs}  # keep those differences visible
         present = [f for f in ("address", "postcode", "city", "phone", "email", "website", "vat", "coc")
-                   if getattr(cust, f)]
+                   if getattr(cust, f) and f not in touched]
         for f in rng.sample(present, min(len(present), pick(rng, (2, 2, 3)))):
             setattr(cust, f, "")
-        kinds.append("missing_fields")
+        if present:
+            kinds.append("missing_fields")
     return cust, kinds
 
 
@@ -332,6 +339,8 @@ def duplicate(rng: random.Random, original: LocalCustomer, c: Company) -> LocalC
     roll = rng.random()
     name = _case_punct(rng, original.name) if roll < 0.4 else (
         _legal_form(rng, c) if roll < 0.7 else compose(_typo(rng, c.core), c.form))
+    if name == original.name:  # the respelling happened to be the partner's own
+        name = compose(_typo(rng, c.core), c.form)
     return LocalCustomer(
         id="", name=name, number=original.number if rng.random() < 0.3 else "", address=original.address,
         postcode=original.postcode, city=original.city, country=original.country,
@@ -465,7 +474,7 @@ def invoices(rng: random.Random, today: dt.date, customers: list[LocalCustomer])
     if not customers:
         return []
     active = rng.sample(customers, max(1, int(len(customers) * 0.6)))
-    count = max(40, int(len(customers) * INVOICES_PER_CUSTOMER))
+    count = max(min(40, 5 * len(customers)), int(len(customers) * INVOICES_PER_CUSTOMER))
     docs: list[Invoice] = []
     credits: list[tuple[Invoice, Invoice]] = []
     for _ in range(count):
@@ -520,8 +529,9 @@ def local_side(rng: random.Random, today: dt.date, exact: ExactSide) -> Any:
         contacts_by_account.setdefault(row["Account"], []).append(row)
     numbers = _Numbers()
     entries: list[tuple[LocalCustomer, list[str], str, Company | None, str]] = []  # cust, kinds, exact id, company, dup-of
-    for row in rows:
-        if rng.random() >= PARTNER_SHARE:
+    chosen = set(rng.sample(range(len(rows)), round(len(rows) * PARTNER_SHARE)))
+    for index, row in enumerate(rows):
+        if index not in chosen:
             continue
         c = exact.companies[row["ID"]]
         cust, kinds = partner(rng, c, row, numbers)
