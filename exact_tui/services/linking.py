@@ -254,6 +254,24 @@ class Cancel:
         return self._set
 
 
+# -- for the screen: words and comparisons the UI shows (the UI imports services, not the matcher) ----
+def reasons(row: Row) -> list[str]:
+    """The matcher's reasons for the row's chosen candidate, with the score's sum."""
+    from ..matching import explain
+
+    cand = row.candidate
+    return explain(cand, detail=True) if cand is not None else []
+
+
+def same_value(field_name: str, exact_value: str, local_value: str) -> bool:
+    """Whether two values are the same for a person reading them (postcodes as the matcher reads them)."""
+    if field_name == "postcode":
+        from ..matching import normalise_postcode
+
+        return normalise_postcode(exact_value) == normalise_postcode(local_value)
+    return exact_value.replace(" ", "").casefold() == local_value.replace(" ", "").casefold()
+
+
 # -- the merge rule ------------------------------------------------------------------------------------
 def merge_from_exact(customer: LocalCustomer, account: ExactAccount) -> tuple[LocalCustomer, dict[str, tuple[str, str]]]:
     """The local customer with Exact's fields; an empty Exact field never overwrites a filled local one.
