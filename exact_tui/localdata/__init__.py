@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from ._gc import paused_gc
 from .mapping import KINDS, ColumnMapping, MappingProblem, build_mapping, parse_overrides
 from .reading import FileProblem, Table, read_table
 from .records import Batch, Known, Problem, build, known_from
@@ -45,4 +46,4 @@ def load_batch(source: LocalSource, kind: str, known: Known | None = None,
 
 
 __all__ = ["KINDS", "Batch", "ColumnMapping", "FileProblem", "FileSource", "Known", "LocalSource", "MappingProblem",
-           "Problem", "Table", "build", "build_mapping", "known_from", "load_batch", "parse_overrides", "read_table"]
+           "Problem", "Table", "build", "build_mapping", "known_from", "load_batch", "parse_overrides", "paused_gc", "read_table"]

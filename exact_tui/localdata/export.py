@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ..domain.invoice import Invoice
+from ._gc import paused_gc
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
@@ -67,6 +68,11 @@ def record_rows(records: Iterable[Any]) -> tuple[list[str], list[dict[str, Any]]
 
 def invoice_rows(invoices: Iterable[Invoice]) -> tuple[list[str], list[dict[str, Any]]]:
     """One row per invoice line (an invoice without lines gets one row), as `import invoices` reads."""
+    with paused_gc():
+        return list(INVOICE_COLUMNS), _invoice_rows(invoices)
+
+
+def _invoice_rows(invoices: Iterable[Invoice]) -> list[dict[str, Any]]:
     rows = []
     for inv in invoices:
         head = {"invoice_id": inv.id, "number": inv.number, "kind": inv.kind, "customer_id": inv.customer_id,
@@ -79,7 +85,7 @@ def invoice_rows(invoices: Iterable[Invoice]) -> tuple[list[str], list[dict[str,
                            vat_code=line.vat_code, data_type=line.data_type, dimension_kind=line.dimension_kind,
                            dimension_id=line.dimension_id, product_number=line.product_number)
             rows.append(row)
-    return list(INVOICE_COLUMNS), rows
+    return rows
 
 
 def write_csv(path: Path, columns: Sequence[str], rows: Iterable[dict[str, Any]]) -> int:
@@ -87,9 +93,10 @@ def write_csv(path: Path, columns: Sequence[str], rows: Iterable[dict[str, Any]]
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(columns)
     count = 0
-    for row in rows:
-        writer.writerow([escape_cell(cell(row.get(c))) for c in columns])
-        count += 1
+    with paused_gc():
+        for row in rows:
+            writer.writerow([escape_cell(cell(row.get(c))) for c in columns])
+            count += 1
     _write_text(path, "\ufeff" + buffer.getvalue())
     return count
 

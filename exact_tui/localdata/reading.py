@@ -20,6 +20,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from ._gc import paused_gc
+
 MAX_FILE_BYTES = 512 * 1024 * 1024
 SEPARATORS = (",", ";", "\t", "|")
 _SEP_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
@@ -78,7 +80,8 @@ def read_table(path: Path, fmt: str | None = None) -> Table:
     _refuse_binary(path, raw)
     fmt = guess_format(path, fmt)
     text, encoding, warnings = decode(raw, path)
-    table = read_json_text(text, path) if fmt == "json" else read_csv_text(text, path)
+    with paused_gc():
+        table = read_json_text(text, path) if fmt == "json" else read_csv_text(text, path)
     table.encoding = encoding
     table.warnings[:0] = warnings
     return table

@@ -7,7 +7,6 @@ keeps this module free of the store.
 """
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,6 +14,7 @@ from typing import Any
 from ..domain.customer import LocalContact, LocalCustomer, customer_number_problem
 from ..domain.invoice import Invoice, InvoiceKind, InvoiceLine
 from ..domain.products import DataType, Dimension, DimensionKind, ProductNumber
+from ._gc import paused_gc
 from .mapping import ColumnMapping
 from .reading import Row, Table
 from .values import (
@@ -121,13 +121,8 @@ def build(table: Table, mapping: ColumnMapping, known: Known | None = None) -> B
     batch = Batch(mapping.kind, rows=len(table.rows))
     where = "record" if table.format == "json" else "line"
     builder = _BUILDERS[mapping.kind]
-    enabled = gc.isenabled()
-    gc.disable()  # many small objects and no cycles: collections would only rescan the heap
-    try:
+    with paused_gc():
         builder(table, mapping, known, batch, where)
-    finally:
-        if enabled:
-            gc.enable()
     return batch
 
 

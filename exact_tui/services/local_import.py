@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..localdata import KINDS, FileSource, Problem, known_from, load_batch
+from ..localdata import KINDS, FileSource, Problem, known_from, load_batch, paused_gc
 from ..localdata.export import invoice_rows, record_rows, write_csv, write_json
 from ..localdata.reading import guess_format
 from .events import EventBus, Side
@@ -60,8 +60,12 @@ def import_file(store: Any, kind: str, path: Path | str, *, fmt: str | None = No
     `strict_numbers` refuses customers whose number Exact will not take as a linked customer's
     code; by default they are imported and listed as notices (their invoices need them).
     """
-    path = Path(path)
-    events = events or EventBus()
+    with paused_gc():  # bulk rows in a big heap: see localdata._gc
+        return _import_file(store, kind, Path(path), fmt, mapping, dry_run, events or EventBus(), strict_numbers)
+
+
+def _import_file(store: Any, kind: str, path: Path, fmt: str | None, mapping: Mapping[str, str] | None,
+                 dry_run: bool, events: EventBus, strict_numbers: bool) -> ImportResult:
     known = known_from(store.customers.all(), store.invoices.all(), (p.code for p in store.products.all()))
     known.strict_numbers = strict_numbers
     table, columns, batch = load_batch(FileSource(path, fmt), kind, known, mapping)
