@@ -87,3 +87,28 @@ def test_personal_users_are_told_to_use_an_integration_user():
     assert personal_user_warning("demo", "Demo Consultant", "demo@example.nl")
     assert personal_user_warning("api", "API Integration", "api@example.com") is None
     assert personal_user_warning("koppeling", "Koppeling Urenregistratie", "k@bedrijf.nl") is None
+
+
+async def test_local_listener_catches_the_browser_redirect(session, tmp_path):
+    """When the browser runs on this machine: ctrl+t listens on the loopback redirect URI."""
+    import asyncio
+
+    import httpx
+
+    from exact_tui.sandbox.testing import approve
+
+    app = ExactApp(session, data_dir=tmp_path, deterministic=True, resume=False)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("ctrl+g")
+        step = app.step("connection")
+        await wait_for(pilot, lambda: step.attempt is not None, what="login link")
+        assert step.attempt.listen_possible
+        await pilot.press("ctrl+t")
+        await pilot.pause(0.3)
+        redirect = await asyncio.to_thread(approve, step.attempt.url)
+
+        def browser() -> int:  # the browser following Exact's redirect to 127.0.0.1
+            return httpx.get(redirect, timeout=10).status_code
+
+        assert await asyncio.to_thread(browser) == 200
+        await wait_for(pilot, lambda: session.me is not None, what="connected through the listener")
