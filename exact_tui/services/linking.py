@@ -778,16 +778,23 @@ class LinkingService:
         if u.ignored_removed:
             store.ignored.ignore_many(u.ignored_removed)
             self.ignored.update({i.exact_id: i for i in u.ignored_removed})
-        for row, candidates, choice, tab in reversed(u.touched):
-            row.candidates, row.choice = candidates, choice
-            if row.id in self.rows and row.tab != tab:
-                self._move(row, tab)
         for before in u.rows:
             current = self.rows.get(before.id)
             if current is not None:
                 self._drop(current)
             before.result, before.problem = "undone", ""
             self._add(before)
+        # rows that lost a candidate to a link get it back (latest change undone first, so the
+        # earliest state is what remains)
+        for row, candidates, choice, tab in reversed(u.touched):
+            target = self.rows.get(row.id)
+            if target is None:
+                continue
+            target.candidates, target.choice = candidates, choice
+            for cand in candidates:
+                self._proposed.setdefault(cand.local_id, set()).add(target.id)
+            if target.tab != tab:
+                self._move(target, tab)
         text = f"Undone: {u.description} on {len(u.rows):,} account{'s' if len(u.rows) != 1 else ''}"
         self.events.info(text, side=Side.LOCAL, topic="link")
         return text

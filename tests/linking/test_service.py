@@ -247,3 +247,20 @@ async def test_a_local_customer_linked_elsewhere_is_refused(store, tmp_path):
     plan = svc.plan(Action.LINK_EXACT, rows)
     assert not plan.rows and "already linked" in plan.refused[0].text
     assert store.links.get("l1").exact_id == "e1"
+
+
+async def test_undo_gives_back_candidates_to_rows_acted_on_in_the_same_action(store):
+    from exact_tui.matching import Candidate
+
+    svc = service(store)
+    e4 = svc.rows["e4"]
+    e4.candidates.append(Candidate("e4", "l6", 50.0, {}, ("test",), rank=2))
+    svc._proposed.setdefault("l6", set()).add("e4")
+    e3 = svc.rows["e3"]
+    e4.choice = 1  # e4 -> l6, e3 -> l3: linking e3 first takes l3 away from e4
+    await svc.run(svc.plan(Action.IGNORE, []))  # nothing: no undo entry
+    await svc.run(svc.plan(Action.LINK_EXACT, [e3, svc.rows["e4"]]))
+    assert store.links.get("l3").exact_id == "e3" and store.links.get("l6").exact_id == "e4"
+    svc.undo()
+    assert [c.local_id for c in svc.rows["e4"].candidates] == ["l3", "l6"]
+    assert svc.rows["e4"].tab == "more" and store.links.all() == []
