@@ -7,22 +7,28 @@ Customers (shares are targets; `tests/sandbox/test_seed_local.py` measures them 
   the other 15 % exist in Exact only.
 * Each partner's name gets exactly one treatment (`NAME_KINDS`): identical 30 %, legal form respelled
   or dropped (B.V./BV/b.v./Besloten Vennootschap, GmbH/Gmbh, Ltd/Limited …) 30 %, 1-2 character typo
-  15 %, case/punctuation (UPPER, "&" for "en", stray spaces) 10 %, abbreviation (Inst.techniek,
+  15 %, case/punctuation (UPPER, lower, "&" for "en", double space or hyphen) 10 %, abbreviation (Inst.techniek,
   Gebr., V.d. Meer, Mgmt) 8 %, swapped word order ("Bakker & De Vries" / "De Vries & Bakker") 7 %.
-* Independently (`FIELD_KINDS`): moved address 10 %, 2-3 fields missing 15 %, other e-mail 12 %,
-  phone written in another format 45 % (of partners with a phone), postcode written without space
-  30 % (NL), street abbreviated (Str./Rd) 10 %, VAT number spelled differently 20 %, VAT on one side
-  only 15 %, KvK on one side only 12 %.
+* Independently (`FIELD_KINDS`): moved address 10 %, 2-3 fields missing 15 % (never a field another
+  difference already changed), other e-mail 12 %, phone written in another format 45 % (of partners
+  with a phone), postcode without space or in lower case 30 % (of NL partners), street abbreviated
+  (Kerkstr./Hauptstr./Station Rd) 7 % (where the street name allows), VAT number spelled
+  differently (spaces, dots, lower case) 17 %, VAT on one side only 15 %, KvK on one side only 10 %.
 * Customer number (`NUMBER_KINDS`): equal to the Exact code ("already linked") 40 %, another
   valid number 30 %, empty 22 %, invalid (letters or more than 9 digits) 8 %.
-* 3 % of partners have a duplicate local record (also in `truth`, and in `duplicates`).
+* 3 % of partners have a duplicate local record, typed in again (respelled name, often no number,
+  sometimes the same number); it is in `truth` (same Exact ID) and in `duplicates` (-> the original).
+* The local side's order is shuffled and its ids (`cust-000001` …) say nothing about the pairs.
+* Only the main division has a local side; the other divisions' accounts have no partners.
 * Local-only customers: 10 % of the Exact customer count; of those 12 % carry the code of an Exact
   supplier or prospect as their number ("Ongeldig: Klant (Type)" when created as customer), 8 % an
   invalid number, and 10 % are hard negatives: an Exact customer's exact name in another city with
   nothing else in common.
-* About 1.2 % of Exact accounts are namesakes (same name, other city), listed in `ambiguous`.
+* Namesakes: 1.2 % of Exact customers take the name of another customer in another city ("Jansen
+  Bouw B.V." in Zwolle and in Utrecht); both of each pair (about 2.4 %) are listed in `ambiguous`.
 
-Invoices: about 0.8 per local customer over the last 14 months, numbered per year ("2600042"),
+Invoices: about 0.8 per local customer over the last 14 months (0.5 % dated in December two years
+back, before the first fiscal year Exact has), numbered per year ("2600042"),
 1-5 lines on hourly rates, task types, project types/categories, expense types and explicit product
 numbers, quantities in quarter hours; GBP for most UK customers and USD for a few others; about 6 %
 are credited by a credit note dated after the invoice that names it in `credits_invoice`.
@@ -438,7 +444,7 @@ def _line(rng: random.Random, data_type: DataType, when: dt.date, vat: str, disc
     if data_type == DataType.FIXED_PRICE:
         dim = pick(rng, [d for d in _BY_KIND[DimensionKind.PROJECT_TYPE] if d[1] in ("pt-01", "pt-03", "pt-04")])
         term = randint(rng, 1, 4)
-        price = Decimal(rng.randrange(1500, 25000, 250))
+        price = Decimal(rng.randrange(1500, 25000, 250)).quantize(_CENT)
         return InvoiceLine(f"{dim[2]}: termijn {term} van 4", Decimal(1), price, vat, data_type,
                            DimensionKind.PROJECT_TYPE, dim[1])
     if data_type == DataType.EXPENSES:
@@ -464,7 +470,7 @@ def _line(rng: random.Random, data_type: DataType, when: dt.date, vat: str, disc
                            "et-01")
     item = pick(rng, ("SUP-MND", "SUP-MND", "LIC-JR", "HOSTING"))
     months = Decimal(pick(rng, (1, 1, 3, 12))) if item != "LIC-JR" else Decimal(1)
-    price = Decimal(rng.randrange(95, 2400))
+    price = Decimal(rng.randrange(95, 2400)).quantize(_CENT)
     return InvoiceLine({"SUP-MND": "Supportcontract", "LIC-JR": "Jaarlicentie", "HOSTING": "Hosting"}[item] + f" {period}",
                        months, price, vat, data_type, None, "", item)
 
@@ -477,9 +483,11 @@ def invoices(rng: random.Random, today: dt.date, customers: list[LocalCustomer])
     count = max(min(40, 5 * len(customers)), int(len(customers) * INVOICES_PER_CUSTOMER))
     docs: list[Invoice] = []
     credits: list[tuple[Invoice, Invoice]] = []
-    for _ in range(count):
+    old = count // 200 if count >= 40 else 0  # booked before the first fiscal year Exact has
+    for n in range(count):
         cust = pick(rng, active)
-        when = today - dt.timedelta(days=randint(rng, 1, 425))
+        when = today - dt.timedelta(days=randint(rng, 1, 425)) if n >= old else \
+            dt.date(today.year - 2, 12, randint(rng, 1, 28))
         vat = _vat_for(cust)
         discount = Decimal(1) - Decimal(pick(rng, (0, 0, 0, 5, 10))) / 100
         lines = [_line(rng, t, when, vat, discount) for t in [_TYPE_PICK.pick(rng) for _ in range(pick(rng, (1, 1, 2, 2, 3, 4, 5)))]]
