@@ -136,25 +136,36 @@ def _bucket(E: Side, L: Side, S: Scores, cfg: MatchConfig, e_active: np.ndarray,
     used_e = np.zeros(n_e, bool)
     used_l = np.zeros(n_l, bool)
     one_rows: list[int] = []
-    # Rounds: a certain pair takes both records out, which can make the next pair clear.
+    one_ev_e = np.full(n_e, -np.inf, np.float32)
+    one_ev_l = np.full(n_l, -np.inf, np.float32)
+    ev = S.evidence
+    # Rounds: a certain pair takes both records out, which can make the next pair clear. A record
+    # taken out still counts as a rival unless the pair that took it is clearly better than the
+    # rival pair: a local customer whose true account went to its duplicate must not fall to the
+    # next-best account.
     for _ in range(6):
-        live = np.nonzero(competing & ~used_e[S.ei] & ~used_l[S.li])[0]
-        if not len(live):
+        discounted = (used_e[S.ei] & (one_ev_e[S.ei] - ev >= cfg.margin)) | \
+                     (used_l[S.li] & (one_ev_l[S.li] - ev >= cfg.margin))
+        rivals = np.nonzero(competing & ~discounted)[0]
+        if not len(rivals):
             break
         # rivals are compared on the uncapped evidence: two pairs at 100, one with the same VAT
         # number, are not a tie
-        ei, li, sc = S.ei[live], S.li[live], S.evidence[live]
+        ei, li, sc = S.ei[rivals], S.li[rivals], ev[rivals]
         be, bsc_e, sec_e = _best_two(ei, sc, n_e)
         bl, bsc_l, sec_l = _best_two(li, sc, n_l)
-        rows = np.arange(len(live))
+        rows = np.arange(len(rivals))
         mutual = (be[ei] == rows) & (bl[li] == rows)
         clear = (sc - sec_e[ei] >= cfg.margin) & (sc - sec_l[li] >= cfg.margin)
-        new = live[mutual & clear & eligible[live]]
+        free = ~used_e[ei] & ~used_l[li]
+        new = rivals[mutual & clear & free & eligible[rivals]]
         if not len(new):
             break
         one_rows.extend(new.tolist())
         used_e[S.ei[new]] = True
         used_l[S.li[new]] = True
+        one_ev_e[S.ei[new]] = ev[new]
+        one_ev_l[S.li[new]] = ev[new]
 
     shown = S.shown
     def make(row: int, rank: int) -> Candidate:

@@ -155,7 +155,10 @@ def score_pairs(E: Side, L: Side, keys: np.ndarray, cfg: MatchConfig) -> Scores:
         contrib[k] = np.where(c > 0, c * shrink_plus, c * np.maximum(shrink_minus, 0)).astype(np.float32)
     score = np.clip(sum(contrib.values()), 0, 100).astype(np.float32)
 
-    second = (np.nan_to_num(addr) >= 85) | pc_eq | (np.nan_to_num(email) >= 90) | ph_eq
+    # an e-mail or web domain is shared by the branches of one company: it only confirms a pair
+    # when the location does not contradict it (other postcode area AND other or unknown city)
+    moved = pc_both & ~area_eq & ~(has_city & (np.nan_to_num(city) >= 85))
+    second = (np.nan_to_num(addr) >= 85) | pc_eq | ((np.nan_to_num(email) >= 90) & ~moved) | ph_eq
     sims["vat"] = np.where(key_state["vat"] == 0, nan, np.where(key_state["vat"] == 1, 100, 0)).astype(np.float32)
     sims["coc"] = np.where(key_state["coc"] == 0, nan, np.where(key_state["coc"] == 1, 100, 0)).astype(np.float32)
     sims["code"] = np.where(key_state["code"] == 0, nan, np.where(key_state["code"] == 1, 100, 0)).astype(np.float32)
