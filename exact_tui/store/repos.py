@@ -48,6 +48,7 @@ class Repository(Generic[T]):
         self.key = key
         self._cache: dict[str, T] | None = None
         self._raw: Mapping[str, Any] | None = None  # the raw table the cache was built from
+        self._indexes: dict[str, dict[Any, Any]] = {}  # derived lookups, dropped on every change
 
     # -- reading ------------------------------------------------------------------------------
     def _records(self) -> dict[str, T]:
@@ -57,7 +58,18 @@ class Repository(Generic[T]):
             with codec.no_gc():
                 self._cache = {k: load(v) for k, v in raw.items()}
             self._raw = raw
+            self._indexes = {}
         return self._cache
+
+    def _index(self, name: str, key: Callable[[T], Any]) -> dict[Any, Any]:
+        """`key(record) -> record key` over all records, built once per change (O(1) lookups)."""
+        records = self._records()
+        index = self._indexes.get(name)
+        if index is None:
+            index = self._indexes[name] = {}
+            for record_key, record in records.items():
+                index.setdefault(key(record), record_key)
+        return index
 
     def all(self) -> list[T]:
         return list(self._records().values())
@@ -145,6 +157,7 @@ class Repository(Generic[T]):
         for key in deleted:
             self._cache.pop(key, None)
         self._raw = self._table.rows()
+        self._indexes = {}
 
 
 class CustomerRepository(Repository[LocalCustomer]):
@@ -152,8 +165,8 @@ class CustomerRepository(Repository[LocalCustomer]):
         super().__init__(db, "customers", LocalCustomer, lambda c: c.id)
 
     def by_number(self, number: str) -> LocalCustomer | None:
-        number = number.strip()
-        return next((c for c in self._records().values() if c.number.strip() == number), None)
+        key = self._index("number", lambda c: c.number.strip()).get(number.strip())
+        return self.get(key) if key is not None and number.strip() else None
 
     def numbers(self) -> list[str]:
         return [c.number for c in self._records().values() if c.number]
@@ -174,7 +187,8 @@ class InvoiceRepository(Repository[Invoice]):
         super().__init__(db, "invoices", Invoice, lambda i: i.id)
 
     def by_number(self, number: str) -> Invoice | None:
-        return next((i for i in self._records().values() if i.number == number), None)
+        key = self._index("number", lambda i: i.number).get(number)
+        return self.get(key) if key is not None else None
 
     def numbers(self) -> set[str]:
         return {i.number for i in self._records().values()}
@@ -226,10 +240,11 @@ class LinkRepository(Repository[Link]):
         self._ignored = ignored
 
     def by_exact(self, exact_id: str) -> Link | None:
-        return next((link for link in self._records().values() if link.exact_id == exact_id), None)
+        key = self._index("exact", lambda link: link.exact_id).get(exact_id)
+        return self.get(key) if key is not None else None
 
     def exact_ids(self) -> set[str]:
-        return {link.exact_id for link in self._records().values()}
+        return set(self._index("exact", lambda link: link.exact_id))
 
     def link(self, link: Link) -> None:
         """Save one link; the account stops being ignored in the same write."""
@@ -238,7 +253,7 @@ class LinkRepository(Repository[Link]):
     def link_many(self, links: Iterable[Link]) -> UpsertReport:
         links = [link if link.linked_at else dataclasses.replace(link, linked_at=dt.datetime.now(dt.timezone.utc))
                  for link in links]
-        taken = {link.exact_id: link.local_id for link in self._records().values()}
+        taken = self._index("exact", lambda link: link.exact_id)
         seen: dict[str, str] = {}
         for link in links:
             owner = seen.get(link.exact_id) or taken.get(link.exact_id)

@@ -200,3 +200,18 @@ def test_one_change_rewrites_one_shard_and_garbage_is_collected(profile):
         assert not (store.folder / "invoices" / "03.99999999.json").exists()
         assert len(store.invoices) == 300 and store.invoices.get("I7").description == "changed"
         assert store.sizes()["invoices.json"] > 300 * 100
+
+
+def test_lookups_by_number_and_exact_id_follow_every_change(store):
+    store.customers.put_many([LocalCustomer("1", "A", " 1001 "), LocalCustomer("2", "B", "1002")])
+    assert store.customers.by_number("1001").id == "1" and store.customers.by_number("") is None
+    store.customers.put(LocalCustomer("1", "A", "2001"))
+    assert store.customers.by_number("1001") is None and store.customers.by_number("2001").id == "1"
+    store.links.link(Link("1", "g-1"))
+    assert store.links.by_exact("g-1").local_id == "1" and store.links.exact_ids() == {"g-1"}
+    store.links.unlink("1")
+    assert store.links.by_exact("g-1") is None
+    store.links.link(Link("2", "g-1"))  # free again
+    assert store.links.by_exact("g-1").local_id == "2"
+    store.invoices.put(_invoice("I1", "2026-1"))
+    assert store.invoices.by_number("2026-1").id == "I1" and store.invoices.by_number("x") is None
