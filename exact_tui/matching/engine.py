@@ -158,7 +158,15 @@ def _bucket(E: Side, L: Side, S: Scores, cfg: MatchConfig, e_active: np.ndarray,
         mutual = (be[ei] == rows) & (bl[li] == rows)
         clear = (sc - sec_e[ei] >= cfg.margin) & (sc - sec_l[li] >= cfg.margin)
         free = ~used_e[ei] & ~used_l[li]
-        new = rivals[mutual & clear & free & eligible[rivals]]
+        # ... and a record may not settle for less than a partner it resembled more, now taken
+        taken_e = np.full(n_e, -np.inf, np.float32)
+        taken_l = np.full(n_l, -np.inf, np.float32)
+        lost = used_l[S.li] & ~used_e[S.ei]
+        np.maximum.at(taken_e, S.ei[lost], ev[lost])
+        lost = used_e[S.ei] & ~used_l[S.li]
+        np.maximum.at(taken_l, S.li[lost], ev[lost])
+        settles = (sc < taken_e[ei]) | (sc < taken_l[li])
+        new = rivals[mutual & clear & free & ~settles & eligible[rivals]]
         if not len(new):
             break
         one_rows.extend(new.tolist())

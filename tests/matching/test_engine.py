@@ -255,3 +255,29 @@ def test_records_from_domain_objects_and_exact_rows():
            "VATNumber": None}
     rec = MatchRecord.from_exact_row(row)
     assert (rec.id, rec.code, rec.address, rec.vat) == ("g-1", "1042", "Kerkstraat 1", "")
+
+
+def test_a_shared_domain_does_not_confirm_a_pair_in_another_place():
+    # branches of one company share the domain; the local customer is the Gent branch
+    e = R("e1", "Claes Accountancy BV", address="Kerkstraat 29", postcode="3070", city="Leuven",
+          email="facturatie@claesaccountancy.be")
+    l = R("l1", "CLAES ACCOUNTANCY", address="Stationsstraat 46", postcode="9040", city="Gent",
+          email="info@claesaccountancy.be")
+    result = match([e], [l])
+    assert "e1" not in result.one
+    assert "e1" in result.more
+    same_city = R("l1", "CLAES ACCOUNTANCY", address="Stationsstraat 46", postcode="3000", city="Leuven",
+                  email="info@claesaccountancy.be")  # moved within the city: the domain confirms
+    assert "e1" in match([e], [same_city]).one
+
+
+def test_a_local_customer_does_not_fall_to_the_next_best_account():
+    # e1 is certain for l1 (VAT); l2 (a duplicate of l1 typed again) must not go to e2 at a weaker score
+    common = dict(address="Stationsstraat 46", postcode="9040", city="Gent")
+    exact = [R("e1", "Claes Accountancy", vat="BE0143784300", **common),
+             R("e2", "Claes Accountancy", address="Kerkstraat 29", postcode="9040", city="Gent", phone="09 123 45 67")]
+    local = [R("l1", "Claes Accountancy", vat="BE0143784300", **common),
+             R("l2", "Claes Accountancy", phone="+32 9 123 45 67", **common)]
+    result = match(exact, local)
+    assert result.one["e1"].local_id == "l1"
+    assert "e2" not in result.one
