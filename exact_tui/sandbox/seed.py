@@ -20,6 +20,7 @@ import datetime as dt
 import gc
 import hashlib
 import random
+import re
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Iterable
@@ -151,12 +152,21 @@ INVOICE_COLUMNS = ["invoice_id", "number", "kind", "customer_id", "date", "curre
 EXACT_COLUMNS = ["id", "name", "address", "postcode", "city", "country", "email", "phone", "vat", "coc", "code"]
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?")
+
+
 def _text(value: Any) -> str:
+    """A cell as text; text a spreadsheet would run as a formula ("+31 20 …") gets a leading `'`,
+    the same escape the console's own export writes and its importer removes."""
     if value is None:
         return ""
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
-    return str(value)
+    text = str(value)
+    if text.startswith(_FORMULA_START) and not _NUMBER.fullmatch(text):
+        return "'" + text
+    return text
 
 
 def _write(path: Path, header: list[str], rows: Iterable[list[Any]]) -> Path:
@@ -177,7 +187,7 @@ def _exact_value(row: Any, exact_name: str, attr: str) -> Any:
 
 def export_local(local: LocalSet, exact_accounts: list[dict], directory: Path) -> list[Path]:
     """Write the local side (and the Exact accounts in matching format) as UTF-8 CSV files with a
-    header row, ISO dates and `.` decimals; returns the paths written. Each file is written to a
+    header row, ISO dates, `.` decimals and formula-escaped text; returns the paths written. Each file is written to a
     temporary name first, so an interrupted export never leaves a half file under the real name."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
