@@ -19,7 +19,7 @@ from decimal import Decimal
 from typing import Any
 
 from . import names as N
-from .seed_people import Company, Weighted, company, guid, person, phone, pick, randint, slug
+from .seed_people import Company, Weighted, company, guid, person, phone, pick, slug
 
 UTC = dt.timezone.utc
 Row = dict[str, Any]
