@@ -125,11 +125,11 @@ def _bucket(E: Side, L: Side, S: Scores, cfg: MatchConfig, e_active: np.ndarray,
             result: MatchResult) -> None:
     n_e, n_l = len(E), len(L)
     strong_id = (S.key_state["vat"] == 1) | (S.key_state["coc"] == 1) if len(S) else np.zeros(0, bool)
-    any_strong = strong_id | (S.key_state["code"] == 1) if len(S) else np.zeros(0, bool)
-    code_same = S.key_state["code"] == 1 if len(S) else np.zeros(0, bool)
     # numbering on both sides may be independent: a shared code counts only with a plausible name
-    name_ok = (S.sim["name"] >= cfg.min_name) | strong_id | (code_same & (S.sim["name"] >= cfg.min_name_code))
-    evidence_ok = S.second_field | any_strong
+    # and when no address, place, phone or e-mail contradicts it
+    code_ok = (S.key_state["code"] == 1) & ~S.conflict if len(S) else np.zeros(0, bool)
+    name_ok = (S.sim["name"] >= cfg.min_name) | strong_id | (code_ok & (S.sim["name"] >= cfg.min_name_code))
+    evidence_ok = S.second_field | strong_id | code_ok
     flags_ok = ~S.flag_mismatch | strong_id
     eligible = (S.score >= cfg.threshold) & name_ok & evidence_ok & flags_ok
     competing = ~ignored[S.ei]

@@ -31,6 +31,7 @@ class Scores:
     contrib: dict[str, np.ndarray]
     key_state: dict[str, np.ndarray]  # +1 same, -1 differs, 0 missing
     second_field: np.ndarray  # bool: a field other than the name agrees
+    conflict: np.ndarray  # bool: address, place, phone or e-mail contradict each other
     flag_mismatch: np.ndarray  # bool: Holding/Stichting... on one side only
     shown: np.ndarray  # float64: the score a user sees, the exact sum of contributions rounded to tenths
     evidence: np.ndarray  # float32: the score before capping at 100; ranks rivals (VAT + name beats name)
@@ -41,7 +42,8 @@ class Scores:
     def take(self, idx: np.ndarray) -> "Scores":
         return Scores(self.ei[idx], self.li[idx], self.score[idx], {k: v[idx] for k, v in self.sim.items()},
                       {k: v[idx] for k, v in self.contrib.items()}, {k: v[idx] for k, v in self.key_state.items()},
-                      self.second_field[idx], self.flag_mismatch[idx], self.shown[idx], self.evidence[idx])
+                      self.second_field[idx], self.conflict[idx], self.flag_mismatch[idx], self.shown[idx],
+                      self.evidence[idx])
 
     @staticmethod
     def concat(parts: list["Scores"]) -> "Scores":
@@ -52,7 +54,8 @@ class Scores:
                       {k: cat([p.sim[k] for p in parts]) for k in first.sim},
                       {k: cat([p.contrib[k] for p in parts]) for k in first.contrib},
                       {k: cat([p.key_state[k] for p in parts]) for k in first.key_state},
-                      cat([p.second_field for p in parts]), cat([p.flag_mismatch for p in parts]),
+                      cat([p.second_field for p in parts]), cat([p.conflict for p in parts]),
+                      cat([p.flag_mismatch for p in parts]),
                       cat([p.shown for p in parts]), cat([p.evidence for p in parts]))
 
 
@@ -155,10 +158,20 @@ def score_pairs(E: Side, L: Side, keys: np.ndarray, cfg: MatchConfig) -> Scores:
         contrib[k] = np.where(c > 0, c * shrink_plus, c * np.maximum(shrink_minus, 0)).astype(np.float32)
     score = np.clip(sum(contrib.values()), 0, 100).astype(np.float32)
 
-    # an e-mail or web domain is shared by the branches of one company: it only confirms a pair
-    # when the location does not contradict it (other postcode area AND other or unknown city)
-    moved = pc_both & ~area_eq & ~(has_city & (np.nan_to_num(city) >= 85))
-    second = (np.nan_to_num(addr) >= 85) | pc_eq | ((np.nan_to_num(email) >= 90) & ~moved) | ph_eq
+    # An e-mail address or web domain is shared by the branches of one company (and an invoice
+    # mailbox by a whole group): it only confirms a pair that nothing contradicts — not another
+    # place (other postcode area and other city, or another city), not another street address,
+    # not another phone number.
+    city_same = has_city & (np.nan_to_num(city) >= 85)
+    moved = (pc_both & ~area_eq & ~city_same) | (has_city & ~city_same)
+    addr_conflict = has_addr & (np.nan_to_num(addr) < 60)
+    phone_conflict = ph_both & ~ph_eq
+    email_conflict = em_present & (np.nan_to_num(email) < 90)
+    contradicted = moved | addr_conflict | phone_conflict
+    # the very same mailbox survives a move within the city; a shared domain does not
+    mailbox = em_eq & ~(moved | phone_conflict)
+    second = (np.nan_to_num(addr) >= 85) | pc_eq | ph_eq | mailbox | ((np.nan_to_num(email) >= 90) & ~contradicted)
+    conflict = contradicted | email_conflict
     sims["vat"] = np.where(key_state["vat"] == 0, nan, np.where(key_state["vat"] == 1, 100, 0)).astype(np.float32)
     sims["coc"] = np.where(key_state["coc"] == 0, nan, np.where(key_state["coc"] == 1, 100, 0)).astype(np.float32)
     sims["code"] = np.where(key_state["code"] == 0, nan, np.where(key_state["code"] == 1, 100, 0)).astype(np.float32)
@@ -177,4 +190,4 @@ def score_pairs(E: Side, L: Side, keys: np.ndarray, cfg: MatchConfig) -> Scores:
     for n, k in enumerate(names):
         contrib[k] = np.round(parts[n], 1).astype(np.float32)
     shown = np.round(parts.sum(axis=0), 1)
-    return Scores(ei, li, score, sims, contrib, key_state, second, flag_mismatch, shown, raw.astype(np.float32))
+    return Scores(ei, li, score, sims, contrib, key_state, second, conflict, flag_mismatch, shown, raw.astype(np.float32))

@@ -266,9 +266,22 @@ def test_a_shared_domain_does_not_confirm_a_pair_in_another_place():
     result = match([e], [l])
     assert "e1" not in result.one
     assert "e1" in result.more
-    same_city = R("l1", "CLAES ACCOUNTANCY", address="Stationsstraat 46", postcode="3000", city="Leuven",
-                  email="info@claesaccountancy.be")  # moved within the city: the domain confirms
+    same_city = R("l1", "CLAES ACCOUNTANCY", postcode="3000", city="Leuven",
+                  email="info@claesaccountancy.be")  # nothing contradicts: the domain confirms
     assert "e1" in match([e], [same_city]).one
+    other_street = R("l1", "CLAES ACCOUNTANCY", address="Stationsstraat 46", postcode="3000", city="Leuven",
+                     email="info@claesaccountancy.be")  # another street in the same city: a branch?
+    assert "e1" not in match([e], [other_street]).one
+
+
+def test_a_shared_code_does_not_confirm_when_everything_else_differs():
+    e = R("e1", "Hendriks Drukkerij B.V.", address="Beatrixlaan 207", postcode="2871 EW", city="Gouda", code="900142",
+          phone="+31 182 365 094")
+    l = R("l1", "Cedar Drukkerij B.V.", address="Schoolstraat 64", postcode="7526 KA", city="Hengelo", code="900142",
+          phone="074-7110035")
+    result = match([e], [l])
+    assert "e1" not in result.one
+    assert "same customer number 900142" in explain(result.candidates("e1")[0])
 
 
 def test_a_local_customer_does_not_fall_to_the_next_best_account():
