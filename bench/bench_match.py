@@ -41,11 +41,11 @@ def _reset_peak() -> None:
         pass
 
 
-def sandbox_data(n: int) -> tuple[list[MatchRecord], list[MatchRecord], dict[str, str]]:
+def sandbox_data(n: int, seed: int = 1) -> tuple[list[MatchRecord], list[MatchRecord], dict[str, str]]:
     from exact_tui.domain.customer import strip_account_code
     from exact_tui.sandbox.seed import generate
 
-    seed = generate(customers=n, seed=1)
+    seed = generate(customers=n, seed=seed)
     truth = dict(seed.local.truth)
     targets = set(truth.values())
     division = max(seed.tables, key=lambda d: sum(1 for a in seed.tables[d].get("crm/Accounts", []) if a["ID"] in targets))
@@ -148,7 +148,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=10_000)
     parser.add_argument("--gen", choices=("own", "sandbox", "both"), default="both")
-    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--seed", type=int, default=7, help="seed of the own generator")
+    parser.add_argument("--sandbox-seed", type=int, default=1, help="seed of the sandbox generator")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--no-naive", action="store_true")
     args = parser.parse_args()
@@ -158,11 +159,11 @@ def main() -> None:
         del exact, local, truth
     if args.gen in ("sandbox", "both"):
         try:
-            exact, local, truth = sandbox_data(args.n)
+            exact, local, truth = sandbox_data(args.n, args.sandbox_seed)
         except ImportError as exc:
             print(f"== sandbox generator not available: {exc}")
             return
-        run("sandbox seed (seed 1)", exact, local, truth, args.repeat, not args.no_naive)
+        run(f"sandbox seed (seed {args.sandbox_seed})", exact, local, truth, args.repeat, not args.no_naive)
 
 
 if __name__ == "__main__":
