@@ -67,7 +67,7 @@ async def test_whole_checklist_from_the_keyboard(session, tmp_path):
         # 5. maintenance: pick manual, then the recommended automatic mode; each saved at once
         await pilot.press("5")
         await pilot.pause()
-        await pilot.press("enter")  # the highlight starts on the first mode
+        await pilot.press("up", "enter")  # the highlight starts on the mode in force (automatic)
         await wait_for(pilot, lambda: store.settings.get().maintenance_mode == MaintenanceMode.MANUAL, what="manual")
         await pilot.press("down", "enter")
         await wait_for(pilot, lambda: store.settings.get().maintenance_mode == MaintenanceMode.AUTO_CREATE,

@@ -26,7 +26,10 @@ class MaintenanceStep(StepView):
         yield Static("\n".join(lines), id="explain", classes="status")
 
     def first_focus(self):
-        return self.query_one("#modes")
+        modes = self.query_one("#modes", RadioSet)
+        if modes.pressed_index >= 0:
+            modes._selected = modes.pressed_index  # the keyboard highlight starts on the mode in force
+        return modes
 
     @on(RadioSet.Changed, "#modes")
     def _changed(self, event: RadioSet.Changed) -> None:
