@@ -40,6 +40,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print a JSON summary (counts per bucket, seconds)")
 
 
+def _unguard(value: str) -> str:
+    """Spreadsheet exports write "'+31 20 ..." so the value is not taken for a formula: drop the guard."""
+    return value[1:] if len(value) > 1 and value[0] == "'" and value[1] in "=+-@" else value
+
+
 def read_records(path: str, side: str):
     """Records from a CSV file; raises InputError naming the file, row and column of any problem."""
     import csv
@@ -82,7 +87,7 @@ def read_records(path: str, side: str):
         if len(row) > len(header):
             raise InputError(f"{path}, row {line}: {len(row)} fields but the header has {len(header)} "
                              f"(an unquoted {delimiter!r} in a value?)")
-        values = {c: (row[p].strip() if p < len(row) else "") for c, p in where.items()}
+        values = {c: _unguard(row[p].strip()) if p < len(row) else "" for c, p in where.items()}
         if not values["id"]:
             raise InputError(f"{path}, row {line}: column 'id' is empty")
         if not values["name"]:

@@ -178,7 +178,7 @@ def normalise_phone(phone: str, country: str = "") -> str:
     Without a country and without an international prefix the national number is returned as is
     (comparisons use the last nine digits, which do not depend on the prefix).
     """
-    text = (phone or "").strip()
+    text = (phone or "").strip().lstrip("'")  # "'+31 ..." : a spreadsheet's guard against formulas
     if not text:
         return ""
     international = text.startswith("+") or text.startswith("00")

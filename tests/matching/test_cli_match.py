@@ -112,3 +112,12 @@ def test_reasons_column(tmp_path):
     by = {r["exact_id"]: r for r in _rows(out)}
     assert by["E4"]["reasons"].startswith("same VAT number")
     assert by["E3"]["reasons"] == ""
+
+
+def test_formula_guards_are_dropped(tmp_path):
+    from exact_tui.cli.match import read_records
+
+    path = _write(tmp_path, "x.csv", "id,name,phone\n1,Jansen,'+31 20 1234567\n2,O'Brien,'t Hof\n")
+    records = read_records(path, "local")
+    assert records[0].phone == "+31 20 1234567"
+    assert records[1].name == "O'Brien" and records[1].phone == "'t Hof"
