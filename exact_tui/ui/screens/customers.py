@@ -94,7 +94,7 @@ class CustomerCardScreen(Screen[None]):
             table.add_row(c.number or "", c.name, c.city, mark, key=c.id)
             self.rows[c.id] = row
         more = f" (first {len(rows)} shown: type more to narrow)" if total > len(rows) else ""
-        self.query_one("#found", Static).update(f"{total:,} customers{more}")
+        self.query_one("#found", Static).update(f"{total:,} customer{'' if total == 1 else 's'}{more}")
         if rows:
             self._show(rows[0])
         else:
