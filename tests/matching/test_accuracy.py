@@ -20,3 +20,24 @@ def test_one_matches_are_right_and_true_pairs_are_found():
     assert right / len(result.one) >= 0.995
     assert right / len(truth) >= 0.93
     assert found / len(truth) >= 0.99
+
+
+def test_on_the_sandbox_seed():
+    from exact_tui.domain.customer import strip_account_code
+    from exact_tui.matching import MatchRecord
+    from exact_tui.sandbox.seed import generate as seed_generate
+
+    seed = seed_generate(customers=1500, seed=4)
+    division = seed.main_division
+    exact = [MatchRecord.from_exact_row({**a, "Code": strip_account_code(a.get("Code"))})
+             for a in seed.tables[division]["crm/Accounts"]]
+    local = [MatchRecord.of(c) for c in seed.local.customers]
+    result = match(exact, local)
+    partners: dict[str, set[str]] = {}
+    for l_id, e_id in seed.local.truth.items():
+        partners.setdefault(e_id, set()).add(l_id)
+    right = sum(1 for e, c in result.one.items() if c.local_id in partners.get(e, ()))
+    found = right + sum(1 for e, cs in result.more.items() if any(c.local_id in partners.get(e, ()) for c in cs))
+    assert right / len(result.one) >= 0.995
+    assert right / len(partners) >= 0.95
+    assert found / len(partners) >= 0.99
