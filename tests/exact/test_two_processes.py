@@ -53,7 +53,9 @@ WORKER = textwrap.dedent("""
 
 @pytest.fixture(scope="module")
 def server():
-    with running_sandbox(seed_data=world(10), time_scale=SCALE) as server:
+    # ten token lifetimes of unpaced-looking traffic from two processes can pass Exact's 5,000 calls a
+    # day; this test is about refreshing, so the daily quota is lifted out of its way
+    with running_sandbox(seed_data=world(10), time_scale=SCALE, behaviour={"day_limit": 1_000_000}) as server:
         yield server
 
 
