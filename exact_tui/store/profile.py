@@ -1,14 +1,14 @@
 """`ProfileStore`: one profile's data on disk, split into files so one change rewrites one table.
 
-Layout of `<profile dir>/store/` (schema 1):
+Layout of `<profile dir>/store/` (schema 2):
 
     meta.json            schema version, who wrote it
     settings.json        integration settings (no secrets)
     customers.json       local customers                          (manifest of customers/NN.GEN.json)
-    contacts.json        their contacts                           (manifest of contacts/…)
+    contacts.json        their contacts, and contact links (local contact <-> Exact contact)
     invoices.json        booked invoices and credit notes + lines (manifest of 32 shards in invoices/)
     catalogue.json       dimensions (hourly rates, …) and product numbers
-    links.json           links and ignored Exact accounts (one commit: linking un-ignores atomically)
+    links.json           links, ignored Exact accounts, rejected pairs ("not this pair")
     exact_accounts.json  cache of pulled Exact accounts + the sync Timestamp (sharded)
     transfers.jsonl      transfer journal (append-only, fsynced)
     log.jsonl            integration log (append-only, bounded)
@@ -28,6 +28,7 @@ from .errors import StoreError
 from .lock import ProfileLock
 from .logs import IntegrationLog, TransferJournal
 from .repos import (
+    ContactLinkRepository,
     ContactRepository,
     CustomerRepository,
     DimensionRepository,
@@ -36,6 +37,7 @@ from .repos import (
     InvoiceRepository,
     LinkRepository,
     ProductRepository,
+    RejectedRepository,
     SettingsRepository,
 )
 from .schema import SCHEMA_VERSION, STORE_DIR, check_readable, upgrade
@@ -60,6 +62,7 @@ class ProfileStore:
         self.settings = SettingsRepository(self._db("settings.json"))
         self.customers = CustomerRepository(self._db("customers.json"))
         self.contacts = ContactRepository(self._db("contacts.json"))
+        self.contact_links = ContactLinkRepository(self._db("contacts.json"))
         self.invoices = InvoiceRepository(self._db("invoices.json"))
         catalogue = self._db("catalogue.json")
         self.dimensions = DimensionRepository(catalogue)
@@ -68,6 +71,7 @@ class ProfileStore:
         self.ignored = IgnoredRepository(links)
         self.links = LinkRepository(links, self.ignored)
         self.ignored.links = self.links
+        self.rejected = RejectedRepository(links)
         self.exact_accounts = ExactAccountCache(self._db("exact_accounts.json"))
         self.transfers = TransferJournal(self.folder / "transfers.jsonl", readonly=readonly)
         self.log = IntegrationLog(self.folder / "log.jsonl", readonly=readonly, retention=log_retention)

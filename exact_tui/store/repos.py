@@ -21,6 +21,7 @@ from ..domain.products import Dimension, DimensionKind, ProductNumber, ProductPr
 from ..domain.settings import IntegrationSettings
 from . import codec
 from .atomic import AtomicJSONStorage, KeyedDB, KeyedTable
+from .decisions import ContactLink, RejectedPair, rejected_key
 from .errors import DivisionLocked, StoreConflict
 
 T = TypeVar("T")
@@ -295,6 +296,62 @@ class IgnoredRepository(Repository[IgnoredAccount]):
         return self.delete(exact_id)
 
 
+class RejectedRepository(Repository[RejectedPair]):
+    """(Exact account, local customer) pairs the user said are not the same customer.
+
+    Stored next to the links (same file) so a link and the rejections it replaces change in one write.
+    """
+
+    def __init__(self, db: KeyedDB) -> None:
+        super().__init__(db, "rejected", RejectedPair, lambda r: r.key)
+
+    def pairs(self) -> set[tuple[str, str]]:
+        return {(r.exact_id, r.local_id) for r in self._records().values()}
+
+    def reject_many(self, pairs: Iterable[RejectedPair]) -> UpsertReport:
+        now = dt.datetime.now(dt.timezone.utc)
+        return self.put_many([p if p.rejected_at else dataclasses.replace(p, rejected_at=now) for p in pairs])
+
+    def unreject_many(self, pairs: Iterable[tuple[str, str]]) -> int:
+        return self.delete_many([rejected_key(e, l) for e, l in pairs])
+
+    def for_exact(self, exact_id: str) -> list[RejectedPair]:
+        return [r for r in self._records().values() if r.exact_id == exact_id]
+
+
+class ContactLinkRepository(Repository[ContactLink]):
+    """Local contact <-> Exact contact, one link per local contact and per Exact contact."""
+
+    def __init__(self, db: KeyedDB) -> None:
+        super().__init__(db, "contact_links", ContactLink, lambda c: c.local_id)
+
+    def by_exact(self, exact_id: str) -> ContactLink | None:
+        key = self._index("exact", lambda c: c.exact_id).get(exact_id)
+        return self.get(key) if key is not None else None
+
+    def for_customer(self, customer_id: str) -> list[ContactLink]:
+        return [c for c in self._records().values() if c.customer_id == customer_id]
+
+    def link(self, link: ContactLink) -> None:
+        """Save one contact link; refused when the Exact contact is already another local contact's."""
+        owner = self.by_exact(link.exact_id)
+        if owner is not None and owner.local_id != link.local_id:
+            raise StoreConflict(f"Exact contact {link.exact_id} is already linked to local contact {owner.local_id}; "
+                                f"unlink it first to link it to {link.local_id}")
+        current = self.get(link.local_id)
+        if current is not None and current.exact_id == link.exact_id:
+            return  # already this pair: keep who made it and when
+        if link.linked_at is None:
+            link = dataclasses.replace(link, linked_at=dt.datetime.now(dt.timezone.utc))
+        self.put(link)
+
+    def unlink(self, local_id: str) -> ContactLink | None:
+        link = self.get(local_id)
+        if link is not None:
+            self.delete(local_id)
+        return link
+
+
 class ExactAccountCache:
     """The Exact accounts last pulled, with the `sync/` Timestamp to continue from.
 
@@ -341,31 +398,40 @@ class ExactAccountCache:
         value = self.state.get("pulled_at")
         return dt.datetime.fromisoformat(value) if value else None
 
-    def replace(self, rows: Iterable[Any], *, division: int | None, timestamp: int | None = None) -> int:
+    @property
+    def deleted_timestamp(self) -> int | None:
+        """Where the next `sync/Deleted` pull continues (its own Timestamp, kept apart from the accounts')."""
+        return self.state.get("deleted_timestamp")
+
+    def replace(self, rows: Iterable[Any], *, division: int | None, timestamp: int | None = None,
+                deleted_timestamp: int | None = None) -> int:
         """A full pull: the cache becomes exactly these rows."""
         docs = _account_docs(rows)
         with self._storage.batch():
             self._table.replace_all(docs)
-            self._state.replace_all({"state": _state(division, timestamp)})
+            self._state.replace_all({"state": _state(division, timestamp, deleted_timestamp)})
         return len(docs)
 
     def merge(self, rows: Iterable[Any], *, division: int | None, timestamp: int | None = None,
-              deleted: Iterable[str] = ()) -> int:
-        """An incremental pull: upsert changed rows, drop deleted ones, remember the new Timestamp.
+              deleted: Iterable[str] = (), deleted_timestamp: int | None = None) -> int:
+        """An incremental pull: upsert changed rows, drop deleted ones, remember the new Timestamps.
 
-        Rows of another division than the cached one replace the cache instead.
+        Rows of another division than the cached one replace the cache instead. A row both changed
+        and deleted in the same pull is dropped (the deletion is the later fact).
         """
         if self.division is not None and division != self.division:
-            return self.replace(rows, division=division, timestamp=timestamp)
+            return self.replace(rows, division=division, timestamp=timestamp, deleted_timestamp=deleted_timestamp)
         docs = _account_docs(rows)
-        previous = self.timestamp
+        deleted = {str(d) for d in deleted}
+        previous, previous_deleted = self.timestamp, self.deleted_timestamp
         with self._storage.batch():
-            self._table.put_many(docs)
+            self._table.put_many({k: v for k, v in docs.items() if k not in deleted})
             gone = [d for d in deleted if d in self._table.rows()]
             if gone:
                 self._table.delete_many(gone)
             best = max((t for t in (previous, timestamp) if t is not None), default=None)
-            self._state.replace_all({"state": _state(division, best)})
+            best_deleted = max((t for t in (previous_deleted, deleted_timestamp) if t is not None), default=None)
+            self._state.replace_all({"state": _state(division, best, best_deleted)})
         return len(docs)
 
     def clear(self) -> None:
@@ -386,8 +452,8 @@ def _account_docs(rows: Iterable[Any]) -> dict[str, dict[str, Any]]:
     return docs
 
 
-def _state(division: int | None, timestamp: int | None) -> dict[str, Any]:
-    return {"division": division, "timestamp": timestamp,
+def _state(division: int | None, timestamp: int | None, deleted_timestamp: int | None = None) -> dict[str, Any]:
+    return {"division": division, "timestamp": timestamp, "deleted_timestamp": deleted_timestamp,
             "pulled_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
 
 

@@ -16,7 +16,7 @@ from .. import __version__
 from .atomic import atomic_write_bytes, dumps, read_json
 from .errors import CorruptStore, SchemaTooNew
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 META_NAME = "meta.json"
 STORE_DIR = "store"
 V0_FILE = "store.json"  # before schema 1: one TinyDB file with every table, numbered documents
@@ -129,3 +129,13 @@ def _split_v0(profile_dir: Path) -> None:
         atomic_write_bytes(folder / name, dumps(tables))
     # Keep the old file as a backup rather than delete it; the rename is the last step.
     source.replace(profile_dir / (V0_FILE + ".v0-backup"))
+
+
+# Schema 2 adds two tables: `rejected` in links.json ("not this pair" decisions) and
+# `contact_links` in contacts.json (contacts paired by hand or created in Exact). A missing table
+# reads as empty, so nothing needs rewriting; the version goes up so that an older exact-tui
+# refuses the profile (SchemaTooNew) instead of opening it and proposing rejected pairs again, or
+# pairing contacts by e-mail against the user's hand-made links.
+@migration(1, "add the tables for rejected pairs and contact links (empty)")
+def _add_decision_tables(profile_dir: Path) -> None:
+    return None
