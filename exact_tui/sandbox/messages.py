@@ -32,9 +32,12 @@ TEXTS: dict[str, tuple[str, str]] = {
     "lines_on_put": ("Niet toegestaan: Regels (wijzig via {lines})", "Not allowed: Lines (change through {lines})"),
     "gl_required": ("Verplicht: Grootboekrekening", "Required: general ledger account"),
     "gl_unknown": ("Ongeldige referentie: Grootboekrekening", "Invalid reference: General ledger account"),
-    "gl_blocked": ("Geblokkeerd: Grootboekrekening", "Blocked: General ledger account"),
+    # catalogue #42: the blocked account is named as "<code> - <description>"
+    "gl_blocked": ("Geblokkeerd: Grootboekrekening: {gl}", "Blocked: Ledger account: {gl}"),
     "item_required": ("Verplicht: Artikel", "Required: Item"),
     "item_unknown": ("Ongeldige referentie: Artikel", "Invalid reference: Item"),
+    "item_inactive": ("Ongeldig: Artikel ({item} is niet actief: {since})", "Invalid: Item ({item} is not active: {since})"),
+    "item_not_sales": ("Ongeldig: Artikel ({item} is geen verkoopartikel)", "Invalid: Item ({item} is not a sales item)"),
     "item_not_divisible": ("Ongeldig: Aantal (artikel {item} is niet deelbaar)", "Invalid: Quantity (item {item} is not divisible)"),
     "vat_unknown": ("Ongeldige referentie: Btw-code", "Invalid reference: VAT code"),
     "vat_inclusive": (

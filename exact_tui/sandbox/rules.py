@@ -148,8 +148,43 @@ def gl_account(ctx: Ctx, gl_id: Any) -> Row:
     if row is None:
         raise fail(500, "gl_unknown")
     if row.get("IsBlocked"):
-        raise fail(500, "gl_blocked")
+        raise fail(500, "gl_blocked", gl=gl_label(row))
     return row
+
+
+def gl_label(row: Row) -> str:
+    """`8999 - Oude omzet`: how Exact names a G/L account in its messages (catalogue #42)."""
+    return " - ".join(str(v).strip() for v in (row.get("Code"), row.get("Description")) if v)
+
+
+def sales_item(ctx: Ctx, item_id: Any) -> Row:
+    """An item a sales line may use: known, a sales item, active today (`StartDate`/`EndDate` on the
+    sandbox clock, as Exact marks an item inactive once its end date has passed), and with a revenue
+    G/L account that exists and is not blocked — reached through the item, as on a real invoice."""
+    if not item_id:
+        raise fail(500, "item_required")
+    item = ctx.table(ITEMS).get(item_id)
+    if item is None:
+        raise fail(500, "item_unknown")
+    label = str(item.get("Code", "")).strip()
+    if item.get("IsSalesItem") is False:
+        raise fail(500, "item_not_sales", item=label)
+    today = ctx.world.now().date()
+    start, end = _as_date(item.get("StartDate")), _as_date(item.get("EndDate"))
+    if end is not None and end < today:
+        raise fail(500, "item_inactive", item=label, since=_phrase_end(ctx, end))
+    if start is not None and start > today:
+        raise fail(500, "item_inactive", item=label, since=_phrase_start(ctx, start))
+    gl_account(ctx, item.get("GLRevenue"))
+    return item
+
+
+def _phrase_end(ctx: Ctx, end: dt.date) -> str:
+    return f"einddatum {end:%d-%m-%Y}" if ctx.user.language == "nl" else f"end date {end:%Y-%m-%d}"
+
+
+def _phrase_start(ctx: Ctx, start: dt.date) -> str:
+    return f"begindatum {start:%d-%m-%Y}" if ctx.user.language == "nl" else f"start date {start:%Y-%m-%d}"
 
 
 def _decimal(value: Any, default: str = "0") -> Decimal:
@@ -401,14 +436,7 @@ def delete_entry_line(ctx: Ctx, row: Row) -> None:
 # ------------------------------------------------------------------ sales invoices (invoicing module)
 
 def _invoice_line(ctx: Ctx, line: Row, invoice_id: str, number: int) -> Row:
-    item_id = line.get("Item")
-    if not item_id:
-        raise fail(500, "item_required")
-    item = ctx.table(ITEMS).get(item_id)
-    if item is None:
-        raise fail(500, "item_unknown")
-    if not item.get("GLRevenue"):
-        raise fail(500, "gl_required")
+    item = sales_item(ctx, line.get("Item"))
     quantity = _decimal(line.get("Quantity"), "1")
     if quantity != quantity.to_integral_value() and not item.get("IsFractionAllowedItem"):
         raise fail(500, "item_not_divisible", item=str(item.get("Code", "")).strip())

@@ -57,6 +57,7 @@ IDS = {
     "acc_supplier": gid(9001), "acc_blocked": gid(9002), "acc_nopay": gid(9003),
     "gl_revenue": gid(8000), "gl_blocked": gid(8999),
     "item_hour": gid(7001), "item_fixed": gid(7002), "item_nogl": gid(7003),
+    "item_ended": gid(7004), "item_purchase": gid(7005), "item_blocked_gl": gid(7006), "item_later": gid(7007),
 }
 
 
@@ -116,6 +117,18 @@ def fixture_seed(customers: int = 150) -> FixtureSeed:
              "GLRevenue": IDS["gl_revenue"], "GLRevenueCode": "8000", "IsFractionAllowedItem": False, "SalesVatCode": "2"},
             {"ID": IDS["item_nogl"], "Code": "NOGL", "Description": "Zonder grootboek", "IsSalesItem": True, "IsTime": True,
              "GLRevenue": None, "GLRevenueCode": None, "IsFractionAllowedItem": True, "SalesVatCode": "2"},
+            {"ID": IDS["item_ended"], "Code": "OLD", "Description": "Oud tarief", "IsSalesItem": True, "IsTime": True,
+             "GLRevenue": IDS["gl_revenue"], "GLRevenueCode": "8000", "IsFractionAllowedItem": True, "SalesVatCode": "2",
+             "StartDate": dt.datetime(2020, 1, 1, tzinfo=utc), "EndDate": dt.datetime(year - 2, 12, 31, tzinfo=utc)},
+            {"ID": IDS["item_later"], "Code": "NEW", "Description": "Nieuw tarief", "IsSalesItem": True, "IsTime": True,
+             "GLRevenue": IDS["gl_revenue"], "GLRevenueCode": "8000", "IsFractionAllowedItem": True, "SalesVatCode": "2",
+             "StartDate": dt.datetime(year + 3, 1, 1, tzinfo=utc), "EndDate": None},
+            {"ID": IDS["item_purchase"], "Code": "HW", "Description": "Hardware (inkoop)", "IsSalesItem": False,
+             "IsTime": False, "GLRevenue": IDS["gl_revenue"], "GLRevenueCode": "8000", "IsFractionAllowedItem": False,
+             "SalesVatCode": "2"},
+            {"ID": IDS["item_blocked_gl"], "Code": "OLDGL", "Description": "Advies (oude omzet)", "IsSalesItem": True,
+             "IsTime": True, "GLRevenue": IDS["gl_blocked"], "GLRevenueCode": "8999", "IsFractionAllowedItem": True,
+             "SalesVatCode": "2"},
         ],
         "financial/FinancialPeriods": periods,
     }

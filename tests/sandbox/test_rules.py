@@ -52,8 +52,22 @@ RULES = [
      "Invalid: Customer (Type)"),
     ("blocked account", INVOICES, invoice(OrderedBy=IDS["acc_blocked"]), "Geblokkeerd: Klant", "Blocked: Customer"),
     ("blocked GL account", ENTRIES,
-     entry(SalesEntryLines=[{"GLAccount": IDS["gl_blocked"], "AmountFC": 1}]), "Geblokkeerd: Grootboekrekening",
-     "Blocked: General ledger account"),
+     entry(SalesEntryLines=[{"GLAccount": IDS["gl_blocked"], "AmountFC": 1}]),
+     "Geblokkeerd: Grootboekrekening: 8999 - Oude omzet", "Blocked: Ledger account: 8999 - Oude omzet"),
+    ("item whose revenue GL is blocked", INVOICES,
+     invoice(SalesInvoiceLines=[{"Item": IDS["item_blocked_gl"], "Quantity": 1, "NetPrice": 5}]),
+     "Geblokkeerd: Grootboekrekening: 8999 - Oude omzet", "Blocked: Ledger account: 8999 - Oude omzet"),
+    ("item past its end date", INVOICES,
+     invoice(SalesInvoiceLines=[{"Item": IDS["item_ended"], "Quantity": 1, "NetPrice": 5}]),
+     f"Ongeldig: Artikel (OLD is niet actief: einddatum 31-12-{YEAR - 2})",
+     f"Invalid: Item (OLD is not active: end date {YEAR - 2}-12-31)"),
+    ("item before its start date", INVOICES,
+     invoice(SalesInvoiceLines=[{"Item": IDS["item_later"], "Quantity": 1, "NetPrice": 5}]),
+     f"Ongeldig: Artikel (NEW is niet actief: begindatum 01-01-{YEAR + 3})",
+     f"Invalid: Item (NEW is not active: start date {YEAR + 3}-01-01)"),
+    ("purchase-only item on a sales line", INVOICES,
+     invoice(SalesInvoiceLines=[{"Item": IDS["item_purchase"], "Quantity": 1, "NetPrice": 5}]),
+     "Ongeldig: Artikel (HW is geen verkoopartikel)", "Invalid: Item (HW is not a sales item)"),
     ("lines required on POST", ENTRIES, entry(SalesEntryLines=[]), "Verplicht: Regels", "Required: Lines"),
     ("account without name", f"/{DIV}/crm/Accounts", {"Name": " ", "Status": "C"}, "Verplicht: Naam", "Required: Name"),
 ]
@@ -134,3 +148,63 @@ def test_delete_of_paid_entry_is_configurable(server, nl):
         assert nl.delete(url).status_code == 204
     finally:
         server.runtime.apply_behaviour({"allow_delete_paid": False})
+
+
+PRINT = f"/{DIV}/salesinvoice/PrintedSalesInvoices"
+
+
+def _draft(api, **changes) -> str:
+    answer = api.post(INVOICES, json=invoice(**changes), headers={"Prefer": "return=representation"})
+    assert answer.status_code == 201, answer.text
+    assert answer.json()["d"]["Status"] == 20  # a draft: no period or number rules yet
+    return answer.json()["d"]["InvoiceID"]
+
+
+def _status(server, invoice_id: str) -> int:
+    return server.world.table(DIV, "salesinvoice/SalesInvoices").get(invoice_id)["Status"]
+
+
+@pytest.mark.parametrize("case, changes, dutch, english", [
+    ("closed period", {"InvoiceDate": f"{YEAR - 1}-01-20"}, f"Periode is afgesloten: {YEAR - 1} – 1",
+     f"Period is closed: {YEAR - 1} – 1"),
+    ("no fiscal year", {"InvoiceDate": "2015-06-01"}, "Onbekend: Boekjaar (Periode-datumtabel)",
+     "Unknown: Fiscal year (Period - date table)"),
+])
+def test_processing_a_draft_applies_the_period_rules(server, nl, en, case, changes, dutch, english):
+    for api, text in ((nl, dutch), (en, english)):
+        invoice_id = _draft(api, **changes)
+        booked = len(server.world.table(DIV, "salesentry/SalesEntries"))
+        answer = api.post(PRINT, json={"InvoiceID": invoice_id})
+        assert answer.status_code == 500 and message(answer) == text
+        assert _status(server, invoice_id) == 20  # still a draft, nothing booked
+        assert len(server.world.table(DIV, "salesentry/SalesEntries")) == booked
+
+
+def test_a_period_closed_after_the_draft_was_made_refuses_processing(server, nl, en):
+    invoice_id = _draft(nl, InvoiceDate=f"{YEAR}-03-10")
+    period = next(p for p in server.world.table(DIV, "financial/FinancialPeriods").rows.values()
+                  if p["FinYear"] == YEAR and p["FinPeriod"] == 3)
+    import httpx
+
+    url = f"{server.base_url}/sandbox/divisions/{DIV}/rows/financial/FinancialPeriods/{period['ID']}"
+    httpx.post(url, json={"Closed": True}).raise_for_status()
+    try:
+        for api, text in ((nl, f"Periode is afgesloten: {YEAR} – 3"), (en, f"Period is closed: {YEAR} – 3")):
+            answer = api.post(PRINT, json={"InvoiceID": invoice_id})
+            assert answer.status_code == 500 and message(answer) == text
+        assert _status(server, invoice_id) == 20
+        # processing on another date (the print date) in an open period books it
+        moved = nl.post(PRINT, json={"InvoiceID": invoice_id, "InvoiceDate": f"{YEAR}-04-01"})
+        assert moved.status_code == 201, moved.text
+        assert _status(server, invoice_id) == 50
+    finally:
+        httpx.post(url, json={"Closed": False}).raise_for_status()
+
+
+def test_processing_refuses_an_invoice_number_booked_meanwhile(server, nl, en):
+    invoice_id = _draft(nl, InvoiceNumber=7055501)
+    assert nl.post(ENTRIES, json=entry(EntryNumber=7055501)).status_code == 201  # booked by hand meanwhile
+    for api, text in ((nl, "In gebruik: Boekstuknummer"), (en, "In use: Document number")):
+        answer = api.post(PRINT, json={"InvoiceID": invoice_id})
+        assert answer.status_code == 500 and message(answer) == text
+    assert _status(server, invoice_id) == 20

@@ -81,12 +81,18 @@ def test_a_clean_invoice_on_seeded_master_data_books(served, demo):
     ("blocked_customer", "Geblokkeerd: Klant"),
     ("supplier_code", "Ongeldig: Klant (Type)"),
     ("no_payment_condition", "Verplicht: Betalingsconditie"),
+    ("inactive_item", "Ongeldig: Artikel (OUD-TARIEF is niet actief: einddatum 31-12-"),
+    ("purchase_item", "Ongeldig: Artikel (HW-INKOOP is geen verkoopartikel)"),
+    ("item_with_blocked_gl", "Geblokkeerd: Grootboekrekening: 8999 - "),
 ])
 def test_each_rule_record_makes_exact_refuse(served, demo, case, expected):
     today = served.seed.today
     made = {
         "item_not_divisible": lambda: invoice(served, item="CONS-DAG", quantity=7.5),
         "item_without_gl": lambda: invoice(served, item="HOSTING", quantity=1),
+        "inactive_item": lambda: invoice(served, item="OUD-TARIEF", quantity=1),
+        "purchase_item": lambda: invoice(served, item="HW-INKOOP", quantity=1),
+        "item_with_blocked_gl": lambda: invoice(served, item="OUD-OMZET", quantity=1),
         "inclusive_vat_item": lambda: invoice(served, item="PARK", quantity=1),
         "foreign_currency_on_plain_journal": lambda: invoice(served, Currency="GBP"),
         "general_journal": lambda: invoice(served, journal="90"),
@@ -100,3 +106,12 @@ def test_each_rule_record_makes_exact_refuse(served, demo, case, expected):
     answer = post(demo, *made())
     assert answer.status_code == 500, answer.text
     assert expected in message(answer)
+
+
+def test_processing_a_seeded_draft_in_the_closed_period_is_refused(served, demo):
+    """Drafts carry no period rules; processing (`PrintedSalesInvoices`) books, so it checks them."""
+    today = served.seed.today
+    draft = post(demo, *invoice(served, when=dt.date(today.year - 1, today.month, 15)))
+    assert draft.status_code == 201, draft.text
+    printed = demo.post(f"/{MAIN_DIVISION}/salesinvoice/PrintedSalesInvoices", json={"InvoiceID": draft.json()["d"]["InvoiceID"]})
+    assert printed.status_code == 500 and "Periode is afgesloten" in message(printed)
