@@ -69,6 +69,11 @@ class RateLimiter:
         return {**self._daily(day, self.day_limit - day.count),
                 **self._minutely(minute, self.minute_limit - minute.count)}
 
+    def peek_daily(self, key: tuple) -> dict[str, str]:
+        """The daily set alone, uncounted: a 429 carries one of the two sets (facts §2)."""
+        _, day = self._windows(key, self.clock.time())
+        return self._daily(day, self.day_limit - day.count)
+
     def _daily(self, day: _Window, remaining: int) -> dict[str, str]:
         return {"X-RateLimit-Limit": str(self.day_limit), "X-RateLimit-Remaining": str(max(0, remaining)),
                 "X-RateLimit-Reset": str(int((day.start + DAY) * 1000))}

@@ -3,12 +3,15 @@
 The order of checks follows what a client sees from Exact: an unknown/expired token is a 401 before
 anything else; a blocked key (error cap) or a spent quota answers 429 without touching data; then
 user state, division access, the app's granted divisions and scopes (403s with a `Reason`), and only
-then the entity. Every answer a known app receives carries the six `X-RateLimit-*` headers.
+then the entity. Every answer a known app receives carries the six `X-RateLimit-*` headers, except a
+429, which carries one set: the minutely or daily set of the limit that was hit, the daily set for the
+error cap. Every time value sent (reset headers, `Retry-After`) is on the one sandbox clock.
 """
 from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import re
 import time
 import uuid
@@ -159,10 +162,16 @@ class _Call:
         if blocked:
             until, count = blocked
             self.counted = False
-            self.headers.update(self.rt.limiter.peek(app_key))
+            status = self.rt.behaviour.error_cap_status
+            # A 429 carries ONE of the two X-RateLimit sets (facts §2): the daily one, because a block
+            # lasts an hour or more and the minutely reset would invite a retry within the minute,
+            # and every such retry escalates the block. A 403 is an ordinary answer: both sets.
+            self.headers.update(self.rt.limiter.peek_daily(app_key) if status == 429 else self.rt.limiter.peek(app_key))
             stamp = dt.datetime.fromtimestamp(until, dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
-            self.headers["Retry-After"] = str(max(1, int(self.rt.clock.real_seconds(until - self.rt.clock.time()))))
-            raise fail(self.rt.behaviour.error_cap_status, "error_cap", count=count, endpoint=self.endpoint, until=stamp,
+            # Seconds on the sandbox clock, the clock every time the sandbox sends is on (the reset
+            # headers are epoch ms on it too): a client sharing that clock waits the right time.
+            self.headers["Retry-After"] = str(max(1, math.ceil(until - self.rt.clock.time())))
+            raise fail(status, "error_cap", count=count, endpoint=self.endpoint, until=stamp,
                        reason="ErrorCap")
         verdict = self.rt.limiter.take(app_key)
         self.headers.update(verdict.headers)

@@ -551,7 +551,11 @@ def delete_invoice_line(ctx: Ctx, row: Row) -> None:
 
 
 def print_invoice(ctx: Ctx, body: Row) -> Row:
-    """`PrintedSalesInvoices`: process 20 → 50, assign the number, book the entry and the receivable."""
+    """`PrintedSalesInvoices`: process 20 → 50, assign the number, book the entry and the receivable.
+
+    Processing is when the invoice is booked, so the entry's rules apply here (a draft carries none):
+    the period and fiscal year of the invoice date (or the print date sent), the customer, the journal,
+    a number not yet used in the journal, and each line's G/L account as it stands now."""
     invoice = _editable_invoice(ctx, body.get("InvoiceID"))
     journal_row = journal(ctx, invoice["Journal"])
     journal_code = str(journal_row["Code"]).strip()
@@ -559,10 +563,14 @@ def print_invoice(ctx: Ctx, body: Row) -> Row:
     when = _as_date(body.get("InvoiceDate") or invoice["InvoiceDate"])
     open_period(ctx, when)
     number = invoice.get("InvoiceNumber")
-    if number is None:
-        number = _next_entry_number(ctx, journal_code)
+    auto = number is None
+    if auto:  # the next free number, consumed only once the entry is booked (a refusal leaves no gap)
+        key = f"{ctx.division}/{journal_code}/entry"
+        used = [int(e["EntryNumber"]) for e in _entries_in_journal(ctx, journal_code) if e.get("EntryNumber") is not None]
+        base = int(journal_code) * 100_000 if journal_code.isdigit() else 0
+        number = max(ctx.world.counters.get(key, 0), max(used, default=base)) + 1
         while _invoice_number_used(ctx, journal_code, number):
-            number = _next_entry_number(ctx, journal_code)
+            number += 1
     lines = [line for line in ctx.table(INVOICE_LINES).rows.values() if line.get("InvoiceID") == invoice["InvoiceID"]]
     entry = create_entry(ctx, {
         "Journal": journal_code, "Customer": customer["ID"], "EntryDate": _day(when), "EntryNumber": number,
@@ -572,6 +580,8 @@ def print_invoice(ctx: Ctx, body: Row) -> Row:
                              "VATAmountFC": line["VATAmountFC"], "Description": line.get("Description"),
                              "Quantity": line["Quantity"]} for line in lines],
     })
+    if auto:
+        ctx.world.counters[key] = max(ctx.world.counters.get(key, 0), number)
     ctx.world.update(ctx.division, INVOICES, invoice, {"Status": 50, "InvoiceNumber": number, "EntryID": entry["EntryID"]})
     printed = {"InvoiceID": invoice["InvoiceID"], "InvoiceDate": _day(when), "Division": ctx.division}
     for key in ("SendEmailToCustomer", "SendInvoiceToCustomerPostbox", "SendOutputBasedOnAccount"):

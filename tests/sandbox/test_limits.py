@@ -72,6 +72,8 @@ def test_more_than_ten_failures_in_an_hour_block_the_endpoint(server, nl, status
         server.clock.advance(61)  # keep clear of the minute limit
         blocked = nl.get(f"/{DIV}/crm/Accounts", params={"$filter": "Status eq 'C'", "$top": "1"})
         assert blocked.status_code == status and blocked.headers["Reason"] == "ErrorCap"
+        # a 429 carries one header set (the daily one for the error cap); a 403 is ordinary: both
+        assert rate_headers(blocked) == (DAILY if status == 429 else DAILY | MINUTELY)
         assert "crm/Accounts" in message(blocked) and "geblokkeerd tot" in message(blocked)
         assert nl.get(f"/{DIV}/financial/Journals").status_code == 200  # other endpoints still work
         server.clock.advance(3601)
@@ -94,3 +96,25 @@ def test_stats_count_calls_per_endpoint(server, nl):
     nl.get(f"/{DIV}/financial/Journals")
     stats = httpx.get(f"{server.base_url}/sandbox/stats").json()
     assert stats["calls"]["GET financial/Journals"] == 2 and stats["statuses"]["financial/Journals 200"] == 2
+
+
+def test_error_cap_retry_after_is_on_the_sandbox_clock():
+    """Retry-After counts sandbox seconds, like the epoch-ms reset headers: at 50x an hour's block
+    says ~3600, not the 72 wall-clock seconds it takes (a client sharing the clock waits it out)."""
+    from conftest import Api, start
+
+    fast = start(time_scale=50)
+    api = Api(fast, "api")
+    try:
+        for _ in range(11):
+            assert api.get(f"/{DIV}/crm/Accounts").status_code == 400
+        blocked = api.get(f"/{DIV}/crm/Accounts", params={"$filter": "Status eq 'C'", "$top": "1"})
+        assert blocked.status_code == 429 and rate_headers(blocked) == DAILY
+        until = fast.runtime.error_cap.blocked(("sandbox-client-id", "api", DIV, "crm/Accounts"))[0]
+        retry_after = int(blocked.headers["Retry-After"])
+        assert 3000 < retry_after <= 3600
+        assert abs((fast.clock.time() + retry_after) - until) < 120  # the same moment, on the same clock
+        assert "blocked until" in message(blocked)
+    finally:
+        api.close()
+        fast.stop()

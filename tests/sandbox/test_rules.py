@@ -208,3 +208,22 @@ def test_processing_refuses_an_invoice_number_booked_meanwhile(server, nl, en):
         answer = api.post(PRINT, json={"InvoiceID": invoice_id})
         assert answer.status_code == 500 and message(answer) == text
     assert _status(server, invoice_id) == 20
+
+
+def test_a_refused_processing_leaves_no_gap_in_the_numbers(server, nl, en):
+    import httpx
+
+    first = nl.post(PRINT, json={"InvoiceID": _draft(nl)})
+    assert first.status_code == 201, first.text
+    number = server.world.table(DIV, "salesinvoice/SalesInvoices").get(first.json()["d"]["InvoiceID"])["InvoiceNumber"]
+    invoice_id = _draft(nl, SalesInvoiceLines=[{"Item": IDS["item_fixed"], "Quantity": 1, "NetPrice": 5}])
+    gl = f"{server.base_url}/sandbox/divisions/{DIV}/rows/financial/GLAccounts/{IDS['gl_revenue']}"
+    httpx.post(gl, json={"IsBlocked": True}).raise_for_status()  # blocked after the draft was made
+    try:
+        for api, text in ((nl, "Geblokkeerd: Grootboekrekening: 8000 - Omzet"), (en, "Blocked: Ledger account: 8000 - Omzet")):
+            answer = api.post(PRINT, json={"InvoiceID": invoice_id})
+            assert answer.status_code == 500 and message(answer) == text
+    finally:
+        httpx.post(gl, json={"IsBlocked": False}).raise_for_status()
+    assert nl.post(PRINT, json={"InvoiceID": invoice_id}).status_code == 201
+    assert server.world.table(DIV, "salesinvoice/SalesInvoices").get(invoice_id)["InvoiceNumber"] == number + 1
