@@ -614,7 +614,8 @@ def receivables_list(ctx: Ctx) -> list[Row]:
             continue
         j = journals.get(str(rec.get("Journal")), {})
         rows.append({
-            "HID": uuid.UUID(rec["ID"]).int >> 65, "Id": rec["ID"],  # stable positive int64 per item "AccountId": rec["Account"], "AccountCode": rec.get("AccountCode"),
+            "HID": uuid.UUID(rec["ID"]).int >> 65,  # a stable positive int64 per item
+            "Id": rec["ID"], "AccountId": rec["Account"], "AccountCode": rec.get("AccountCode"),
             "AccountName": rec.get("AccountName"), "Amount": rec.get("AmountDC"), "CurrencyCode": rec.get("Currency"),
             "Description": rec.get("Description"), "DueDate": rec.get("DueDate"), "EntryNumber": rec.get("EntryNumber"),
             "InvoiceDate": rec.get("InvoiceDate"), "InvoiceNumber": rec.get("InvoiceNumber"),

@@ -77,7 +77,9 @@ def test_sales_entry_books_a_receivable_and_shows_in_open_items(server, nl):
     receivable = rec.json()["d"]["results"][0]
     assert receivable["YourRef"] == "PO-77" and receivable["AmountDC"] == 292.0 and receivable["IsFullyPaid"] is False
     open_items = nl.get(f"/{DIV}/read/financial/ReceivablesList").json()["d"]["results"]
-    assert any(r["Id"] == receivable["ID"] for r in open_items)
+    item = next(r for r in open_items if r["Id"] == receivable["ID"])
+    assert item["AccountId"] == customer_id(40) and item["AccountCode"].strip() == "40"
+    assert item["Amount"] == 292.0 and item["YourRef"] == "PO-77" and item["JournalCode"] == "70"
     httpx.post(f"{server.base_url}/sandbox/divisions/{DIV}/receivables/{receivable['ID']}/pay").raise_for_status()
     open_items = nl.get(f"/{DIV}/read/financial/ReceivablesList").json()["d"]["results"]
     assert not any(r["Id"] == receivable["ID"] for r in open_items)  # paid: absent from the open items
