@@ -16,12 +16,21 @@ The four actions, and why they look the way they do:
   Touches Exact: not undoable; every change is in the log with old and new values.
 * **Import to local as new customer** — the Exact account becomes a new local customer, linked.
 * **Ignore** — the account moves to Ignored; from there it can be un-ignored, linked or imported.
+* **Not this pair** — the proposed local customer is rejected for this account: stored, never
+  proposed again by a re-run (the matcher's `Decisions.rejected`). Local only: undoable.
+
+Links already made are watched too (facts §5: deletions behind the integration's back must be
+noticed): a pull also reads `sync/Deleted`, so accounts deleted in Exact leave the cache, and a
+link whose account is gone, or whose account's `Code` no longer is the code it was linked with,
+becomes a `LinkProblem` — shown on the screen and in the log with what to do, the link kept until
+the user acts (`resolve_problems`).
 
 No Textual here: the UI runs these coroutines in a worker and renders `RowResult`s and the
 `EventBus` events; the headless CLI could do the same.
 """
 from __future__ import annotations
 
+import contextlib
 import csv
 import dataclasses
 import datetime as dt
@@ -37,9 +46,11 @@ from typing import Any
 from ..domain.customer import LocalCustomer, customer_number_problem, strip_account_code, CustomerNumbers
 from ..domain.ignored import IgnoredAccount
 from ..domain.link import DataSource, Link
+from ..store.decisions import RejectedPair
 from .events import EventBus, Level, Side
 
 TABS: tuple[str, ...] = ("one", "more", "none", "ignored")
+_ACCOUNT_ENTITY = 2  # sync/Deleted EntityType of crm/Accounts (DeletedRecord.ACCOUNT)
 TAB_TITLES = {"one": "One match", "more": "More matches", "none": "No match", "ignored": "Ignored"}
 
 # Local customer field -> Exact account field (crm/Accounts name) for the merge in either direction.
@@ -59,6 +70,7 @@ class Action(StrEnum):
     IMPORT = "import"  # new local customer from the Exact account
     IGNORE = "ignore"
     UNIGNORE = "unignore"
+    REJECT = "reject"  # "not this pair": the proposed local customer is never proposed again
 
     @property
     def label(self) -> str:
@@ -71,7 +83,7 @@ class Action(StrEnum):
 
 ACTION_LABELS = {Action.LINK_EXACT: "Link and use data from Exact", Action.LINK_LOCAL: "Link and use local data",
                  Action.IMPORT: "Import to local as new customer", Action.IGNORE: "Ignore",
-                 Action.UNIGNORE: "Un-ignore"}
+                 Action.UNIGNORE: "Un-ignore", Action.REJECT: "Not this pair"}
 
 
 # -- the records a row shows ---------------------------------------------------------------------------
@@ -204,6 +216,35 @@ class Plan:
         return self.api_calls
 
 
+class ProblemKind(StrEnum):
+    DELETED = "deleted"  # the linked Exact account was deleted in Exact
+    CODE = "code"  # the linked Exact account's Code changed since it was linked
+
+
+@dataclass(slots=True)
+class LinkProblem:
+    """A link that needs the user: its Exact account is gone, or its code drifted.
+
+    `text` says what happened (record named), `fix` what to do; `fix_label` names what
+    `resolve_problems` does for it (unlink / accept the new code).
+    """
+
+    kind: ProblemKind
+    link: Link
+    customer: LocalCustomer | None
+    account: ExactAccount | None
+    text: str
+    fix: str
+
+    @property
+    def local_id(self) -> str:
+        return self.link.local_id
+
+    @property
+    def fix_label(self) -> str:
+        return "unlink" if self.kind is ProblemKind.DELETED else "accept the new code"
+
+
 @dataclass(slots=True)
 class _Undo:
     action: Action
@@ -214,6 +255,9 @@ class _Undo:
     rows: list[Row]  # the rows as they were (tab, candidates), to put back
     description: str
     touched: list[tuple[Row, list[Any], int, str]] = field(default_factory=list)  # rows that lost a candidate
+    rejected_added: list[RejectedPair] = field(default_factory=list)
+    links_removed: list[Link] = field(default_factory=list)  # problem fixes: links unlinked or changed,
+    links_before: list[Link] = field(default_factory=list)  # as they were
 
 
 @dataclass(slots=True)
@@ -224,11 +268,12 @@ class _Pending:
     customers: dict[str, LocalCustomer] = field(default_factory=dict)
     ignore: list[IgnoredAccount] = field(default_factory=list)
     unignore: list[str] = field(default_factory=list)
+    reject: list[RejectedPair] = field(default_factory=list)
     accounts: list[ExactAccount] = field(default_factory=list)  # cache rows we changed in Exact
     since: float = field(default_factory=time.monotonic)
 
     def size(self) -> int:
-        return len(self.links) + len(self.customers) + len(self.ignore) + len(self.unignore)
+        return len(self.links) + len(self.customers) + len(self.ignore) + len(self.unignore) + len(self.reject)
 
     def due(self, every: int, seconds: float) -> bool:
         """Flush by count, or by time when rows are slow (each waits for Exact): a crash loses little."""
@@ -236,7 +281,7 @@ class _Pending:
         return size >= every or (size > 0 and time.monotonic() - self.since >= seconds)
 
     def clear(self) -> None:
-        self.links.clear(); self.customers.clear(); self.ignore.clear(); self.unignore.clear()
+        self.links.clear(); self.customers.clear(); self.ignore.clear(); self.unignore.clear(); self.reject.clear()
         self.accounts.clear()
         self.since = time.monotonic()
 
@@ -350,6 +395,13 @@ class AccountCache:
     def __init__(self, store: Any) -> None:
         self.repo = getattr(store, "exact_accounts", None)
         self.accounts: dict[str, ExactAccount] = {}
+        # Whether `accounts` is every account of the division (a pull happened), so an absent
+        # linked account means deleted; a partial list (tests, benches) proves nothing.
+        self.complete = False
+
+    @property
+    def deleted_timestamp(self) -> int | None:
+        return getattr(self.repo, "deleted_timestamp", None) if self.repo is not None else None
 
     @property
     def timestamp(self) -> int | None:
@@ -358,20 +410,29 @@ class AccountCache:
     def load(self, division: int | None) -> None:
         if self.repo is None or (division is not None and self.repo.division not in (None, division)):
             self.accounts = {}
+            self.complete = False
             return
         self.accounts = {str(row["id"]): ExactAccount.from_record(row) for row in self.repo.all()}
+        self.complete = self.repo.timestamp is not None
 
-    def merge(self, rows: Sequence[Any], timestamp: int | None, division: int | None) -> int:
-        """Rows from a sync pull into memory and the store (another division's cache is replaced)."""
+    def merge(self, rows: Sequence[Any], timestamp: int | None, division: int | None, *,
+              deleted: Iterable[str] = (), deleted_timestamp: int | None = None) -> int:
+        """Rows from a sync pull into memory and the store (another division's cache is replaced);
+        `deleted` (from `sync/Deleted`) leave both."""
         accounts = [ExactAccount.from_record(r) for r in rows]
+        gone = set(deleted)
         for account in accounts:
             self.accounts[account.id] = account
+        for exact_id in gone:
+            self.accounts.pop(exact_id, None)
         if self.repo is not None:
             if self.repo.division in (None, division):
-                self.repo.merge([dataclasses.asdict(a) for a in accounts], division=division, timestamp=timestamp)
+                self.repo.merge([dataclasses.asdict(a) for a in accounts if a.id not in gone], division=division,
+                                timestamp=timestamp, deleted=gone, deleted_timestamp=deleted_timestamp)
             else:
                 self.repo.replace([dataclasses.asdict(a) for a in self.accounts.values()], division=division,
-                                  timestamp=timestamp)
+                                  timestamp=timestamp, deleted_timestamp=deleted_timestamp)
+        self.complete = True
         return len(accounts)
 
     def store_rows(self, accounts: Sequence[ExactAccount]) -> None:
@@ -412,6 +473,9 @@ class LinkingService:
         self.last_undo: _Undo | None = None
         self.linked_count = 0
         self._proposed: dict[str, set[str]] = {}  # local_id -> exact ids of rows proposing it
+        self.rejected: set[tuple[str, str]] = set()  # (exact_id, local_id) "not this pair"
+        self.link_problems: dict[str, LinkProblem] = {}  # local_id -> the problem of its link
+        self._announced: set[tuple[str, str, str]] = set()  # problems already in the log
 
     @classmethod
     def for_session(cls, session: Any) -> "LinkingService":
@@ -434,14 +498,25 @@ class LinkingService:
         self.events.info("Pulling Exact accounts" + (" (first time: all of them)" if first else " changed since last time"),
                          side=Side.EXACT, topic="link")
         pulled = await self.client.sync_accounts(self.cache.timestamp)
-        changed = self.cache.merge(pulled.rows, pulled.timestamp, self.division)
-        self.events.info(f"{changed:,} Exact account{'s' if changed != 1 else ''} pulled; "
-                         f"{len(self.cache.accounts):,} in the cache", side=Side.EXACT, topic="link")
+        # sync/ endpoints never show deletions: sync/Deleted lists them (all entity types, ~2 months)
+        removed = await self.client.sync_deleted(self.cache.deleted_timestamp)
+        deleted = {str(r.entity_key) for r in removed.rows
+                   if r.entity_type == _ACCOUNT_ENTITY and r.entity_key}
+        gone = len(deleted & set(self.cache.accounts))
+        changed = self.cache.merge(pulled.rows, pulled.timestamp, self.division, deleted=deleted,
+                                   deleted_timestamp=removed.timestamp)
+        self.events.info(f"{changed:,} Exact account{'s' if changed != 1 else ''} pulled"
+                         + (f", {gone:,} deleted in Exact removed" if gone else "")
+                         + f"; {len(self.cache.accounts):,} in the cache", side=Side.EXACT, topic="link")
         return changed
 
-    def use_accounts(self, accounts: Iterable[Any]) -> None:
-        """Give the accounts directly (tests, benches, a CSV of accounts) instead of pulling."""
+    def use_accounts(self, accounts: Iterable[Any], *, complete: bool = False) -> None:
+        """Give the accounts directly (tests, benches, a CSV of accounts) instead of pulling.
+
+        `complete=True` says these are all of the division's accounts: a linked account missing
+        from them is then reported as deleted in Exact."""
         self.cache.accounts = {a.id: a for a in (ExactAccount.from_record(x) for x in accounts)}
+        self.cache.complete = complete
 
     def rebuild(self) -> dict[str, int]:
         """Re-read decisions and local customers, re-run the matcher; keeps every decision taken.
@@ -460,8 +535,10 @@ class LinkingService:
                              a.coc, a.code, a.website) for a in accounts]
         local = [MatchRecord(c.id, c.name, c.address, c.postcode, c.city, c.country, c.email, c.phone, c.vat,
                              c.coc, c.number, c.website) for c in self.customers.values()]
+        rejected_repo = getattr(self.store, "rejected", None)
+        self.rejected = rejected_repo.pairs() if rejected_repo is not None else set()
         decisions = Decisions(links={e: link.local_id for e, link in self.links.items()},
-                              ignored=set(self.ignored))
+                              ignored=set(self.ignored), rejected=set(self.rejected))
         result = match(exact, local, decisions=decisions, config=self.match_config)
         self.linked_count = len(result.linked)
         by_id = {a.id: a for a in accounts}
@@ -493,7 +570,91 @@ class LinkingService:
         counts = self.counts()
         self.events.info("Matched: " + ", ".join(f"{counts[t]:,} {TAB_TITLES[t].lower()}" for t in TABS)
                          + f", {self.linked_count:,} linked", side=Side.LOCAL, topic="link")
+        self._check_links()
         return counts
+
+    # -- links that need the user ---------------------------------------------------------------
+    def _check_links(self) -> None:
+        """Find links whose Exact account was deleted or whose code drifted; each is logged once."""
+        problems: dict[str, LinkProblem] = {}
+        accounts = self.cache.accounts
+        for link in self.links.values():
+            customer = self.customers.get(link.local_id)
+            who = f"local customer {customer.number or customer.id} {customer.name}" if customer else \
+                f"local customer {link.local_id}"
+            account = accounts.get(link.exact_id)
+            if account is None:
+                if not self.cache.complete:
+                    continue
+                problems[link.local_id] = LinkProblem(
+                    ProblemKind.DELETED, link, customer, None,
+                    f"linked Exact account deleted in Exact: {who} is linked to Exact account "
+                    f"{link.exact_code or link.exact_id}, which no longer exists in Exact",
+                    "Its invoices cannot be transferred to that account. Unlink it here (the link record is kept "
+                    "until you do), then link the customer to the right Exact account, or let the next invoice "
+                    "transfer create a new one if customers are created automatically.")
+                continue
+            old, new = strip_account_code(link.exact_code), account.code
+            if old and old != new:
+                follows = customer is not None and customer.number == old and customer_number_problem(new) is None
+                problems[link.local_id] = LinkProblem(
+                    ProblemKind.CODE, link, customer, account,
+                    f"customer code changed in Exact: Exact account {account.name!r} was linked to {who} with code "
+                    f"{old}; its code is now {new or '(empty)'}",
+                    "Invoices would be transferred under a code the local side does not know. Accept the new code "
+                    + ("(the link and the local customer number follow it)" if follows else "(the link follows it)")
+                    + f", or change the code back to {old} in Exact.")
+        self.link_problems = problems
+        for key, problem in problems.items():
+            marker = (key, problem.kind, problem.account.code if problem.account else "")
+            if marker in self._announced:
+                continue
+            self._announced.add(marker)
+            record = f"customer {problem.customer.number or problem.local_id}" if problem.customer \
+                else f"customer {problem.local_id}"
+            self.events.emit(_event(problem.text, Level.WARNING, Side.EXACT, record=record, detail=problem.fix))
+
+    def resolve_problems(self, local_ids: Iterable[str]) -> str:
+        """Do the fix of each named problem: unlink a link whose account was deleted; accept a drifted
+        code (the link's code, and the local number when it was the old code and the new one obeys the
+        customer-number rule). Local only, so `undo()` takes it back."""
+        chosen = [self.link_problems[i] for i in dict.fromkeys(local_ids) if i in self.link_problems]
+        if not chosen:
+            raise LookupError("no linked-account problem selected")
+        undo = _Undo(Action.LINK_EXACT, {}, [], [], [], [], "Fix linked-account problems")
+        unlink = [p.link for p in chosen if p.kind is ProblemKind.DELETED]
+        changed: list[Link] = []
+        customers: list[LocalCustomer] = []
+        for p in chosen:
+            if p.kind is not ProblemKind.CODE or p.account is None:
+                continue
+            changed.append(dataclasses.replace(p.link, exact_code=p.account.code))
+            old = strip_account_code(p.link.exact_code)
+            c = p.customer
+            if c is not None and c.number == old and customer_number_problem(p.account.code) is None:
+                undo.customers_before.setdefault(c.id, c)
+                customers.append(dataclasses.replace(c, number=p.account.code))
+        with self.store.batch("links.json", "customers.json") if hasattr(self.store, "batch") else contextlib.nullcontext():
+            if customers:
+                self.store.customers.put_many(customers)
+            if unlink:
+                self.store.links.delete_many([link.local_id for link in unlink])
+            if changed:
+                self.store.links.put_many(changed)
+        undo.links_removed = unlink
+        undo.links_before = [p.link for p in chosen if p.kind is ProblemKind.CODE and p.account is not None]
+        parts = []
+        if unlink:
+            parts.append(f"{len(unlink):,} link{'s' if len(unlink) != 1 else ''} to deleted Exact accounts removed")
+        if changed:
+            parts.append(f"{len(changed):,} new Exact code{'s' if len(changed) != 1 else ''} accepted")
+        text = "; ".join(parts)
+        for p in chosen:
+            self.events.emit(_event(f"{p.fix_label}: {p.text}", Level.INFO, Side.LOCAL,
+                                    record=f"customer {p.customer.number if p.customer else p.local_id}"))
+        self.rebuild()
+        self.last_undo = undo
+        return text
 
     def _add(self, row: Row) -> None:
         self.rows[row.id] = row
@@ -528,6 +689,8 @@ class LinkingService:
             return "not ignored"
         if action is Action.IGNORE and row.tab == "ignored":
             return "already ignored"
+        if action is Action.REJECT and row.local_id is None:
+            return "no local customer proposed: nothing to reject"
         if action in (Action.LINK_EXACT, Action.LINK_LOCAL):
             if row.local_id is None:
                 return "no local customer proposed: import it as a new customer or ignore it"
@@ -633,6 +796,21 @@ class LinkingService:
             undo.rows.append(dataclasses.replace(row))
             self._move(row, _tab_for(row))
             return RowResult(row.id, True, "un-ignored")
+        if action is Action.REJECT:
+            local_id = row.local_id or ""
+            customer = self.customers.get(local_id)
+            item = RejectedPair(row.id, local_id, self.user, now)
+            pending.reject.append(item)
+            self.rejected.add((row.id, local_id))
+            undo.rejected_added.append(item)
+            undo.rows.append(dataclasses.replace(row))  # a copy: candidates as they were
+            self._proposed.get(local_id, set()).discard(row.id)
+            self._without_candidate(row, local_id)
+            if row.tab == "one" and row.candidates:  # the matcher's single pick is gone: a person chooses
+                self._move(row, "more")
+            who = f"{customer.number or customer.id} {customer.name}" if customer else local_id
+            return RowResult(row.id, True, f"not {who}: never proposed again"
+                             + ("" if row.candidates else "; no other candidate"))
         if action is Action.IMPORT:
             customer = self._new_customer(row.exact)
             pending.customers[customer.id] = customer
@@ -719,6 +897,8 @@ class LinkingService:
             self.store.ignored.ignore_many(pending.ignore)
         if pending.unignore:
             self.store.ignored.delete_many(pending.unignore)
+        if pending.reject:
+            self.store.rejected.reject_many(pending.reject)
         if pending.accounts:
             self.cache.store_rows(pending.accounts)
         pending.clear()
@@ -747,7 +927,11 @@ class LinkingService:
     # -- undo -----------------------------------------------------------------------------------
     def undo_text(self) -> str | None:
         u = self.last_undo
-        return f"{u.description} ({len(u.rows):,} account{'s' if len(u.rows) != 1 else ''})" if u else None
+        if u is None:
+            return None
+        if not u.rows:
+            return self.undo_text_of(u)
+        return f"{u.description} ({len(u.rows):,} account{'s' if len(u.rows) != 1 else ''})"
 
     def undo(self) -> str:
         """Revert the last local-only action: links removed, overwritten local fields restored,
@@ -757,6 +941,18 @@ class LinkingService:
             raise LookupError("nothing to undo (actions that changed Exact cannot be undone here: see the log)")
         self.last_undo = None
         store = self.store
+        if u.links_removed or u.links_before:  # fixes of linked-account problems: links back as they were
+            store.links.put_many([*u.links_removed, *u.links_before])
+            restore = [c for c in u.customers_before.values() if c is not None]
+            if restore:
+                store.customers.put_many(restore)
+            text = f"Undone: {self.undo_text_of(u)}"
+            self.rebuild()
+            self.events.info(text, side=Side.LOCAL, topic="link")
+            return text
+        if u.rejected_added:
+            store.rejected.unreject_many([(r.exact_id, r.local_id) for r in u.rejected_added])
+            self.rejected.difference_update((r.exact_id, r.local_id) for r in u.rejected_added)
         if u.links_added:
             store.links.delete_many([link.local_id for link in u.links_added])
             for link in u.links_added:
@@ -798,6 +994,11 @@ class LinkingService:
         text = f"Undone: {u.description} on {len(u.rows):,} account{'s' if len(u.rows) != 1 else ''}"
         self.events.info(text, side=Side.LOCAL, topic="link")
         return text
+
+    @staticmethod
+    def undo_text_of(u: "_Undo") -> str:
+        n = len(u.links_removed) + len(u.links_before)
+        return f"{u.description} ({n:,} link{'s' if n != 1 else ''})"
 
     # -- CSV ------------------------------------------------------------------------------------
     def export_csv(self, rows: Sequence[Row], path: Path) -> int:
@@ -850,7 +1051,7 @@ class LinkingService:
                 state = "already linked" if exact_id in self.links else "not found in the Exact accounts"
                 out.problems.append(f"line {number}: Exact account {exact_id or '(empty)'} {state}")
                 continue
-            if action in (Action.LINK_EXACT, Action.LINK_LOCAL):
+            if action in (Action.LINK_EXACT, Action.LINK_LOCAL, Action.REJECT):
                 if not local_id:
                     out.problems.append(f"line {number}: {word} needs a local_id")
                     continue
