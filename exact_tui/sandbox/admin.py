@@ -6,6 +6,7 @@ the sandbox binds to loopback for that reason).
 | `GET /sandbox` | | summary: base URL, app, users, faults, behaviour, clock, endpoint list |
 | `GET/POST /sandbox/faults` | `{"profile": "latency:500,flaky-5xx"}` (null clears) | switch fault profiles |
 | `POST /sandbox/users/{username}/{deactivate,activate,block,unblock}` | | user state (invalid_grant / 403 reasons) |
+| `POST /sandbox/users/{username}/rights` | `{"denied": ["salesentry"]}` | areas the Exact user has no rights in (403 or empty lists, see `insufficient_rights`) |
 | `POST /sandbox/tokens/expire-refresh` | | every refresh token expires now (30-day message) |
 | `POST /sandbox/tokens/expire-access` | | every access token expires now (REST answers 401) |
 | `POST /sandbox/tokens/revoke` | | every token chain is revoked (as a second consent would) |
@@ -17,6 +18,7 @@ the sandbox binds to loopback for that reason).
 | `POST /sandbox/app/divisions` | `{"granted": [123]}` | the divisions granted to the app |
 | `POST /sandbox/divisions/{division}/receivables/{id}/pay` | `{"matched": true}` | mark an open item paid |
 | `POST /sandbox/divisions/{division}/rows/{service}/{Entity}/{key}` | `{"Blocked": true}` | change any stored row (block an account, make an item non-divisible, close a period …); bumps its Timestamp |
+| `DELETE /sandbox/divisions/{division}/rows/{service}/{Entity}/{key}` | | delete a row behind the integration's back (a sales entry with its lines and receivable); listed in `sync/Deleted` |
 | `POST /sandbox/state/save` | | write the state file now (with `--state`) |
 """
 from __future__ import annotations
@@ -110,6 +112,14 @@ async def user_state(request: Request) -> JSONResponse:
     if user is None:
         return _bad(f"no user {request.path_params['username']!r}", 404)
     action = request.path_params["action"]
+    if action == "rights":
+        denied = (await _json(request)).get("denied")
+        areas = sorted({spec.scope for spec in ROUTES.values()})
+        if not isinstance(denied, list) or not set(denied) <= set(areas):
+            return _bad(f'send {{"denied": [area, …]}} with areas from {areas}')
+        user.denied = sorted(set(denied))
+        rt.world.dirty = True
+        return _ok(username=user.username, denied=user.denied)
     changes = {"deactivate": ("active", False), "activate": ("active", True),
                "block": ("blocked", True), "unblock": ("blocked", False)}
     if action not in changes:
@@ -205,7 +215,9 @@ async def pay(request: Request) -> JSONResponse:
 
 
 async def patch_row(request: Request) -> JSONResponse:
-    """Reproduce a customer's set-up: change one stored row as Exact's own screens would."""
+    """Reproduce a customer's set-up: change one stored row as Exact's own screens would (POST), or
+    delete it behind the integration's back (DELETE: listed in `sync/Deleted`, an entry takes its
+    lines and receivable with it, Exact's rules for paid entries apply)."""
     rt = _rt(request)
     division = int(request.path_params["division"])
     name = request.path_params["table"]
@@ -219,6 +231,14 @@ async def patch_row(request: Request) -> JSONResponse:
     row = rt.world.table(division, spec.table).get(key)
     if row is None:
         return _bad(f"no {spec.table} row with key {raw_key}", 404)
+    if request.method == "DELETE":
+        user = next(iter(rt.world.users.values()))
+        remove = rules.DELETE.get(spec.table)
+        if remove is not None:
+            remove(rules.Ctx(rt, division, user), row)
+        else:
+            rt.world.delete(division, spec.table, key, user.id)
+        return _ok(deleted=str(row[spec.key]), table=spec.table)
     changes = await _json(request)
     unknown = sorted(set(changes) - set(rt.field_names(spec.table)))
     if unknown:
@@ -256,6 +276,6 @@ ROUTES_ADMIN = [
     Route("/sandbox/app/scopes", _guard(app_scopes), methods=["POST"]),
     Route("/sandbox/app/divisions", _guard(app_divisions), methods=["POST"]),
     Route("/sandbox/divisions/{division:int}/receivables/{id}/pay", _guard(pay), methods=["POST"]),
-    Route("/sandbox/divisions/{division:int}/rows/{table:path}/{key}", _guard(patch_row), methods=["POST"]),
+    Route("/sandbox/divisions/{division:int}/rows/{table:path}/{key}", _guard(patch_row), methods=["POST", "DELETE"]),
     Route("/sandbox/state/save", _guard(save_state), methods=["POST"]),
 ]

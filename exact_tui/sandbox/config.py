@@ -41,6 +41,17 @@ class Behaviour:
     error_cap: int = 10
     # Latency added by the `latency` fault profile when no value is given (`latency:250`).
     latency_ms: int = 300
+    # A user without rights in an area (`POST /sandbox/users/{u}/rights`): "forbidden" = 403 Forbidden;
+    # "empty" = reads answer as if there were nothing (lists empty, a key 404), writes still 403.
+    # Peers report both (facts §5).
+    insufficient_rights: str = "forbidden"
+    # URLs longer than this are refused with 414 before anything else (facts §2, "likely"); 0 = no cap.
+    max_url_length: int = 6000
+    # Request bodies larger than this are refused with 413 (about 38 MB in NL/BE, 9.5 MB elsewhere,
+    # facts §2, "likely"); 0 = no cap.
+    max_request_bytes: int = 38 * 1024 * 1024
+    # How long `sync/Deleted` lists a deletion ("about two months").
+    deleted_retention_days: int = 60
 
     def update(self, values: dict[str, Any]) -> None:
         """Apply `values` (e.g. from JSON or `key=value` strings), coercing to each field's type."""
@@ -50,10 +61,19 @@ class Behaviour:
             if name not in known:
                 raise ValueError(f"unknown behaviour {key!r}; known: {', '.join(sorted(known))}")
             current = getattr(self, name)
-            setattr(self, name, _coerce(raw, type(current), name))
+            value = _coerce(raw, type(current), name)
+            if name in CHOICES and value not in CHOICES[name]:
+                raise ValueError(f"behaviour {name} is one of {', '.join(sorted(CHOICES[name]))}, not {raw!r}")
+            setattr(self, name, value)
 
     def as_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
+
+
+CHOICES: dict[str, set[Any]] = {
+    "refresh_rotation": {"strict", "grace"}, "too_early_status": {400, 401}, "error_cap_status": {429, 403},
+    "insufficient_rights": {"forbidden", "empty"},
+}
 
 
 def _coerce(raw: Any, kind: type, name: str) -> Any:

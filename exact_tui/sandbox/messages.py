@@ -77,6 +77,12 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Sync-endpoints accepteren alleen $filter=Timestamp gt <waarde>.",
         "Sync endpoints accept only $filter=Timestamp gt <value>.",
     ),
+    "url_too_long": (
+        "De URL is te lang ({length} tekens; maximaal {limit})", "The request URL is too long ({length} characters; at most {limit})",
+    ),
+    "request_too_large": (
+        "Het verzoek is te groot (maximaal {limit} bytes)", "The request is too large (at most {limit} bytes)",
+    ),
     "method_not_allowed": ("Methode {method} is niet toegestaan op {path}", "Method {method} is not allowed on {path}"),
     # --- 401/403/404/429 ---
     "unauthorized": ("Niet gemachtigd", "Unauthorized"),

@@ -49,10 +49,15 @@ LINE_SPECS = {"SalesEntryLines": "salesentry/SalesEntryLines", "SalesInvoiceLine
 
 async def handle(request: Request) -> Response:
     rt: Runtime = request.app.state.runtime
+    too_big = _over_size_caps(rt, request)
+    if too_big is not None:
+        return too_big
     try:
-        body = await request.body()
+        body = await _read_body(request, rt.behaviour.max_request_bytes)
     except ClientDisconnect:  # the client gave up (e.g. its timeout under the latency profile)
         return Response(status_code=499)
+    except _TooLarge:
+        return _refused_early(request, fail(413, "request_too_large", limit=rt.behaviour.max_request_bytes))
     started = time.perf_counter()
     call = _Call(rt, request, body)
     with rt.world.lock:
@@ -62,6 +67,42 @@ async def handle(request: Request) -> Response:
         print(f"{rt.clock.now():%H:%M:%S} {request.method:6} {request.url.path} {response.status_code} {ms:.0f} ms",
               flush=True)
     return response
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def _over_size_caps(rt: "Runtime", request: Request) -> Response | None:
+    """Exact's front door refuses a URL over 6,000 characters or a body over the size cap before the
+    API sees the request: no authentication, no quota counted, no rate-limit headers (facts §2,
+    "likely": both caps are behaviours)."""
+    url_cap, body_cap = rt.behaviour.max_url_length, rt.behaviour.max_request_bytes
+    url = str(request.url)
+    if url_cap and len(url) > url_cap:
+        return _refused_early(request, fail(414, "url_too_long", length=len(url), limit=url_cap))
+    declared = request.headers.get("content-length", "")
+    if body_cap and declared.isdigit() and int(declared) > body_cap:
+        return _refused_early(request, fail(413, "request_too_large", limit=body_cap))
+    return None
+
+
+async def _read_body(request: Request, cap: int) -> bytes:
+    """The body, refused as soon as it passes `cap` (a chunked upload declares no length)."""
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if cap and size > cap:
+            raise _TooLarge()
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _refused_early(request: Request, error: SandboxError) -> Response:
+    rt: Runtime = request.app.state.runtime
+    rt.stats.record(request.method, "(refused before the API)", error.status)
+    body, media = error_body(error.text("en"), lang_tag("en"), wants_json(request.headers.get("accept", "")))
+    return Response(body, status_code=error.status, media_type=media, headers={"X-Request-Id": str(uuid.uuid4())})
 
 
 class _Call:
@@ -136,6 +177,8 @@ class _Call:
             raise fail(403, "scope_violated", action="write" if write else "read")
         if spec is ME:
             return self.me(user)
+        if spec.scope in user.denied:
+            return self.no_rights(spec, raw_key)
         ctx = rules.Ctx(self.rt, division, user)
         if self.method == "GET":
             return self.get_one(ctx, spec, raw_key) if raw_key is not None else self.get_list(ctx, spec)
@@ -156,6 +199,14 @@ class _Call:
             else:
                 self.rt.world.delete(division, spec.table, row[spec.key], user.id)
         return Response(status_code=204, headers=self.headers)
+
+    def no_rights(self, spec: EntitySpec, raw_key: str | None) -> Response:
+        """The Exact user lacks rights in this area: 403, or (behaviour "empty") reads that find nothing."""
+        if self.method == "GET" and self.rt.behaviour.insufficient_rights == "empty":
+            if raw_key is not None:
+                raise fail(404, "not_found", entity=ctx_label(spec, self.language))
+            return self.answer(200, {"d": {"results": []}}, spec)
+        raise fail(403, "forbidden")
 
     def check_limits(self, app_key: tuple) -> None:
         blocked = self.rt.error_cap.blocked(self.cap_key) if self.cap_key else None
@@ -274,9 +325,10 @@ class _Call:
             since = _sync_since(node)
             if token:
                 since = max(since, _int_token(token))
-            window = ctx.table(spec.table).since(since)[skip: skip + limit + 1]
+            listed = self.sync_rows(ctx, spec)
+            window = listed(since)[skip: skip + limit + 1]
             if q.get("$inlinecount") == "allpages":
-                count = len(ctx.table(spec.table).since(_sync_since(node)))
+                count = len(listed(_sync_since(node)))
             next_params = {"$skiptoken": f"{window[limit - 1]['Timestamp']}L"} if len(window) > limit else None
         else:
             if q.get("$inlinecount") == "allpages":
@@ -312,6 +364,14 @@ class _Call:
             params.update(next_params)
             d["__next"] = f"{self.base}{self.request.url.path}?{urlencode(params, safe=chr(36) + chr(39) + ',()')}"
         return self.answer(200, {"d": d}, spec)
+
+    def sync_rows(self, ctx: rules.Ctx, spec: EntitySpec):
+        """Rows after a Timestamp; `sync/Deleted` keeps a deletion for the retention period only."""
+        table = ctx.table(spec.table)
+        if spec.table != "sync/Deleted":
+            return table.since
+        horizon = self.rt.clock.now() - dt.timedelta(days=self.rt.behaviour.deleted_retention_days)
+        return lambda stamp: [r for r in table.since(stamp) if r.get("DeletedDate") is None or r["DeletedDate"] >= horizon]
 
     def lookup(self, ctx: rules.Ctx, spec: EntitySpec, raw_key: str) -> Row:
         key = _parse_key(spec, raw_key)

@@ -88,6 +88,9 @@ class User:
     blocked: bool = False
     divisions: list[int] = field(default_factory=list)
     current_division: int = 0
+    # Areas (scope names: "salesentry", "crm", …) this Exact user has no rights in: Exact answers
+    # 403 or, per `Behaviour.insufficient_rights`, silently empty lists (facts §5).
+    denied: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -171,6 +174,7 @@ class World:
                 id=u.id, username=u.username, password=u.password, full_name=u.full_name, email=u.email,
                 language=u.language, active=u.active, divisions=divisions,
                 current_division=getattr(u, "current_division", 0) or (divisions[0] if divisions else 0),
+                denied=list(getattr(u, "denied", []) or []),
             )
         world.granted_divisions = set(seed.granted_divisions)
         for row in seed.divisions:
