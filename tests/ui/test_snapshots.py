@@ -1,12 +1,12 @@
 """Screenshots of every step at 80×24 (dark) and 160×48 (light), plus help, customer card and a problem.
 
-Deterministic: a fresh sandbox per screenshot on fixed loopback ports with the known test world,
-`deterministic=True` (fixed clock text, masked durations, no budget countdown), no spinners.
+Deterministic: a fresh sandbox per screenshot on any free loopback port with the known test world,
+`deterministic=True` (fixed clock text, masked durations and loopback ports in the log, no budget
+countdown), no spinners. Step 1 shows the sandbox address: the screenshots show it as the fixed
+`SHOWN_BASE_URL` (set in the host field before the picture), so no test depends on a free port.
 Update the baselines with `pytest tests/ui/test_snapshots.py --snapshot-update` after a deliberate change.
 """
 from __future__ import annotations
-
-import socket
 
 import pytest
 
@@ -18,25 +18,14 @@ from exact_tui.ui.app import ExactApp
 from .conftest import connect, open_session, wait_for
 from .world import DIV, world
 
-SANDBOX_PORT, REDIRECT_PORT = 47611, 47612
+SHOWN_BASE_URL = "http://127.0.0.1:47611"  # what step 1 shows instead of the sandbox's real, free port
+REDIRECT_PORT = 47612  # only text in the redirect URI: paste-back never listens on it
 STEPS = ["connection", "division", "journal", "link", "maintenance", "products", "defaults", "activate"]
-
-
-def _port_free(port: int) -> bool:
-    with socket.socket() as sock:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            sock.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
 
 
 @pytest.fixture
 def fixed_sandbox():
-    if not (_port_free(SANDBOX_PORT) and _port_free(REDIRECT_PORT)):
-        pytest.skip(f"screenshots need loopback ports {SANDBOX_PORT}/{REDIRECT_PORT} free (they show in step 1)")
-    server = SandboxServer(SandboxConfig(port=SANDBOX_PORT), seed=world(redirect_port=REDIRECT_PORT))
+    server = SandboxServer(SandboxConfig(port=0), seed=world(redirect_port=REDIRECT_PORT))
     server.start()
     try:
         yield server
@@ -69,7 +58,16 @@ async def prepare(pilot, app, step: str) -> None:
     }
     await wait_for(pilot, loaded.get(step, lambda: True), what=f"{step} loaded")
     await pilot.pause(0.3)
+    await settle(pilot, app)
+
+
+async def settle(pilot, app) -> None:
+    """Last touches before the picture: no notices, and the sandbox address shown as a fixed text."""
     app.clear_notifications()
+    host = app.screen_stack[0].query_one("#host")
+    if host.value.startswith("http://127.0.0.1:"):
+        host.value = SHOWN_BASE_URL  # connected already (or not yet logging in): only the display changes
+        host.cursor_position = 0
     await pilot.pause()
 
 
@@ -101,7 +99,7 @@ def test_step_160x48_light(step, fixed_sandbox, tmp_path, snap_compare):
 def test_first_start_not_connected_high_contrast(fixed_sandbox, tmp_path, snap_compare):
     app = _app(fixed_sandbox, tmp_path, "exact-high-contrast")
     try:
-        assert snap_compare(app, terminal_size=(80, 24))
+        assert snap_compare(app, terminal_size=(80, 24), run_before=lambda pilot: settle(pilot, app))
     finally:
         app.session.close_store()
 
@@ -122,8 +120,7 @@ def test_problem_shown_with_side_80x24(fixed_sandbox, tmp_path, snap_compare):
         await pilot.pause()
         await pilot.press("ctrl+y")
         await pilot.pause(0.2)
-        app.clear_notifications()
-        await pilot.pause()
+        await settle(pilot, app)
 
     try:
         assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
@@ -141,8 +138,7 @@ def test_customer_card_160x48(fixed_sandbox, tmp_path, snap_compare):
         await pilot.pause()
         await pilot.press(*"visser", "enter")
         await pilot.pause(0.3)
-        app.clear_notifications()
-        await pilot.pause()
+        await settle(pilot, app)
 
     try:
         assert snap_compare(app, terminal_size=(160, 48), run_before=run_before)

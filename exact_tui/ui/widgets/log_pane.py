@@ -19,6 +19,7 @@ SIDE_LABEL = {Side.LOCAL: "local  ", Side.EXACT: "exact  ", Side.NETWORK: "netwo
 
 
 _DURATION = re.compile(r"\d+ ms")  # masked in deterministic mode (screenshots)
+_LOOPBACK_PORT = re.compile(r"(127\.0\.0\.1|localhost):\d+")  # a sandbox's free port, masked likewise
 
 
 class EventArrived(Message):
@@ -42,6 +43,12 @@ class LogPane(RichLog):
         self.border_title = "Integration log"
         self.counts: dict[Level, int] = {level: 0 for level in Level}
 
+    def _mask(self, text: str) -> str:
+        """In deterministic mode (screenshots) durations and loopback ports vary from run to run."""
+        if not self.fixed_time:
+            return text
+        return _LOOPBACK_PORT.sub(r"\1:PORT", _DURATION.sub("… ms", text))
+
     def add(self, event: Event) -> None:
         self.counts[event.level] += 1
         clock = self.fixed_time or event.time.astimezone().strftime("%H:%M:%S")
@@ -50,14 +57,14 @@ class LogPane(RichLog):
         line.append(SIDE_LABEL.get(event.side, str(event.side)) + " ", style="bold" if event.side is not Side.CONSOLE else "dim")
         line.append(LEVEL_MARK[event.level] + " ", style=LEVEL_STYLE[event.level])
         if event.record:
-            line.append(f"[{event.record}] ", style="italic")
-        message = _DURATION.sub("… ms", event.message) if self.fixed_time else event.message
+            line.append(f"[{self._mask(event.record)}] ", style="italic")
+        message = self._mask(event.message)
         line.append(message, style=LEVEL_STYLE[event.level] if event.level is not Level.INFO else "")
         if event.progress:
             done, total = event.progress
             line.append(f" ({done}/{total})", style="dim")
         if event.detail:
-            line.append(f" — {event.detail}", style="dim")
+            line.append(f" — {self._mask(event.detail)}", style="dim")
         self.write(line)
         errors, warnings = self.counts[Level.ERROR], self.counts[Level.WARNING]
         self.border_subtitle = f"{errors} errors · {warnings} warnings" if errors or warnings else ""
