@@ -412,6 +412,8 @@ class AccountCache:
             self.accounts = {}
             self.complete = False
             return
+        if self.repo.timestamp is None and not len(self.repo) and self.accounts:
+            return  # never pulled: keep the accounts given directly (use_accounts) for a re-match
         self.accounts = {str(row["id"]): ExactAccount.from_record(row) for row in self.repo.all()}
         self.complete = self.repo.timestamp is not None
 

@@ -41,4 +41,18 @@ async def test_open_pull_match_and_link_local(tmp_path):
                 await app.workers.wait_for_complete()
                 await pilot.pause()
                 assert gid(100_001) not in service.rows and service.linked_count == 1
+                assert service.link_problems == {}
+                # someone deletes the linked account in Exact, and another account's code changes
+                server.world.delete(DIV, "crm/Accounts", gid(100_001), deleted_by="someone")
+                await pilot.press("r")
+                await app.workers.wait_for_complete()
+                await pilot.pause()
+                assert gid(100_001) not in service.cache.accounts
+                assert gid(100_001) not in {row["id"] for row in store.exact_accounts.all()}
+                assert store.exact_accounts.deleted_timestamp
+                problem = service.link_problems["L00001"]
+                assert "linked Exact account deleted in Exact" in problem.text
+                assert store.links.get("L00001") is not None  # kept until the user acts
+                assert "1 linked account needs you (P)" in str(screen.query_one("#link-title").render())
+                assert any("linked Exact account deleted" in e.message for e in store.log.tail(50))
         store.close()

@@ -130,9 +130,11 @@ KEYS_HELP = """\
 [b]Actions[/]     e link, use data from Exact (empty Exact fields never overwrite)
             l link, use local data (updates Exact; asks first; code never sent)
             m import as new local customer · x ignore (in Ignored: un-ignore)
+            N not this pair: the proposed local customer is never proposed again
             u / ctrl+z undo the last local-only action · Esc cancels a running action
 [b]Files[/]       E export this tab to CSV · I import decisions from a reviewed CSV
 [b]Other[/]       r pull changes from Exact and match again (decisions kept) · d detail panel
+            P linked accounts deleted in Exact or with a changed code, and their fix
             ctrl+p command palette · Esc back"""
 
 

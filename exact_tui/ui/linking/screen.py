@@ -24,9 +24,11 @@ from ...services.linking import TAB_TITLES, TABS, Action, ActionReport, Cancel, 
 from .detail import DetailPanel
 from .status import StatusText
 from .modals import AskValue, CandidatePicker, ConfirmAction, KeysHelp
+from .problems import LinkProblems
 from .table import PairsTable
 
-ACTION_KEYS = {Action.LINK_EXACT: "e", Action.LINK_LOCAL: "l", Action.IMPORT: "m", Action.IGNORE: "x"}
+ACTION_KEYS = {Action.LINK_EXACT: "e", Action.LINK_LOCAL: "l", Action.IMPORT: "m", Action.IGNORE: "x",
+               Action.REJECT: "N"}
 
 
 class LinkCommands(Provider):
@@ -72,6 +74,8 @@ class LinkCustomersScreen(Screen[None]):
         Binding("l", "act('link-local')", "Link (local data)", id="link.link_local"),
         Binding("m", "act('import')", "Import", id="link.import"),
         Binding("x", "act('ignore')", "Ignore/un-ignore", id="link.ignore"),
+        Binding("N", "act('reject')", "Not this pair", show=False, id="link.reject"),
+        Binding("P", "problems", "Linked-account problems", show=False, id="link.problems"),
         Binding("u,ctrl+z", "undo", "Undo", id="link.undo"),
         Binding("slash", "filter", "Filter", id="link.filter"),
         Binding("greater_than_sign", "select_score", "Select score ≥", show=False, id="link.select_score"),
@@ -137,8 +141,11 @@ class LinkCustomersScreen(Screen[None]):
         for tab in TABS:
             tabs.query_one(f"#{tab}", Tab).label = self._tab_label(tab, counts[tab])
         linked = self.service.linked_count
+        problems = len(self.service.link_problems)
         self.query_one("#link-title", StatusText).update(
             f"[b]Link customers[/] · {sum(counts.values()):,} Exact customers to decide · {linked:,} linked"
+            + (f" · [b red]{problems:,} linked account{'s' if problems != 1 else ''} need{'' if problems != 1 else 's'} "
+               f"you (P)[/]" if problems else "")
             + (f" · {self._budget()}" if self._budget() else ""))
 
     def _budget(self) -> str:
@@ -167,6 +174,11 @@ class LinkCustomersScreen(Screen[None]):
         self._ready = True
         self._show_tab(self.tab)
         self._message("")
+        problems = self.service.link_problems
+        if problems:
+            self.notify(f"{len(problems):,} linked account{'s' if len(problems) != 1 else ''} deleted in Exact or "
+                        "with a changed code: P lists them with what to do", title="Link customers",
+                        severity="warning", timeout=8)
 
     def _show_tab(self, tab: str) -> None:
         if self.tab != tab:
@@ -456,7 +468,7 @@ class LinkCustomersScreen(Screen[None]):
             if not read.count:
                 self._message("No decisions to apply in that file")
                 return
-            order = (Action.IGNORE, Action.UNIGNORE, Action.LINK_EXACT, Action.IMPORT, Action.LINK_LOCAL)
+            order = (Action.REJECT, Action.IGNORE, Action.UNIGNORE, Action.LINK_EXACT, Action.IMPORT, Action.LINK_LOCAL)
             plans = [self.service.plan(a, self.service.rows_for(read.decisions[a])) for a in order if a in read.decisions]
             body = "\n".join(f"{p.action.label}: {len(p.rows):,}" + (f" ({len(p.refused):,} refused)" if p.refused else "")
                              for p in plans)
@@ -468,6 +480,31 @@ class LinkCustomersScreen(Screen[None]):
         self.app.push_screen(AskValue("Import decisions from a reviewed CSV", "The file must be an export of this "
                                       "screen with the 'decision' column filled.",
                                       str(self.last_export or self._folder() / "exports")), chosen)
+
+    def action_problems(self) -> None:
+        """List links whose Exact account was deleted or whose code changed; fix one or all."""
+        if not self._ready or self.running is not None:
+            return
+        problems = list(self.service.link_problems.values())
+        if not problems:
+            self.notify("Every linked Exact account still exists with the code it was linked with",
+                        title="Linked accounts")
+            return
+
+        def chosen(local_ids: list[str] | None) -> None:
+            if not local_ids:
+                return
+            try:
+                text = self.service.resolve_problems(local_ids)
+            except Exception as exc:  # noqa: BLE001 - a store refusal is shown, not a crash
+                self.notify(str(exc), title="Linked accounts", severity="error", timeout=8)
+                return
+            self.table.set_rows(self.service.tab_rows(self.tab))
+            self._update_counts()
+            self._message(f"{text} · u undoes")
+            self.notify(text, title="Linked accounts")
+
+        self.app.push_screen(LinkProblems(problems), chosen)
 
     def action_rerun(self) -> None:
         """Pull what changed in Exact, re-read local customers, match again; decisions are kept."""
