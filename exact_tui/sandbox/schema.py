@@ -113,13 +113,19 @@ def _specs() -> list[EntitySpec]:
                guid_fields=_G({"ID", "Account", "TransactionEntryID"}), scope="cashflow")
     acc_filter = ("ID", "Code", "Name", "Email", "ChamberOfCommerce", "VATNumber", "Status", "Blocked", "Modified")
     item_filter = ("ID", "Code", "Description", "IsSalesItem", "Modified")
+    # every entity with a sync/ alternative has mandatory filtering (facts §3)
+    contact_filter = ("ID", "Account", "Email", "FirstName", "LastName", "Modified")
+    invoice_filter = ("InvoiceID", "InvoiceNumber", "OrderedBy", "InvoiceTo", "Journal", "YourRef", "Status",
+                      "InvoiceDate", "Modified")
+    receivable_filter = ("ID", "Account", "AccountCode", "InvoiceNumber", "EntryNumber", "YourRef",
+                         "TransactionEntryID", "Status", "IsFullyPaid", "DueDate")
     return [
         EntitySpec("system/Divisions", "system/Divisions", "Code", "Division", ("Divisie", "Division"), DIVISION_FIELDS,
                    key_is_int=True, scope="system"),
         EntitySpec("crm/Accounts", fields=ACCOUNT_FIELDS, methods=CRUD, mandatory_filter=acc_filter, **acc),
         EntitySpec("bulk/CRM/Accounts", fields=ACCOUNT_FIELDS, mode=BULK, **acc),
         EntitySpec("sync/CRM/Accounts", fields=ACCOUNT_FIELDS, mode=SYNC, **acc),
-        EntitySpec("crm/Contacts", fields=CONTACT_FIELDS, methods=CRUD, **con),
+        EntitySpec("crm/Contacts", fields=CONTACT_FIELDS, methods=CRUD, mandatory_filter=contact_filter, **con),
         EntitySpec("bulk/CRM/Contacts", fields=CONTACT_FIELDS, mode=BULK, **con),
         EntitySpec("sync/CRM/Contacts", fields=CONTACT_FIELDS, mode=SYNC, **con),
         EntitySpec("logistics/Items", fields=ITEM_FIELDS, mandatory_filter=item_filter, **itm),
@@ -135,7 +141,8 @@ def _specs() -> list[EntitySpec]:
                    guid_fields=_G({"ID"}), scope="financial"),
         EntitySpec("cashflow/PaymentConditions", "cashflow/PaymentConditions", "ID", "PaymentCondition",
                    ("Betalingsconditie", "Payment condition"), PAYCOND_FIELDS, guid_fields=_G({"ID"}), scope="cashflow"),
-        EntitySpec("salesinvoice/SalesInvoices", fields=INVOICE_FIELDS, methods=CRUD, **inv),
+        EntitySpec("salesinvoice/SalesInvoices", fields=INVOICE_FIELDS, methods=CRUD, mandatory_filter=invoice_filter,
+                   **inv),
         EntitySpec("sync/SalesInvoice/SalesInvoices", fields=INVOICE_FIELDS, mode=SYNC, **inv),
         EntitySpec("salesinvoice/SalesInvoiceLines", "salesinvoice/SalesInvoiceLines", "ID", "SalesInvoiceLine",
                    ("Factuurregel", "Sales invoice line"), INVOICE_LINE_FIELDS, methods=CRUD,
@@ -150,7 +157,7 @@ def _specs() -> list[EntitySpec]:
         EntitySpec("salesentry/SalesEntryLines", "salesentry/SalesEntryLines", "ID", "SalesEntryLine",
                    ("Boekingsregel", "Sales entry line"), ENTRY_LINE_FIELDS, methods=CRUD,
                    guid_fields=_G({"ID", "EntryID", "GLAccount"}), scope="salesentry"),
-        EntitySpec("cashflow/Receivables", fields=RECEIVABLE_FIELDS, **rec),
+        EntitySpec("cashflow/Receivables", fields=RECEIVABLE_FIELDS, mandatory_filter=receivable_filter, **rec),
         EntitySpec("bulk/Cashflow/Receivables", fields=RECEIVABLE_FIELDS, mode=BULK, **rec),
         EntitySpec("sync/Cashflow/PaymentTerms", fields=RECEIVABLE_FIELDS, mode=SYNC, **rec),
         EntitySpec("read/financial/ReceivablesList", "read/financial/ReceivablesList", "HID", "ReceivablesList",

@@ -77,11 +77,16 @@ def test_bulk_pages_1000_and_needs_select(server, nl):
 
 
 def test_mandatory_filtering_on_accounts_and_items(nl):
-    for path in (ACC, f"/{DIV}/logistics/Items"):
+    # every entity with a sync/ alternative: accounts, items, contacts, sales invoices, receivables
+    for path in (ACC, f"/{DIV}/logistics/Items", f"/{DIV}/crm/Contacts", f"/{DIV}/salesinvoice/SalesInvoices",
+                 f"/{DIV}/cashflow/Receivables"):
         answer = nl.get(path)
         assert answer.status_code == 400
         assert message(answer).startswith("This endpoint has mandatory filtering applied.")
     assert results(nl.get(f"/{DIV}/logistics/Items", params={"$filter": "Code eq 'HOUR'"}))[0]["Code"] == "HOUR"
+    account = f"guid'{customer_id(1)}'"
+    assert results(nl.get(f"/{DIV}/crm/Contacts", params={"$filter": f"Account eq {account}"}))[0]["LastName"] == "Jansen 1"
+    assert nl.get(f"/{DIV}/bulk/CRM/Contacts", params={"$select": "ID"}).status_code == 200  # bulk: no filter needed
 
 
 def test_filter_syntax_error_is_a_clear_400(nl):
