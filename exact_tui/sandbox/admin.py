@@ -16,6 +16,7 @@ the sandbox binds to loopback for that reason).
 | `GET/POST /sandbox/behaviour` | `{"refresh_rotation": "grace"}` | read / change the "likely" behaviours |
 | `POST /sandbox/app/scopes` | `{"scopes": ["crm.read"]}` (null = all) | narrow the app's scopes |
 | `POST /sandbox/app/divisions` | `{"granted": [123]}` | the divisions granted to the app |
+| `POST /sandbox/divisions/{division}` | `{"LicenseExpired": true}` | division state: `Blocked`, `CustomerBlocked`, `LicenseExpired` (403 + `Reason`), `InvoicingModule` false (sales invoices 403) |
 | `POST /sandbox/divisions/{division}/receivables/{id}/pay` | `{"matched": true}` | mark an open item paid |
 | `POST /sandbox/divisions/{division}/rows/{service}/{Entity}/{key}` | `{"Blocked": true}` | change any stored row (block an account, make an item non-divisible, close a period …); bumps its Timestamp |
 | `DELETE /sandbox/divisions/{division}/rows/{service}/{Entity}/{key}` | | delete a row behind the integration's back (a sales entry with its lines and receivable); listed in `sync/Deleted` |
@@ -254,6 +255,26 @@ async def patch_row(request: Request) -> JSONResponse:
     return _ok(row={k: str(v) if v is not None else None for k, v in row.items()})
 
 
+DIVISION_FLAGS = ("Blocked", "CustomerBlocked", "LicenseExpired", "InvoicingModule")
+
+
+async def division_state(request: Request) -> JSONResponse:
+    """A division's licence and state: blocked, its subscriber blocked, licence expired (403 with the
+    matching `Reason`), or without the invoicing module (sales invoices answer 403)."""
+    rt = _rt(request)
+    division = int(request.path_params["division"])
+    row = rt.world.divisions.get(division)
+    if row is None:
+        return _bad(f"no division {division}", 404)
+    changes = await _json(request)
+    wrong = sorted(k for k, v in changes.items() if k not in DIVISION_FLAGS or not isinstance(v, bool))
+    if wrong:
+        return _bad(f"send true/false for {', '.join(DIVISION_FLAGS)}; not {wrong}")
+    row.update(changes)
+    rt.world.dirty = True
+    return _ok(division=division, **{k: row.get(k, k == "InvoicingModule") for k in DIVISION_FLAGS})
+
+
 async def save_state(request: Request) -> JSONResponse:
     rt = _rt(request)
     if not rt.config.state_file:
@@ -275,6 +296,7 @@ ROUTES_ADMIN = [
     Route("/sandbox/behaviour", _guard(behaviour), methods=["GET", "POST"]),
     Route("/sandbox/app/scopes", _guard(app_scopes), methods=["POST"]),
     Route("/sandbox/app/divisions", _guard(app_divisions), methods=["POST"]),
+    Route("/sandbox/divisions/{division:int}", _guard(division_state), methods=["POST"]),
     Route("/sandbox/divisions/{division:int}/receivables/{id}/pay", _guard(pay), methods=["POST"]),
     Route("/sandbox/divisions/{division:int}/rows/{table:path}/{key}", _guard(patch_row), methods=["POST", "DELETE"]),
     Route("/sandbox/state/save", _guard(save_state), methods=["POST"]),

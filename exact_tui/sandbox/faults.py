@@ -102,6 +102,22 @@ class FaultMiddleware:
 
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
         path = scope.get("path", "")
+        if scope["type"] == "http" and path.startswith("/api/v1/"):
+            # Exact asks for one request at a time (parallel paging loses or repeats rows): count
+            # overlapping calls so a test can show the client never sends them.
+            stats = self.rt.stats
+            stats.in_flight += 1
+            if stats.in_flight > 1:
+                stats.parallel += 1
+            stats.max_in_flight = max(stats.max_in_flight, stats.in_flight)
+            try:
+                await self._call(scope, receive, send, path)
+            finally:
+                stats.in_flight -= 1
+            return
+        await self._call(scope, receive, send, path)
+
+    async def _call(self, scope: dict, receive: Any, send: Any, path: str) -> None:
         faults = self.rt.faults
         if scope["type"] != "http" or not path.startswith("/api/") or not faults.active_:
             await self.app(scope, receive, send)

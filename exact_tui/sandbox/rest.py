@@ -177,6 +177,8 @@ class _Call:
             raise fail(403, "scope_violated", action="write" if write else "read")
         if spec is ME:
             return self.me(user)
+        if spec.scope == "salesinvoice" and (self.rt.world.divisions.get(division) or {}).get("InvoicingModule") is False:
+            raise fail(403, "forbidden")  # the licence lacks the invoicing module (catalogue #10)
         if spec.scope in user.denied:
             return self.no_rights(spec, raw_key)
         ctx = rules.Ctx(self.rt, division, user)
@@ -241,8 +243,13 @@ class _Call:
             raise fail(403, "no_division_access", reason="NoDivisionAccess")
         if division not in self.rt.world.granted_divisions:
             raise fail(403, "division_not_granted", division=division)
-        if (self.rt.world.divisions.get(division) or {}).get("Blocked"):
+        row = self.rt.world.divisions.get(division) or {}
+        if row.get("Blocked"):
             raise fail(403, "forbidden", reason="DivisionBlocked")
+        if row.get("CustomerBlocked"):  # the Exact subscriber (the division's owner) is blocked
+            raise fail(403, "forbidden", reason="BlockedCustomer")
+        if row.get("LicenseExpired"):
+            raise fail(403, "forbidden", reason="LicenseExpired")
 
     # ------------------------------------------------------------------ answers
     def answer(self, status: int, payload: dict, spec: EntitySpec) -> Response:

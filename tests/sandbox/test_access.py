@@ -47,3 +47,30 @@ def test_every_answer_has_a_request_id(nl):
     ok = nl.get(f"/{DIV}/system/Divisions")
     bad = nl.get(f"/{DIV}/crm/Accounts(guid'x')")
     assert ok.headers["X-Request-Id"] != bad.headers["X-Request-Id"]
+
+
+def test_division_licence_states_give_exacts_reasons(server, nl, en):
+    url = f"{server.base_url}/sandbox/divisions/{DIV}"
+    try:
+        for flag, reason in (("LicenseExpired", "LicenseExpired"), ("CustomerBlocked", "BlockedCustomer")):
+            httpx.post(url, json={flag: True}).raise_for_status()
+            for api in (nl, en):
+                answer = api.get(f"/{DIV}/financial/Journals")
+                assert answer.status_code == 403 and answer.headers["Reason"] == reason
+            httpx.post(url, json={flag: False}).raise_for_status()
+        assert httpx.post(url, json={"LicenseExpired": "yes"}).status_code == 400
+    finally:
+        httpx.post(url, json={"LicenseExpired": False, "CustomerBlocked": False}).raise_for_status()
+    assert nl.get(f"/{DIV}/financial/Journals").status_code == 200
+
+
+def test_division_without_the_invoicing_module_refuses_sales_invoices(server, nl, en):
+    url = f"{server.base_url}/sandbox/divisions/{DIV}"
+    httpx.post(url, json={"InvoicingModule": False}).raise_for_status()
+    try:
+        for api in (nl, en):
+            answer = api.post(f"/{DIV}/salesinvoice/SalesInvoices", json={"Journal": "70"})
+            assert answer.status_code == 403 and message(answer) == "Forbidden"
+            assert api.get(f"/{DIV}/financial/Journals").status_code == 200  # the rest still works
+    finally:
+        httpx.post(url, json={"InvoicingModule": True}).raise_for_status()

@@ -111,3 +111,18 @@ def test_request_over_the_size_cap_is_refused(server, nl):
         assert nl.post(f"/{DIV}/crm/Accounts", json={"Name": "Klein BV", "Status": "C"}).status_code == 201
     finally:
         server.runtime.apply_behaviour({"max_request_bytes": 38 * 1024 * 1024})
+
+
+def test_stats_count_parallel_calls(server, nl):
+    """Exact asks for one request at a time; the sandbox counts overlaps so a client test can show none."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    server.set_faults("latency:150")
+    admin(server, "stats/reset")
+    nl.get(f"/{DIV}/financial/Journals")
+    nl.get(f"/{DIV}/financial/Journals")
+    assert admin(server, "stats", method="GET").json()["parallel"] == 0
+    with ThreadPoolExecutor(2) as pool:
+        list(pool.map(lambda _: nl.get(f"/{DIV}/financial/Journals"), range(2)))
+    stats = admin(server, "stats", method="GET").json()
+    assert stats["parallel"] >= 1 and stats["max_in_flight"] == 2
