@@ -572,6 +572,8 @@ def print_invoice(ctx: Ctx, body: Row) -> Row:
         while _invoice_number_used(ctx, journal_code, number):
             number += 1
     lines = [line for line in ctx.table(INVOICE_LINES).rows.values() if line.get("InvoiceID") == invoice["InvoiceID"]]
+    for line in lines:  # an item may have ended (or lost its G/L) since the draft was made
+        sales_item(ctx, line.get("Item"))
     entry = create_entry(ctx, {
         "Journal": journal_code, "Customer": customer["ID"], "EntryDate": _day(when), "EntryNumber": number,
         "Currency": invoice["Currency"], "PaymentCondition": invoice["PaymentCondition"],

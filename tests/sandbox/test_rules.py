@@ -227,3 +227,20 @@ def test_a_refused_processing_leaves_no_gap_in_the_numbers(server, nl, en):
         httpx.post(gl, json={"IsBlocked": False}).raise_for_status()
     assert nl.post(PRINT, json={"InvoiceID": invoice_id}).status_code == 201
     assert server.world.table(DIV, "salesinvoice/SalesInvoices").get(invoice_id)["InvoiceNumber"] == number + 1
+
+
+def test_an_item_ended_after_the_draft_refuses_processing(server, nl, en):
+    import httpx
+
+    invoice_id = _draft(nl, SalesInvoiceLines=[{"Item": IDS["item_fixed"], "Quantity": 2, "NetPrice": 5}])
+    item = f"{server.base_url}/sandbox/divisions/{DIV}/rows/logistics/Items/{IDS['item_fixed']}"
+    httpx.post(item, json={"EndDate": f"{YEAR - 1}-06-30"}).raise_for_status()
+    try:
+        for api, text in ((nl, f"Ongeldig: Artikel (FIX is niet actief: einddatum 30-06-{YEAR - 1})"),
+                          (en, f"Invalid: Item (FIX is not active: end date {YEAR - 1}-06-30)")):
+            answer = api.post(PRINT, json={"InvoiceID": invoice_id})
+            assert answer.status_code == 500 and message(answer) == text
+        assert _status(server, invoice_id) == 20
+    finally:
+        httpx.post(item, json={"EndDate": None}).raise_for_status()
+    assert nl.post(PRINT, json={"InvoiceID": invoice_id}).status_code == 201
