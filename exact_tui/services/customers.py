@@ -1,6 +1,10 @@
 """The customer card: find a local customer, link or unlink it by hand, compare it with its Exact
 account side by side, and push the local data to Exact.
 
+Contacts are paired with the Exact contacts of the linked account: a stored contact link (made by
+hand, or when the console created the Exact contact) wins; the rest are paired by e-mail, then by
+full name, as a suggestion only — so a person who changes e-mail or name stays paired once linked.
+
 Linking by hand copies no data (`DataSource.NONE`); pushing sends only non-empty local fields, so
 an empty local field never wipes what Exact has. The customer-number rule (digits only, at most 9)
 is checked before anything that could make the number an Exact code.
@@ -12,6 +16,7 @@ from dataclasses import dataclass
 
 from ..domain.customer import LocalCustomer, customer_number_problem
 from ..domain.link import DataSource, Link
+from ..store.decisions import ContactLink
 from . import _repo
 from .events import Side
 from .session import ConsoleSession
@@ -138,10 +143,22 @@ async def push_update(session: ConsoleSession, customer: LocalCustomer) -> list[
 # -- contacts ------------------------------------------------------------------------------------
 @dataclass(slots=True)
 class ContactPair:
-    """A local contact and the Exact contact on the linked account that is the same person (or None)."""
+    """A local contact and the Exact contact on the linked account that is the same person (or None).
+
+    `how`: "linked" (a stored contact link: by hand, created or found from here), "email" / "name" (a
+    suggestion), "" (unpaired). `link` is the stored link; `gone` says its Exact contact is no
+    longer on the account (deleted or moved in Exact): the link is kept until the user unlinks it.
+    """
 
     local: object | None
     exact: object | None
+    how: str = ""
+    link: ContactLink | None = None
+    gone: bool = False
+
+    @property
+    def stored(self) -> bool:
+        return self.link is not None
 
     @property
     def name(self) -> str:
@@ -155,17 +172,36 @@ def _person_key(contact) -> tuple[str, str]:
     return _norm(contact.email), name
 
 
-def contact_pairs(local_contacts, exact_contacts) -> list[ContactPair]:
-    """Pair contacts by e-mail, else by full name; the unpaired ones of either side get a row of their own."""
+def contact_pairs(local_contacts, exact_contacts, links=()) -> list[ContactPair]:
+    """Stored contact links first, then by e-mail, else by full name; the unpaired ones of either
+    side get a row of their own."""
+    stored = {link.local_id: link for link in links}
+    by_id = {str(getattr(e, "id", "") or "").lower(): e for e in exact_contacts}
     free = list(exact_contacts)
+    paired: dict[int, ContactPair] = {}
+    locals_ = list(local_contacts)
+    for i, contact in enumerate(locals_):  # stored links take their Exact contact before any suggestion
+        link = stored.get(contact.id)
+        if link is None:
+            continue
+        match = by_id.get(link.exact_id.lower())
+        if match is not None and match in free:
+            free.remove(match)
+        paired[i] = ContactPair(contact, match, "linked", link, gone=match is None)
     pairs: list[ContactPair] = []
-    for contact in local_contacts:
+    for i, contact in enumerate(locals_):
+        if i in paired:
+            pairs.append(paired[i])
+            continue
         email, name = _person_key(contact)
-        match = next((e for e in free if email and _person_key(e)[0] == email), None) or \
-            next((e for e in free if name and _person_key(e)[1] == name), None)
+        match = next((e for e in free if email and _person_key(e)[0] == email), None)
+        how = "email" if match is not None else ""
+        if match is None:
+            match = next((e for e in free if name and _person_key(e)[1] == name), None)
+            how = "name" if match is not None else ""
         if match is not None:
             free.remove(match)
-        pairs.append(ContactPair(contact, match))
+        pairs.append(ContactPair(contact, match, how))
     pairs.extend(ContactPair(None, e) for e in free)
     return pairs
 
@@ -174,11 +210,69 @@ async def contacts_side_by_side(session: ConsoleSession, customer: LocalCustomer
     local = session.store.contacts.for_customer(customer.id)
     existing = _repo.get_one(session.store.links, customer.id)
     exact = await session.require_client().contacts(account=existing.exact_id) if existing else []
-    return contact_pairs(local, exact)
+    return contact_pairs(local, exact, _contact_links(session, customer))
+
+
+def _contact_links(session: ConsoleSession, customer: LocalCustomer) -> list[ContactLink]:
+    repo = getattr(session.store, "contact_links", None)
+    return repo.for_customer(customer.id) if repo is not None else []
+
+
+def _who(session: ConsoleSession) -> str:
+    return session.me.user_name if session.me else "console"
+
+
+def link_contact(session: ConsoleSession, customer: LocalCustomer, contact, exact_contact, *,
+                 how: str = "hand") -> ContactLink:
+    """Store that a local contact is this Exact contact (of the customer's linked account).
+
+    Refused when the customer is not linked, or the Exact contact is another local contact's already."""
+    existing = _repo.get_one(session.store.links, customer.id)
+    if existing is None:
+        raise ValueError(f"customer {customer.number or customer.id} {customer.name} is not linked: link it first")
+    if contact.customer_id != customer.id:
+        raise ValueError(f"contact {contact.id} {contact.full_name} belongs to another customer "
+                         f"({contact.customer_id}), not to {customer.name}")
+    exact_id = str(getattr(exact_contact, "id", "") or "")
+    if not exact_id:
+        raise ValueError(f"the Exact contact for {contact.full_name} has no ID: reload the card (ctrl+r)")
+    exact_name = " ".join(p for p in (getattr(exact_contact, "first_name", ""), getattr(exact_contact, "last_name", ""))
+                          if p)
+    from ..store import StoreConflict
+
+    link = ContactLink(local_id=contact.id, exact_id=exact_id, customer_id=customer.id,
+                       account_id=str(getattr(exact_contact, "account", "") or existing.exact_id), how=how,
+                       linked_by=_who(session))
+    try:
+        session.store.contact_links.link(link)
+    except StoreConflict as exc:
+        owner = session.store.contact_links.by_exact(exact_id)
+        other = session.store.contacts.get(owner.local_id) if owner else None
+        raise ValueError(f"Exact contact {exact_name or exact_id} is already linked to local contact "
+                         f"{other.full_name if other else owner.local_id if owner else '?'}: unlink that one first "
+                         "(ctrl+o on its row)") from exc
+    verb = "created in Exact and linked" if how == "created" else "linked by hand"
+    session.events.success(f"Contact {contact.full_name} {verb} to Exact contact {exact_name or exact_id}",
+                           side=Side.LOCAL, topic="link", record=f"customer {customer.number or customer.id}")
+    return session.store.contact_links.get(contact.id) or link
+
+
+def unlink_contact(session: ConsoleSession, customer: LocalCustomer, contact) -> ContactLink:
+    """Remove a stored contact link (nothing changes in Exact)."""
+    link = session.store.contact_links.get(contact.id)
+    if link is None:
+        raise ValueError(f"contact {contact.full_name} of {customer.name} has no stored link (a pair by e-mail or "
+                         "name is only a suggestion: nothing to unlink)")
+    session.store.contact_links.unlink(contact.id)
+    session.events.warning(f"Contact {contact.full_name} unlinked from Exact contact {link.exact_id} "
+                           "(nothing changed in Exact)", side=Side.LOCAL, topic="link",
+                           record=f"customer {customer.number or customer.id}")
+    return link
 
 
 async def create_contact(session: ConsoleSession, customer: LocalCustomer, contact) -> object:
-    """Create a local contact on the linked Exact account; refused when Exact already has that person."""
+    """Create a local contact on the linked Exact account and store the pair. When Exact already has that
+    person (same account, e-mail/last name), link to it instead: nothing is created twice."""
     existing = _repo.get_one(session.store.links, customer.id)
     if existing is None:
         raise ValueError(f"customer {customer.number or customer.id} {customer.name} is not linked: link it first")
@@ -186,8 +280,14 @@ async def create_contact(session: ConsoleSession, customer: LocalCustomer, conta
         raise ValueError(f"contact {contact.id} of {customer.name}: last name is empty (Exact requires it)")
     client = session.require_client()
     found = await client.find_contacts(account=existing.exact_id, email=contact.email, last_name=contact.last_name)
-    if found:
-        raise ValueError(f"Exact already has {contact.full_name} on this account: nothing created")
+    if found:  # the person is there already (made in Exact, or by an earlier lost answer): pair, never duplicate
+        person = found[0]
+        if getattr(person, "account", None) is None:
+            person.account = existing.exact_id
+        link_contact(session, customer, contact, person, how="found")
+        session.events.info(f"Exact already has {contact.full_name} on this account: linked to it, nothing created",
+                            side=Side.EXACT, topic="link", record=f"customer {customer.number or customer.id}")
+        return person
     from ..exact.records import Contact
 
     created = await client.create_contact(Contact(account=existing.exact_id, first_name=contact.first_name,
@@ -195,4 +295,8 @@ async def create_contact(session: ConsoleSession, customer: LocalCustomer, conta
                                                   phone=contact.phone))
     session.events.success(f"Contact {contact.full_name} created in Exact", side=Side.EXACT, topic="link",
                            record=f"customer {customer.number or customer.id}")
+    if getattr(created, "id", None):  # remember the pair: a later e-mail change must not lose it
+        if getattr(created, "account", None) is None:
+            created.account = existing.exact_id
+        link_contact(session, customer, contact, created, how="created")
     return created

@@ -31,8 +31,8 @@ def rejected_key(exact_id: str, local_id: str) -> str:
 class ContactLink:
     """A local contact and the Exact contact (crm/Contacts ID) that is the same person.
 
-    `how` says who made the pair: "hand" (the user on the customer card) or "created" (the console
-    created the Exact contact from the local one). E-mail/name pairing stays a suggestion; a stored
+    `how` says who made the pair: "hand" (the user on the customer card), "created" (the console
+    created the Exact contact from the local one) or "found" (creating it found the person in Exact). E-mail/name pairing stays a suggestion; a stored
     link wins over it, so a renamed or re-mailed person stays paired.
     """
 

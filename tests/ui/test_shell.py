@@ -211,12 +211,35 @@ async def test_customer_card_contacts_side_by_side_and_created_in_exact(session,
         contacts = app.screen.query_one("#contacts", DataTable)
         await wait_for(pilot, lambda: contacts.row_count == 2, what="contacts paired")
         cells = [str(contacts.get_row_at(i)[2]) for i in range(2)]
-        assert "✓ same person" in cells  # Jan Jansen 3 is in Exact too (same name)
-        missing = cells.index("missing: ctrl+k creates it")
+        assert "✓ same person (same name; ctrl+t to link)" in cells  # Jan Jansen 3 is in Exact too: a suggestion
+        missing = cells.index("missing: ctrl+k creates it, ctrl+t links by hand")
+        same = 1 - missing
         contacts.focus()
+        contacts.move_cursor(row=same)
+        await pilot.press("ctrl+o")  # a suggestion is not stored: nothing to unlink, said so
+        await pilot.pause()
+        box = app.screen.query_one("ProblemBox")
+        assert box.has_class("-shown") and "only a suggestion" in str(box.render())
         contacts.move_cursor(row=missing)
         await pilot.press("ctrl+k")
         rows = sandbox.world.table(301, "crm/Contacts")
         await wait_for(pilot, lambda: any(r.get("LastName") == "Nieuw" for r in rows.by_key()), what="created")
         await wait_for(pilot, lambda: contacts.row_count == 2
                        and all("same person" in str(contacts.get_row_at(i)[2]) for i in range(2)), what="paired")
+        created = session.store.contact_links.get("C3b")  # the created contact's pair is stored
+        nieuw = next(r for r in rows.by_key() if r.get("LastName") == "Nieuw")
+        assert created.how == "created" and created.exact_id.lower() == str(nieuw["ID"]).lower()
+        assert created.customer_id == "L3" and created.account_id.lower() == gid(100_003).lower()
+        # link Jan Jansen 3 by hand (stored), then unlink it again
+        contacts.move_cursor(row=[str(contacts.get_row_at(i)[0]) for i in range(2)].index(
+            session.store.contacts.get("C3").full_name))
+        await pilot.press("ctrl+t")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "PickScreen", what="contact picker")
+        await pilot.press("enter")  # the first Exact contact: the suggested one, Jan Jansen 3
+        await wait_for(pilot, lambda: session.store.contact_links.get("C3") is not None, what="contact link stored")
+        hand = session.store.contact_links.get("C3")
+        assert hand.how == "hand" and hand.exact_id.lower() != created.exact_id.lower()
+        await wait_for(pilot, lambda: contacts.border_title == "Contacts (2, 2 linked)", what="both linked")
+        await pilot.press("ctrl+o")
+        await wait_for(pilot, lambda: session.store.contact_links.get("C3") is None, what="contact unlinked")
+        assert session.store.contact_links.get("C3b") is not None

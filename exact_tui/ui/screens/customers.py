@@ -28,6 +28,8 @@ class CustomerCardScreen(Screen[None]):
         Binding("ctrl+s", "push", "Push to Exact", id="card.push"),
         Binding("ctrl+r", "reload", "Reload Exact", id="card.reload"),
         Binding("ctrl+k", "create_contact", "Contact to Exact", id="card.create_contact"),
+        Binding("ctrl+t", "link_contact", "Link contact by hand", id="card.link_contact"),
+        Binding("ctrl+o", "unlink_contact", "Unlink contact", show=False, id="card.unlink_contact"),
     ]
     DEFAULT_CSS = """
     CustomerCardScreen #card-body { height: 1fr; }
@@ -160,11 +162,9 @@ class CustomerCardScreen(Screen[None]):
         for pair in pairs:
             local = pair.local.full_name if pair.local else Text("— (only in Exact)", style="dim")
             email = (pair.local or pair.exact).email or ""
-            exact = Text("✓ same person", style="green") if pair.local and pair.exact else \
-                Text("missing: ctrl+k creates it", style="yellow") if pair.local else \
-                Text(" ".join(p for p in (pair.exact.first_name, pair.exact.last_name) if p))
-            table.add_row(local, email, exact)
-        table.border_title = f"Contacts ({len(pairs)})"
+            table.add_row(local, email, _exact_cell(pair))
+        linked = sum(1 for p in pairs if p.stored)
+        table.border_title = f"Contacts ({len(pairs)}, {linked} linked)"
 
     # -- actions ---------------------------------------------------------------------------------
     def _run(self, fn, *args, done=None, group="action", **kw):
@@ -241,6 +241,49 @@ class CustomerCardScreen(Screen[None]):
         self._run(svc.create_contact, self.session, row.customer, pair.local,
                   done=lambda _: self._loaded(row, self.account))
 
+    def _contact_pair(self):
+        table = self.query_one("#contacts", DataTable)
+        rows = getattr(self, "contact_rows", None)
+        if not rows or not table.row_count or table.cursor_row >= len(rows):
+            return None
+        return rows[table.cursor_row]
+
+    def action_link_contact(self) -> None:
+        """Pair the local contact under the cursor with an Exact contact of the linked account, by hand."""
+        row, pair = self._current(), self._contact_pair()
+        if row is None or pair is None or pair.local is None:
+            self.query_one(ProblemBox).show_problem(explain(ValueError(
+                "Pick a local contact in the contacts table (tab to it, ↑/↓), then ctrl+t.")))
+            return
+        current = pair.link.exact_id.lower() if pair.link else ""
+        others = [p.exact for p in self.contact_rows
+                  if p.exact is not None and str(p.exact.id or "").lower() != current]
+        if not others:
+            self.query_one(ProblemBox).show_problem(explain(ValueError(
+                f"The Exact account has no other contact to link {pair.local.full_name} to; ctrl+k creates it.")))
+            return
+        by_id = {str(e.id): e for e in others}
+        choices = [(str(e.id), f"{' '.join(p for p in (e.first_name, e.last_name) if p)}  {e.email or ''}")
+                   for e in others]
+
+        def picked(exact_id: str | None) -> None:
+            if exact_id:
+                self._run(svc.link_contact, self.session, row.customer, pair.local, by_id[exact_id],
+                          done=lambda _: self._loaded(row, self.account))
+
+        self.app.push_screen(PickScreen(f"{pair.local.full_name} is which Exact contact?", choices,
+                                        note="The Exact contacts of the linked account; the pair is stored."), picked)
+
+    def action_unlink_contact(self) -> None:
+        row, pair = self._current(), self._contact_pair()
+        if row is None or pair is None or pair.local is None or not pair.stored:
+            self.query_one(ProblemBox).show_problem(explain(ValueError(
+                "Pick a linked local contact in the contacts table, then ctrl+o (a pair by e-mail or name is only "
+                "a suggestion: nothing to unlink).")))
+            return
+        self._run(svc.unlink_contact, self.session, row.customer, pair.local,
+                  done=lambda _: self._loaded(row, self.account))
+
     def _links(self):
         from ...services import _repo
 
@@ -275,3 +318,17 @@ class CustomerCardScreen(Screen[None]):
         self.app.push_screen(ConfirmScreen("Push to Exact?", f"Send the non-empty local fields of {row.customer.name} "
                                            "to its Exact account (one API call; empty local fields are not sent)?"),
                              answer)
+
+
+def _exact_cell(pair) -> Text:
+    """The 'In Exact' cell: linked (stored), suggested (same e-mail/name), gone, missing, or only in Exact."""
+    if pair.local is not None and pair.gone:
+        return Text("✗ linked Exact contact no longer on the account: ctrl+o unlinks", style="red")
+    if pair.local is not None and pair.exact is not None:
+        if pair.stored:
+            return Text("✓ same person (linked)", style="bold green")
+        return Text(f"✓ same person (same {'e-mail' if pair.how == 'email' else 'name'}; ctrl+t to link)",
+                    style="green")
+    if pair.local is not None:
+        return Text("missing: ctrl+k creates it, ctrl+t links by hand", style="yellow")
+    return Text(" ".join(p for p in (pair.exact.first_name, pair.exact.last_name) if p))
