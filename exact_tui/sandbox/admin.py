@@ -6,6 +6,7 @@ the sandbox binds to loopback for that reason).
 | `GET /sandbox` | | summary: base URL, app, users, faults, behaviour, clock, endpoint list |
 | `GET/POST /sandbox/faults` | `{"profile": "latency:500,flaky-5xx"}` (null clears) | switch fault profiles |
 | `POST /sandbox/users/{username}/{deactivate,activate,block,unblock}` | | user state (invalid_grant / 403 reasons) |
+| `POST /sandbox/users/{username}/password` | `{"password": "new"}` | the user changed their password: every token chain of theirs ends (refresh → invalid_grant), REST → 401 |
 | `POST /sandbox/users/{username}/rights` | `{"denied": ["salesentry"]}` | areas the Exact user has no rights in (403 or empty lists, see `insufficient_rights`) |
 | `POST /sandbox/tokens/expire-refresh` | | every refresh token expires now (30-day message) |
 | `POST /sandbox/tokens/expire-access` | | every access token expires now (REST answers 401) |
@@ -121,6 +122,19 @@ async def user_state(request: Request) -> JSONResponse:
         user.denied = sorted(set(denied))
         rt.world.dirty = True
         return _ok(username=user.username, denied=user.denied)
+    if action == "password":
+        # the link belongs to one Exact user: a password change ends every token chain of that user
+        from .oauth import _revoke_chain
+        password = (await _json(request)).get("password")
+        if not isinstance(password, str) or not password:
+            return _bad('send {"password": "<new password>"}')
+        user.password = password
+        chains = [c for c in rt.world.auth.chains.values() if c.username == user.username and not c.revoked]
+        for chain in chains:
+            _revoke_chain(rt, chain)
+            chain.revoked_because = "password"
+        rt.world.dirty = True
+        return _ok(username=user.username, chains_ended=len(chains))
     changes = {"deactivate": ("active", False), "activate": ("active", True),
                "block": ("blocked", True), "unblock": ("blocked", False)}
     if action not in changes:

@@ -225,6 +225,9 @@ def _refresh(rt: "Runtime", form: dict[str, str]) -> Response:
         return _oauth_error(400, "invalid_grant", "The refresh token is unknown.")
     chain = auth.chains[presented.chain]
     user = rt.world.users.get(chain.username)
+    if chain.revoked and chain.revoked_because == "password":
+        return _oauth_error(400, "invalid_grant",
+                            "The refresh token is no longer valid: the user's password was changed.")
     if presented.state == "revoked" or chain.revoked:
         return _oauth_error(400, "invalid_grant",
                             "The refresh token was revoked by a newer authorization of this user for this app.")

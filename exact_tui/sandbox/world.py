@@ -112,6 +112,7 @@ class Chain:
     client_id: str
     last_access_at: float = 0.0
     revoked: bool = False
+    revoked_because: str = ""  # "" (a newer consent) | "password" (the user changed their password)
 
 
 @dataclass

@@ -178,6 +178,24 @@ def test_deactivating_a_user_kills_refresh_and_rest(server):
         httpx.post(f"{server.base_url}/sandbox/users/api/activate").raise_for_status()
 
 
+def test_a_password_change_ends_the_link(server):
+    """The link belongs to one Exact user: a password change kills their tokens; a new login works."""
+    tokens = login(server, "api")
+    answer = httpx.post(f"{server.base_url}/sandbox/users/api/password", json={"password": "nieuw"})
+    assert answer.status_code == 200 and answer.json()["chains_ended"] >= 1
+    try:
+        assert me(server, tokens["access_token"]).status_code == 401
+        server.clock.advance(575)
+        refused = refresh(server, tokens["refresh_token"])
+        assert refused.status_code == 400 and refused.json() == {
+            "error": "invalid_grant", "error_description": "The refresh token is no longer valid: the user's password was changed."}
+        assert httpx.post(f"{server.base_url}/sandbox/users/api/password", json={}).status_code == 400
+        redirect = approve(authorize_url(server), "api", "nieuw")
+        assert "code=" in redirect
+    finally:
+        httpx.post(f"{server.base_url}/sandbox/users/api/password", json={"password": "api"}).raise_for_status()
+
+
 def test_second_consent_revokes_the_previous_chain(server):
     first = login(server)
     login(server)
