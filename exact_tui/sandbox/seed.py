@@ -54,6 +54,8 @@ class SandboxUser:
     active: bool = True
     divisions: list[int] = field(default_factory=list)  # divisions this user may use
     current_division: int = 0
+    # areas (scope names) this user has no rights in: 403 or silently empty lists (facts §5)
+    denied: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -117,6 +119,11 @@ def users() -> list[SandboxUser]:
         # the wrong administration unless the user chooses one.
         SandboxUser("0b5f3c1e-6a2d-4f8b-9c3e-1d7a5b9e2f04", "j.jansen", "welkom01", "Jan Jansen",
                     "j.jansen@brightwork.nl", "nl", True, [MAIN_DIVISION, SECOND_DIVISION], SECOND_DIVISION),
+        # An office user without sales or cash-flow rights: a link made with this login reads master
+        # data fine but is refused (or sees nothing) on invoices, entries and receivables.
+        SandboxUser("0b5f3c1e-6a2d-4f8b-9c3e-1d7a5b9e2f05", "beperkt", "beperkt", "Beperkte Gebruiker",
+                    "office@brightwork.nl", "nl", True, [MAIN_DIVISION], MAIN_DIVISION,
+                    denied=["salesentry", "salesinvoice", "cashflow"]),
     ]
 
 

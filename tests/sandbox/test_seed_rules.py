@@ -115,3 +115,13 @@ def test_processing_a_seeded_draft_in_the_closed_period_is_refused(served, demo)
     assert draft.status_code == 201, draft.text
     printed = demo.post(f"/{MAIN_DIVISION}/salesinvoice/PrintedSalesInvoices", json={"InvoiceID": draft.json()["d"]["InvoiceID"]})
     assert printed.status_code == 500 and "Periode is afgesloten" in message(printed)
+
+
+def test_seeded_user_without_sales_rights(served):
+    limited = Api(served, "beperkt")
+    try:
+        assert limited.get(f"/{MAIN_DIVISION}/financial/Journals").status_code == 200
+        refused = limited.post(f"/{MAIN_DIVISION}/salesinvoice/SalesInvoices", json={"Journal": "70"})
+        assert refused.status_code == 403 and message(refused) == "Forbidden"
+    finally:
+        limited.close()
