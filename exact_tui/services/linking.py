@@ -1024,7 +1024,7 @@ class LinkingService:
 
     def read_decisions(self, path: Path) -> DecisionImport:
         """Read a reviewed export back: one decision per line (link-exact, link-local, import, ignore,
-        unignore; empty or 'skip' = nothing). Each bad line is named with its number and reason."""
+        unignore, reject; empty or 'skip' = nothing). Each bad line is named with its number and reason."""
         out = DecisionImport()
         try:
             text = Path(path).read_text("utf-8-sig")

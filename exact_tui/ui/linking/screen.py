@@ -452,7 +452,7 @@ class LinkCustomersScreen(Screen[None]):
 
         self.app.push_screen(AskValue(f"Export {TAB_TITLES[self.tab]} ({len(self.table.view):,} rows shown) to CSV",
                                       "Decisions you can fill in the 'decision' column: link-exact, link-local, "
-                                      "import, ignore, unignore (or leave empty).", str(default)), chosen)
+                                      "import, ignore, unignore, reject (not this pair; or leave empty).", str(default)), chosen)
 
     def action_import_decisions(self) -> None:
         def chosen(value: str | None) -> None:
