@@ -13,7 +13,8 @@ def run(args: argparse.Namespace) -> int:
         session = ConsoleSession.open(args.profile, args.data_dir)
     except Exception as exc:  # noqa: BLE001 - ProfileLocked / SchemaTooNew / a bad profile name: say what and why
         problem = explain(exc)
-        print(f"error: {problem.what}\n  side: {problem.side_label}\n  what to do: {problem.todo}", file=sys.stderr)
+        print("error: " + "\n  ".join(line[0].lower() + line[1:] if i else line
+                                      for i, line in enumerate(problem.lines())), file=sys.stderr)
         return 2
     from ..ui.app import ExactApp
 

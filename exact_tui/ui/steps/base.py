@@ -34,10 +34,15 @@ class ProblemBox(Static):
             return
         text = Text()
         text.append("✗ " + problem.what + "\n", style="bold red")
+        if problem.cause:
+            text.append("Cause: ", style="bold")
+            text.append(problem.cause + "\n")
         text.append("Side: ", style="bold")
         text.append(problem.side_label + "\n")
         text.append("What to do: ", style="bold")
         text.append(problem.todo)
+        if problem.catalogue:
+            text.append(f" (error catalogue {problem.catalogue_ref})", style="dim")
         if problem.detail:
             text.append("\n" + problem.detail, style="dim")
         self.border_title = f"Problem · {problem.side.value}"
@@ -104,7 +109,8 @@ class StepView(VerticalScroll, can_focus=False):
         except Exception as exc:  # noqa: BLE001 - every failure is shown, none is swallowed
             problem = explain(exc)
             self.show_problem(problem)
-            self.session.events.error(problem.what, side=problem.side, topic=self.KEY, detail=problem.todo)
+            self.session.events.error(problem.what, side=problem.side, topic=self.KEY,
+                                      detail=(f"{problem.cause} " if problem.cause else "") + f"What to do: {problem.todo}")
             if busy:
                 self.status_line.update("")
             if problem.reconnect and self.KEY != "connection":
