@@ -21,8 +21,36 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--keep", action="store_true", help="keep the demo profile folder afterwards (path printed)")
 
 
+def _exit_on_signals(current_app) -> dict:
+    """SIGTERM/SIGHUP (a closed SSH window, `kill`) end the console like ctrl+q, so `run`'s cleanup
+    still removes the throw-away profile and stops the sandbox. A second signal exits at once."""
+    import asyncio
+    import signal
+
+    def handler(signum, frame) -> None:  # noqa: ARG001 - signal API
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            loop = None
+        app = current_app()
+        if app is not None and loop is not None and loop.is_running() and not handler.fired:
+            handler.fired = True
+            loop.call_soon_threadsafe(app.exit, 128 + signum)  # signal-safe: wakes the loop through its pipe
+        else:
+            raise SystemExit(128 + signum)
+
+    handler.fired = False
+    previous = {}
+    for name in ("SIGTERM", "SIGHUP"):
+        number = getattr(signal, name, None)
+        if number is not None:
+            previous[number] = signal.signal(number, handler)
+    return previous
+
+
 def run(args: argparse.Namespace) -> int:
     import shutil
+    import signal
     import tempfile
 
     if args.customers < 1:
@@ -34,17 +62,24 @@ def run(args: argparse.Namespace) -> int:
 
     folder = tempfile.mkdtemp(prefix="exact-tui-demo-")
     print(f"Starting the sandbox Exact Online with {args.customers:,} customers (seed {args.seed})…", file=sys.stderr)
-    server = SandboxServer(SandboxConfig(port=args.port, customers=args.customers, seed=args.seed))
-    server.start()
+    server = None
     session = None
+    app = None
+    result = None
+    previous = _exit_on_signals(lambda: app)  # before the sandbox starts: a kill while seeding cleans up too
     try:
+        server = SandboxServer(SandboxConfig(port=args.port, customers=args.customers, seed=args.seed))
+        server.start()
         session = open_demo_session(server, folder)
         app = ExactApp(session, data_dir=args.data_dir, start_step="connection", resume=False)
         result = app.run()
     finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
         if session is not None:
             session.close_store()
-        server.stop()
+        if server is not None:
+            server.stop()
         if args.keep:
             print(f"Demo profile kept in {folder} (use --data-dir {folder} --profile demo)", file=sys.stderr)
         else:
