@@ -57,6 +57,9 @@ async def prepare(pilot, app, step: str) -> None:
         "products": lambda: app.query_one("#items").option_count == 4,
     }
     await wait_for(pilot, loaded.get(step, lambda: True), what=f"{step} loaded")
+    target = app.step(step).first_focus()
+    if target is not None:  # focus (and the scroll it brings) lands after a refresh: slower on a loaded machine
+        await wait_for(pilot, lambda: app.focused is target, what=f"{step} focused")
     await pilot.pause(0.3)
     await settle(pilot, app)
 
