@@ -7,42 +7,20 @@ of customer accounts; building it here keeps them independent of the demo seed's
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import socket
 import uuid
-from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
 
-DIV = 301
+from exact_tui.sandbox.seed import LocalSet, SandboxUser, SeedData
+
+
+
+_user = functools.partial(SandboxUser, divisions=[DIV], current_division=DIV)
 
 
 def gid(n: int) -> str:
     return str(uuid.UUID(int=n))
-
-
-@dataclass
-class User:
-    id: str
-    username: str
-    password: str
-    full_name: str
-    email: str
-    language: str
-    active: bool = True
-    divisions: list[int] = field(default_factory=lambda: [DIV])
-    current_division: int = DIV
-
-
-@dataclass
-class World:
-    client_id: str
-    client_secret: str
-    redirect_uri: str
-    users: list
-    granted_divisions: set
-    divisions: list
-    tables: dict
-    local: Any = None
 
 
 def free_port() -> int:
@@ -51,7 +29,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def world(customers: int = 50, *, redirect_port: int | None = None) -> World:
+def world(customers: int = 50, *, redirect_port: int | None = None) -> SeedData:
     utc = dt.timezone.utc
     now = dt.datetime.now(utc)
     accounts = [
@@ -92,12 +70,12 @@ def world(customers: int = 50, *, redirect_port: int | None = None) -> World:
         "financial/FinancialPeriods": periods,
     }
     users = [
-        User(gid(1), "demo", "demo", "Demo Consultant", "demo@example.nl", "nl"),
-        User(gid(2), "api", "api", "API Integration", "api@example.com", "en"),
-        User(gid(3), "inactive", "inactive", "Former Employee", "gone@example.nl", "nl", active=False),
+        _user(gid(1), "demo", "demo", "Demo Consultant", "demo@example.nl", "nl"),
+        _user(gid(2), "api", "api", "API Integration", "api@example.com", "en"),
+        _user(gid(3), "inactive", "inactive", "Former Employee", "gone@example.nl", "nl", active=False),
     ]
     divisions = [{"Code": DIV, "Description": "Client Test BV", "Customer": gid(500), "Blocked": False,
                   "Currency": "EUR"}]
     port = redirect_port or free_port()
-    return World("client-test-id", "client-test-secret", f"http://127.0.0.1:{port}/callback", users, {DIV},
-                 divisions, {DIV: tables})
+    return SeedData("client-test-id", "client-test-secret", f"http://127.0.0.1:{port}/callback", users, {DIV},
+                 divisions, {DIV: tables}, local=LocalSet())

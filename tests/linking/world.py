@@ -7,12 +7,12 @@ sent, address not), and every fiftieth local customer has a number that breaks t
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import socket
 import uuid
-from dataclasses import dataclass, field
-from typing import Any
 
 from exact_tui.domain.customer import LocalCustomer
+from exact_tui.sandbox.seed import LocalSet, SandboxUser, SeedData
 
 DIV = 401
 _A = ("Bakkerij", "Installatie", "Advies", "Transport", "Bouw", "Schilders", "Tuin", "Zorg", "Media", "Techniek",
@@ -22,33 +22,11 @@ _B = ("Jansen", "de Vries", "van Dijk", "Bakker", "Visser", "Smit", "Meijer", "d
 _CITY = ("Amsterdam", "Utrecht", "Rotterdam", "Leiden", "Delft", "Zwolle", "Groningen", "Arnhem", "Breda", "Tilburg")
 
 
+_user = functools.partial(SandboxUser, divisions=[DIV], current_division=DIV)
+
+
 def gid(n: int) -> str:
     return str(uuid.UUID(int=n))
-
-
-@dataclass
-class User:
-    id: str
-    username: str
-    password: str
-    full_name: str
-    email: str
-    language: str
-    active: bool = True
-    divisions: list[int] = field(default_factory=lambda: [DIV])
-    current_division: int = DIV
-
-
-@dataclass
-class Seed:
-    client_id: str
-    client_secret: str
-    redirect_uri: str
-    users: list
-    granted_divisions: set
-    divisions: list
-    tables: dict
-    local: Any = None
 
 
 def free_port() -> int:
@@ -87,8 +65,8 @@ def local_customers(n: int) -> list[LocalCustomer]:
     return out
 
 
-def seed(n: int) -> Seed:
-    users = [User(gid(1), "demo", "demo", "Demo Consultant", "demo@example.nl", "nl")]
+def seed(n: int) -> SeedData:
+    users = [_user(gid(1), "demo", "demo", "Demo Consultant", "demo@example.nl", "nl")]
     divisions = [{"Code": DIV, "Description": "Link Test BV", "Customer": gid(500), "Blocked": False, "Currency": "EUR"}]
-    return Seed("link-test-id", "link-test-secret", f"http://127.0.0.1:{free_port()}/callback", users, {DIV},
-                divisions, {DIV: {"crm/Accounts": accounts(n)}})
+    return SeedData("link-test-id", "link-test-secret", f"http://127.0.0.1:{free_port()}/callback", users, {DIV},
+                divisions, {DIV: {"crm/Accounts": accounts(n)}}, local=LocalSet())

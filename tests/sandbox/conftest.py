@@ -8,8 +8,8 @@ path with `seed.generate`.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import uuid
-from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
@@ -18,39 +18,18 @@ import httpx
 import pytest
 
 from exact_tui.sandbox import SandboxConfig, SandboxServer
+from exact_tui.sandbox.seed import LocalSet, SandboxUser, SeedData
 from exact_tui.sandbox.testing import approve
 
 DIV, DIV_NOT_GRANTED, DIV_BLOCKED, DIV_FOREIGN = 101, 102, 103, 999
 JSON = {"Accept": "application/json"}
 
 
+_user = functools.partial(SandboxUser, divisions=[DIV, DIV_NOT_GRANTED, DIV_BLOCKED], current_division=DIV)
+
+
 def gid(n: int) -> str:
     return str(uuid.UUID(int=n))
-
-
-@dataclass
-class User:
-    id: str
-    username: str
-    password: str
-    full_name: str
-    email: str
-    language: str
-    active: bool = True
-    divisions: list[int] = field(default_factory=lambda: [DIV, DIV_NOT_GRANTED, DIV_BLOCKED])
-    current_division: int = DIV
-
-
-@dataclass
-class FixtureSeed:
-    client_id: str
-    client_secret: str
-    redirect_uri: str
-    users: list
-    granted_divisions: set
-    divisions: list
-    tables: dict
-    local: Any = None
 
 
 IDS = {
@@ -65,7 +44,7 @@ def customer_id(n: int) -> str:
     return gid(100_000 + n)
 
 
-def fixture_seed(customers: int = 150) -> FixtureSeed:
+def fixture_seed(customers: int = 150) -> SeedData:
     utc = dt.timezone.utc
     year = dt.datetime.now(utc).year
     accounts = [
@@ -133,17 +112,17 @@ def fixture_seed(customers: int = 150) -> FixtureSeed:
         "financial/FinancialPeriods": periods,
     }
     users = [
-        User(gid(1), "demo", "demo", "Demo Consultant", "demo@example.nl", "nl"),
-        User(gid(2), "api", "api", "API Integration", "api@example.com", "en"),
-        User(gid(3), "inactive", "inactive", "Former Employee", "gone@example.nl", "nl", active=False),
+        _user(gid(1), "demo", "demo", "Demo Consultant", "demo@example.nl", "nl"),
+        _user(gid(2), "api", "api", "API Integration", "api@example.com", "en"),
+        _user(gid(3), "inactive", "inactive", "Former Employee", "gone@example.nl", "nl", active=False),
     ]
     divisions = [
         {"Code": DIV, "Description": "Demo BV", "Customer": gid(500), "Blocked": False, "Currency": "EUR"},
         {"Code": DIV_NOT_GRANTED, "Description": "Zuster BV", "Customer": gid(500), "Blocked": False, "Currency": "EUR"},
         {"Code": DIV_BLOCKED, "Description": "Geblokkeerd BV", "Customer": gid(500), "Blocked": True, "Currency": "EUR"},
     ]
-    return FixtureSeed("sandbox-client-id", "sandbox-secret-xyz", "https://localhost/callback", users,
-                       {DIV, DIV_BLOCKED}, divisions, {DIV: tables})
+    return SeedData("sandbox-client-id", "sandbox-secret-xyz", "https://localhost/callback", users,
+                       {DIV, DIV_BLOCKED}, divisions, {DIV: tables}, local=LocalSet())
 
 
 def start(**config: Any) -> SandboxServer:
