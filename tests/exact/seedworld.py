@@ -14,8 +14,7 @@ from decimal import Decimal
 
 from exact_tui.sandbox.seed import LocalSet, SandboxUser, SeedData
 
-
-
+DIV = 301
 _user = functools.partial(SandboxUser, divisions=[DIV], current_division=DIV)
 
 
