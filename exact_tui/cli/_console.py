@@ -19,7 +19,7 @@ def run(args: argparse.Namespace) -> int:
     from ..ui.app import ExactApp
 
     try:
-        app = ExactApp(session, data_dir=args.data_dir, start_step=getattr(args, "step", None) or "connection")
+        app = ExactApp(session, data_dir=args.data_dir, start_step=getattr(args, "step", None))
         result = app.run()
     finally:
         session.close_store()

@@ -80,7 +80,8 @@ def load_form(session: ConsoleSession) -> ConnectionForm:
     """Step 1's fields: the demo's values, else the profile's saved app settings and the environment."""
     if session.demo is not None:
         d = session.demo
-        return ConnectionForm(d.base_url, d.client_id, d.client_secret, d.redirect_uri)
+        # The sandbox's secret is no secret: keeping it lets a `demo --keep` profile reconnect when reopened.
+        return ConnectionForm(d.base_url, d.client_id, d.client_secret, d.redirect_uri, keep_secret=True)
     stored = load_app_config(session.profile_dir)
     host = str(stored.get("base_url") or "nl")
     for code, url in COUNTRY_HOSTS.items():
@@ -124,12 +125,18 @@ async def listen_and_finish(session: ConsoleSession, attempt: LoginAttempt, *, t
 
 
 async def resume(session: ConsoleSession) -> ConnectionReport | None:
-    """On start: reuse the stored tokens if there are any (no login needed), else None."""
+    """On start: reuse the stored tokens if there are any (no login needed), else None.
+
+    Raises when the stored connection cannot be used (Exact unreachable, the login revoked): the console
+    shows why in the log and step 1 offers a new login."""
     if session.token_store().load() is None:
         return None
     form = load_form(session)
-    if not form.client_secret:
-        return None  # the secret is not kept: step 1 asks for it
+    if not form.client_secret:  # the secret is not kept: say so, or the user wonders why the login is gone
+        session.events.info("This profile has a stored Exact login, but its client secret is not kept: enter the "
+                            "client secret in step 1 and make a login link (ctrl+g), or tick 'Keep the client "
+                            "secret' to reconnect by itself next time", side=Side.LOCAL, topic="connection")
+        return None
     return await _established(session, form.config(division=_saved_division(session)))
 
 

@@ -49,7 +49,7 @@ class ExactApp(App[int]):
         *[Binding(str(n), f"goto_number({n})", f"Step {n}", show=False, id=f"app.step_{n}") for n in range(1, 9)],
     ]
 
-    def __init__(self, session: ConsoleSession, *, start_step: str = "connection",
+    def __init__(self, session: ConsoleSession, *, start_step: str | None = None,
                  data_dir: str | os.PathLike[str] | None = None, deterministic: bool = False,
                  prefs: ConsolePrefs | None = None, resume: bool = True) -> None:
         super().__init__()
@@ -72,6 +72,8 @@ class ExactApp(App[int]):
             self.keymap, self.keymap_path = {}, Path(str(exc).split(":", 1)[0])
             self.keymap_problem = str(exc)
         self.theme = self.prefs.theme if self.prefs.theme in self.available_themes else "exact-dark"
+        if start_step is None:  # reopening a profile: back to the step it was closed on
+            start_step = self.prefs.last_step.get(session.profile) if isinstance(self.prefs.last_step, dict) else None
         self.current_step = start_step if start_step in STEP_KEYS else STEP_KEYS[0]
         self._unsubscribe = None
 
@@ -92,6 +94,7 @@ class ExactApp(App[int]):
     def on_mount(self) -> None:
         if self.keymap:
             self.set_keymap(self.keymap)
+        self._show_stored_log()
         self._unsubscribe = self.session.events.subscribe(lambda event: self.post_message(EventArrived(event)))
         for problem in self.theme_problems:
             self.session.events.warning(problem, topic="settings")
@@ -102,6 +105,17 @@ class ExactApp(App[int]):
         if self.resume:
             self.run_worker(self._resume(), group="resume", exclusive=True, exit_on_error=False)
 
+    def _show_stored_log(self, lines: int = 200) -> None:
+        """The log pane starts with the profile's stored log: what happened last time (or before it opened)."""
+        stored = getattr(self.session.store, "log", None)
+        if stored is None:
+            return
+        try:
+            entries = stored.tail(lines)
+        except Exception:  # noqa: BLE001 - an unreadable old log must not keep the console from opening
+            return
+        self.query_one(LogPane).add_history(entries)
+
     async def _resume(self) -> None:
         from ..services import connection
 
@@ -111,6 +125,7 @@ class ExactApp(App[int]):
             problem = explain(exc)
             self.session.events.error(f"Stored connection not usable: {problem.what}", side=problem.side,
                                       topic="connection", detail=problem.todo)
+            self.step("connection").show_problem(problem)  # step 1 says why, beside a fresh login
             return
         if report is not None:
             self.refresh_checklist()
@@ -118,6 +133,9 @@ class ExactApp(App[int]):
             self.step(self.current_step).on_step_shown()
 
     async def on_unmount(self) -> None:
+        if isinstance(self.prefs.last_step, dict) and self.session.demo is None:
+            self.prefs.last_step[self.session.profile] = self.current_step
+            self._save_prefs()
         if self._unsubscribe:
             self._unsubscribe()
         await self.session.disconnect(quiet=True)

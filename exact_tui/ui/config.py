@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import os
 import tomllib
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 CONSOLE_FILE = "console.json"
@@ -25,6 +25,7 @@ class ConsolePrefs:
     theme: str = DEFAULT_THEME
     log_visible: bool = True
     log_height: int = 6
+    last_step: dict[str, str] = field(default_factory=dict)  # profile -> the step shown when it was closed
 
 
 def _config_dir(data_dir: str | os.PathLike[str] | None) -> Path:

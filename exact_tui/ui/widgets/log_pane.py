@@ -49,8 +49,20 @@ class LogPane(RichLog):
             return text
         return _LOOPBACK_PORT.sub(r"\1:PORT", _DURATION.sub("… ms", text))
 
-    def add(self, event: Event) -> None:
-        self.counts[event.level] += 1
+    def add_history(self, entries) -> int:
+        """Show the profile's stored log (earlier sessions, events from before the console opened) dimmed,
+        so a reopened profile shows what happened last time. Not counted in the error/warning tally."""
+        shown = 0
+        for entry in entries:
+            event = _event_of(entry)
+            if event is not None:
+                self.add(event, counted=False)
+                shown += 1
+        return shown
+
+    def add(self, event: Event, *, counted: bool = True) -> None:
+        if counted:
+            self.counts[event.level] += 1
         clock = self.fixed_time or event.time.astimezone().strftime("%H:%M:%S")
         line = Text()
         line.append(f"{clock} ", style="dim")
@@ -68,3 +80,13 @@ class LogPane(RichLog):
         self.write(line)
         errors, warnings = self.counts[Level.ERROR], self.counts[Level.WARNING]
         self.border_subtitle = f"{errors} errors · {warnings} warnings" if errors or warnings else ""
+
+
+def _event_of(entry) -> Event | None:
+    """A stored `LogEntry` (side/level as text, time maybe missing) as an `Event` for display."""
+    try:
+        return Event(entry.message, side=Side(entry.side), level=Level(entry.level), topic=entry.topic,
+                     record=entry.record, detail=entry.detail, progress=entry.progress,
+                     **({"time": entry.time} if entry.time is not None else {}))
+    except (ValueError, AttributeError, TypeError):
+        return None
