@@ -20,14 +20,16 @@ class ConnectionStep(StepView):
     BINDINGS = [
         Binding("ctrl+g", "login_link", "Login link", id="connection.login_link"),
         Binding("ctrl+t", "listen", "Listen locally", id="connection.listen"),
-        Binding("ctrl+e", "demo_approve", "Demo approve", id="connection.demo_approve"),
+        # priority: also from the paste box, where Input would take ctrl+e as "go to end"
+        Binding("ctrl+e", "demo_approve", "Demo approve", id="connection.demo_approve", priority=True),
         Binding("ctrl+x", "disconnect", "Disconnect", id="connection.disconnect"),
+        Binding("ctrl+l", "copy_link", "Copy link", id="connection.copy_link"),
     ]
     DEFAULT_CSS = """
     ConnectionStep .row { height: auto; }
     ConnectionStep .row Label { width: 16; padding: 1 1 0 0; }
     ConnectionStep .row Input { width: 1fr; }
-    ConnectionStep #login-url { height: 5; margin: 0 0 1 0; }
+    ConnectionStep #login-url { height: auto; max-height: 9; margin: 0 0 1 0; }
     ConnectionStep #established { height: auto; border: round $success; padding: 0 1; display: none; margin: 0 0 1 0; }
     ConnectionStep #established.-shown { display: block; }
     ConnectionStep .buttons { height: auto; }
@@ -108,12 +110,23 @@ class ConnectionStep(StepView):
         self.query_one("#link-help", Static).update(
             "1. Open this link in a browser (any machine) and log in to Exact Online.\n"
             f"2. The browser then goes to {attempt.config.redirect_uri}?code=… (the page may not load: fine).\n"
-            "3. Copy that whole address and paste it below, then press Enter. The code is valid 3 minutes.")
+            "3. Copy that whole address and paste it below, then press Enter. The code is valid 3 minutes.\n"
+            "ctrl+l copies the link to your own computer's clipboard (most terminals allow it, also over SSH).")
         paste = self.query_one("#paste", Input)
         paste.disabled = False
         paste.value = ""
         self.call_after_refresh(paste.focus)  # focusable only once the enabled state has been applied
         self.query_one("#listen", Button).disabled = not attempt.listen_possible
+
+    def action_copy_link(self) -> None:
+        """Copy the login link through the terminal (OSC 52): it reaches the clipboard of the machine the
+        consultant sits at, even over SSH, without selecting a wrapped URL by hand."""
+        if self.attempt is None:
+            self.local_problem("Make a login link first (ctrl+g).")
+            return
+        self.app.copy_to_clipboard(self.attempt.url)
+        self.app.notify("Login link copied to the clipboard. If nothing arrives, your terminal blocks it: "
+                        "select the link above instead.", title="Login link", timeout=6)
 
     @on(Input.Submitted, "#paste")
     def _pasted(self, event: Input.Submitted) -> None:

@@ -17,19 +17,22 @@ class ProductsStep(StepView):
              "type to filter. ⚠ marks items that will fail or go wrong in Exact.")
     BINDINGS = [
         Binding("ctrl+r", "import_items", "Import from Exact", id="products.import"),
-        Binding("ctrl+a", "select_visible", "Activate shown", id="products.select_visible"),
-        Binding("ctrl+u", "clear_visible", "Deactivate shown", id="products.clear_visible"),
+        # priority: they act on the filtered list also while the filter box (an Input: home / delete-left) has focus
+        Binding("ctrl+a", "select_visible", "Activate shown", id="products.select_visible", priority=True),
+        Binding("ctrl+u", "clear_visible", "Deactivate shown", id="products.clear_visible", priority=True),
         Binding("ctrl+f", "focus_filter", "Filter", id="products.filter"),
     ]
     DEFAULT_CSS = """
     ProductsStep #items { height: auto; max-height: 16; }
     ProductsStep #changes { height: auto; }
+    ProductsStep #current { height: auto; }
     """
 
     def compose_body(self):
         yield Static("", id="changes", classes="status")
         yield Input("", id="filter", placeholder="filter: code or description (ctrl+f)")
         yield SelectionList(id="items")
+        yield Static("", id="current", classes="status")  # the highlighted item in full (the row is cut at 80 columns)
         yield Static("", id="counts", classes="status")
         yield Static("", id="risky", classes="warning")
 
@@ -84,6 +87,21 @@ class ProductsStep(StepView):
             if items else "No items yet: press ctrl+r to import them from Exact.")
         risky = [f"{p.code}: {'; '.join(p.problems())}" for p in active if p.problems()]
         self.query_one("#risky", Static).update(Text("⚠ " + "\n⚠ ".join(risky[:6])) if risky else "")
+
+    @on(SelectionList.SelectionHighlighted, "#items")
+    def _highlighted(self, event: SelectionList.SelectionHighlighted) -> None:
+        code = event.selection.value
+        product = next((p for p in svc.products(self.session) if p.code == code), None)
+        if product is None:
+            self.query_one("#current", Static).update("")
+            return
+        text = Text()
+        text.append(f"{product.code}", style="bold")
+        text.append(f"  {product.description}  ")
+        text.append("active" if product.active else "not active", style="green" if product.active else "dim")
+        for problem in product.problems():
+            text.append(f"\n⚠ {problem}", style="yellow")
+        self.query_one("#current", Static).update(text)
 
     @on(Input.Changed, "#filter")
     def _filter(self) -> None:
