@@ -95,6 +95,9 @@ class ExactApp(App[int]):
         if self.keymap:
             self.set_keymap(self.keymap)
         self._show_stored_log()
+        # Any theme change is remembered: the settings screen, our palette entries and Textual's own
+        # "Change the current theme" command alike (a cancelled preview sets the old theme back, saved too).
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
         self._unsubscribe = self.session.events.subscribe(lambda event: self.post_message(EventArrived(event)))
         for problem in self.theme_problems:
             self.session.events.warning(problem, topic="settings")
@@ -269,6 +272,11 @@ class ExactApp(App[int]):
         self.theme = name
         self.prefs.theme = name
         self._save_prefs()
+
+    def _theme_changed(self, theme) -> None:
+        if theme.name != self.prefs.theme:
+            self.prefs.theme = theme.name
+            self._save_prefs()
 
     def _save_prefs(self) -> None:
         if self.deterministic:

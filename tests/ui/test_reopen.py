@@ -88,3 +88,17 @@ async def test_unreachable_stored_connection_is_shown_in_step_1(sandbox, tmp_pat
             assert step.last_problem.side in (Side.NETWORK, Side.EXACT)
     finally:
         session.close_store()
+
+
+async def test_theme_from_textuals_own_theme_command_is_remembered(session, tmp_path):
+    import json
+
+    from exact_tui.paths import config_dir
+
+    app = ExactApp(session, data_dir=tmp_path, resume=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.theme = "nord"  # what "Change the current theme" in the palette does
+        await pilot.pause()
+    saved = json.loads((config_dir(tmp_path) / "console.json").read_text())
+    assert saved["theme"] == "nord"
+    assert ExactApp(session, data_dir=tmp_path, resume=False).theme == "nord"
