@@ -65,3 +65,17 @@ async def test_highlighted_item_shows_its_warning_in_full(session, tmp_path):
         await pilot.pause()
         current = str(app.query_one("#current", Static).content)
         assert risky.code in current and risky.problems()[0] in current
+
+
+async def test_step_8_counts_unlinked_customers_even_when_step_4_was_skipped(session, tmp_path):
+    from exact_tui.services import setup
+
+    app = ExactApp(session, data_dir=tmp_path, deterministic=True, resume=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await connect(pilot, app)
+        setup.choose_division(session, DIV, "Client Test BV")
+        assert "link_counts" not in session.cache
+        await pilot.press("8")
+        summary = app.query_one("#summary", Static)
+        await wait_for(pilot, lambda: "may create duplicates" in str(summary.content), what="link warning")
+        assert "not checked yet" not in str(summary.content)

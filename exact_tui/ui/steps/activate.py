@@ -41,7 +41,23 @@ class ActivateStep(StepView):
         self.action_recheck()
 
     def action_recheck(self) -> None:
-        self.run_service(setup.checklist, self.session, done=self._show, group="check")
+        self.run_service(self._check, busy="checking the set-up", done=self._show, group="check")
+
+    async def _check(self) -> list[setup.StepStatus]:
+        """The checklist, with the link counts made first when step 4 was skipped: the warning that
+        unlinked Exact customers may become duplicates must not depend on having opened step 4."""
+        from ...services import link_counts
+        from ...services.problems import explain
+
+        if (self.session.client is not None and "link_counts" not in self.session.cache
+                and getattr(self.session.settings(), "division", None)):
+            try:
+                await link_counts.link_counts(self.session)
+            except Exception as exc:  # noqa: BLE001 - the rest of the checklist still shows; step 4 says why
+                problem = explain(exc)
+                self.session.events.warning(f"Link counts not available: {problem.what}", side=problem.side,
+                                            topic=self.KEY, detail=problem.todo)
+        return setup.checklist(self.session)
 
     def _show(self, steps: list[setup.StepStatus]) -> None:
         text = Text()
