@@ -33,7 +33,7 @@ class ConnectionStep(StepView):
     ConnectionStep #established { height: auto; border: round $success; padding: 0 1; display: none; margin: 0 0 1 0; }
     ConnectionStep #established.-shown { display: block; }
     ConnectionStep .buttons { height: auto; }
-    ConnectionStep .buttons Button { margin: 0 1 0 0; }
+    ConnectionStep .buttons Button { margin: 0 1 0 0; width: 1fr; min-width: 12; }
     ConnectionStep #demo-note { color: $accent; height: auto; }
     """
 
@@ -58,15 +58,17 @@ class ConnectionStep(StepView):
         with Horizontal(classes="row"):
             yield Label("Redirect URI")
             yield Input(form.redirect_uri, id="redirect-uri", placeholder="exactly as registered")
-        yield Checkbox("Keep the client secret in this profile (file mode 0600, never in the store)",
-                       form.keep_secret, id="keep-secret")
+        keep = Checkbox("Keep the client secret (0600 file)", form.keep_secret, id="keep-secret")
+        keep.tooltip = "Kept in this profile's own file (mode 0600), never in the store or the log"
+        yield keep
         with Horizontal(classes="buttons"):
-            yield Button("Make login link (ctrl+g)", id="make-link", variant="primary")
-            yield Button("Listen on 127.0.0.1 (ctrl+t)", id="listen", disabled=True)
-            yield Button("Disconnect (ctrl+x)", id="disconnect", disabled=True)
+            # short labels so all three fit at 80 columns; their keys are in the footer and the help
+            yield Button("Login link", id="make-link", variant="primary")
+            yield Button("Listen locally", id="listen", disabled=True)
+            yield Button("Disconnect", id="disconnect", disabled=True)
         yield Static("", id="link-help", classes="status")
         yield TextArea("", id="login-url", read_only=True, soft_wrap=True, show_line_numbers=False)
-        yield Input("", id="paste", placeholder="Paste the address the browser ends on (or just its code), then Enter",
+        yield Input("", id="paste", placeholder="Paste the address (or code) here, then Enter",
                     disabled=True)
         if self.session.demo is not None:
             yield Static("Demo shortcut (sandbox only, not for a real Exact): ctrl+e logs in as "
