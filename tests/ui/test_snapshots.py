@@ -61,6 +61,11 @@ async def prepare(pilot, app, step: str) -> None:
     if target is not None:  # focus (and the scroll it brings) lands after a refresh: slower on a loaded machine
         await wait_for(pilot, lambda: app.focused is target, what=f"{step} focused")
     await pilot.pause(0.3)
+    view = app.step(step)  # the scroll that focusing brought depends on when the content arrived: make it fixed
+    view.scroll_home(animate=False, immediate=True)
+    if target is not None:
+        view.scroll_to_widget(target, animate=False, immediate=True)
+    await pilot.pause()
     await settle(pilot, app)
 
 
