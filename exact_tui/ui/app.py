@@ -156,7 +156,14 @@ class ExactApp(App[int]):
         if focus:
             target = step.first_focus()
             if target is not None:
-                self.call_after_refresh(target.focus)
+                self.call_after_refresh(self._focus_in_step, step, target)
+
+    def _focus_in_step(self, step: StepView, target) -> None:
+        """Focus without Textual's centring: at 80×24 centring scrolled the step's title and intro away.
+        The step starts at its top and scrolls only as far as the focused widget needs."""
+        target.focus(scroll_visible=False)
+        step.scroll_home(animate=False, immediate=True)
+        step.scroll_to_widget(target, animate=False, immediate=True)
 
     async def on_key(self, event) -> None:
         """A step's keys also work while the rail (or the log) has focus: they act on the shown step."""
