@@ -104,6 +104,25 @@ def test_step_160x48_light(step, fixed_sandbox, tmp_path, snap_compare):
         app.session.close_store()
 
 
+@pytest.mark.parametrize("step", STEPS)
+def test_step_80x24_light(step, fixed_sandbox, tmp_path, snap_compare):
+    """The light theme at the size a consultant's SSH terminal often has: nothing may vanish."""
+    app = _app(fixed_sandbox, tmp_path, "exact-light")
+    try:
+        assert snap_compare(app, terminal_size=(80, 24), run_before=lambda pilot: prepare(pilot, app, step))
+    finally:
+        app.session.close_store()
+
+
+@pytest.mark.parametrize("step", STEPS)
+def test_step_160x48_dark(step, fixed_sandbox, tmp_path, snap_compare):
+    app = _app(fixed_sandbox, tmp_path, "exact-dark")
+    try:
+        assert snap_compare(app, terminal_size=(160, 48), run_before=lambda pilot: prepare(pilot, app, step))
+    finally:
+        app.session.close_store()
+
+
 def test_first_start_not_connected_high_contrast(fixed_sandbox, tmp_path, snap_compare):
     app = _app(fixed_sandbox, tmp_path, "exact-high-contrast")
     try:
