@@ -210,20 +210,24 @@ class TokenStore:
         self.lock_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         return os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o600)
 
+    def _try_lock(self, fd: int, deadline: float) -> bool:
+        """One non-blocking attempt; polling keeps the async variant off the event loop's back."""
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            if time.monotonic() > deadline:
+                raise TokenLockTimeout(f"another process holds {self.lock_path}") from None
+            return False
+
     @contextlib.contextmanager
     def locked(self) -> Iterator[None]:
         """Hold the token lock (blocking, for scripts and the CLI)."""
         fd = self._open_lock()
         deadline = time.monotonic() + self.lock_timeout
         try:
-            while True:
-                try:
-                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError:
-                    if time.monotonic() > deadline:
-                        raise TokenLockTimeout(f"another process holds {self.lock_path}") from None
-                    time.sleep(0.005)
+            while not self._try_lock(fd, deadline):
+                time.sleep(0.005)
             self._held += 1
             try:
                 yield
@@ -239,14 +243,8 @@ class TokenStore:
         fd = self._open_lock()
         deadline = time.monotonic() + self.lock_timeout
         try:
-            while True:
-                try:
-                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError:
-                    if time.monotonic() > deadline:
-                        raise TokenLockTimeout(f"another process holds {self.lock_path}") from None
-                    await asyncio.sleep(0.003)
+            while not self._try_lock(fd, deadline):
+                await asyncio.sleep(0.003)
             self._held += 1
             try:
                 yield
