@@ -86,41 +86,34 @@ def _app(server, tmp_path, theme: str) -> ExactApp:
     return app
 
 
-@pytest.mark.parametrize("step", STEPS)
-def test_step_80x24_dark(step, fixed_sandbox, tmp_path, snap_compare):
-    app = _app(fixed_sandbox, tmp_path, "exact-dark")
+def _snap_step(step, server, tmp_path, snap_compare, *, size: tuple[int, int], theme: str) -> bool:
+    """One step at one size in one theme; every step is pictured at 80x24 and 160x48, dark and light."""
+    app = _app(server, tmp_path, theme)
     try:
-        assert snap_compare(app, terminal_size=(80, 24), run_before=lambda pilot: prepare(pilot, app, step))
+        return snap_compare(app, terminal_size=size, run_before=lambda pilot: prepare(pilot, app, step))
     finally:
         app.session.close_store()
+
+
+@pytest.mark.parametrize("step", STEPS)
+def test_step_80x24_dark(step, fixed_sandbox, tmp_path, snap_compare):
+    assert _snap_step(step, fixed_sandbox, tmp_path, snap_compare, size=(80, 24), theme="exact-dark")
 
 
 @pytest.mark.parametrize("step", STEPS)
 def test_step_160x48_light(step, fixed_sandbox, tmp_path, snap_compare):
-    app = _app(fixed_sandbox, tmp_path, "exact-light")
-    try:
-        assert snap_compare(app, terminal_size=(160, 48), run_before=lambda pilot: prepare(pilot, app, step))
-    finally:
-        app.session.close_store()
+    assert _snap_step(step, fixed_sandbox, tmp_path, snap_compare, size=(160, 48), theme="exact-light")
 
 
 @pytest.mark.parametrize("step", STEPS)
 def test_step_80x24_light(step, fixed_sandbox, tmp_path, snap_compare):
     """The light theme at the size a consultant's SSH terminal often has: nothing may vanish."""
-    app = _app(fixed_sandbox, tmp_path, "exact-light")
-    try:
-        assert snap_compare(app, terminal_size=(80, 24), run_before=lambda pilot: prepare(pilot, app, step))
-    finally:
-        app.session.close_store()
+    assert _snap_step(step, fixed_sandbox, tmp_path, snap_compare, size=(80, 24), theme="exact-light")
 
 
 @pytest.mark.parametrize("step", STEPS)
 def test_step_160x48_dark(step, fixed_sandbox, tmp_path, snap_compare):
-    app = _app(fixed_sandbox, tmp_path, "exact-dark")
-    try:
-        assert snap_compare(app, terminal_size=(160, 48), run_before=lambda pilot: prepare(pilot, app, step))
-    finally:
-        app.session.close_store()
+    assert _snap_step(step, fixed_sandbox, tmp_path, snap_compare, size=(160, 48), theme="exact-dark")
 
 
 def test_first_start_not_connected_high_contrast(fixed_sandbox, tmp_path, snap_compare):
