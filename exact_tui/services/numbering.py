@@ -23,9 +23,12 @@ class NumberProposal:
 
     def explain(self) -> str:
         parts = [f"next customer number: {self.number}"]
-        parts.append(f"highest Exact code {self.highest_exact or '(none numeric)'}"
-                     + (f" of {self.exact_accounts} accounts pulled {self.pulled_at:%Y-%m-%d %H:%M} UTC"
-                        if self.pulled_at else " (Exact accounts never pulled: pull them for a safe proposal)"))
+        if self.pulled_at is None:
+            parts.append("Exact's codes unknown: its accounts were never pulled (open Link customers or "
+                         "connect and pull them for a safe proposal)")
+        else:
+            parts.append(f"highest Exact code {self.highest_exact or '(no numeric code)'} of {self.exact_accounts} "
+                         f"accounts pulled {self.pulled_at:%Y-%m-%d %H:%M} UTC")
         parts.append(f"highest local number {self.highest_local or '(none)'}")
         return "; ".join(parts)
 
