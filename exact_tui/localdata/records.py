@@ -87,6 +87,15 @@ class _RowCheck:
         self.ok = False
         self.batch.problems.append(Problem(self.row.line, self.record, name, message, self.where))
 
+    def unique_key(self, name: str, value: str, seen: dict[str, int]) -> None:
+        """The record's key must be filled and not repeat an earlier line of the same file."""
+        if not value:
+            self.problem(name, "is empty")
+        elif value in seen:
+            self.problem(name, f"duplicate of line {seen[value]}")
+        else:
+            seen[value] = self.row.line
+
     def parse(self, name: str, value: Any, parser: Callable[[Any], Any], default: Any = None) -> Any:
         try:
             return parser(value)
@@ -193,12 +202,7 @@ def _contacts(table: Table, mapping: ColumnMapping, known: Known, batch: Batch, 
         cid = _text(cells, "id")
         check = _RowCheck(batch, row, cid, where)
         _long_cells(check, cells)
-        if not cid:
-            check.problem("id", "is empty")
-        elif cid in seen:
-            check.problem("id", f"duplicate of line {seen[cid]}")
-        else:
-            seen[cid] = row.line
+        check.unique_key("id", cid, seen)
         customer = _text(cells, "customer_id")
         if not customer:
             check.problem("customer_id", "is empty")
@@ -355,12 +359,7 @@ def _products(table: Table, mapping: ColumnMapping, known: Known, batch: Batch, 
         code = _text(cells, "code")
         check = _RowCheck(batch, row, code, where)
         _long_cells(check, cells)
-        if not code:
-            check.problem("code", "is empty")
-        elif code in seen:
-            check.problem("code", f"duplicate of line {seen[code]}")
-        else:
-            seen[code] = row.line
+        check.unique_key("code", code, seen)
         flags = {}
         for name, default in (("is_sales_item", True), ("divisible", True), ("active", False)):
             raw = cells.get(name, "")
