@@ -26,6 +26,19 @@ class Behaviour:
     # The token endpoint accepts client credentials in the form body (client_secret_post). Basic auth
     # is not documented by Exact; refuse it unless switched on.
     accept_basic_auth: bool = False
+    # An `EntryNumber` (or `InvoiceNumber`) sent with a new sales entry: "honour" = used as the entry's
+    # number when free; "ignore" = Exact assigns its own next number anyway (peers report both).
+    entry_number_hint: str = "honour"
+    # Mandatory filtering on entities whose field list Exact has not published (crm/Contacts,
+    # salesinvoice/SalesInvoices, cashflow/Receivables): "any-field" = a $filter on any property will
+    # do; "key-only" = only the entity's key counts (so a `YourRef` lookup gets the mandatory-filter
+    # 400, as it may in production); "none" = no mandatory filter. Accounts and Items always use the
+    # list Exact's own message publishes.
+    mandatory_filter: str = "any-field"
+    # G/L accounts a sales-entry line may book on: "revenue" = only type 110 (Revenue); "profit-loss"
+    # = any profit-and-loss account (BalanceType W); cash, bank, receivable, payable and VAT accounts
+    # are refused either way (catalogue #41: "Ledger account … is of a wrong type").
+    sales_line_gl: str = "revenue"
     # Deleting a sales entry / invoice whose receivable is paid or matched: Exact publishes no rule.
     allow_delete_paid: bool = False
     # Hourly error cap: answer a blocked caller with 429 (default) or 403.
@@ -72,7 +85,8 @@ class Behaviour:
 
 CHOICES: dict[str, set[Any]] = {
     "refresh_rotation": {"strict", "grace"}, "too_early_status": {400, 401}, "error_cap_status": {429, 403},
-    "insufficient_rights": {"forbidden", "empty"},
+    "insufficient_rights": {"forbidden", "empty"}, "entry_number_hint": {"honour", "ignore"},
+    "mandatory_filter": {"any-field", "key-only", "none"}, "sales_line_gl": {"revenue", "profit-loss"},
 }
 
 

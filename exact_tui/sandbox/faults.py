@@ -9,6 +9,7 @@ A profile string is one or more comma-separated names, each with optional `:key=
 | `flaky-5xx` | REST calls fail in bursts: of every `period` calls (10) the last `burst` (3) answer 500/503 alternately; nothing is committed |
 | `burst-429` | of every `period` calls (10) the last `burst` (2) answer 429 with only the minutely headers, which still show calls left (Exact does this) |
 | `drop-after-commit` | every `every`-th (1) successful POST/PUT/DELETE is committed, then the connection is cut after half of the answer: the client cannot tell whether it worked |
+| `slow-commit` | every `every`-th (1) successful POST/PUT/DELETE is committed at once, and its answer is sent only `ms` (35,000) ms later — after a client's timeout (30 s is common), so the client gives up on a write that did happen |
 | `refresh-expired` | every refresh answers 400 invalid_request "The refresh token expired at … and it is now …" |
 | `refresh-rotated` | every refresh answers 401 unauthorized_client "Old refresh token used." |
 | `user-revoked` | the user is treated as inactive: token calls answer invalid_grant "The user is not active", REST calls 401 |
@@ -28,11 +29,13 @@ PROFILES: dict[str, dict[str, int]] = {
     "flaky-5xx": {"period": 10, "burst": 3},
     "burst-429": {"period": 10, "burst": 2},
     "drop-after-commit": {"every": 1},
+    "slow-commit": {"every": 1, "ms": 35_000},
     "refresh-expired": {},
     "refresh-rotated": {},
     "user-revoked": {},
 }
-_SHORT = {"latency": "ms", "flaky-5xx": "burst", "burst-429": "burst", "drop-after-commit": "every"}
+_SHORT = {"latency": "ms", "flaky-5xx": "burst", "burst-429": "burst", "drop-after-commit": "every",
+          "slow-commit": "ms"}
 
 
 def parse_profile(text: str | None, default_latency_ms: int = 300) -> dict[str, dict[str, int]]:
@@ -72,6 +75,7 @@ class Faults:
     active_: dict[str, dict[str, int]] = field(default_factory=dict)
     calls: int = 0
     writes: int = 0
+    slow_writes: int = 0
     generation: int = 0  # bumped on every switch, so a request that started under the old profile
     # (e.g. still sleeping in `latency`) does not count toward the new profile's bursts
 
@@ -80,6 +84,7 @@ class Faults:
         self.profile = text if self.active_ else None
         self.calls = 0
         self.writes = 0
+        self.slow_writes = 0
         self.generation += 1
 
     def active(self, name: str) -> bool:
@@ -135,6 +140,9 @@ class FaultMiddleware:
             if faults.active("drop-after-commit") and scope.get("method") in ("POST", "PUT", "DELETE"):
                 await self._drop_after_commit(scope, receive, send)
                 return
+            if faults.active("slow-commit") and scope.get("method") in ("POST", "PUT", "DELETE"):
+                await self._slow_commit(scope, receive, send)
+                return
         await self.app(scope, receive, send)
 
     async def _answer(self, send: Any, status: int, name: str) -> None:
@@ -178,3 +186,31 @@ class FaultMiddleware:
         await send({"type": "http.response.start", "status": start["status"], "headers": headers})
         await send({"type": "http.response.body", "body": body[: max(1, len(body) // 2)], "more_body": True})
         raise ConnectionAbortedError("sandbox fault profile drop-after-commit: connection cut after the commit")
+
+    async def _slow_commit(self, scope: dict, receive: Any, send: Any) -> None:
+        """Commit now, answer late: the write is in the world (and visible to every other call) while
+        its answer waits `ms` of wall time, past the client's timeout. The world lock is not held
+        while waiting, so the client's look-up after its timeout finds the record."""
+        messages: list[dict] = []
+
+        async def capture(message: dict) -> None:
+            messages.append(message)
+
+        await self.app(scope, receive, capture)  # committed here
+        start = next((m for m in messages if m["type"] == "http.response.start"), None)
+        faults = self.rt.faults
+        if start is not None and start["status"] < 300:
+            faults.slow_writes += 1
+            if faults.slow_writes % faults.param("slow-commit", "every") == 0:
+                stats = self.rt.stats
+                stats.faults["slow-commit"] += 1
+                stats.in_flight -= 1  # handled; a client that timed out and looks it up is not "in parallel"
+                try:
+                    await asyncio.sleep(faults.param("slow-commit", "ms") / 1000)
+                finally:
+                    stats.in_flight += 1
+        try:
+            for message in messages:
+                await send(message)
+        except OSError:  # the client gave up long ago
+            pass

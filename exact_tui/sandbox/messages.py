@@ -31,6 +31,15 @@ TEXTS: dict[str, tuple[str, str]] = {
     "lines_required": ("Verplicht: Regels", "Required: Lines"),
     "lines_on_put": ("Niet toegestaan: Regels (wijzig via {lines})", "Not allowed: Lines (change through {lines})"),
     "gl_required": ("Verplicht: Grootboekrekening", "Required: general ledger account"),
+    # catalogue #41: a sales line on a cash, receivable, VAT … account
+    "gl_wrong_type": (
+        "Ongeldig: Grootboekrekeningtype (grootboekrekening '{code}' is van het type '{type}')",
+        "Ledger account '{code}' is of a wrong type: '{type}'",
+    ),
+    "entry_of_invoice": (
+        "Niet toegestaan: Verwijderen (boeking van verwerkte verkoopfactuur {number}; maak een creditfactuur)",
+        "Not allowed: Delete (entry of processed sales invoice {number}; create a credit note)",
+    ),
     "gl_unknown": ("Ongeldige referentie: Grootboekrekening", "Invalid reference: General ledger account"),
     # catalogue #42: the blocked account is named as "<code> - <description>"
     "gl_blocked": ("Geblokkeerd: Grootboekrekening: {gl}", "Blocked: Ledger account: {gl}"),
@@ -67,7 +76,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "mandatory_filter": (
         "This endpoint has mandatory filtering applied. A GET request for this endpoint must have a $filter "
-        "parameter with one of the following fields in the url: {fields}",
+        "parameter with one of the following fields in the url:{fields}.",
     ) * 2,
     "select_required": (
         "$select is verplicht voor dit endpoint. Geef de velden op die u nodig hebt.",

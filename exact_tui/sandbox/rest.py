@@ -29,7 +29,7 @@ from .oauth import bearer_user
 from .odata import (QueryError, compile_filter, filter_fields, parse_datetime, parse_filter, parse_guid,
                     parse_orderby, parse_select, sort_rows)
 from .render import atom, dumps, error_body, wants_json, ATOM_TYPE, JSON_TYPE
-from .schema import BULK, ME, ROUTES, SYNC, EntitySpec
+from .schema import BULK, ITEM_FILTER_CUT, ITEM_MANDATORY_FILTER, ME, ROUTES, SYNC, EntitySpec
 from .world import Row, User
 
 if TYPE_CHECKING:
@@ -318,8 +318,7 @@ class _Call:
             raise fail(400, "select_required")
         node = parse_filter(q["$filter"]) if q.get("$filter") else None
         pred = compile_filter(node, fields, spec.guid_fields) if node and spec.mode != SYNC else None
-        if spec.mandatory_filter and (node is None or not filter_fields(node) & set(spec.mandatory_filter)):
-            raise fail(400, "mandatory_filter", fields=", ".join(spec.mandatory_filter))
+        self.check_mandatory_filter(spec, node)
         order = parse_orderby(q["$orderby"], fields) if q.get("$orderby") else []
         top, skip = _int_option(q, "$top"), _int_option(q, "$skip") or 0
         token = q.get("$skiptoken")
@@ -371,6 +370,23 @@ class _Call:
             params.update(next_params)
             d["__next"] = f"{self.base}{self.request.url.path}?{urlencode(params, safe=chr(36) + chr(39) + ',()')}"
         return self.answer(200, {"d": d}, spec)
+
+    def check_mandatory_filter(self, spec: EntitySpec, node: tuple | None) -> None:
+        """Exact's mandatory filtering: a GET on an entity with a sync/ alternative must filter on one of
+        the listed fields. Where Exact has not published the list, `Behaviour.mandatory_filter` says how
+        strict to be, so a client's fallback can be tried against both answers."""
+        if spec.mandatory_filter:
+            listed = set(spec.mandatory_filter)
+            used = filter_fields(node) if node is not None else set()
+            cut = ITEM_FILTER_CUT if spec.mandatory_filter is ITEM_MANDATORY_FILTER else None
+            if used & listed or (cut and any(name > cut for name in used)):
+                return
+            raise fail(400, "mandatory_filter", fields=",".join(spec.mandatory_filter))
+        if not spec.unpublished_filter or self.rt.behaviour.mandatory_filter == "none":
+            return
+        allowed = {spec.key} if self.rt.behaviour.mandatory_filter == "key-only" else set(self.fields_of(spec))
+        if node is None or not filter_fields(node) & allowed:
+            raise fail(400, "mandatory_filter", fields=",".join(sorted(allowed)))
 
     def sync_rows(self, ctx: rules.Ctx, spec: EntitySpec):
         """Rows after a Timestamp; `sync/Deleted` keeps a deletion for the retention period only."""

@@ -270,8 +270,42 @@ def _next_entry_number(ctx: Ctx, journal_code: str) -> int:
     return ctx.world.next_number(key, max(used, default=base))
 
 
+# Exact's G/L account types (GLAccounts.Type) a message may name: (Dutch, English).
+GL_TYPES = {
+    10: ("Kas", "Cash"), 12: ("Bank", "Bank"), 14: ("Creditcard", "Credit card"),
+    16: ("Betaaldienst", "Payment service"), 20: ("Debiteuren", "Accounts receivable"),
+    21: ("Vooruitbetaald debiteuren", "Prepayment accounts receivable"), 22: ("Crediteuren", "Accounts payable"),
+    24: ("Btw", "VAT"), 90: ("Algemeen", "General"), 110: ("Omzet", "Revenue"),
+    111: ("Kostprijs van de omzet", "Cost of goods"), 120: ("Overige kosten", "Other costs"),
+    121: ("Verkoop-, algemene en administratiekosten", "Sales, general administrative expenses"),
+    140: ("Bijzondere baten", "Exceptional income"),
+}
+CONTROL_GL_TYPES = {10, 12, 14, 16, 20, 21, 22, 24}  # cash, bank, receivable, payable, VAT: never on a sales line
+REVENUE_GL_TYPE = 110
+
+
+def sales_line_gl(ctx: Ctx, gl_id: Any) -> Row:
+    """A G/L account a sales-entry line may book on: known, not blocked, and of a revenue type
+    (`Behaviour.sales_line_gl`: "revenue" = type 110 only, "profit-loss" = any profit-and-loss
+    account); a cash, bank, receivable, payable or VAT account never (catalogue #41)."""
+    row = gl_account(ctx, gl_id)
+    kind = row.get("Type")
+    if kind is None:
+        return row
+    kind = int(kind)
+    if ctx.rt.behaviour.sales_line_gl == "profit-loss":
+        allowed = kind not in CONTROL_GL_TYPES and str(row.get("BalanceType") or "W").upper() == "W"
+    else:
+        allowed = kind == REVENUE_GL_TYPE
+    if not allowed:
+        nl, en = GL_TYPES.get(kind, (str(kind), str(kind)))
+        raise fail(500, "gl_wrong_type", code=str(row.get("Code") or "").strip(),
+                   type=f"{kind} - {nl if ctx.user.language == 'nl' else en}")
+    return row
+
+
 def _entry_line(ctx: Ctx, line: Row, entry_id: str, number: int, sign_hint: int = 1) -> Row:
-    gl_account(ctx, line.get("GLAccount"))
+    sales_line_gl(ctx, line.get("GLAccount"))
     vat = vat_code(ctx, line.get("VATCode"))
     amount = _decimal(line.get("AmountFC"))
     vat_amount = line.get("VATAmountFC")
@@ -283,7 +317,9 @@ def _entry_line(ctx: Ctx, line: Row, entry_id: str, number: int, sign_hint: int 
     return row
 
 
-def create_entry(ctx: Ctx, body: Row, *, lines_key: str = "SalesEntryLines") -> Row:
+def create_entry(ctx: Ctx, body: Row, *, lines_key: str = "SalesEntryLines", own_number: bool = False) -> Row:
+    """POST salesentry/SalesEntries (and the entry a processed invoice books: `own_number`, Exact's
+    own invoice number, which the `entry_number_hint` behaviour never drops)."""
     lines = body.get(lines_key)
     journal_row = journal(ctx, body.get("Journal"))
     journal_code = str(journal_row["Code"]).strip()
@@ -294,28 +330,20 @@ def create_entry(ctx: Ctx, body: Row, *, lines_key: str = "SalesEntryLines") -> 
     period = open_period(ctx, when)
     if not isinstance(lines, list) or not lines:
         raise fail(500, "lines_required")
-    entries = _entries_in_journal(ctx, journal_code)
-    number = body.get("EntryNumber")
-    if number is not None:
-        if any(e.get("EntryNumber") == int(number) for e in entries):
-            raise fail(500, "entry_number_in_use")
-        number = int(number)
-    invoice_number = body.get("InvoiceNumber")
-    if invoice_number is not None and any(
-        e.get("InvoiceNumber") == int(invoice_number) or e.get("EntryNumber") == int(invoice_number) for e in entries
-    ):
-        raise fail(500, "invoice_number_in_use")
+    number = _entry_number_hint(ctx, body, journal_code, honour=own_number)
     entry_id = _new_id()
     line_rows = [_entry_line(ctx, dict(line), entry_id, i + 1) for i, line in enumerate(lines)]
     if number is None:
         number = _next_entry_number(ctx, journal_code)
+    due = _as_date(body.get("DueDate"))  # Exact computes the due date only when it is left out
+    if due is None:
+        due = when + dt.timedelta(days=int(condition.get("PaymentDays") or 0))
     entry = {f: None for f in ctx.rt.field_names(ENTRIES)}
     entry.update({k: v for k, v in body.items() if k != lines_key})
     entry.update(
-        EntryID=entry_id, EntryNumber=number, InvoiceNumber=int(invoice_number) if invoice_number is not None else number,
+        EntryID=entry_id, EntryNumber=number, InvoiceNumber=number,
         Journal=journal_code, Customer=customer["ID"], CustomerName=customer.get("Name"), Currency=cur,
-        PaymentCondition=str(condition["Code"]).strip(), EntryDate=_day(when),
-        DueDate=_day(when + dt.timedelta(days=int(condition.get("PaymentDays") or 0))),
+        PaymentCondition=str(condition["Code"]).strip(), EntryDate=_day(when), DueDate=_day(due),
         ReportingYear=period.get("FinYear"), ReportingPeriod=period.get("FinPeriod"), Status=50,
     )
     _totals(entry, line_rows)
@@ -328,6 +356,23 @@ def create_entry(ctx: Ctx, body: Row, *, lines_key: str = "SalesEntryLines") -> 
     ctx.world.insert(ctx.division, ENTRIES, entry)
     _receivable(ctx, entry, customer, journal_row)
     return entry
+
+
+def _entry_number_hint(ctx: Ctx, body: Row, journal_code: str, *, honour: bool = False) -> int | None:
+    """The number a new entry asks for. Exact keeps one number per entry (SalesEntries: "EntryNumber:
+    for sales invoices this is the invoice number"), so `InvoiceNumber` is the same number and is taken
+    as the hint when `EntryNumber` is left out. A number in use is refused; with the behaviour
+    `entry_number_hint=ignore` the hint is dropped and Exact numbers the entry itself."""
+    if ctx.rt.behaviour.entry_number_hint == "ignore" and not honour:
+        return None
+    key = "EntryNumber" if body.get("EntryNumber") is not None else "InvoiceNumber"
+    number = body.get(key)
+    if number is None:
+        return None
+    number = int(number)
+    if any(e.get("EntryNumber") == number for e in _entries_in_journal(ctx, journal_code)):
+        raise fail(500, "entry_number_in_use" if key == "EntryNumber" else "invoice_number_in_use")
+    return number
 
 
 def _totals(entry: Row, lines: list[Row]) -> None:
@@ -353,10 +398,22 @@ def _receivable_of(ctx: Ctx, entry_id: str) -> Row | None:
     return next((r for r in ctx.table(RECEIVABLES).rows.values() if r.get("TransactionEntryID") == entry_id), None)
 
 
+def _entry_period_open(ctx: Ctx, entry: Row) -> None:
+    """An entry booked in a period that is closed now can be neither changed nor deleted."""
+    when = _as_date(entry.get("EntryDate"))
+    if when is not None:
+        open_period(ctx, when)
+
+
 def update_entry(ctx: Ctx, row: Row, body: Row) -> None:
     if "SalesEntryLines" in body:
         raise fail(500, "lines_on_put", lines="SalesEntryLines")
+    _entry_period_open(ctx, row)
     changes = dict(body)
+    if "InvoiceNumber" in changes and "EntryNumber" not in changes:
+        changes["EntryNumber"] = changes["InvoiceNumber"]
+    if changes.get("EntryNumber") is not None:
+        changes["EntryNumber"] = changes["InvoiceNumber"] = int(changes["EntryNumber"])
     if "Journal" in body and str(body["Journal"]).strip() != row["Journal"]:
         changes["Journal"] = str(journal(ctx, body["Journal"])["Code"]).strip()
     if "Customer" in body:
@@ -364,10 +421,13 @@ def update_entry(ctx: Ctx, row: Row, body: Row) -> None:
     if "EntryDate" in body and body["EntryDate"] is not None:
         period = open_period(ctx, _as_date(body["EntryDate"]))
         changes.update(ReportingYear=period.get("FinYear"), ReportingPeriod=period.get("FinPeriod"))
-    if "EntryNumber" in body and body["EntryNumber"] != row.get("EntryNumber"):
+    if changes.get("EntryNumber") is not None and changes["EntryNumber"] != row.get("EntryNumber"):
         journal_code = changes.get("Journal", row["Journal"])
-        if any(e.get("EntryNumber") == body["EntryNumber"] for e in _entries_in_journal(ctx, journal_code)):
+        if any(e.get("EntryNumber") == changes["EntryNumber"] for e in _entries_in_journal(ctx, journal_code)):
             raise fail(500, "entry_number_in_use")
+    elif "EntryNumber" in changes and changes["EntryNumber"] is None:
+        changes.pop("EntryNumber")
+        changes.pop("InvoiceNumber", None)
     ctx.world.update(ctx.division, ENTRIES, row, changes)
     receivable = _receivable_of(ctx, row["EntryID"])
     if receivable is not None:
@@ -378,6 +438,10 @@ def update_entry(ctx: Ctx, row: Row, body: Row) -> None:
 
 
 def delete_entry(ctx: Ctx, row: Row) -> None:
+    invoice = next((i for i in ctx.table(INVOICES).rows.values() if i.get("EntryID") == row["EntryID"]), None)
+    if invoice is not None:  # the entry of a processed sales invoice goes only with a credit note
+        raise fail(500, "entry_of_invoice", number=invoice.get("InvoiceNumber"))
+    _entry_period_open(ctx, row)
     receivable = _receivable_of(ctx, row["EntryID"])
     if receivable is not None and (receivable.get("IsFullyPaid") or receivable.get("Status") == 50) \
             and not ctx.rt.behaviour.allow_delete_paid:
@@ -409,6 +473,7 @@ def _entry_for_line(ctx: Ctx, entry_id: Any) -> Row:
 
 def create_entry_line(ctx: Ctx, body: Row) -> Row:
     entry = _entry_for_line(ctx, body.get("EntryID"))
+    _entry_period_open(ctx, entry)
     existing = [line for line in ctx.table(ENTRY_LINES).rows.values() if line.get("EntryID") == entry["EntryID"]]
     line = _entry_line(ctx, dict(body), entry["EntryID"], len(existing) + 1)
     ctx.world.insert(ctx.division, ENTRY_LINES, line)
@@ -417,6 +482,7 @@ def create_entry_line(ctx: Ctx, body: Row) -> Row:
 
 
 def update_entry_line(ctx: Ctx, row: Row, body: Row) -> None:
+    _entry_period_open(ctx, _entry_for_line(ctx, row["EntryID"]))
     merged = {**row, **body}
     checked = _entry_line(ctx, merged, row["EntryID"], row["LineNumber"])
     ctx.world.update(ctx.division, ENTRY_LINES, row, {k: checked[k] for k in body if k in checked} | {
@@ -426,11 +492,14 @@ def update_entry_line(ctx: Ctx, row: Row, body: Row) -> None:
 
 def delete_entry_line(ctx: Ctx, row: Row) -> None:
     entry = _entry_for_line(ctx, row["EntryID"])
-    ctx.world.delete(ctx.division, ENTRY_LINES, row["ID"], ctx.user.id)
-    if not any(line.get("EntryID") == entry["EntryID"] for line in ctx.table(ENTRY_LINES).rows.values()):
+    _entry_period_open(ctx, entry)
+    remaining = [line for line in ctx.table(ENTRY_LINES).rows.values()
+                 if line.get("EntryID") == entry["EntryID"] and line["ID"] != row["ID"]]
+    if not remaining:
         delete_entry(ctx, entry)  # deleting the last line deletes the entry
-    else:
-        _refresh_entry(ctx, entry)
+        return
+    ctx.world.delete(ctx.division, ENTRY_LINES, row["ID"], ctx.user.id)
+    _refresh_entry(ctx, entry)
 
 
 # ------------------------------------------------------------------ sales invoices (invoicing module)
@@ -581,7 +650,7 @@ def print_invoice(ctx: Ctx, body: Row) -> Row:
         "SalesEntryLines": [{"GLAccount": line["GLAccount"], "AmountFC": line["AmountFC"], "VATCode": line["VATCode"],
                              "VATAmountFC": line["VATAmountFC"], "Description": line.get("Description"),
                              "Quantity": line["Quantity"]} for line in lines],
-    })
+    }, own_number=True)
     if auto:
         ctx.world.counters[key] = max(ctx.world.counters.get(key, 0), number)
     ctx.world.update(ctx.division, INVOICES, invoice, {"Status": 50, "InvoiceNumber": number, "EntryID": entry["EntryID"]})

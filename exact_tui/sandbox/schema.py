@@ -62,6 +62,22 @@ DIVISION_FIELDS = (
 )
 DELETED_FIELDS = ("ID", "EntityKey", "EntityType", "DeletedBy", "DeletedDate", "Division", "Timestamp")
 WEBHOOK_FIELDS = ("ID", "CallbackURL", "Topic", "Description", "Created", "Division")
+ACCOUNT_MANDATORY_FILTER = (
+    "Accountant", "AccountManager", "AddressLine1", "AddressLine2", "AddressLine3", "Blocked", "BRIN", "BSN",
+    "ChamberOfCommerce", "City", "Classification1", "Classification2", "Classification3", "Classification4",
+    "Classification5", "Classification6", "Classification7", "Classification8", "Classification", "Code",
+    "CodeAtSupplier", "Country", "Created", "Email", "EndDate", "Fax", "ID", "InvoiceAccount", "IsAccountant",
+    "IsReseller", "IsSales", "IsSupplier", "MainContact", "Modified", "Name", "Parent", "Phone", "Postcode",
+    "PriceList", "Reseller", "RSIN", "SearchCode", "StartDate", "Status", "Type", "VATNumber",
+)
+# The published Items message is quoted only up to FreeBoolField_05 (its list is alphabetical): those
+# fields, plus any field sorting after it, are accepted.
+ITEM_MANDATORY_FILTER = (
+    "Barcode", "Class_01", "Class_02", "Class_03", "Class_04", "Class_05", "Class_06", "Class_07", "Class_08",
+    "Class_09", "Class_10", "Code", "CostPriceNew", "Created", "Description", "EndDate", "ExtraDescription",
+    "FreeBoolField_01", "FreeBoolField_02", "FreeBoolField_03", "FreeBoolField_04", "FreeBoolField_05",
+)
+ITEM_FILTER_CUT = "FreeBoolField_05"
 ME_FIELDS = (
     "UserID", "UserName", "FullName", "Email", "CurrentDivision", "DivisionCustomer", "Language", "LanguageCode",
 )
@@ -78,7 +94,10 @@ class EntitySpec:
     mode: str = NORMAL
     methods: frozenset[str] = frozenset({"GET"})
     guid_fields: frozenset[str] = frozenset()
-    mandatory_filter: tuple[str, ...] = ()
+    mandatory_filter: tuple[str, ...] = ()  # the published list of fields a GET must filter on
+    # Exact applies mandatory filtering here too (a sync/ alternative exists) but has not published
+    # the field list: how strict is `Behaviour.mandatory_filter`.
+    unpublished_filter: bool = False
     lines: str | None = None  # navigation property holding lines (SalesEntryLines, …)
     key_is_int: bool = False
     scope: str = ""  # scope area the app registration must grant
@@ -111,21 +130,16 @@ def _specs() -> list[EntitySpec]:
                guid_fields=_G({"EntryID", "Customer"}), scope="salesentry", lines="SalesEntryLines")
     rec = dict(table="cashflow/Receivables", key="ID", type_name="Receivable", label=("Openstaande post", "Receivable"),
                guid_fields=_G({"ID", "Account", "TransactionEntryID"}), scope="cashflow")
-    acc_filter = ("ID", "Code", "Name", "Email", "ChamberOfCommerce", "VATNumber", "Status", "Blocked", "Modified")
-    item_filter = ("ID", "Code", "Description", "IsSalesItem", "Modified")
-    # every entity with a sync/ alternative has mandatory filtering (facts §3)
-    contact_filter = ("ID", "Account", "Email", "FirstName", "LastName", "Modified")
-    invoice_filter = ("InvoiceID", "InvoiceNumber", "OrderedBy", "InvoiceTo", "Journal", "YourRef", "Status",
-                      "InvoiceDate", "Modified")
-    receivable_filter = ("ID", "Account", "AccountCode", "InvoiceNumber", "EntryNumber", "YourRef",
-                         "TransactionEntryID", "Status", "IsFullyPaid", "DueDate")
+    # Exact's own 400 message lists the fields (quoted in picqer/exact-php-client#591, Oct 2022).
+    acc_filter = ACCOUNT_MANDATORY_FILTER
+    item_filter = ITEM_MANDATORY_FILTER
     return [
         EntitySpec("system/Divisions", "system/Divisions", "Code", "Division", ("Divisie", "Division"), DIVISION_FIELDS,
                    key_is_int=True, scope="system"),
         EntitySpec("crm/Accounts", fields=ACCOUNT_FIELDS, methods=CRUD, mandatory_filter=acc_filter, **acc),
         EntitySpec("bulk/CRM/Accounts", fields=ACCOUNT_FIELDS, mode=BULK, **acc),
         EntitySpec("sync/CRM/Accounts", fields=ACCOUNT_FIELDS, mode=SYNC, **acc),
-        EntitySpec("crm/Contacts", fields=CONTACT_FIELDS, methods=CRUD, mandatory_filter=contact_filter, **con),
+        EntitySpec("crm/Contacts", fields=CONTACT_FIELDS, methods=CRUD, unpublished_filter=True, **con),
         EntitySpec("bulk/CRM/Contacts", fields=CONTACT_FIELDS, mode=BULK, **con),
         EntitySpec("sync/CRM/Contacts", fields=CONTACT_FIELDS, mode=SYNC, **con),
         EntitySpec("logistics/Items", fields=ITEM_FIELDS, mandatory_filter=item_filter, **itm),
@@ -141,8 +155,7 @@ def _specs() -> list[EntitySpec]:
                    guid_fields=_G({"ID"}), scope="financial"),
         EntitySpec("cashflow/PaymentConditions", "cashflow/PaymentConditions", "ID", "PaymentCondition",
                    ("Betalingsconditie", "Payment condition"), PAYCOND_FIELDS, guid_fields=_G({"ID"}), scope="cashflow"),
-        EntitySpec("salesinvoice/SalesInvoices", fields=INVOICE_FIELDS, methods=CRUD, mandatory_filter=invoice_filter,
-                   **inv),
+        EntitySpec("salesinvoice/SalesInvoices", fields=INVOICE_FIELDS, methods=CRUD, unpublished_filter=True, **inv),
         EntitySpec("sync/SalesInvoice/SalesInvoices", fields=INVOICE_FIELDS, mode=SYNC, **inv),
         EntitySpec("salesinvoice/SalesInvoiceLines", "salesinvoice/SalesInvoiceLines", "ID", "SalesInvoiceLine",
                    ("Factuurregel", "Sales invoice line"), INVOICE_LINE_FIELDS, methods=CRUD,
@@ -153,11 +166,10 @@ def _specs() -> list[EntitySpec]:
                     "InvoiceDate", "PostboxMessageID", "Division"),
                    methods=frozenset({"POST"}), guid_fields=_G({"InvoiceID"}), scope="salesinvoice"),
         EntitySpec("salesentry/SalesEntries", fields=ENTRY_FIELDS, methods=CRUD, **ent),
-        EntitySpec("bulk/SalesEntry/SalesEntries", fields=ENTRY_FIELDS, mode=BULK, **ent),
         EntitySpec("salesentry/SalesEntryLines", "salesentry/SalesEntryLines", "ID", "SalesEntryLine",
                    ("Boekingsregel", "Sales entry line"), ENTRY_LINE_FIELDS, methods=CRUD,
                    guid_fields=_G({"ID", "EntryID", "GLAccount"}), scope="salesentry"),
-        EntitySpec("cashflow/Receivables", fields=RECEIVABLE_FIELDS, mandatory_filter=receivable_filter, **rec),
+        EntitySpec("cashflow/Receivables", fields=RECEIVABLE_FIELDS, unpublished_filter=True, **rec),
         EntitySpec("bulk/Cashflow/Receivables", fields=RECEIVABLE_FIELDS, mode=BULK, **rec),
         EntitySpec("sync/Cashflow/PaymentTerms", fields=RECEIVABLE_FIELDS, mode=SYNC, **rec),
         EntitySpec("read/financial/ReceivablesList", "read/financial/ReceivablesList", "HID", "ReceivablesList",
@@ -181,10 +193,15 @@ for _spec in SPECS:
 ME = EntitySpec("current/Me", "", "UserID", "Me", ("Gebruiker", "User"), ME_FIELDS, guid_fields=_G({"UserID"}),
                 scope="system")
 
-# sync/Deleted EntityType numbers, as Exact documents them.
+# sync/Deleted EntityType numbers, as Exact documents them (the `sync/Deleted` page of the REST
+# reference): 1 TransactionLines, 2 Accounts, 3 Addresses, 5 Contacts, 7 GLAccounts, 8 ItemPrices,
+# 9 Items, 10 PaymentTerms, 13 SalesInvoices. There is no type for a sales entry: deleting one deletes
+# its transaction lines, listed as type 1 keyed by line (a sales entry line's ID is its transaction
+# line's). Tables without a type (invoice lines, webhooks, …) leave no row in sync/Deleted.
 DELETED_TYPES = {
-    "salesentry/SalesEntries": 1, "crm/Accounts": 2, "crm/Contacts": 5, "financial/GLAccounts": 7,
-    "logistics/Items": 9, "cashflow/Receivables": 10, "salesinvoice/SalesInvoices": 1,
+    "salesentry/SalesEntryLines": 1, "financialtransaction/TransactionLines": 1, "crm/Accounts": 2,
+    "crm/Addresses": 3, "crm/Contacts": 5, "financial/GLAccounts": 7, "logistics/SalesItemPrices": 8,
+    "logistics/Items": 9, "cashflow/Receivables": 10, "salesinvoice/SalesInvoices": 13,
 }
 
 

@@ -249,12 +249,14 @@ class World:
         row = self.table(division, name).remove(key)
         if row is None:
             return None
-        self.timestamp += 1
-        self.table(division, "sync/Deleted").put({
-            "ID": str(uuid.uuid4()), "EntityKey": key, "EntityType": DELETED_TYPES.get(name, 0),
-            "DeletedBy": deleted_by or None, "DeletedDate": self.now(), "Division": division,
-            "Timestamp": self.timestamp,
-        })
+        kind = DELETED_TYPES.get(name)
+        if kind is not None:  # only the entity types Exact documents leave a row in sync/Deleted
+            self.timestamp += 1
+            self.table(division, "sync/Deleted").put({
+                "ID": str(uuid.uuid4()), "EntityKey": key, "EntityType": kind,
+                "DeletedBy": deleted_by or None, "DeletedDate": self.now(), "Division": division,
+                "Timestamp": self.timestamp,
+            })
         self.dirty = True
         return row
 

@@ -34,7 +34,7 @@ def gid(n: int) -> str:
 
 IDS = {
     "acc_supplier": gid(9001), "acc_blocked": gid(9002), "acc_nopay": gid(9003),
-    "gl_revenue": gid(8000), "gl_blocked": gid(8999),
+    "gl_revenue": gid(8000), "gl_blocked": gid(8999), "gl_debtors": gid(1300), "gl_cost": gid(7000),
     "item_hour": gid(7001), "item_fixed": gid(7002), "item_nogl": gid(7003),
     "item_ended": gid(7004), "item_purchase": gid(7005), "item_blocked_gl": gid(7006), "item_later": gid(7007),
 }
@@ -83,6 +83,8 @@ def fixture_seed(customers: int = 150) -> SeedData:
         "financial/GLAccounts": [
             {"ID": IDS["gl_revenue"], "Code": "8000", "Description": "Omzet", "Type": 110, "BalanceType": "W", "IsBlocked": False},
             {"ID": IDS["gl_blocked"], "Code": "8999", "Description": "Oude omzet", "Type": 110, "BalanceType": "W", "IsBlocked": True},
+            {"ID": IDS["gl_debtors"], "Code": "1300", "Description": "Debiteuren", "Type": 20, "BalanceType": "B", "IsBlocked": False},
+            {"ID": IDS["gl_cost"], "Code": "7000", "Description": "Inkoopwaarde", "Type": 111, "BalanceType": "W", "IsBlocked": False},
         ],
         "vat/VATCodes": [
             {"ID": gid(2), "Code": "2  ", "Description": "21% excl", "Percentage": Decimal("0.21"), "Type": "E"},
@@ -139,12 +141,17 @@ def server():
 
 @pytest.fixture(autouse=True)
 def _fresh_limits(request):
-    """Each test starts with empty counters and no faults on the shared module server."""
-    if "server" in request.fixturenames:
-        srv = request.getfixturevalue("server")
+    """Each test starts with empty counters, no faults and the default behaviours on the shared
+    module server (a test that switches a behaviour does not leak it into the next)."""
+    srv = request.getfixturevalue("server") if "server" in request.fixturenames else None
+    if srv is not None:
         srv.runtime.reset_limits()
         srv.set_faults(None)
+        saved = srv.runtime.behaviour.as_dict()
     yield
+    if srv is not None:
+        srv.runtime.apply_behaviour(saved)
+        srv.set_faults(None)
 
 
 def authorize_url(server: SandboxServer, state: str = "st4te", **extra: str) -> str:
