@@ -3,8 +3,10 @@
 One request at a time per client (Exact forbids parallel calls; parallel paging returns duplicate
 or missing rows), so every HTTP exchange runs under one asyncio lock. Around each exchange:
 
-1. the breaker refuses endpoints that keep failing (hourly error cap);
-2. the pacer waits as the `X-RateLimit-*` budget demands;
+1. the breaker refuses endpoints that keep failing (hourly error cap, counted per endpoint and
+   division like Exact counts it, shared with the profile's other processes);
+2. the pacer waits as the calls sent by every process of the profile and the `X-RateLimit-*`
+   budget (read on Exact's clock, via the `Date` header) demand;
 3. a fresh-enough access token is fetched (refresh only in its last 30 s or after a 401);
 4. the answer updates the budget, is reported to the observer and becomes data or a typed error.
 
@@ -15,6 +17,7 @@ said 429; after a timeout or a dropped answer it raises `OutcomeUnknown` with th
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import random
 import re
 import time
@@ -26,7 +29,7 @@ from typing import Any
 import httpx
 
 from .auth import TokenManager
-from .breaker import ErrorBreaker, endpoint_key
+from .breaker import ErrorBreaker, endpoint_key, endpoint_label
 from .budget import RateBudget
 from .clock import SYSTEM_CLOCK, Clock
 from .config import ExactConfig
@@ -34,8 +37,13 @@ from .errors import (AuthError, EndpointBlocked, ExactError, ForbiddenError, Net
                      RateLimited, ServerError, ValidationError)
 from ..domain.exact_messages import parse
 from .odata import dumps, loads
+from .pacer import Reservation, SharedPacer
+from .shared import SharedLimits
 from .tokens import TokenSet, TokenStore
 
+SAVE = "SAVE"  # ApiCall.method of a report about saving refreshed tokens (not an HTTP exchange)
+ERROR_CAP = 10  # Exact blocks an endpoint after more than this many failing calls in an hour
+ERROR_CAP_HINT = 5  # failures on an endpoint that make an unexplained 429 there the error cap
 REQUEST_ID_HEADERS = ("X-Request-Id", "Request-Id", "X-Correlation-Id", "X-Exact-Request-Id")
 FORBIDDEN_REASONS = ("BlockedUser", "InactiveUser", "BlockedCustomer", "LicenseExpired", "DivisionBlocked",
                      "NoDivisionAccess", "Application Scope Violated")
@@ -62,6 +70,8 @@ class ApiCall:
 
     def summary(self) -> str:
         """One log line: 'GET /api/v1/301/bulk/CRM/Accounts → 200 in 45 ms · 57/60 this minute · 4,940/5,000 today'."""
+        if self.method == SAVE:
+            return f"tokens: {self.error}"
         outcome = str(self.status) if self.status is not None else (self.error or "no answer")
         line = f"{self.method} {self.endpoint} → {outcome} in {self.duration * 1000:.0f} ms"
         if self.waited > 0:
@@ -132,17 +142,20 @@ class ExactTransport:
 
     def __init__(self, config: ExactConfig, tokens: TokenStore, *, observer: Observer | None = None,
                  clock: Clock | None = None, transport: httpx.AsyncBaseTransport | None = None,
-                 timeout: float = 30.0, max_retries: int = 3, max_429_waits: int = 5, spread_below: int = 5,
-                 breaker_threshold: int = 8, max_minute_wait: float = 65.0) -> None:
+                 timeout: float = 30.0, max_retries: int = 3, max_429_waits: int = 5,
+                 breaker_threshold: int = 8, max_minute_wait: float = 65.0,
+                 limits: SharedLimits | None = None) -> None:
         self.config = config
         self.tokens = tokens
         self.observer = observer
         self.clock: Clock = clock or tokens.clock or SYSTEM_CLOCK
         self.max_retries = max_retries
         self.max_429_waits = max_429_waits
-        self.spread_below = spread_below
         self.max_minute_wait = max_minute_wait
-        self.breaker = ErrorBreaker(self.clock, threshold=breaker_threshold)
+        # beside tokens.json: every process of the profile paces and counts failures together
+        self.limits = limits if limits is not None else SharedLimits.beside(tokens.path)
+        self.pacer = SharedPacer(self.limits, self.clock)
+        self.breaker = ErrorBreaker(self.clock, threshold=breaker_threshold, limits=self.limits)
         self._budget = RateBudget()
         self._lock = asyncio.Lock()
         self._http_kwargs: dict[str, Any] = {"timeout": timeout, "transport": transport}
@@ -164,8 +177,15 @@ class ExactTransport:
                                            **self._http_kwargs)
             self._auth = TokenManager(self.config, self.tokens, self._http, self.clock)
             self._auth.on_token_call = self._observe_token_call
+            self._auth.on_save_problem = self._observe_token_save
 
     async def aclose(self) -> None:
+        if self._auth is not None and self._auth.unsaved:
+            with contextlib.suppress(Exception):
+                if not await self._auth.flush():
+                    self._observe_token_save(f"the refreshed Exact tokens could still not be saved to "
+                                             f"{self.tokens.path} ({self._auth.save_error}); the connection "
+                                             "must be made again (exact-tui connect)", False)
         if self._http is not None:
             await self._http.aclose()
             self._http = None
@@ -226,21 +246,33 @@ class ExactTransport:
         self._observe(ApiCall("POST", "/api/oauth2/token", status, duration, self._budget, error=error[:200],
                               at=self.clock.time()))
 
-    # -- the exchange ---------------------------------------------------------------------------
-    async def _pace(self) -> float:
-        now = self.clock.time()
-        if self._budget.day_exhausted(now):
-            raise RateLimited(
-                f"Exact's daily limit of {self._budget.day_limit} calls is used up for this division; "
-                "calls are possible again after the reset",
-                scope="day", reset_at=RateBudget.at(self._budget.day_reset))
-        delay = min(self._budget.pace_delay(now, spread_below=self.spread_below), self.max_minute_wait)
-        if delay > 0:
-            await self.clock.asleep(delay)
-        return max(0.0, delay)
+    def _observe_token_save(self, message: str, saved: bool) -> None:
+        self._observe(ApiCall("SAVE", self.tokens.path.name, 200 if saved else None, 0.0, self._budget,
+                              error=message, at=self.clock.time()))
 
-    async def _backoff(self, attempt: int) -> float:
+    # -- the exchange ---------------------------------------------------------------------------
+    def _scope(self) -> str:
+        """Exact's limits are per division (and app): the pacer's key."""
+        return str(self.config.division) if self.config.division is not None else "current"
+
+    async def _pace(self) -> tuple[float, Reservation]:
+        """Wait until a call may leave; (seconds waited, the slot). Raises for a used-up day."""
+        waited = 0.0
+        while True:
+            slot = self.pacer.reserve(self._scope())
+            if slot.sent_at is not None:
+                return waited, slot
+            delay = min(slot.delay, self.max_minute_wait)
+            await self.clock.asleep(delay)
+            waited += delay
+
+    async def _backoff(self, attempt: int, retry_after: str = "") -> float:
+        """Exponential backoff with jitter (0.5 s, 1 s, 2 s … at most 8 s); a `Retry-After` in
+        seconds that asks for longer is honoured up to a minute."""
         delay = min(8.0, 0.5 * 2 ** (attempt - 1)) * (0.75 + random.random() / 2)
+        asked = retry_after.strip()
+        if asked.replace(".", "", 1).isdigit():
+            delay = max(delay, min(float(asked), 60.0))
         await self.clock.asleep(delay)
         return delay
 
@@ -269,8 +301,12 @@ class ExactTransport:
             while True:
                 attempt += 1
                 self.breaker.check(key)
-                waited = await self._pace()
-                token = await self.auth.access_token(rejected=rejected)
+                waited, slot = await self._pace()
+                try:
+                    token = await self.auth.access_token(rejected=rejected)
+                except BaseException:
+                    self.pacer.release(self._scope(), slot)
+                    raise
                 started = time.perf_counter()
                 try:
                     response = await self.http.request(method, url, params=params, content=content,
@@ -297,6 +333,7 @@ class ExactTransport:
                 duration = time.perf_counter() - started
                 now = self.clock.time()
                 self._budget = self._budget.with_headers(response.headers, now)
+                self.pacer.heard(self._scope(), self._budget, slot)
                 request_id = next((response.headers[h] for h in REQUEST_ID_HEADERS if h in response.headers), "")
                 status = response.status_code
                 text = error_text(response) if status >= 400 else ""
@@ -310,10 +347,15 @@ class ExactTransport:
                     rejected = token  # refresh once (even early: the token is dead), then retry
                     attempt -= 1
                     continue
-                if status == 429 and "errorcap" in response.headers.get("Reason", "").replace(" ", "").lower():
+                if status == 429 and self._is_error_cap(response, key):
                     # Exact's hourly error cap: waiting a minute will not help, and every retry escalates
-                    raise EndpointBlocked(f"Exact blocked this app on {label}: {text}", reset_at=None,
-                                          endpoint=key, last_error=text)
+                    failed = self.breaker.failures(key)
+                    self.breaker.block(key)
+                    raise EndpointBlocked(
+                        f"Exact has blocked this app on {endpoint_label(key)}: it answered 429 after {failed} failing "
+                        f"calls there within the hour, which is its error cap (more than {ERROR_CAP} failing calls per endpoint in an hour "
+                        "block the app for an hour, longer when it happens again). Fix the cause of the failures; "
+                        "this endpoint is not called again for an hour", reset_at=None, endpoint=key, last_error=text)
                 if status == 429:
                     waits_429 += 1
                     if waits_429 > self.max_429_waits:
@@ -323,12 +365,13 @@ class ExactTransport:
                     attempt -= 1
                     continue
                 if status >= 500:
-                    if is_business_refusal(response, text):
+                    if method != "GET" and is_business_refusal(response, text):
                         # a business rule ("Verplicht: …", "Periode is afgesloten: …"): a definite
                         # refusal, nothing was written, retrying cannot help
                         raise ValidationError(text, status=status, endpoint=key, request_id=request_id)
                     if idempotent and attempt <= self.max_retries:
-                        await self._backoff(attempt)
+                        # a read changes nothing: a transient 5xx is tried again, later each time
+                        await self._backoff(attempt, response.headers.get("Retry-After", ""))
                         continue
                     if not idempotent:
                         raise OutcomeUnknown(
@@ -341,6 +384,20 @@ class ExactTransport:
                 if status == 404 and method == "DELETE" and attempt > 1:
                     return response  # an earlier attempt deleted it before its answer got lost
                 raise self._client_error(response, status, text, key, request_id)
+
+    def _is_error_cap(self, response: httpx.Response, key: str) -> bool:
+        """Is this 429 Exact's error cap rather than a call limit?
+
+        Exact sends no reason with it. A call-limit 429 shows the exhausted set (remaining 0); a
+        429 that shows no exhausted limit, on an endpoint that has been failing this hour, is the
+        cap: retrying it would only lengthen the block.
+        """
+        headers = response.headers
+        for name in ("X-RateLimit-Minutely-Remaining", "X-RateLimit-Remaining"):
+            value = headers.get(name, "").strip()
+            if value.isdigit() and int(value) == 0:
+                return False
+        return self.breaker.failures(key) >= ERROR_CAP_HINT
 
     async def _wait_after_429(self, response: httpx.Response, key: str, text: str) -> None:
         """Wait until the reset Exact gives; a daily limit is raised instead of waited out."""

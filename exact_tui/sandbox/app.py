@@ -2,6 +2,7 @@
 routes for OAuth, the REST API and the admin endpoints, wrapped in the fault middleware."""
 from __future__ import annotations
 
+import email.utils
 import html
 from typing import Any
 
@@ -108,4 +109,30 @@ def build_app(runtime: Runtime) -> Any:
     ]
     app = Starlette(routes=routes)
     app.state.runtime = runtime
-    return FaultMiddleware(app, runtime)
+    return DateHeader(FaultMiddleware(app, runtime), runtime.clock)
+
+
+class DateHeader:
+    """Every answer's `Date` on the sandbox clock, as Exact's is on Exact's.
+
+    Clients read Exact's reset times against this header (their own clock may be off), so it must
+    be on the same clock as the `X-RateLimit-*-Reset` values; uvicorn's own (wall clock) is off.
+    """
+
+    def __init__(self, app: Any, clock: ScaledClock) -> None:
+        self.app = app
+        self.clock = clock
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_dated(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                stamp = email.utils.formatdate(self.clock.time(), usegmt=True).encode()
+                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"date"]
+                message = {**message, "headers": [*headers, (b"date", stamp)]}
+            await send(message)
+
+        await self.app(scope, receive, send_dated)

@@ -157,6 +157,7 @@ class Stats:
         self.calls: Counter = Counter()
         self.statuses: Counter = Counter()
         self.faults: Counter = Counter()
+        self.blocked: Counter = Counter()  # calls refused by the error cap, per endpoint
         self.in_flight = 0  # /api/v1 calls being answered now
         self.parallel = 0  # calls that arrived while another was being answered
         self.max_in_flight = 0
@@ -169,10 +170,11 @@ class Stats:
         self.calls.clear()
         self.statuses.clear()
         self.faults.clear()
+        self.blocked.clear()
         self.parallel = 0
         self.max_in_flight = self.in_flight
 
     def as_dict(self) -> dict:
         return {"calls": dict(self.calls.most_common()), "statuses": dict(self.statuses.most_common()),
-                "faults": dict(self.faults), "total": sum(self.calls.values()), "parallel": self.parallel,
+                "faults": dict(self.faults), "error_cap_blocked": dict(self.blocked), "total": sum(self.calls.values()), "parallel": self.parallel,
                 "max_in_flight": self.max_in_flight}

@@ -105,10 +105,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "not_found": ("Niet gevonden: {entity}", "Not found: {entity}"),
     "path_not_found": ("Niet gevonden: {path}", "Not found: {path}"),
     "too_many_requests": ("Too Many Requests", "Too Many Requests"),
-    "error_cap": (
-        "Te veel mislukte aanroepen ({count} in het afgelopen uur) naar {endpoint}: deze app is geblokkeerd tot {until} UTC",
-        "Too many failing calls ({count} in the last hour) to {endpoint}: this app is blocked until {until} UTC",
-    ),
 }
 
 

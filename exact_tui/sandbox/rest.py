@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import math
 import re
 import time
 import uuid
@@ -213,19 +212,14 @@ class _Call:
     def check_limits(self, app_key: tuple) -> None:
         blocked = self.rt.error_cap.blocked(self.cap_key) if self.cap_key else None
         if blocked:
-            until, count = blocked
             self.counted = False
             status = self.rt.behaviour.error_cap_status
-            # A 429 carries ONE of the two X-RateLimit sets (facts §2): the daily one, because a block
-            # lasts an hour or more and the minutely reset would invite a retry within the minute,
-            # and every such retry escalates the block. A 403 is an ordinary answer: both sets.
+            # Exact's error-cap answer carries no reason, no Retry-After and no text saying why (none
+            # is documented): a client must know from its own count of failures. A 429 carries ONE of
+            # the two X-RateLimit sets (facts §2), here the daily one; a 403 is ordinary: both sets.
             self.headers.update(self.rt.limiter.peek_daily(app_key) if status == 429 else self.rt.limiter.peek(app_key))
-            stamp = dt.datetime.fromtimestamp(until, dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
-            # Seconds on the sandbox clock, the clock every time the sandbox sends is on (the reset
-            # headers are epoch ms on it too): a client sharing that clock waits the right time.
-            self.headers["Retry-After"] = str(max(1, math.ceil(until - self.rt.clock.time())))
-            raise fail(status, "error_cap", count=count, endpoint=self.endpoint, until=stamp,
-                       reason="ErrorCap")
+            self.rt.stats.blocked[self.endpoint] += 1
+            raise fail(status, "too_many_requests" if status == 429 else "forbidden")
         verdict = self.rt.limiter.take(app_key)
         self.headers.update(verdict.headers)
         if not verdict.allowed:

@@ -89,7 +89,8 @@ class SandboxServer:
         self.base_url = f"http://{shown}:{self.port}"
         logging.getLogger("uvicorn.error").setLevel(logging.CRITICAL)  # dropped connections are on purpose
         config = uvicorn.Config(build_app(self.runtime), log_level="warning", access_log=False, lifespan="off",
-                                log_config=None, timeout_keep_alive=30)
+                                log_config=None, timeout_keep_alive=30,
+                                date_header=False)  # the app sends Date on the sandbox clock
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [sock]},
                                         name=f"exact-sandbox:{self.port}", daemon=True)

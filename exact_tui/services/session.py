@@ -158,6 +158,10 @@ class ConsoleSession:
 
     def _observe(self, call: "ApiCall") -> None:
         """Every HTTP exchange with Exact becomes one log line (no tokens, no query strings)."""
+        if call.method == "SAVE":  # saving refreshed tokens failed, or landed after failing
+            self.events.emit(Event(call.summary(), side=Side.LOCAL, level=Level.INFO if call.status else Level.ERROR,
+                                   topic="tokens"))
+            return
         if call.error and call.status is None:
             level, side = Level.ERROR, Side.NETWORK
         elif call.status is not None and call.status >= 400:

@@ -46,3 +46,47 @@ async def test_three_hundred_creates_without_a_429(server, tmp_path):
     assert full and min(full) >= 45 and max(full) <= 65, per_minute
     assert any(c.waited > 0 for c in seen)  # the pacer did the waiting, not a 429
     assert budget.day_remaining is not None and budget.day_remaining <= 5000 - 300
+
+
+class SkewedClock:
+    """The sandbox's clock moved by `skew` seconds: a client machine whose clock is off."""
+
+    def __init__(self, clock, skew: float) -> None:
+        self.clock, self.skew = clock, skew
+
+    def time(self) -> float:
+        return self.clock.time() + self.skew
+
+    def sleep(self, seconds: float) -> None:
+        self.clock.sleep(seconds)
+
+    async def asleep(self, seconds: float) -> None:
+        await self.clock.asleep(seconds)
+
+
+@pytest.mark.parametrize("skew", [90.0, -90.0])
+async def test_a_client_clock_90_s_off_meets_no_429_and_keeps_full_speed(server, tmp_path, skew):
+    """Before reading resets on Exact's clock, +90 s walked into 429s and -90 s waited 150 s per minute."""
+    from exact_tui.exact import ExactClient, TokenStore, oauth
+    from exact_tui.sandbox.testing import approve
+
+    from .conftest import config_for, user
+
+    clock = SkewedClock(server.clock, skew)
+    config = config_for(server, user(server, "api").current_division)
+    store = TokenStore(tmp_path / "tokens.json", clock=clock)  # the login happened on the skewed machine too
+    state = oauth.new_state()
+    await oauth.exchange_redirect(config, store, approve(oauth.authorize_url(config, state), "api", "api"), state)
+    server.clock.advance(61)  # a fresh minute window
+    server.runtime.reset_limits()
+    seen = []
+    async with ExactClient(config, store, clock=clock, observer=seen.append) as exact:
+        started = server.clock.time()
+        for _ in range(150):
+            await exact.payment_conditions()
+        elapsed = server.clock.time() - started
+        assert exact.budget.clock_offset == pytest.approx(-skew, abs=2.0)
+    statuses = collections.Counter(c.status for c in seen)
+    assert statuses == {200: 150}, statuses
+    # 150 calls at 60 a minute need two full waits: a little over 2 minutes; half speed would be 4+
+    assert 2.0 <= elapsed / 60 <= 2.6, f"150 calls took {elapsed / 60:.2f} sandbox minutes"

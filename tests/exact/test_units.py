@@ -1,5 +1,6 @@
-"""Pure pieces of the client: OData values, the budget's pacing, the breaker, pasted redirects."""
+"""Pure pieces of the client: OData values, the budget and shared pacing, the breaker, pasted redirects."""
 import datetime as dt
+import email.utils
 from decimal import Decimal
 
 import httpx
@@ -58,20 +59,23 @@ def test_entry_body_has_lines_and_no_read_only_fields():
     assert body["EntryNumber"] == 5
 
 
-def test_budget_reads_headers_and_paces():
-    now = 1000.0
-    budget = RateBudget().with_headers({
-        "X-RateLimit-Minutely-Limit": "60", "X-RateLimit-Minutely-Remaining": "30",
-        "X-RateLimit-Minutely-Reset": str(int((now + 40) * 1000)),
-        "X-RateLimit-Limit": "5000", "X-RateLimit-Remaining": "4000", "X-RateLimit-Reset": str(int((now + 9000) * 1000)),
-    }, now)
+def _headers(now, *, minute_left=30, minute_reset=40, day_left=4000, date=None):
+    headers = {
+        "X-RateLimit-Minutely-Limit": "60", "X-RateLimit-Minutely-Remaining": str(minute_left),
+        "X-RateLimit-Minutely-Reset": str(int((now + minute_reset) * 1000)),
+        "X-RateLimit-Limit": "5000", "X-RateLimit-Remaining": str(day_left),
+        "X-RateLimit-Reset": str(int((now + 9000) * 1000)),
+    }
+    if date is not None:
+        headers["Date"] = email.utils.formatdate(date, usegmt=True)
+    return headers
+
+
+def test_budget_reads_headers():
+    now = 1_700_000_000.0
+    budget = RateBudget().with_headers(_headers(now), now)
     assert budget.minute_left(now) == 30 and budget.day_remaining == 4000
-    assert budget.pace_delay(now) == 0
-    low = RateBudget(60, 3, now + 40, 5000, 10, now + 9000, now)
-    assert low.pace_delay(now) == pytest.approx(10.0)  # 40 s spread over the 3 calls left (+1)
-    empty = RateBudget(60, 0, now + 40, 5000, 10, now + 9000, now)
-    assert empty.pace_delay(now) == pytest.approx(40.25)
-    assert empty.pace_delay(now + 41) == 0  # the window has reset
+    assert budget.minute_left(now + 41) is None  # the window has reset
     # a 429 carries only one set: the other is kept
     after = budget.with_headers({"X-RateLimit-Minutely-Remaining": "0", "X-RateLimit-Minutely-Limit": "60",
                                  "X-RateLimit-Minutely-Reset": str(int((now + 5) * 1000))}, now)
@@ -80,21 +84,95 @@ def test_budget_reads_headers_and_paces():
     assert "today" in budget.describe(now)
 
 
-def test_breaker_opens_before_exacts_cap_and_closes_after_an_hour():
+@pytest.mark.parametrize("skew", [-90.0, 90.0, 0.0])
+def test_resets_are_read_on_exacts_clock(skew):
+    """A client clock `skew` s off Exact's: the reset lands at the same moment on the client's clock."""
+    exact_now = 1_700_000_000.0
+    ours = exact_now + skew
+    budget = RateBudget().with_headers(_headers(exact_now, minute_reset=40, date=exact_now), ours)
+    assert budget.clock_offset == pytest.approx(-skew)
+    assert budget.minute_reset == pytest.approx(ours + 40)  # 40 s from now on OUR clock, whatever the skew
+    assert budget.day_reset == pytest.approx(ours + 9000)
+    assert budget.minute_left(ours + 39) == 30 and budget.minute_left(ours + 41) is None
+    assert (budget.clock_note() is None) == (skew == 0)
+    if skew > 0:
+        assert "ahead of Exact's" in budget.clock_note()
+    # Date has whole seconds: the offset kept is the lowest possible one, so a reset is never early
+    later = budget.with_headers(_headers(exact_now + 10.7, date=exact_now + 10.7), ours + 10.7)
+    assert later.clock_offset <= -skew + 1e-6 and later.clock_offset >= -skew - 1.0
+
+
+def test_shared_pacer_counts_every_process_of_the_profile(tmp_path):
+    from exact_tui.exact.pacer import SharedPacer
+    from exact_tui.exact.shared import SharedLimits
+
     clock = FakeClock()
-    breaker = ErrorBreaker(clock, threshold=8)
+    console = SharedPacer(SharedLimits(tmp_path / "ratelimit.json"), clock)
+    run = SharedPacer(SharedLimits(tmp_path / "ratelimit.json"), clock)  # another process, same file
+    for n in range(60):
+        assert (console if n % 2 else run).reserve("301").delay == 0
+        clock.now += 0.5
+    assert console.sent_last_minute("301") == 60
+    wait = run.reserve("301").delay  # the 61st of the two together waits for the oldest to age out
+    assert 30 < wait <= 32
+    assert console.reserve("302").delay == 0  # another division has its own quota
+    clock.now += wait
+    assert console.reserve("301").delay == 0
+
+
+def test_pacer_believes_exact_about_calls_made_before_it_knew(tmp_path):
+    from exact_tui.exact.errors import RateLimited
+    from exact_tui.exact.pacer import SharedPacer
+    from exact_tui.exact.shared import SharedLimits
+
+    clock = FakeClock()
+    pacer = SharedPacer(SharedLimits(tmp_path / "ratelimit.json"), clock)
+    slot = pacer.reserve("301")
+    pacer.heard("301", RateBudget().with_headers(_headers(clock.now, minute_left=1, minute_reset=20), clock.now),
+                slot)
+    assert pacer.reserve("301").delay == 0  # the one call Exact said was left
+    assert 19 < pacer.reserve("301").delay <= 21  # then the minute's reset
+    slot = SharedPacer(SharedLimits(tmp_path / "ratelimit.json"), clock).reserve("302")
+    pacer.heard("302", RateBudget().with_headers(_headers(clock.now, day_left=0), clock.now), slot)
+    with pytest.raises(RateLimited) as day:
+        pacer.reserve("302")
+    assert day.value.scope == "day"
+
+
+def test_a_corrupt_limits_file_only_costs_what_it_knew(tmp_path):
+    from exact_tui.exact.pacer import SharedPacer
+    from exact_tui.exact.shared import SharedLimits
+
+    path = tmp_path / "ratelimit.json"
+    path.write_bytes(b'{"pace": {"301": {"sent": [1, 2')  # killed mid-write
+    assert SharedPacer(SharedLimits(path), FakeClock()).reserve("301").delay == 0
+
+
+def test_breaker_opens_before_exacts_cap_and_closes_after_an_hour(tmp_path):
+    from exact_tui.exact.shared import SharedLimits
+
+    clock = FakeClock()
+    breaker = ErrorBreaker(clock, threshold=8, limits=SharedLimits(tmp_path / "ratelimit.json"))
     key = endpoint_key("GET", "/api/v1/123/crm/Accounts(guid'00000000-0000-0000-0000-000000000001')")
-    assert key == "GET /api/v1/{division}/crm/Accounts"
+    assert key == "/api/v1/123/crm/Accounts"
+    assert endpoint_key("PUT", "/api/v1/123/crm/Accounts(guid'x')") == key  # Exact counts per endpoint, any method
     for _ in range(7):
         breaker.record(key, 404, "Not found")
         breaker.check(key)
     breaker.record(key, 500, "business rule")  # not counted by Exact's cap
     breaker.check(key)
-    breaker.record(key, 404, "Not found")
+    # the console's failures count for the `run` beside it: the same file
+    ErrorBreaker(clock, threshold=8, limits=SharedLimits(tmp_path / "ratelimit.json")).record(key, 400, "Bad")
     with pytest.raises(EndpointBlocked) as blocked:
         breaker.check(key)
-    assert blocked.value.scope == "errors" and "Not found" in str(blocked.value)
-    breaker.check("GET /api/v1/{division}/crm/Contacts")  # other endpoints are unaffected
+    assert blocked.value.scope == "errors" and "Bad" in str(blocked.value) and "division 123" in str(blocked.value)
+    breaker.check("/api/v1/123/crm/Contacts")  # other endpoints are unaffected
+    breaker.check("/api/v1/124/crm/Accounts")  # and other divisions
+    clock.now += 3601
+    breaker.check(key)
+    breaker.block(key)  # Exact blocked it itself: an hour for every process
+    with pytest.raises(EndpointBlocked):
+        ErrorBreaker(clock, limits=SharedLimits(tmp_path / "ratelimit.json")).check(key)
     clock.now += 3601
     breaker.check(key)
 
