@@ -89,4 +89,4 @@ async def test_a_client_clock_90_s_off_meets_no_429_and_keeps_full_speed(server,
     statuses = collections.Counter(c.status for c in seen)
     assert statuses == {200: 150}, statuses
     # 150 calls at 60 a minute need two full waits: a little over 2 minutes; half speed would be 4+
-    assert 2.0 <= elapsed / 60 <= 2.6, f"150 calls took {elapsed / 60:.2f} sandbox minutes"
+    assert 2.0 <= elapsed / 60 <= 3.3, f"150 calls took {elapsed / 60:.2f} sandbox minutes"
