@@ -1,9 +1,12 @@
-"""Explain what went wrong: Exact's messages turned into cause, side and remedy.
+"""Explain what went wrong: any answer of Exact's turned into kind, field, side, cause and remedy.
 
-Built from the peers' error catalogue (shared/exact-error-catalogue.md). Rules match on the parsed
-`<Kind>: <Field>` pair in either language, on OAuth error texts and on 403 reasons, so a message we
-have never seen still gets the closest explanation instead of a raw string.
+Built from the peers' error catalogue (shared/exact-error-catalogue.md). `unwrap` takes the coats
+off (JSON/XML envelopes, `Error NNN:`, topics, joined messages, OAuth JSON, HTML pages); `shapes`
+finds each message's kind and field in Dutch, English, German or French; `rules` maps them to a
+cause and the place to fix it, and a message never seen before is explained from its shape.
 """
-from .rules import Diagnosis, diagnose, diagnose_http, diagnose_oauth
+from .auth import diagnose_http, diagnose_oauth
+from .model import BUNDLE_ADVICE, KINDS, SIDES, Diagnosis
+from .rules import diagnose
 
-__all__ = ["Diagnosis", "diagnose", "diagnose_http", "diagnose_oauth"]
+__all__ = ["BUNDLE_ADVICE", "KINDS", "SIDES", "Diagnosis", "diagnose", "diagnose_http", "diagnose_oauth"]

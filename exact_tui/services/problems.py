@@ -25,6 +25,8 @@ class Problem:
     retry_later: bool = False
     cause: str = ""  # why it happened (from the error catalogue when Exact said it)
     catalogue: tuple[int, ...] = ()  # rows of shared/exact-error-catalogue.md behind the explanation
+    kind: str = ""  # what went wrong (diagnose's kinds: required, blocked, rate limit, request malformed, …)
+    field: str = ""  # the field Exact named, in English
 
     def lines(self) -> list[str]:
         out = [self.what]
@@ -61,7 +63,7 @@ def from_diagnosis(d, *, detail: str = "", reconnect: bool | None = None, retry_
     return Problem(d.summary, side or _side(d.side), d.remedy, detail=detail,
                    reconnect=d.reconnect if reconnect is None else reconnect,
                    retry_later=d.retry_later if retry_later is None else retry_later,
-                   cause=d.cause, catalogue=tuple(d.catalogue))
+                   cause=d.cause, catalogue=tuple(d.catalogue), kind=d.kind, field=d.field)
 
 
 def _request(exc) -> str:
@@ -82,12 +84,13 @@ def explain(exc: BaseException) -> Problem:
         return Problem("The answer from Exact never arrived: the record may or may not exist there",
                        Side.NETWORK, "Do not send it again blindly: the console looks it up in Exact first. "
                        "Check the connection and retry.", detail=str(exc),
-                       cause="The connection broke after the request was sent.")
+                       cause="The connection broke after the request was sent.", kind="network")
     if isinstance(exc, ex.EndpointBlocked):
         return Problem("The console stopped calling an endpoint that kept failing", Side.EXACT,
                        "Read the last error in the log and fix its cause; calls resume after the reset.",
                        detail=exc.last_error or str(exc), retry_later=True,
-                       cause="Exact blocks an app for the hour after too many errors on one endpoint.")
+                       cause="Exact blocks an app for the hour after too many errors on one endpoint.",
+                       kind="rate limit", field=exc.endpoint)
     if isinstance(exc, ex.RateLimited):
         from ..diagnose import diagnose_http
 
@@ -95,7 +98,8 @@ def explain(exc: BaseException) -> Problem:
         when = f" (resets {exc.reset_at:%H:%M} UTC)" if exc.reset_at else ""
         return Problem(f"Exact's API limit is reached ({exc.scope}){when}", Side.EXACT,
                        "Wait for the reset; other apps on this company share the same limit.",
-                       detail=str(exc), retry_later=True, cause=d.cause, catalogue=tuple(d.catalogue))
+                       detail=str(exc), retry_later=True, cause=d.cause, catalogue=tuple(d.catalogue),
+                       kind=d.kind, field=d.field)
     if isinstance(exc, ex.ValidationError):
         from ..diagnose import diagnose
 
@@ -103,9 +107,9 @@ def explain(exc: BaseException) -> Problem:
         return from_diagnosis(d, detail=f"Exact said: {exc.text}" + _request(exc))
     if isinstance(exc, ex.ForbiddenError):
         from ..diagnose import diagnose, diagnose_http
-        from ..diagnose.rules import _REASONS
+        from ..diagnose.auth import reason_known
 
-        if exc.reason and exc.reason.replace(" ", "").lower() in _REASONS:
+        if reason_known(exc.reason):
             d = diagnose_http(exc.status or 403, reason=exc.reason, text=exc.message)
         else:
             d = diagnose(exc.message, status=exc.status or 403)  # division scoping, app scope, or plain 403
@@ -116,7 +120,8 @@ def explain(exc: BaseException) -> Problem:
         d = diagnose_http(404)
         return Problem("Exact does not know this record or address", Side.EXACT,
                        "It may have been deleted in Exact, or the division is wrong; check step 2.",
-                       detail=str(exc) + _request(exc), cause=d.cause, catalogue=tuple(d.catalogue))
+                       detail=str(exc) + _request(exc), cause=d.cause, catalogue=tuple(d.catalogue),
+                       kind=d.kind, field=d.field)
     if isinstance(exc, ex.ServerError):
         from ..diagnose import diagnose_http
 
@@ -125,7 +130,7 @@ def explain(exc: BaseException) -> Problem:
     if isinstance(exc, ex.NetworkError):
         return Problem("Exact Online could not be reached", Side.NETWORK,
                        "Check the network/VPN/proxy of this machine and the Exact host in step 1, then retry.",
-                       detail=str(exc), retry_later=True)
+                       detail=str(exc), retry_later=True, kind="network")
     if isinstance(exc, ex.AuthError):
         cause = ""
         if exc.status == 401:
@@ -135,7 +140,7 @@ def explain(exc: BaseException) -> Problem:
         elif "authorization code" in exc.message:
             cause = "A login code is valid 3 minutes and can be used once."
         return Problem(exc.message, Side.EXACT, "Log in again in step 1 (a new login link is made for you).",
-                       detail=str(exc) if str(exc) != exc.message else "", reconnect=True, cause=cause)
+                       detail=str(exc) if str(exc) != exc.message else "", reconnect=True, cause=cause, kind="auth")
     if isinstance(exc, ex.ExactError):
         return Problem(exc.message, _side(exc.side), "Read the log for the request and retry.", detail=str(exc))
     if isinstance(exc, PermissionError):

@@ -1,0 +1,40 @@
+"""`exact-tui diagnose`: explain an Exact error text — kind, field, side, cause, remedy, catalogue rows."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+NAME = "diagnose"
+HELP = "explain an Exact Online error message (any language or wrapper): what, why, who must act, what to do"
+DESCRIPTION = (HELP + ". Paste the message as it appeared (JSON envelope, `Error 500: …`, several lines, an "
+               "OAuth answer, an HTML page): `exact-tui diagnose 'Verplicht: Betalingsconditie'`, or `-` to read stdin.")
+ORDER = 70
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("message", nargs="+", help="Exact's message (quote it), or - to read it from stdin")
+    parser.add_argument("--status", type=int, default=None, help="the HTTP status it came with, when known")
+    parser.add_argument("--json", action="store_true", help="one JSON object: summary, cause, remedy, side, kind, field, catalogue")
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..diagnose import diagnose
+
+    text = sys.stdin.read() if args.message == ["-"] else " ".join(args.message)
+    if not text.strip():
+        print("exact-tui diagnose: no message given (pass it as an argument, or - and pipe it in)", file=sys.stderr)
+        return 2
+    d = diagnose(text, status=args.status)
+    if args.json:
+        print(json.dumps(d.as_dict(), ensure_ascii=False, indent=2))
+        return 0
+    print(d.summary)
+    print(f"  cause:     {d.cause}")
+    print(f"  what to do: {d.remedy}")
+    print(f"  side:      {d.side}  ·  kind: {d.kind}" + (f"  ·  field: {d.field}" if d.field else ""))
+    if d.catalogue:
+        print(f"  catalogue: {', '.join(f'#{r}' for r in d.catalogue)} (shared/exact-error-catalogue.md)")
+    for i, part in enumerate(d.parts, 1):
+        print(f"  [{i}] {part.message}: {part.kind} · {part.field or '-'} · {part.side}")
+    return 0
