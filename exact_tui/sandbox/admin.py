@@ -226,7 +226,7 @@ async def pay(request: Request) -> JSONResponse:
     body = await _json(request)
     user = next(iter(rt.world.users.values()))
     rules.pay_receivable(rules.Ctx(rt, division, user), row, bool(body.get("matched", True)))
-    return _ok(id=row["ID"], status=row["Status"])
+    return _ok(id=row["ID"], status=row["Status"])  # partial payments: …/receivables/{id}/payments (cashflow.py)
 
 
 async def patch_row(request: Request) -> JSONResponse:

@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from starlette.routing import Route
 
-from . import oauth, rest, state
+from . import cashflow, oauth, rest, state
 from .admin import ROUTES_ADMIN
 from .clock import ScaledClock
 from .config import SandboxConfig
@@ -106,6 +106,7 @@ def build_app(runtime: Runtime) -> Any:
         Route("/api/oauth2/token", oauth.token, methods=["POST"]),
         Route("/api/v1/{rest:path}", rest.handle, methods=["GET", "POST", "PUT", "DELETE", "PATCH", "MERGE"]),
         *ROUTES_ADMIN,
+        *cashflow.ROUTES,
     ]
     app = Starlette(routes=routes)
     app.state.runtime = runtime

@@ -22,7 +22,7 @@ from urllib.parse import urlencode
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
-from . import rules
+from . import cashflow, rules
 from .messages import SandboxError, fail, lang_tag
 from .oauth import bearer_user
 from .odata import (QueryError, compile_filter, filter_fields, parse_datetime, parse_filter, parse_guid,
@@ -384,6 +384,8 @@ class _Call:
 
     def sync_rows(self, ctx: rules.Ctx, spec: EntitySpec):
         """Rows after a Timestamp; `sync/Deleted` keeps a deletion for the retention period only."""
+        if spec.table == cashflow.TERMS:  # customer and supplier terms, one Timestamp order
+            return lambda stamp: cashflow.terms_since(ctx, stamp)
         table = ctx.table(spec.table)
         if spec.table != "sync/Deleted":
             return table.since

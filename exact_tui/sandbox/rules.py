@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from exact_tui.domain.customer import pad_account_code
 
+from . import cashflow
 from .messages import fail
 from .world import Row, User, World
 
@@ -347,6 +348,7 @@ def create_entry(ctx: Ctx, body: Row, *, lines_key: str = "SalesEntryLines", own
         ReportingYear=period.get("FinYear"), ReportingPeriod=period.get("FinPeriod"), Status=50,
     )
     _totals(entry, line_rows)
+    cashflow.book_in_home_currency(ctx, entry, line_rows, when)  # AmountDC at the day's exchange rate
     if body.get("Type") in (20, 21):
         entry["Type"] = body["Type"]
     else:
@@ -389,7 +391,7 @@ def _receivable(ctx: Ctx, entry: Row, customer: Row, journal_row: Row) -> Row:
         Description=entry.get("Description"), AmountDC=entry["AmountDC"], AmountFC=entry["AmountFC"],
         Currency=entry["Currency"], InvoiceDate=entry["EntryDate"], DueDate=entry["DueDate"], IsFullyPaid=False,
         LastPaymentDate=None, Status=20, TransactionEntryID=entry["EntryID"],
-        Journal=str(journal_row.get("Code")).strip(),
+        Journal=str(journal_row.get("Code")).strip(), **cashflow.receipt_fields(entry),
     )
     return ctx.world.insert(ctx.division, RECEIVABLES, row)
 
@@ -457,11 +459,11 @@ def _refresh_entry(ctx: Ctx, entry: Row) -> None:
     lines = [line for line in ctx.table(ENTRY_LINES).rows.values() if line.get("EntryID") == entry["EntryID"]]
     changes: Row = {}
     _totals(changes, lines)
+    cashflow.rebook(entry, changes, lines)
     ctx.world.update(ctx.division, ENTRIES, entry, changes)
     receivable = _receivable_of(ctx, entry["EntryID"])
     if receivable is not None:
-        ctx.world.update(ctx.division, RECEIVABLES, receivable,
-                         {"AmountFC": entry["AmountFC"], "AmountDC": entry["AmountDC"]})
+        ctx.world.update(ctx.division, RECEIVABLES, receivable, cashflow.term_totals_changed(entry))
 
 
 def _entry_for_line(ctx: Ctx, entry_id: Any) -> Row:
@@ -553,7 +555,8 @@ def create_invoice(ctx: Ctx, body: Row) -> Row:
         InvoiceID=invoice_id, Journal=journal_code, OrderedBy=customer["ID"], OrderedByName=customer.get("Name"),
         InvoiceTo=body.get("InvoiceTo") or customer["ID"], Currency=cur, PaymentCondition=str(condition["Code"]).strip(),
         InvoiceDate=_day(when), DueDate=_day(when + dt.timedelta(days=int(condition.get("PaymentDays") or 0))),
-        Status=20, Type=8021 if net < 0 else 8020, AmountFC=net + vat, AmountDC=net + vat, VATAmountFC=vat,
+        Status=20, Type=8021 if net < 0 else 8020, AmountFC=net + vat,
+        AmountDC=cashflow.to_home(net + vat, cashflow.rate_to_home(ctx, cur, when)), VATAmountFC=vat,
         InvoiceNumber=int(number) if number is not None else None,
     )
     for line in line_rows:
@@ -593,7 +596,9 @@ def _refresh_invoice(ctx: Ctx, invoice: Row) -> None:
     lines = [line for line in ctx.table(INVOICE_LINES).rows.values() if line.get("InvoiceID") == invoice["InvoiceID"]]
     net = sum((line["AmountFC"] for line in lines), Decimal(0))
     vat = sum((line["VATAmountFC"] or Decimal(0) for line in lines), Decimal(0))
-    ctx.world.update(ctx.division, INVOICES, invoice, {"AmountFC": net + vat, "AmountDC": net + vat, "VATAmountFC": vat})
+    rate = cashflow.rate_to_home(ctx, invoice.get("Currency"), invoice.get("InvoiceDate"))
+    ctx.world.update(ctx.division, INVOICES, invoice, {"AmountFC": net + vat, "AmountDC": cashflow.to_home(net + vat, rate),
+                                                       "VATAmountFC": vat})
 
 
 def create_invoice_line(ctx: Ctx, body: Row) -> Row:

@@ -51,7 +51,11 @@ RECEIVABLE_FIELDS = (
     "ID", "Account", "AccountCode", "AccountName", "InvoiceNumber", "EntryNumber", "YourRef", "Description",
     "AmountDC", "AmountFC", "Currency", "InvoiceDate", "DueDate", "IsFullyPaid", "LastPaymentDate", "Status",
     "TransactionEntryID", "Journal", "Division",
+    # the payment-term side (sandbox/cashflow.py): receipt or payment, the rate, the invoice's total
+    "LineType", "RateFC", "TransactionAmountDC", "TransactionAmountFC", "EntryDate",
 )
+CURRENCY_FIELDS = ("ID", "Code", "Description", "AmountPrecision", "PricePrecision", "Division")
+RATE_FIELDS = ("ID", "SourceCurrency", "TargetCurrency", "Rate", "StartDate", "Division")
 RECEIVABLES_LIST_FIELDS = (
     "HID", "Id", "AccountId", "AccountCode", "AccountName", "Amount", "CurrencyCode", "Description", "DueDate",
     "EntryNumber", "InvoiceDate", "InvoiceNumber", "JournalCode", "JournalDescription", "YourRef",
@@ -171,7 +175,17 @@ def _specs() -> list[EntitySpec]:
                    guid_fields=_G({"ID", "EntryID", "GLAccount"}), scope="salesentry"),
         EntitySpec("cashflow/Receivables", fields=RECEIVABLE_FIELDS, unpublished_filter=True, **rec),
         EntitySpec("bulk/Cashflow/Receivables", fields=RECEIVABLE_FIELDS, mode=BULK, **rec),
-        EntitySpec("sync/Cashflow/PaymentTerms", fields=RECEIVABLE_FIELDS, mode=SYNC, **rec),
+        # customer AND supplier terms in one Timestamp order (sandbox/cashflow.py)
+        EntitySpec("sync/Cashflow/PaymentTerms", **{**rec, "table": "sync/Cashflow/PaymentTerms",
+                                                     "type_name": "PaymentTerm"}, fields=RECEIVABLE_FIELDS, mode=SYNC),
+        EntitySpec("cashflow/Payments", fields=RECEIVABLE_FIELDS, unpublished_filter=True,
+                   **{**rec, "table": "cashflow/Payments", "type_name": "Payment"}),
+        EntitySpec("bulk/Cashflow/Payments", fields=RECEIVABLE_FIELDS, mode=BULK,
+                   **{**rec, "table": "cashflow/Payments", "type_name": "Payment"}),
+        EntitySpec("general/Currencies", "general/Currencies", "ID", "Currency", ("Valuta", "Currency"),
+                   CURRENCY_FIELDS, guid_fields=_G({"ID"}), scope="financial"),
+        EntitySpec("financial/ExchangeRates", "financial/ExchangeRates", "ID", "ExchangeRate",
+                   ("Wisselkoers", "Exchange rate"), RATE_FIELDS, guid_fields=_G({"ID"}), scope="financial"),
         EntitySpec("read/financial/ReceivablesList", "read/financial/ReceivablesList", "HID", "ReceivablesList",
                    ("Openstaande post", "Receivable"), RECEIVABLES_LIST_FIELDS, mode=READ,
                    guid_fields=_G({"Id", "AccountId"}), key_is_int=True, scope="cashflow"),

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from . import cashflow
 from . import names as N
 from .seed_people import Company, Weighted, company, guid, person, phone, pick, slug
 
@@ -321,5 +322,7 @@ def exact_side(rng: random.Random, today: dt.date, n_customers: int) -> ExactSid
             accounts += others(rng, stamper, 3, 2)
         data["crm/Accounts"] = accounts
         data["crm/Contacts"] = contacts
+        data["financial/Journals"].append(cashflow.purchase_journal(code))
+        data.update(cashflow.seed_tables(code, today, accounts))  # currencies, rates, supplier terms
         tables[code] = data
     return side
