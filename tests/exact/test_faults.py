@@ -54,7 +54,8 @@ async def test_burst_429_waits_for_the_reset_and_succeeds(server, connected):
         started = server.clock.time()
         for _ in range(12):
             assert await exact.payment_conditions()
-    statuses = collections.Counter(c.status for c in seen)
+    # REST answers only: at 600x a token lives a second of wall time, so a loaded machine may refresh
+    statuses = collections.Counter(c.status for c in seen if c.endpoint != "/api/oauth2/token")
     assert statuses[200] == 12 and statuses[429] >= 2
     assert server.clock.time() - started >= 1  # it waited for the reset instead of hammering
 
