@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 
 from .errors import ExactError, OutcomeUnknown
 from .odata import code_literal, guid_literal, string_literal
-from .records import (Account, Contact, DeletedRecord, Division, GLAccount, Item, Journal, Me, OpenReceivable,
+from .records import (Account, Contact, DeletedRecord, Division, FinancialPeriod, GLAccount, Item, Journal, Me, OpenReceivable,
                       PaymentCondition, Receivable, Record, SalesEntry, SalesInvoice, SyncResult, VATCode)
 from .tokens import ConnectionOwner
 from .transport import ExactTransport
@@ -178,6 +178,10 @@ class ExactClient(ExactTransport):
 
     async def vat_codes(self) -> list[VATCode]:
         return await self.list_records(VATCode, "vat/VATCodes")
+
+    async def financial_periods(self) -> list[FinancialPeriod]:
+        """The period-date table (fiscal years and their periods, with `Closed`)."""
+        return await self.list_records(FinancialPeriod, "financial/FinancialPeriods")
 
     async def payment_conditions(self) -> list[PaymentCondition]:
         return await self.list_records(PaymentCondition, "cashflow/PaymentConditions")

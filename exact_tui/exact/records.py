@@ -211,6 +211,28 @@ class VATCode(Record):
 
 
 @dataclass(slots=True)
+class FinancialPeriod(Record):
+    """One period of Exact's period-date table: invoices dated in it post there (unless it is closed)."""
+
+    year: int = 0
+    period: int = 0
+    start_date: dt.date | None = None
+    end_date: dt.date | None = None
+    closed: bool | None = None
+    MAP = (("year", "FinYear", INT), ("period", "FinPeriod", INT), ("start_date", "StartDate", DATE),
+           ("end_date", "EndDate", DATE), ("closed", "Closed", BOOL))
+
+    @classmethod
+    def from_exact(cls, row: dict[str, Any]) -> "FinancialPeriod":
+        made = Record.from_exact.__func__(cls, row)  # type: ignore[attr-defined]  (slots: no zero-arg super)
+        for name in ("start_date", "end_date"):  # compared with invoice dates, which are plain dates
+            value = getattr(made, name)
+            if isinstance(value, dt.datetime):
+                setattr(made, name, value.date())
+        return made
+
+
+@dataclass(slots=True)
 class PaymentCondition(Record):
     code: str = ""
     description: str = ""
