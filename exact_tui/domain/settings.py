@@ -13,6 +13,11 @@ from .link import MaintenanceMode
 from .products import ProductPrinciple
 
 
+# How an invoice is booked in Exact: "entries" = a sales entry (salesentry/SalesEntries, booked at
+# once), "invoices" = a sales invoice (salesinvoice/SalesInvoices, which Exact can print and send).
+TRANSFER_MODELS: tuple[str, ...] = ("entries", "invoices")
+
+
 @dataclass(slots=True)
 class IntegrationSettings:
     country: str = "nl"  # Exact Online country of the customer's licence: nl, be, uk, de, fr, es, us
@@ -25,6 +30,8 @@ class IntegrationSettings:
     # None = the user has not confirmed a mode yet; the effective mode is then AUTO_CREATE.
     maintenance_mode: MaintenanceMode | None = None
     principles: dict[str, ProductPrinciple] = field(default_factory=dict)  # data type -> principle
+    transfer_model: str = "entries"  # one of TRANSFER_MODELS
+    invoice_drafts: bool = False  # with "invoices": leave the sales invoices as drafts in Exact
     theme: str = ""
     active: bool = False
     activated_at: dt.datetime | None = None

@@ -19,16 +19,13 @@ from ..domain.link import DataSource, Link
 from ..store.decisions import ContactLink
 from . import _repo
 from .events import Side
+from .linking.fields import FIELDS, same_value
+from .linking.merge import changes_for_exact
 from .session import ConsoleSession
 
-# (label, local attribute, Exact account attribute)
-FIELDS: list[tuple[str, str, str]] = [
-    ("Number / code", "number", "code"), ("Name", "name", "name"), ("Address", "address", "address"),
-    ("Postcode", "postcode", "postcode"), ("City", "city", "city"), ("Country", "country", "country"),
-    ("E-mail", "email", "email"), ("Phone", "phone", "phone"), ("VAT number", "vat", "vat"),
-    ("Chamber of Commerce", "coc", "coc"), ("Website", "website", "website"),
-]
-PUSHED = [f for f in FIELDS if f[1] not in ("number",)]  # the code is never changed from here
+
+
+LABEL_OF_API = {f.api: f.label for f in FIELDS if f.api}
 
 
 @dataclass(slots=True)
@@ -39,13 +36,15 @@ class CustomerRow:
 
 @dataclass(slots=True)
 class FieldPair:
+    key: str
     label: str
     local: str
     exact: str
 
     @property
     def same(self) -> bool:
-        return _norm(self.local) == _norm(self.exact)
+        """The same rule as bulk linking's (`linking.fields.same_value`)."""
+        return same_value(self.key, self.exact, self.local)
 
 
 def _norm(value: str) -> str:
@@ -83,8 +82,10 @@ async def counterpart(session: ConsoleSession, exact_id: str):
 
 
 def side_by_side(customer: LocalCustomer, account) -> list[FieldPair]:
-    return [FieldPair(label, str(getattr(customer, local, "") or ""), str(getattr(account, exact, "") or "") if account else "")
-            for label, local, exact in FIELDS]
+    """The card's rows: every field of the shared field table, local next to Exact."""
+    return [FieldPair(f.key, f.label, str(getattr(customer, f.key, "") or ""),
+                      str(getattr(account, "code" if f.key == "number" else f.key, "") or "") if account else "")
+            for f in FIELDS]
 
 
 def link(session: ConsoleSession, customer: LocalCustomer, account) -> Link:
@@ -124,20 +125,18 @@ async def push_update(session: ConsoleSession, customer: LocalCustomer) -> list[
         raise ValueError(f"customer {customer.id} {customer.name}: {problem} (fix the number on the local side)")
     client = session.require_client()
     account = await client.account(existing.exact_id)
-    changes = {exact: getattr(customer, local) for _, local, exact in PUSHED
-               if getattr(customer, local) and _norm(getattr(customer, local)) != _norm(str(getattr(account, exact) or ""))}
+    changes = changes_for_exact(customer, account)  # the merge rule of bulk linking: one rule, not two
     record = f"customer {customer.number or customer.id}"
     if not changes:
         session.events.info("Exact already has the local data: nothing to send", side=Side.EXACT, topic="link",
                             record=record)
         return []
-    from ..exact.records import Account
-
-    body = Account(**changes)
-    await client.update_account(existing.exact_id, body)
-    session.events.success(f"Exact account {account.code} updated: {', '.join(sorted(changes))}", side=Side.EXACT,
-                           topic="link", record=record)
-    return sorted(changes)
+    await client.update_account(existing.exact_id, {api: new for api, (_, new) in changes.items()})
+    names = sorted(LABEL_OF_API[api] for api in changes)
+    session.events.success(f"Exact account {account.code} updated: {', '.join(names)}", side=Side.EXACT,
+                           topic="link", record=record,
+                           detail="; ".join(f"{api}: {old!r} → {new!r}" for api, (old, new) in changes.items()))
+    return names
 
 
 # -- contacts ------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import ContentSwitcher, Footer, OptionList
 
-from ..services import setup
+from ..services import activation
 from ..services.problems import explain
 from ..services.session import ConsoleSession
 from .commands import ConsoleCommands
@@ -218,7 +218,7 @@ class ExactApp(App[int]):
 
     def refresh_checklist(self) -> None:
         try:
-            statuses = setup.checklist(self.session)
+            statuses = activation.checklist(self.session)
         except Exception as exc:  # noqa: BLE001 - the rail shows what it can; the cause goes to the log
             problem = explain(exc)
             self.session.events.error(f"Checklist could not be read: {problem.what}", side=problem.side,

@@ -255,7 +255,7 @@ async def test_undo_gives_back_candidates_to_rows_acted_on_in_the_same_action(st
     svc = service(store)
     e4 = svc.rows["e4"]
     e4.candidates.append(Candidate("e4", "l6", 50.0, {}, ("test",), rank=2))
-    svc._proposed.setdefault("l6", set()).add("e4")
+    svc.proposed.setdefault("l6", set()).add("e4")
     e3 = svc.rows["e3"]
     e4.choice = 1  # e4 -> l6, e3 -> l3: linking e3 first takes l3 away from e4
     await svc.run(svc.plan(Action.IGNORE, []))  # nothing: no undo entry
@@ -264,3 +264,17 @@ async def test_undo_gives_back_candidates_to_rows_acted_on_in_the_same_action(st
     svc.undo()
     assert [c.local_id for c in svc.rows["e4"].candidates] == ["l3", "l6"]
     assert svc.rows["e4"].tab == "more" and store.links.all() == []
+
+
+def test_bulk_linking_and_the_customer_card_share_one_field_table_and_merge_rule():
+    """A difference of capitals or spaces is no difference on either path: no PUT, no overwrite."""
+    from exact_tui.services import customers as card
+
+    local = LocalCustomer("l", "ACME bv", "12", postcode="1234 AB", email="info@acme.nl")
+    exact = ExactAccount("e", "Acme BV", "12", postcode="1234ab", email="old@acme.nl")
+    assert changes_for_exact(local, exact) == {"Email": ("old@acme.nl", "info@acme.nl")}
+    merged, changed = merge_from_exact(local, exact)
+    assert merged.name == "ACME bv" and set(changed) == {"email"}
+    pairs = {p.key: p for p in card.side_by_side(local, exact)}
+    assert pairs["name"].same and pairs["postcode"].same and not pairs["email"].same
+    assert [p.label for p in card.side_by_side(local, exact)][:2] == ["Number / code", "Name"]

@@ -1,21 +1,20 @@
 """PairsTable pieces that need no app: filter words, score bars, narrowing while typing."""
 from __future__ import annotations
 
-from exact_tui.ui.linking.table import _free_text, parse_filter, score_bar
+from exact_tui.services.linking.filters import free_text as _free_text
+from exact_tui.services.linking.filters import field_text, parse_filter
+from exact_tui.ui.linking.table import score_bar
 
 from .helpers import open_store, service
 
 
 class _Host:
-    """Enough of a PairsTable for the filter tests (field texts over the service's customers)."""
+    """What the filter tests read rows through, as the table does (field texts over the service's customers)."""
 
     def __init__(self, svc):
-        from exact_tui.ui.linking.table import PairsTable
-
         self.svc = svc
-        self.field_text = lambda row, name: PairsTable.field_text(self, row, name)
+        self.field_text = lambda row, name: field_text(row, svc.customer(row.local_id), name)
         self.haystack = lambda row: self.field_text(row, "all")
-        self.local = svc.customer
 
 
 def _ids(svc, text):

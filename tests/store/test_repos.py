@@ -215,3 +215,11 @@ def test_lookups_by_number_and_exact_id_follow_every_change(store):
     assert store.links.by_exact("g-1").local_id == "2"
     store.invoices.put(_invoice("I1", "2026-1"))
     assert store.invoices.by_number("2026-1").id == "I1" and store.invoices.by_number("x") is None
+
+
+def test_transfer_model_and_drafts_are_stored_like_the_other_settings(store):
+    settings = store.settings.get()
+    assert settings.transfer_model == "entries" and settings.invoice_drafts is False
+    store.settings.update(transfer_model="invoices", invoice_drafts=True)
+    saved = store.settings.get()
+    assert saved.transfer_model == "invoices" and saved.invoice_drafts is True

@@ -68,12 +68,12 @@ async def test_highlighted_item_shows_its_warning_in_full(session, tmp_path):
 
 
 async def test_step_8_counts_unlinked_customers_even_when_step_4_was_skipped(session, tmp_path):
-    from exact_tui.services import setup
+    from exact_tui.services import division
 
     app = ExactApp(session, data_dir=tmp_path, deterministic=True, resume=False)
     async with app.run_test(size=(80, 24)) as pilot:
         await connect(pilot, app)
-        setup.choose_division(session, DIV, "Client Test BV")
+        division.choose_division(session, DIV, "Client Test BV")
         assert "link_counts" not in session.cache
         await pilot.press("8")
         summary = app.query_one("#summary", Static)

@@ -12,7 +12,8 @@ import pytest
 
 from exact_tui.domain.products import DataType, DimensionKind, Principle, ProductPrinciple
 from exact_tui.sandbox import SandboxConfig, SandboxServer
-from exact_tui.services import link_counts, product_numbers, setup
+from exact_tui.services import defaults, division, journal, products
+from exact_tui.services.linking import counts as link_counts
 from exact_tui.ui.app import ExactApp
 
 from .conftest import connect, open_session, wait_for
@@ -37,16 +38,16 @@ async def prepare(pilot, app, step: str) -> None:
     """Bring the profile to a realistic half-done state, then show `step` with its data loaded."""
     session = app.session
     await connect(pilot, app)
-    setup.choose_division(session, DIV, "Client Test BV")
-    setup.choose_journal(session, next(j for j in await setup.load_journals(session) if j.code == "70"))
-    await product_numbers.import_items(session)
-    product_numbers.set_active(session, {"HOUR", "FIXED", "TRAVEL"})
-    product_numbers.set_principle(session, ProductPrinciple(DataType.TIME_MATERIAL, Principle.BY_DIMENSION,
+    division.choose_division(session, DIV, "Client Test BV")
+    journal.choose_journal(session, next(j for j in await journal.load_journals(session) if j.code == "70"))
+    await products.import_items(session)
+    products.set_active(session, {"HOUR", "FIXED", "TRAVEL"})
+    defaults.set_principle(session, ProductPrinciple(DataType.TIME_MATERIAL, Principle.BY_DIMENSION,
                                                             DimensionKind.HOURLY_RATE))
-    product_numbers.set_principle(session, ProductPrinciple(DataType.FIXED_PRICE, Principle.SPECIFIC,
+    defaults.set_principle(session, ProductPrinciple(DataType.FIXED_PRICE, Principle.SPECIFIC,
                                                             product_number="FIXED"))
     rate = next(d for d in session.store.dimensions.of_kind("hourly_rate") if d.id == "R1")
-    product_numbers.map_dimension(session, rate, "HOUR")
+    defaults.map_dimension(session, rate, "HOUR")
     await link_counts.link_counts(session)
     app.refresh_checklist()
     app.goto(step)
@@ -153,7 +154,7 @@ def test_customer_card_160x48(fixed_sandbox, tmp_path, snap_compare):
 
     async def run_before(pilot) -> None:
         await connect(pilot, app)
-        setup.choose_division(app.session, DIV, "Client Test BV")
+        division.choose_division(app.session, DIV, "Client Test BV")
         await pilot.press("f3")
         await pilot.pause()
         await pilot.press(*"visser", "enter")

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import math
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -20,7 +19,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Input, ProgressBar, Tab, Tabs
 
-from ...services.linking import TAB_TITLES, TABS, Action, ActionReport, Cancel, LinkingService, Plan, RowResult
+from ...services.linking import (TAB_TITLES, TABS, Action, ActionReport, Cancel, LinkingService, Plan, RowResult,
+                                 plan_cost)
 from .detail import DetailPanel
 from .status import StatusText
 from .modals import AskValue, CandidatePicker, ConfirmAction, KeysHelp
@@ -338,23 +338,22 @@ class LinkCustomersScreen(Screen[None]):
         self._start(plan)
 
     def _confirm_text(self, plan: Plan) -> str:
-        calls = plan.api_calls
+        budget = getattr(self.service.client, "budget", None)
+        cost = plan_cost(plan, budget)
+        calls = cost.calls
         lines = [f"{len(plan.rows):,} account{'s' if len(plan.rows) != 1 else ''} will be linked; "
                  f"[b]{plan.accounts_changing:,} Exact account{'s' if plan.accounts_changing != 1 else ''} change[/] "
                  f"(local fields that differ; empty local fields are not sent, the code never is).",
                  f"This costs [b]{calls:,} API call{'s' if calls != 1 else ''}[/]."]
-        budget = getattr(self.service.client, "budget", None)
         if budget is not None and getattr(budget, "known", False):
             now = self.service.client.clock.time()
             lines.append(f"Budget now: {budget.describe(now)}.")
-            if budget.day_remaining is not None and calls > budget.day_remaining:
-                lines.append(f"[b $error]Only {budget.day_remaining:,} calls are left today: the rest will wait "
+            if cost.over_day:
+                lines.append(f"[b $error]Only {cost.day_remaining:,} calls are left today: the rest will wait "
                              f"for tomorrow's quota or fail; consider a smaller selection.[/]")
-            if budget.minute_limit:
-                minutes = math.ceil(calls / budget.minute_limit)
-                if minutes > 1:
-                    lines.append(f"At {budget.minute_limit} calls a minute this takes about {minutes} minutes; "
-                                 "Esc cancels after the current account.")
+            if cost.minutes > 1:
+                lines.append(f"At {cost.minute_limit} calls a minute this takes about {cost.minutes} minutes; "
+                             "Esc cancels after the current account.")
         if plan.refused:
             lines.append(f"{len(plan.refused):,} selected row{'s are' if len(plan.refused) != 1 else ' is'} refused "
                          "and stay selected with the reason.")
@@ -472,7 +471,7 @@ class LinkCustomersScreen(Screen[None]):
             plans = [self.service.plan(a, self.service.rows_for(read.decisions[a])) for a in order if a in read.decisions]
             body = "\n".join(f"{p.action.label}: {len(p.rows):,}" + (f" ({len(p.refused):,} refused)" if p.refused else "")
                              for p in plans)
-            calls = sum(p.api_calls for p in plans)
+            calls = plan_cost(plans).calls
             body += f"\n\n[b]{calls:,} Exact account{'s' if calls != 1 else ''} change ({calls:,} API calls).[/]"
             self.app.push_screen(ConfirmAction(f"Apply {read.count:,} decisions from {Path(value).name}?", body),
                                  lambda yes: self._start(plans) if yes else None)

@@ -8,7 +8,6 @@ at 1,000 rows as at 100,000. Filtering and sorting touch every row once, in plai
 """
 from __future__ import annotations
 
-import re
 from functools import partial
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -25,6 +24,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from ...services.linking import same_value
+from ...services.linking.filters import field_text, free_text, parse_filter
 
 LocalLookup = Callable[[str | None], Any]
 
@@ -50,45 +50,7 @@ COLUMNS: tuple[Column, ...] = (
 )
 SORTABLE = tuple(c.key for c in COLUMNS)
 MARK_WIDTH = 2
-_SCORE = re.compile(r"^(?:score)?(>=|<=|>|<|=)(\d+(?:\.\d+)?)$")
-_RANGE = re.compile(r"^(?:score)?(\d+(?:\.\d+)?)\.\.(\d+(?:\.\d+)?)$")
-_FIELD = re.compile(r"^(name|code|city|local|postcode):(.+)$")
 _BAR = " ▏▎▍▌▋▊▉█"
-
-
-def parse_filter(text: str) -> list[Callable[[Any, "PairsTable"], bool]]:
-    """Filter words, all of which must hold: free text (name, code, city, local customer), `>=80`,
-    `<50`, `80..95` (score), `city:utrecht`, `code:10`, `name:bakker`, `local:jansen`, `postcode:1234`."""
-    tests: list[Callable[[Any, PairsTable], bool]] = []
-    for word in text.casefold().split():
-        m = _SCORE.match(word)
-        if m:
-            op, value = m.group(1), float(m.group(2))
-            tests.append(_score_test(op, value))
-            continue
-        m = _RANGE.match(word)
-        if m:
-            low, high = sorted((float(m.group(1)), float(m.group(2))))
-            tests.append(lambda row, t, low=low, high=high: low <= row.score <= high)
-            continue
-        m = _FIELD.match(word)
-        if m:
-            name, value = m.groups()
-            tests.append(lambda row, t, name=name, value=value: value in t.field_text(row, name))
-            continue
-        tests.append(lambda row, t, word=word: word in t.haystack(row))
-    return tests
-
-
-def _free_text(text: str) -> bool:
-    """Only plain words (no score tests or field: words), so a longer text can only narrow."""
-    return all(not (_SCORE.match(w) or _RANGE.match(w) or _FIELD.match(w)) for w in text.casefold().split())
-
-
-def _score_test(op: str, value: float) -> Callable[[Any, "PairsTable"], bool]:
-    return {">=": lambda r, t: r.score >= value, "<=": lambda r, t: r.score <= value,
-            ">": lambda r, t: r.score > value, "<": lambda r, t: r.score < value,
-            "=": lambda r, t: round(r.score) == round(value)}[op]
 
 
 def score_bar(score: float, width: int = 5) -> str:
@@ -188,7 +150,7 @@ class PairsTable(ScrollView, can_focus=True):
 
     def _matching(self, indices: Iterable[int], text: str) -> list[int]:
         """Indices passing the filter; plain words take a fast path over the prepared search texts."""
-        if _free_text(text):
+        if free_text(text):
             hays = self._hay_list()
             out = list(indices)
             for word in text.casefold().split():
@@ -234,7 +196,7 @@ class PairsTable(ScrollView, can_focus=True):
         if text == self.filter_text:
             return
         old, self.filter_text = self.filter_text, text
-        if old.strip() and text.startswith(old) and _free_text(text):
+        if old.strip() and text.startswith(old) and free_text(text):
             # typing on: a longer word only matches rows the shorter one matched, so narrow the
             # current view (already sorted) instead of scanning every row again
             keep = self.current_row
@@ -275,20 +237,7 @@ class PairsTable(ScrollView, can_focus=True):
         return text
 
     def field_text(self, row: Any, name: str) -> str:
-        c = self.local(row.local_id)
-        e = row.exact
-        if name == "name":
-            return e.name.casefold()
-        if name == "code":
-            return f"{e.code} {getattr(c, 'number', '')}".casefold()
-        if name == "city":
-            return f"{e.city} {getattr(c, 'city', '')}".casefold()
-        if name == "postcode":
-            return f"{e.postcode} {getattr(c, 'postcode', '')}".replace(" ", "").casefold()
-        if name == "local":
-            return f"{getattr(c, 'name', '')} {getattr(c, 'number', '')}".casefold()
-        return f"{e.name} {e.code} {e.city} {getattr(c, 'name', '')} {getattr(c, 'number', '')} " \
-               f"{getattr(c, 'city', '')}".casefold()
+        return field_text(row, self.local(row.local_id), name)
 
     WARM_CHUNK = 4000
 

@@ -7,12 +7,12 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Button, Static
 
-from ...services import setup
+from ...services import activation as svc
 from ..screens.confirm import ConfirmScreen
 from .base import StepView
 
-MARK = {setup.StepState.DONE: ("✓", "green"), setup.StepState.ATTENTION: ("✗", "red"),
-        setup.StepState.TODO: ("○", "yellow"), setup.StepState.CURRENT: ("●", "bold")}
+MARK = {svc.StepState.DONE: ("✓", "green"), svc.StepState.ATTENTION: ("✗", "red"),
+        svc.StepState.TODO: ("○", "yellow"), svc.StepState.CURRENT: ("●", "bold")}
 
 
 class ActivateStep(StepView):
@@ -41,25 +41,9 @@ class ActivateStep(StepView):
         self.action_recheck()
 
     def action_recheck(self) -> None:
-        self.run_service(self._check, busy="checking the set-up", done=self._show, group="check")
+        self.run_service(svc.check, self.session, busy="checking the set-up", done=self._show, group="check")
 
-    async def _check(self) -> list[setup.StepStatus]:
-        """The checklist, with the link counts made first when step 4 was skipped: the warning that
-        unlinked Exact customers may become duplicates must not depend on having opened step 4."""
-        from ...services import link_counts
-        from ...services.problems import explain
-
-        if (self.session.client is not None and "link_counts" not in self.session.cache
-                and getattr(self.session.settings(), "division", None)):
-            try:
-                await link_counts.link_counts(self.session)
-            except Exception as exc:  # noqa: BLE001 - the rest of the checklist still shows; step 4 says why
-                problem = explain(exc)
-                self.session.events.warning(f"Link counts not available: {problem.what}", side=problem.side,
-                                            topic=self.KEY, detail=problem.todo)
-        return setup.checklist(self.session)
-
-    def _show(self, steps: list[setup.StepStatus]) -> None:
+    def _show(self, steps: list[svc.StepStatus]) -> None:
         text = Text()
         for number, step in enumerate(steps, 1):
             if step.key == "activate":
@@ -72,7 +56,7 @@ class ActivateStep(StepView):
             text.append("\n")
             for missing in step.missing:
                 text.append(f"     • {missing}\n", style="yellow")
-        hard = setup.blocking(steps)
+        hard = svc.blocking(steps)
         active = bool(getattr(self.session.settings(), "active", False))
         if active:
             text.append("\nThe integration is ACTIVE.", style="bold green")
@@ -88,8 +72,8 @@ class ActivateStep(StepView):
 
     @on(Button.Pressed, "#activate")
     def action_activate(self) -> None:
-        steps = setup.checklist(self.session)
-        hard = setup.blocking(steps)
+        steps = svc.checklist(self.session)
+        hard = svc.blocking(steps)
         if hard:
             self.local_problem("Cannot activate yet: " + "; ".join(hard), "Complete the steps marked ✗ first.")
             return
@@ -100,7 +84,7 @@ class ActivateStep(StepView):
 
         def answer(yes: bool | None) -> None:
             if yes:
-                self.run_service(setup.activate, self.session, confirmed=True,
+                self.run_service(svc.activate, self.session, confirmed=True,
                                  done=lambda _: (self.action_recheck(), self.app.refresh_header()), group="save")
 
         self.app.push_screen(ConfirmScreen("Activate the integration?", body, yes="Activate", no="Not yet"), answer)
@@ -109,7 +93,7 @@ class ActivateStep(StepView):
     def _deactivate(self) -> None:
         def answer(yes: bool | None) -> None:
             if yes:
-                self.run_service(setup.deactivate, self.session,
+                self.run_service(svc.deactivate, self.session,
                                  done=lambda _: (self.action_recheck(), self.app.refresh_header()), group="save")
 
         self.app.push_screen(ConfirmScreen("Deactivate?", "No invoices will be transferred until you activate again."),

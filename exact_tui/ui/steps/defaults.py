@@ -7,7 +7,8 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
 from ...domain.products import DataType, DimensionKind, Principle, ProductPrinciple
-from ...services import product_numbers as svc
+from ...services import defaults as svc
+from ...services import products as product_numbers
 from ..screens.pick import PickScreen
 from .base import StepView
 
@@ -125,7 +126,7 @@ class DefaultsStep(StepView):
 
     def _item_choices(self) -> list[tuple[str, str]]:
         return [(p.code, f"{p.code}  {p.description}" + ("  ⚠" if p.problems() else ""))
-                for p in svc.products(self.session) if p.active]
+                for p in product_numbers.products(self.session) if p.active]
 
     def _pick_specific(self, current: ProductPrinciple) -> None:
         choices = self._item_choices()

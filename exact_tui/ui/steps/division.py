@@ -7,7 +7,7 @@ from textual.binding import Binding
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from ...services import setup
+from ...services import division as svc
 from .base import StepView
 
 
@@ -36,10 +36,10 @@ class DivisionStep(StepView):
         if self.session.client is None:
             self.query_one("#chosen", Static).update("Connect in step 1 to see the divisions.")
             return
-        self.run_service(setup.load_divisions, self.session, refresh=refresh, done=self._fill, busy="reading divisions")
+        self.run_service(svc.load_divisions, self.session, refresh=refresh, done=self._fill, busy="reading divisions")
 
     def _show_lock(self) -> str | None:
-        lock = setup.division_lock(self.session)
+        lock = svc.division_lock(self.session)
         self.query_one("#lock", Static).update(Text("🔒 " + lock) if lock else "")
         self.query_one("#divisions", OptionList).disabled = bool(lock)
         return lock
@@ -81,4 +81,4 @@ class DivisionStep(StepView):
             self._fill(self.session.cache.get("divisions", []))
             self.app.refresh_header()
 
-        self.run_service(setup.choose_division, self.session, code, name, done=done, group="save")
+        self.run_service(svc.choose_division, self.session, code, name, done=done, group="save")

@@ -7,7 +7,7 @@ from textual.binding import Binding
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from ...services import setup
+from ...services import journal as svc
 from .base import StepView
 
 
@@ -33,7 +33,7 @@ class JournalStep(StepView):
 
     def action_reload(self, refresh: bool = True) -> None:
         try:
-            self.currencies = setup.invoice_currencies(self.session)
+            self.currencies = svc.invoice_currencies(self.session)
         except Exception as exc:  # noqa: BLE001
             from ...services.problems import explain
 
@@ -48,7 +48,7 @@ class JournalStep(StepView):
         if not getattr(self.session.settings(), "division", None):
             self.query_one("#chosen", Static).update("Choose a division in step 2 first.")
             return
-        self.run_service(setup.load_journals, self.session, refresh=refresh, done=self._fill, busy="reading journals")
+        self.run_service(svc.load_journals, self.session, refresh=refresh, done=self._fill, busy="reading journals")
 
     def _fill(self, journals) -> None:
         chosen = getattr(self.session.settings(), "journal", "")
@@ -64,7 +64,7 @@ class JournalStep(StepView):
             label.append(f"{journal.description}  ")
             label.append(f"{journal.currency or 'EUR'}", style="dim")
             label.append("  variable currency" if journal.allow_variable_currency else "  fixed currency", style="dim")
-            if setup.journal_warning(journal, currencies):
+            if svc.journal_warning(journal, currencies):
                 label.append("  ⚠ foreign invoices", style="bold yellow")
             options.add_option(Option(label, id=journal.code))
         if journals:
@@ -79,7 +79,7 @@ class JournalStep(StepView):
 
         chosen = getattr(self.session.settings(), "journal", "")
         journal = next((j for j in journals if j.code == chosen), None)
-        warning = setup.journal_warning(journal, Counter(self.currencies)) if journal else None
+        warning = svc.journal_warning(journal, Counter(self.currencies)) if journal else None
         self.query_one("#journal-warning", Static).update(Text("⚠ " + warning) if warning else "")
         self.query_one("#chosen", Static).update(
             f"✓ Journal {journal.code} {journal.description} is used." if journal else "No sales journal chosen yet.")
@@ -88,4 +88,4 @@ class JournalStep(StepView):
     def _picked(self, event: OptionList.OptionSelected) -> None:
         journals = self.session.cache.get("journals", [])
         journal = next(j for j in journals if j.code == event.option.id)
-        self.run_service(setup.choose_journal, self.session, journal, done=lambda _: self._fill(journals), group="save")
+        self.run_service(svc.choose_journal, self.session, journal, done=lambda _: self._fill(journals), group="save")

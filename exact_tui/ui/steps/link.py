@@ -6,7 +6,7 @@ from textual import on
 from textual.binding import Binding
 from textual.widgets import Button, Static
 
-from ...services import link_counts
+from ...services.linking import counts as link_counts
 from .base import StepView
 
 

@@ -5,7 +5,7 @@ from textual import on
 from textual.widgets import RadioButton, RadioSet, Static
 
 from ...domain.link import MaintenanceMode
-from ...services import setup
+from ...services import maintenance as svc
 from .base import StepView
 
 
@@ -18,11 +18,11 @@ class MaintenanceStep(StepView):
     """
 
     def compose_body(self):
-        mode = setup.maintenance_mode(self.session)
+        mode = svc.maintenance_mode(self.session)
         with RadioSet(id="modes"):
-            for value, (label, _) in setup.MAINTENANCE_EXPLAINED.items():
+            for value, (label, _) in svc.MAINTENANCE_EXPLAINED.items():
                 yield RadioButton(label, value=value is mode, id=f"mode-{value.value}")
-        lines = [f"• {label}: {line}" for label, line in setup.MAINTENANCE_EXPLAINED.values()]
+        lines = [f"• {label}: {line}" for label, line in svc.MAINTENANCE_EXPLAINED.values()]
         yield Static("\n".join(lines), id="explain", classes="status")
 
     def first_focus(self):
@@ -36,4 +36,4 @@ class MaintenanceStep(StepView):
         mode = MaintenanceMode(event.pressed.id.removeprefix("mode-"))
         if getattr(self.session.settings(), "maintenance_mode", None) == mode:
             return
-        self.run_service(setup.choose_maintenance, self.session, mode, group="save")
+        self.run_service(svc.choose_maintenance, self.session, mode, group="save")

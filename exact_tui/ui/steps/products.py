@@ -7,7 +7,7 @@ from textual.binding import Binding
 from textual.widgets import Input, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
-from ...services import product_numbers as svc
+from ...services import products as svc
 from .base import StepView
 
 

@@ -5,7 +5,7 @@ from rich.text import Text
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from ...services.setup import STEP_TITLES, StepState, StepStatus
+from ...services.activation import STEP_TITLES, StepState, StepStatus
 
 SHORT = {"maintenance": "Maintenance", "defaults": "Default products", "activate": "Activate"}
 

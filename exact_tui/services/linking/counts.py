@@ -8,7 +8,8 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 
-from .session import ConsoleSession
+from ..session import ConsoleSession
+from .service import LinkingService
 
 
 @dataclass(slots=True)
@@ -36,7 +37,6 @@ async def link_counts(session: ConsoleSession, *, refresh: bool = False) -> Link
     The first call pulls the Exact accounts (`sync/`, then only what changed since), later calls
     re-run the matcher on the stored cache unless `refresh` asks Exact again.
     """
-    from .linking import LinkingService
 
     if not refresh and "link_counts" in session.cache:
         return session.cache["link_counts"]
