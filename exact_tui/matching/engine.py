@@ -15,6 +15,7 @@ from functools import partial
 
 import numpy as np
 
+from . import learned as fs
 from .blocking import blocked_pairs, fallback_pairs
 from .explain import evidence
 from .model import Candidate, Decisions, MatchConfig, MatchRecord, MatchResult
@@ -61,11 +62,49 @@ def match(exact: Sequence[MatchRecord], local: Sequence[MatchRecord], *, decisio
 
     S = _score_all(E, L, cfg, e_active, l_active, dec, e_pos, l_pos)
     t_score = time.perf_counter()
-    _bucket(E, L, S, cfg, e_active, ignored, result)
+    model = _learn(E, L, S, cfg, e_active, l_active)
+    bits, parts = fs.weigh(model, S.level) if len(S) else (np.zeros(0, np.float32), {})
+    result.model = model
+    t_learn = time.perf_counter()
+    _bucket(E, L, S, cfg, e_active, ignored, result, bits, parts)
     done = time.perf_counter()
     result.stats = {"pairs": float(len(S)), "seconds": done - started, "prepare_s": t_prep - started,
-                    "score_s": t_score - t_prep, "bucket_s": done - t_score}
+                    "score_s": t_score - t_prep, "learn_s": t_learn - t_score, "bucket_s": done - t_learn,
+                    "prior": model.prior, "em_iterations": float(model.iterations)}
     return result
+
+
+def _learn(E: Side, L: Side, S: Scores, cfg: MatchConfig, e_active: np.ndarray, l_active: np.ndarray) -> fs.Model:
+    """`u` from random pairs of the two sides, `m` by EM on the candidate pairs (see learned.py)."""
+    n_e, n_l = int(e_active.sum()), int(l_active.sum())
+    sample: dict[str, np.ndarray] = {}
+    if n_e and n_l:
+        e_rows, l_rows = np.nonzero(e_active)[0], np.nonzero(l_active)[0]
+        total = n_e * n_l
+        rng = np.random.default_rng(20260101)  # fixed: the same records always give the same weights
+        picks = np.arange(total) if total <= cfg.u_sample else rng.choice(total, cfg.u_sample, replace=False)
+        keys = e_rows[picks // n_l] * max(len(L), 1) + l_rows[picks % n_l]
+        sample = score_pairs(E, L, np.sort(keys), cfg).level
+    u = fs.estimate_u(sample)
+    if not len(S):
+        return fs.estimate(S.level, u, 0, 0)
+    # EM on each record's few best candidates: the choice to be made is between those, and the
+    # hundreds of pairs that only share a postcode would otherwise be taken for a class of their own
+    top = _top_rows(S, cfg.em_top)
+    levels = {f: v[top] for f, v in S.level.items()}
+    return fs.estimate(levels, u, expected_matches=0.5 * min(n_e, n_l), max_matches=min(n_e, n_l),
+                       learn_u=cfg.em_learn_u)
+
+
+def _top_rows(S: Scores, k: int) -> np.ndarray:
+    """Rows that are among the `k` best (by evidence) of their Exact record or of their local record."""
+    keep = np.zeros(len(S), bool)
+    for group in (S.ei, S.li):
+        order = np.lexsort((-S.evidence, group))
+        g = group[order]
+        position = np.arange(len(g)) - np.searchsorted(g, g, side="left")
+        keep[order[position < k]] = True
+    return np.nonzero(keep)[0]
 
 
 def _empty_scores(E: Side, L: Side, cfg: MatchConfig) -> Scores:
@@ -122,7 +161,7 @@ def _best_two(group: np.ndarray, score: np.ndarray, n: int) -> tuple[np.ndarray,
 
 
 def _bucket(E: Side, L: Side, S: Scores, cfg: MatchConfig, e_active: np.ndarray, ignored: np.ndarray,
-            result: MatchResult) -> None:
+            result: MatchResult, bits: np.ndarray, parts: dict[str, np.ndarray]) -> None:
     n_e, n_l = len(E), len(L)
     strong_id = (S.key_state["vat"] == 1) | (S.key_state["coc"] == 1) if len(S) else np.zeros(0, bool)
     # numbering on both sides may be independent: a shared code counts only with a plausible name
@@ -132,59 +171,52 @@ def _bucket(E: Side, L: Side, S: Scores, cfg: MatchConfig, e_active: np.ndarray,
     evidence_ok = S.second_field | strong_id | code_ok
     flags_ok = ~S.flag_mismatch | strong_id
     eligible = (S.score >= cfg.threshold) & name_ok & evidence_ok & flags_ok
+    learned_ok = _learned_ok(S, cfg, bits, strong_id, flags_ok) if len(S) else np.zeros(0, bool)
+    learned = (bits, learned_ok)
     competing = ~ignored[S.ei]
     used_e = np.zeros(n_e, bool)
     used_l = np.zeros(n_l, bool)
     one_rows: list[int] = []
-    one_ev_e = np.full(n_e, -np.inf, np.float32)
-    one_ev_l = np.full(n_l, -np.inf, np.float32)
-    ev = S.evidence
-    # Rounds: a certain pair takes both records out, which can make the next pair clear. A record
-    # taken out still counts as a rival unless the pair that took it is clearly better than the
-    # rival pair: a local customer whose true account went to its duplicate must not fall to the
-    # next-best account.
-    for _ in range(6):
-        discounted = (used_e[S.ei] & (one_ev_e[S.ei] - ev >= cfg.margin)) | \
-                     (used_l[S.li] & (one_ev_l[S.li] - ev >= cfg.margin))
-        rivals = np.nonzero(competing & ~discounted)[0]
-        if not len(rivals):
-            break
-        # rivals are compared on the uncapped evidence: two pairs at 100, one with the same VAT
-        # number, are not a tie
-        ei, li, sc = S.ei[rivals], S.li[rivals], ev[rivals]
-        be, bsc_e, sec_e = _best_two(ei, sc, n_e)
-        bl, bsc_l, sec_l = _best_two(li, sc, n_l)
-        rows = np.arange(len(rivals))
-        mutual = (be[ei] == rows) & (bl[li] == rows)
-        clear = (sc - sec_e[ei] >= cfg.margin) & (sc - sec_l[li] >= cfg.margin)
-        free = ~used_e[ei] & ~used_l[li]
-        # ... and a record may not settle for less than a partner it resembled more, now taken
-        taken_e = np.full(n_e, -np.inf, np.float32)
-        taken_l = np.full(n_l, -np.inf, np.float32)
-        lost = used_l[S.li] & ~used_e[S.ei]
-        np.maximum.at(taken_e, S.ei[lost], ev[lost])
-        lost = used_e[S.ei] & ~used_l[S.li]
-        np.maximum.at(taken_l, S.li[lost], ev[lost])
-        settles = (sc < taken_e[ei]) | (sc < taken_l[li])
-        new = rivals[mutual & clear & free & ~settles & eligible[rivals]]
-        if not len(new):
-            break
-        one_rows.extend(new.tolist())
-        used_e[S.ei[new]] = True
-        used_l[S.li[new]] = True
-        one_ev_e[S.ei[new]] = ev[new]
-        one_ev_l[S.li[new]] = ev[new]
+    best_e = np.full(n_e, -np.inf, np.float32)
+    best_l = np.full(n_l, -np.inf, np.float32)
+    # first the score rule, then the learned evidence for what it left: a pair the score rule
+    # finds clear stays exactly as it was
+    by_score = _rounds(S, S.evidence, cfg.margin, eligible, competing, used_e, used_l, best_e, best_l)
+    best_e[:] = -np.inf
+    best_l[:] = -np.inf
+    for row in by_score:  # the pairs already linked, on the bits scale
+        best_e[S.ei[row]] = bits[row]
+        best_l[S.li[row]] = bits[row]
+    by_bits = _rounds(S, bits, cfg.margin_bits, learned_ok, competing, used_e, used_l, best_e, best_l)
+    one_rows = by_score + by_bits
+    prob = fs.probability(bits)
 
     shown = S.shown
     def make(row: int, rank: int) -> Candidate:
         return Candidate(E.records[S.ei[row]].id, L.records[S.li[row]].id, float(shown[row]), rank=rank,
                          source=partial(evidence, E, L, S, row))
 
-    for row in one_rows:
-        result.one[E.records[S.ei[row]].id] = make(row, 1)
+    e_two = _best_two(S.ei[competing], S.evidence[competing], n_e)[2]
+    b_two = _best_two(S.ei[competing], bits[competing], n_e)[2]
+    for row in by_score:
+        e_id = E.records[S.ei[row]].id
+        result.one[e_id] = make(row, 1)
+        runner = float(e_two[S.ei[row]])
+        result.notes[e_id] = [f"score {float(S.score[row]):.0f} reaches {cfg.threshold:.0f}, "
+                              + (f"{float(S.evidence[row]) - runner:.0f} points ahead of the runner-up"
+                                 if runner else "no other candidate") + ", and a second field agrees"]
+    for row in by_bits:
+        e_id = E.records[S.ei[row]].id
+        result.one[e_id] = make(row, 1)
+        runner = float(b_two[S.ei[row]])
+        lead = f"{float(bits[row]) - runner:.0f} bits (x{2 ** min(float(bits[row]) - runner, 60):,.0f}) ahead of the " \
+            "runner-up" if np.isfinite(runner) and runner else "no other candidate"
+        result.notes[e_id] = [f"learned evidence: {_pct(float(prob[row]))} likely the same customer, {lead}",
+                              _bits_line(parts, S, row)]
 
     # More / Ignored: ranked candidates among local customers nobody has taken
-    keep = np.nonzero(~used_e[S.ei] & ~used_l[S.li] & (S.score >= cfg.candidate_floor))[0]
+    plausible = (S.score >= cfg.candidate_floor) | (prob >= cfg.candidate_probability)
+    keep = np.nonzero(~used_e[S.ei] & ~used_l[S.li] & plausible)[0]
     order = keep[np.lexsort((S.li[keep], -S.evidence[keep], -S.score[keep], S.ei[keep]))]
     grouped = S.ei[order]
     position = np.arange(len(order)) - np.searchsorted(grouped, grouped, side="left")
@@ -209,10 +241,125 @@ def _bucket(E: Side, L: Side, S: Scores, cfg: MatchConfig, e_active: np.ndarray,
             result.ignored[e_id] = cands
         elif cands:
             result.more[e_id] = cands
-            result.notes[e_id] = _why_not_one(S, rows, cfg, rival, name_ok, evidence_ok, flags_ok)
+            result.notes[e_id] = _why_not_one(S, rows, cfg, rival, name_ok, evidence_ok, flags_ok) + \
+                _why_not_learned(S, rows, cfg, bits, prob, parts, learned_ok, b_two)
         else:
             result.none.append(e_id)
-            result.notes[e_id] = [f"no local customer scores {cfg.candidate_floor:.0f} or more"]
+            result.notes[e_id] = [f"no local customer scores {cfg.candidate_floor:.0f} or more, nor is "
+                                  f"{_pct(cfg.candidate_probability)} likely by the learned evidence"]
+
+
+def _pct(p: float) -> str:
+    if p >= 0.999:
+        return f"{p:.2%}"
+    return f"{p:.1%}"
+
+
+def _bits_line(parts: dict[str, np.ndarray], S: Scores, row: int) -> str:
+    """"name the same +8.1, address the same +7.6, phone different -0.2 (bits)": the learned weights."""
+    items = []
+    for f, w in parts.items():
+        lv = int(S.level[f][row])
+        if lv >= 0:
+            items.append((abs(float(w[row])), f"{f} {fs.LEVEL_WORDS[f][lv]} {float(w[row]):+.1f}"))
+    items.sort(key=lambda x: -x[0])
+    return "bits: " + ", ".join(t for _, t in items)
+
+
+def _why_not_learned(S: Scores, rows: list[int], cfg: MatchConfig, bits: np.ndarray, prob: np.ndarray,
+                     parts: dict[str, np.ndarray], learned_ok: np.ndarray, b_two: np.ndarray) -> list[str]:
+    """Why the learned evidence did not link the account's likeliest candidate either."""
+    best = max(rows, key=lambda r: float(bits[r]))
+    p = float(prob[best])
+    lv = {f: int(v[best]) for f, v in S.level.items()}
+    notes = []
+    if p < cfg.min_probability:
+        notes.append(f"learned evidence: {_pct(p)} likely, a One match needs {_pct(cfg.min_probability)}")
+    elif not learned_ok[best]:
+        why = []
+        if lv["name"] == 0 and lv["vat"] != 1 and lv["coc"] != 1:
+            why.append("the names have nothing in common")
+        if lv["phone"] == 0:
+            why.append("the phone numbers differ")
+        if lv["email"] == 0:
+            why.append("the e-mail domains differ")
+        if lv["vat"] == 0 or lv["coc"] == 0:
+            why.append("a VAT/KvK number differs")
+        if not why:
+            why.append("no field besides the name agrees closely")
+        notes.append(f"learned evidence: {_pct(p)} likely, but " + " and ".join(why))
+    else:
+        runner = float(b_two[S.ei[best]])
+        lead = float(bits[best]) - runner
+        if lead < cfg.margin_bits:
+            notes.append(f"learned evidence: {_pct(p)} likely, but the runner-up is within {max(lead, 0):.0f} bits "
+                         f"(needs {cfg.margin_bits:.0f})")
+        else:
+            notes.append(f"learned evidence: {_pct(p)} likely, but another Exact account is as likely for the "
+                         "same local customer")
+    notes.append(_bits_line(parts, S, best))
+    return notes
+
+
+def _learned_ok(S: Scores, cfg: MatchConfig, bits: np.ndarray, strong_id: np.ndarray,
+                flags_ok: np.ndarray) -> np.ndarray:
+    """Pairs the learned evidence may link: likely enough, the name at least partly alike, a field
+    besides the name agreeing, no Holding/Stichting word on one side only and no differing VAT/KvK."""
+    lv = S.level
+    name_some = (lv["name"] >= 1) | strong_id
+    keys = (lv["vat"] == 1) | (lv["coc"] == 1) | (lv["code"] == 1) | (lv["phone"] >= 1) | (lv["email"] == 2)
+    # another street address is a branch as often as a typo: then only the same postcode, a
+    # number or a mailbox confirms; a shared mail domain or a postcode one digit off does not
+    moved = (lv["address"] == 0) & (lv["same_street"] == 0)
+    other = keys | (lv["address"] >= 2) | (lv["postcode"] == 3) | (~moved & ((lv["postcode"] == 2) | (lv["email"] == 1)))
+    # a different phone number or mail domain is another customer more often than a typo: the
+    # learned route leaves those pairs to a person
+    key_conflict = (lv["vat"] == 0) | (lv["coc"] == 0) | (lv["phone"] == 0) | (lv["email"] == 0)
+    return (fs.probability(bits) >= cfg.min_probability) & name_some & other & flags_ok & ~key_conflict
+
+
+def _rounds(S: Scores, value: np.ndarray, margin: float, eligible: np.ndarray, competing: np.ndarray,
+            used_e: np.ndarray, used_l: np.ndarray, one_e: np.ndarray, one_l: np.ndarray) -> list[int]:
+    """Take every pair that is the best of both its records by `margin`; repeat while that frees more.
+
+    A certain pair takes both records out, which can make the next pair clear. A record taken out
+    still counts as a rival unless the pair that took it is clearly better than the rival pair: a
+    local customer whose true account went to its duplicate must not fall to the next-best account.
+    Rivals are compared on the uncapped `value`: two pairs at 100, one with the same VAT number,
+    are not a tie. Updates `used_*` and `one_*` (the value of the pair that took a record) in place.
+    """
+    n_e, n_l = len(used_e), len(used_l)
+    taken: list[int] = []
+    for _ in range(6):
+        discounted = (used_e[S.ei] & (one_e[S.ei] - value >= margin)) | \
+                     (used_l[S.li] & (one_l[S.li] - value >= margin))
+        rivals = np.nonzero(competing & ~discounted)[0]
+        if not len(rivals):
+            break
+        ei, li, sc = S.ei[rivals], S.li[rivals], value[rivals]
+        be, bsc_e, sec_e = _best_two(ei, sc, n_e)
+        bl, bsc_l, sec_l = _best_two(li, sc, n_l)
+        rows = np.arange(len(rivals))
+        mutual = (be[ei] == rows) & (bl[li] == rows)
+        clear = (sc - sec_e[ei] >= margin) & (sc - sec_l[li] >= margin)
+        free = ~used_e[ei] & ~used_l[li]
+        # ... and a record may not settle for less than a partner it resembled more, now taken
+        taken_e = np.full(n_e, -np.inf, np.float32)
+        taken_l = np.full(n_l, -np.inf, np.float32)
+        lost = used_l[S.li] & ~used_e[S.ei]
+        np.maximum.at(taken_e, S.ei[lost], value[lost])
+        lost = used_e[S.ei] & ~used_l[S.li]
+        np.maximum.at(taken_l, S.li[lost], value[lost])
+        settles = (sc < taken_e[ei]) | (sc < taken_l[li])
+        new = rivals[mutual & clear & free & ~settles & eligible[rivals]]
+        if not len(new):
+            break
+        taken.extend(new.tolist())
+        used_e[S.ei[new]] = True
+        used_l[S.li[new]] = True
+        one_e[S.ei[new]] = value[new]
+        one_l[S.li[new]] = value[new]
+    return taken
 
 
 def _why_not_one(S: Scores, rows: list[int], cfg: MatchConfig, rival: np.ndarray,

@@ -179,6 +179,14 @@ class MatchConfig:
     fallback_cutoff: float = 60.0  # name similarity the brute-force pass must reach
     fallback_claimed: float = 70.0  # local customers with a pair this good are skipped by that pass
     fallback_chunk: int = 2048  # rows per cdist chunk in the brute-force pass (memory bound)
+    # learned evidence (learned.py): a pair the score rule leaves is a One match when the model
+    # gives it at least this probability and it leads every rival on both sides by `margin_bits`
+    min_probability: float = 0.999
+    margin_bits: float = 6.0  # 2^6: 64 times likelier than the runner-up
+    candidate_probability: float = 0.5  # ... or is at least this likely by the learned evidence
+    u_sample: int = 20_000  # random pairs counted for the u probabilities
+    em_top: int = 3  # EM learns from each record's best few candidates
+    em_learn_u: bool = False  # u from random pairs only (as Splink does): measured better on every set
     workers: int = -1
 
 
@@ -200,6 +208,7 @@ class MatchResult:
     notes: dict[str, list[str]] = field(default_factory=dict)
     linked: dict[str, str] = field(default_factory=dict)
     stats: dict[str, float] = field(default_factory=dict)
+    model: Any = None  # the learned.Model of the run: bits per field and level
 
     def counts(self) -> dict[str, int]:
         return {"one": len(self.one), "more": len(self.more), "none": len(self.none),

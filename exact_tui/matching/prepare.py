@@ -103,4 +103,6 @@ def prepare(records: Sequence[MatchRecord], codes: KeyCodes) -> Side:
     side.has_city = np.array([bool(c) for c in city], dtype=bool)
     # postcode + house number: the address block that survives a mistyped street name
     side.keys["pc_house"] = codes.encode([f"{p}#{h}" if p and h else "" for p, h in zip(raw["pc"], raw["house"])])
+    # street + house number: the address block where postcodes are missing or mistyped
+    side.keys["street_house"] = codes.encode([f"{a}#" if h and a != h else "" for a, h in zip(address, raw["house"])])
     return side

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 from .model import MatchConfig
 from .prepare import Side
@@ -35,6 +36,7 @@ class Scores:
     flag_mismatch: np.ndarray  # bool: Holding/Stichting... on one side only
     shown: np.ndarray  # float64: the score a user sees, the exact sum of contributions rounded to tenths
     evidence: np.ndarray  # float32: the score before capping at 100; ranks rivals (VAT + name beats name)
+    level: dict[str, np.ndarray]  # int8 comparison level per field for the learned model (-1: a side lacks it)
 
     def __len__(self) -> int:
         return len(self.ei)
@@ -43,7 +45,7 @@ class Scores:
         return Scores(self.ei[idx], self.li[idx], self.score[idx], {k: v[idx] for k, v in self.sim.items()},
                       {k: v[idx] for k, v in self.contrib.items()}, {k: v[idx] for k, v in self.key_state.items()},
                       self.second_field[idx], self.conflict[idx], self.flag_mismatch[idx], self.shown[idx],
-                      self.evidence[idx])
+                      self.evidence[idx], {k: v[idx] for k, v in self.level.items()})
 
     @staticmethod
     def concat(parts: list["Scores"]) -> "Scores":
@@ -56,7 +58,8 @@ class Scores:
                       {k: cat([p.key_state[k] for p in parts]) for k in first.key_state},
                       cat([p.second_field for p in parts]), cat([p.conflict for p in parts]),
                       cat([p.flag_mismatch for p in parts]),
-                      cat([p.shown for p in parts]), cat([p.evidence for p in parts]))
+                      cat([p.shown for p in parts]), cat([p.evidence for p in parts]),
+                      {k: cat([p.level[k] for p in parts]) for k in first.level})
 
 
 def _fuzzy(a: list[str], b: list[str], scorer, workers: int) -> np.ndarray:
@@ -75,6 +78,10 @@ def score_pairs(E: Side, L: Side, keys: np.ndarray, cfg: MatchConfig) -> Scores:
     e_names = [E.name[i] for i in ei]
     l_names = [L.name[j] for j in li]
     name = np.maximum(_fuzzy(e_names, l_names, fuzz.ratio, w), _fuzzy(e_names, l_names, fuzz.token_sort_ratio, w))
+    # one name inside the other ("Carnegie Deli" / "Carnegie Delicatessen Restaurant", "Webb" /
+    # "Kyra Webb"): not in the score (a shorter name may be another company), only a level of its own
+    # in the learned model, whose weight the data decides
+    name_set = _fuzzy(e_names, l_names, fuzz.token_set_ratio, w)
 
     nan = np.float32(np.nan)
     has_addr = E.has_address[ei] & L.has_address[li]
@@ -84,7 +91,10 @@ def score_pairs(E: Side, L: Side, keys: np.ndarray, cfg: MatchConfig) -> Scores:
         addr[idx] = _fuzzy([E.address[ei[k]] for k in idx], [L.address[li[k]] for k in idx], fuzz.ratio, w)
         he, hl = E.keys["house"][ei], L.keys["house"][li]
         house_conflict = has_addr & (he != 0) & (hl != 0) & (he != hl)
+        same_street = house_conflict & (addr >= 85)  # "15 Bywaters Place" / "511 Bywaters Place"
         addr[house_conflict] = np.minimum(addr[house_conflict], 50)
+    else:
+        same_street = np.zeros(len(ei), bool)
 
     has_city = E.has_city[ei] & L.has_city[li]
     city = np.full(len(ei), nan, np.float32)
@@ -99,7 +109,10 @@ def score_pairs(E: Side, L: Side, keys: np.ndarray, cfg: MatchConfig) -> Scores:
 
     pc_both, pc_eq = eq("pc")
     _, area_eq = eq("pc_area")
-    postcode = np.where(pc_both, np.where(pc_eq, 100, np.where(area_eq, 60, 0)), nan).astype(np.float32)
+    # one mistyped or swapped digit ("2227" / "2272") is a typo, not another place
+    pc_edit = _one_edit(E.raw["pc"], L.raw["pc"], ei, li, pc_both & ~pc_eq, w)
+    postcode = np.where(pc_both, np.where(pc_eq, 100, np.where(pc_edit, 80, np.where(area_eq, 60, 0))),
+                        nan).astype(np.float32)
     c_both, c_eq = eq("country")
     country = np.where(c_both, np.where(c_eq, 100, 0), nan).astype(np.float32)
     ph_both, ph_eq = eq("phone")
@@ -163,7 +176,7 @@ def score_pairs(E: Side, L: Side, keys: np.ndarray, cfg: MatchConfig) -> Scores:
     # place (other postcode area and other city, or another city), not another street address,
     # not another phone number.
     city_same = has_city & (np.nan_to_num(city) >= 85)
-    moved = (pc_both & ~area_eq & ~city_same) | (has_city & ~city_same)
+    moved = (pc_both & ~area_eq & ~pc_edit & ~city_same) | (has_city & ~city_same)
     addr_conflict = has_addr & (np.nan_to_num(addr) < 60)
     phone_conflict = ph_both & ~ph_eq
     email_conflict = em_present & (np.nan_to_num(email) < 90)
@@ -190,4 +203,55 @@ def score_pairs(E: Side, L: Side, keys: np.ndarray, cfg: MatchConfig) -> Scores:
     for n, k in enumerate(names):
         contrib[k] = np.round(parts[n], 1).astype(np.float32)
     shown = np.round(parts.sum(axis=0), 1)
-    return Scores(ei, li, score, sims, contrib, key_state, second, conflict, flag_mismatch, shown, raw.astype(np.float32))
+    ph_edit = _one_edit(E.raw["phone"], L.raw["phone"], ei, li, ph_both & ~ph_eq, w)
+    level = _levels(sims, name_set, pc_edit, ph_edit, area_eq, key_state)
+    level["same_street"] = same_street.astype(np.int8)  # not a field of the model: used by the bucket rules
+    return Scores(ei, li, score, sims, contrib, key_state, second, conflict, flag_mismatch, shown,
+                  raw.astype(np.float32), level)
+
+
+def _one_edit(e_raw: list[str], l_raw: list[str], ei: np.ndarray, li: np.ndarray, where: np.ndarray,
+              workers: int) -> np.ndarray:
+    """Pairs (among `where`) whose values are one typo apart: a changed, missing or swapped character."""
+    out = np.zeros(len(ei), bool)
+    idx = np.nonzero(where)[0]
+    if len(idx):
+        d = process.cpdist([e_raw[ei[k]] for k in idx], [l_raw[li[k]] for k in idx], scorer=OSA.distance,
+                           dtype=np.int32, workers=workers)
+        out[idx] = d <= 1
+    return out
+
+
+def _levels(sims: dict[str, np.ndarray], name_set: np.ndarray, pc_edit: np.ndarray, ph_edit: np.ndarray,
+            area_eq: np.ndarray, key_state: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Comparison levels (0 = disagrees ... highest = the same; -1 = a side lacks the field).
+
+    The learned model (`learned.py`) gives each level its own weight from agreement statistics, so
+    the cut-offs only say which similarities are alike enough to be counted together.
+    """
+    def cut(sim: np.ndarray, edges: tuple[float, ...]) -> np.ndarray:
+        out = np.zeros(len(sim), np.int8)
+        s = np.nan_to_num(sim, nan=-1)
+        for k, edge in enumerate(edges, start=1):
+            out[s >= edge] = k
+        out[np.isnan(sim)] = -1
+        return out
+
+    name = cut(sims["name"], (55, 75, 88, 97))
+    contained = (name_set >= 95) & (name < 2)
+    name[contained] = 2
+    address = cut(sims["address"], (70, 85, 95))
+    city = cut(sims["city"], (80, 95))
+    pc = sims["postcode"]
+    postcode = np.where(np.isnan(pc), -1, np.where(pc >= 100, 3, np.where(pc_edit, 2, np.where(area_eq, 1, 0))))
+    ph = sims["phone"]
+    phone = np.where(np.isnan(ph), -1, np.where(ph >= 100, 2, np.where(ph_edit, 1, 0)))
+    em = sims["email"]
+    email = np.where(np.isnan(em), -1, np.where(em >= 100, 2, np.where(em >= 90, 1, 0)))
+    co = sims["country"]
+    country = np.where(np.isnan(co), -1, np.where(co >= 100, 1, 0))
+    out = {"name": name, "address": address, "postcode": postcode, "city": city, "country": country,
+           "phone": phone, "email": email}
+    for k in ("vat", "coc", "code"):
+        out[k] = np.where(key_state[k] == 0, -1, np.where(key_state[k] == 1, 1, 0))
+    return {k: v.astype(np.int8) for k, v in out.items()}

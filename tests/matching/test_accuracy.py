@@ -41,3 +41,18 @@ def test_on_the_sandbox_seed():
     assert right / len(result.one) >= 0.995
     assert right / len(partners) >= 0.95
     assert found / len(partners) >= 0.99
+
+
+def test_on_business_directories():
+    """Two guide books listing the same businesses: abbreviated and extended names, other phone
+    formats, no postcodes, chain branches and shared buildings (bench/gen_directory.py)."""
+    from gen_directory import generate as directory
+
+    exact, local, truth = directory(1200, seed=5)
+    result = match(exact, local)
+    by_exact = {e: l for l, e in truth.items()}
+    right = sum(1 for e, c in result.one.items() if by_exact.get(e) == c.local_id)
+    found = right + sum(1 for e, cs in result.more.items() if any(by_exact.get(e) == c.local_id for c in cs))
+    assert right / len(result.one) >= 0.99
+    assert right / len(truth) >= 0.90
+    assert found / len(truth) >= 0.99

@@ -92,7 +92,11 @@ def test_threshold_and_margin_come_from_the_config():
     l2 = R("l2", "Orion Date", postcode="1234AB")
     assert "e1" in match([e], [l1, l2]).more
     assert "e1" in match([e], [l1, l2], config=MatchConfig(margin=1)).one
-    assert "e1" not in match([e], [l1], config=MatchConfig(threshold=101)).one
+    # the score rule alone would not link it any more; the learned evidence still does, until its
+    # own bar is out of reach too
+    assert "e1" in match([e], [l1], config=MatchConfig(threshold=101)).one
+    assert "learned evidence" in match([e], [l1], config=MatchConfig(threshold=101)).notes["e1"][0]
+    assert "e1" not in match([e], [l1], config=MatchConfig(threshold=101, min_probability=1.01)).one
 
 
 def test_weak_candidates_and_nothing_at_all():
