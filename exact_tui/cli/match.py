@@ -1,15 +1,19 @@
 """`exact-tui match LOCAL.csv EXACT.csv --out PAIRS.csv`: the matching engine without the console.
 
 For checking accuracy on real exports before anyone presses "link all", and for scripts. Inputs are
-UTF-8 CSV files with a header row naming any of `id,name,address,postcode,city,country,email,phone,
-vat,coc,code` (`id` and `name` required; `number` is read as `code`, so the local export's
-customers.csv works as it is). The output has one row per Exact row: its One match (bucket `one`),
+CSV (or JSON) files read exactly as `import` reads them (any separator, BOM, Windows-1252 with a
+warning) with a header row naming any of `id,name,address,postcode,city,country,email,phone,vat,
+coc,code` (`id` and `name` columns required; `number` is read as `code`, so the local export's
+customers.csv works as it is). A row with an empty name is matched on its other fields; a row
+without an id, with a repeated id or with nothing at all is left out with a warning naming its
+line (exit 1: the output is complete for every other row). The output has one row per Exact row: its One match (bucket `one`),
 its ranked candidates (`more`, rank 1..5), or one row with an empty local id (`none`).
 """
 from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import dataclass, field
 
 NAME = "match"
 HELP = "match local customers to Exact accounts from two CSV files (One / More / No match) and write the pairs"
@@ -40,63 +44,81 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print a JSON summary (counts per bucket, seconds)")
 
 
-def _unguard(value: str) -> str:
-    """Spreadsheet exports write "'+31 20 ..." so the value is not taken for a formula: drop the guard."""
-    return value[1:] if len(value) > 1 and value[0] == "'" and value[1] in "=+-@" else value
+@dataclass
+class Records:
+    """What a file gave: the records, and a warning naming the line of every row left out or odd."""
+
+    records: list = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    left_out: int = 0
+    describe: str = ""
 
 
-def read_records(path: str, side: str):
-    """Records from a CSV file; raises InputError naming the file, row and column of any problem."""
-    import csv
+_EVIDENCE = ("address", "postcode", "city", "email", "phone", "vat", "coc", "code", "website")
 
+
+def read_records(path: str, side: str) -> Records:
+    """Records from a CSV or JSON file, read by the same reader as `import` (separators, BOM,
+    Windows-1252 with a warning, Excel's `sep=` line, formula guards).
+
+    A bad row never stops the run: a row without a name is matched on what it has (address,
+    e-mail, VAT ...), and a row that has no id, a repeated id, or nothing to match on at all is left
+    out with a warning naming its line. Only a file that cannot be read at all is an InputError.
+    """
+    from pathlib import Path
+
+    from ..localdata.reading import FileProblem, read_table
     from ..matching import MatchRecord
 
     try:
-        with open(path, encoding="utf-8-sig", newline="") as fh:
-            text = fh.read()
-    except FileNotFoundError:
-        raise InputError(f"{path}: file not found ({side} customers)") from None
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not UTF-8 text (byte {exc.object[exc.start]:#04x} at offset {exc.start}); "
-                         "save it as UTF-8 CSV") from None
+        table = read_table(Path(path))
+    except FileProblem as exc:
+        text = str(exc)
+        if "no such file" in text:
+            text = f"{path}: file not found ({side} customers)"
+        raise InputError(text) from None
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror})") from None
-    if not text.strip():
-        raise InputError(f"{path}: empty file; expected a header row with at least id,name")
-    first = text.splitlines()[0]
-    delimiter = max(",;\t", key=first.count)
-    reader = csv.reader(text.splitlines(keepends=True), delimiter=delimiter)
-    header = next(reader)
-    names = [ALIASES.get(h.strip().lower(), h.strip().lower()) for h in header]
+    names = [ALIASES.get(h.strip().lower(), h.strip().lower()) for h in table.headers]
     missing = [c for c in ("id", "name") if c not in names]
     if missing:
         raise InputError(f"{path}: missing required column {', '.join(repr(m) for m in missing)} "
-                         f"(header has: {', '.join(h for h in header) or 'nothing'})")
-    seen_cols: dict[str, int] = {}
-    for pos, col in enumerate(names):
-        if col in COLUMNS and col in seen_cols:
-            raise InputError(f"{path}: column {col!r} appears twice in the header (columns {seen_cols[col] + 1} and {pos + 1})")
-        seen_cols.setdefault(col, pos)
-    where = {c: seen_cols[c] for c in COLUMNS if c in seen_cols}
-    records = []
+                         f"(header has: {', '.join(table.headers) or 'nothing'})")
+    where: dict[str, str] = {}
+    for header, col in zip(table.headers, names):
+        if col in COLUMNS:
+            if col in where:
+                raise InputError(f"{path}: columns {where[col]!r} and {header!r} both mean {col!r}")
+            where[col] = header
+    out = Records(warnings=[f"{path}: {w}" for w in table.warnings], describe=table.describe)
     first_row: dict[str, int] = {}
-    for row in reader:
-        line = reader.line_num
-        if not any(cell.strip() for cell in row):
-            continue
-        if len(row) > len(header):
-            raise InputError(f"{path}, row {line}: {len(row)} fields but the header has {len(header)} "
-                             f"(an unquoted {delimiter!r} in a value?)")
-        values = {c: _unguard(row[p].strip()) if p < len(row) else "" for c, p in where.items()}
+    for row in table.rows:
+        values = {c: _cell(row.cells.get(h)) for c, h in where.items()}
+        line = row.line
         if not values["id"]:
-            raise InputError(f"{path}, row {line}: column 'id' is empty")
-        if not values["name"]:
-            raise InputError(f"{path}, row {line} (id {values['id']}): column 'name' is empty")
+            out.warnings.append(f"{path}, line {line}: column 'id' is empty; row left out")
+            out.left_out += 1
+            continue
         if values["id"] in first_row:
-            raise InputError(f"{path}, row {line}: id {values['id']!r} already used on row {first_row[values['id']]}")
+            out.warnings.append(f"{path}, line {line}: id {values['id']!r} already used on line "
+                                f"{first_row[values['id']]}; row left out")
+            out.left_out += 1
+            continue
+        if not values["name"]:
+            if not any(values.get(c) for c in _EVIDENCE):
+                out.warnings.append(f"{path}, line {line} (id {values['id']}): name and every other field are "
+                                    "empty; row left out")
+                out.left_out += 1
+                continue
+            out.warnings.append(f"{path}, line {line} (id {values['id']}): column 'name' is empty; "
+                                "matched on its other fields")
         first_row[values["id"]] = line
-        records.append(MatchRecord(**values))
-    return records
+        out.records.append(MatchRecord(**values))
+    return out
+
+
+def _cell(value) -> str:
+    return "" if value is None else str(value).strip()
 
 
 def read_decisions(path: str):
@@ -135,51 +157,45 @@ def read_decisions(path: str):
 
 
 def write_pairs(path: str, exact, result, reasons: bool = False) -> int:
-    """Write the pairs file atomically (temporary file, then rename): never half a file."""
+    """Write the pairs file atomically (store.atomic: temporary file, fsync, rename): never half a file."""
     import csv
-    import os
-    import tempfile
+    import io
+    from pathlib import Path
 
-    directory = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".pairs-", suffix=".csv", dir=directory)
+    from ..store.atomic import atomic_write_bytes
+
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer)
+    writer.writerow(["exact_id", "local_id", "score", "bucket", "rank"] + (["reasons"] if reasons else []))
     rows = 0
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            writer = csv.writer(fh)
-            writer.writerow(["exact_id", "local_id", "score", "bucket", "rank"] + (["reasons"] if reasons else []))
 
-            def emit(row: list, cand=None) -> None:
-                if reasons:
-                    row = row + ["; ".join(cand.reasons) if cand is not None else ""]
-                writer.writerow(row)
-            for rec in exact:
-                e_id = rec.id
-                if e_id in result.one:
-                    c = result.one[e_id]
-                    emit([e_id, c.local_id, f"{c.score:.1f}", "one", 1], c)
-                    rows += 1
-                elif e_id in result.linked:
-                    emit([e_id, result.linked[e_id], "", "linked", ""])
-                    rows += 1
-                elif e_id in result.more or e_id in result.ignored:
-                    bucket = "more" if e_id in result.more else "ignored"
-                    cands = result.more.get(e_id) or result.ignored.get(e_id) or []
-                    for c in cands:
-                        emit([e_id, c.local_id, f"{c.score:.1f}", bucket, c.rank], c)
-                        rows += 1
-                    if not cands:
-                        emit([e_id, "", "", bucket, ""])
-                        rows += 1
-                else:
-                    emit([e_id, "", "", "none", ""])
-                    rows += 1
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    def emit(row: list, cand=None, e_id: str = "") -> None:
+        nonlocal rows
+        if reasons:
+            parts = list(cand.reasons) if cand is not None else []
+            if cand is None or cand.rank == 1:
+                parts += result.notes.get(e_id, [])
+            row = row + ["; ".join(parts)]
+        writer.writerow(row)
+        rows += 1
+
+    for rec in exact:
+        e_id = rec.id
+        if e_id in result.one:
+            c = result.one[e_id]
+            emit([e_id, c.local_id, f"{c.score:.1f}", "one", 1], c, e_id)
+        elif e_id in result.linked:
+            emit([e_id, result.linked[e_id], "", "linked", ""])
+        elif e_id in result.more or e_id in result.ignored:
+            bucket = "more" if e_id in result.more else "ignored"
+            cands = result.more.get(e_id) or result.ignored.get(e_id) or []
+            for c in cands:
+                emit([e_id, c.local_id, f"{c.score:.1f}", bucket, c.rank], c, e_id)
+            if not cands:
+                emit([e_id, "", "", bucket, ""], None, e_id)
+        else:
+            emit([e_id, "", "", "none", ""], None, e_id)
+    atomic_write_bytes(Path(path), buffer.getvalue().encode("utf-8"))
     return rows
 
 
@@ -191,12 +207,17 @@ def run(args: argparse.Namespace) -> int:
 
     started = time.perf_counter()
     try:
-        local = read_records(args.local, "local")
-        exact = read_records(args.exact, "Exact")
+        local_file = read_records(args.local, "local")
+        exact_file = read_records(args.exact, "Exact")
         decisions = read_decisions(args.decisions) if args.decisions else None
     except InputError as exc:
         print(f"exact-tui match: {exc}", file=sys.stderr)
         return 2
+    warnings = local_file.warnings + exact_file.warnings
+    for warning in warnings:
+        print(f"exact-tui match: warning: {warning}", file=sys.stderr)
+    local, exact = local_file.records, exact_file.records
+    left_out = local_file.left_out + exact_file.left_out
     overrides = {k: v for k, v in (("threshold", args.threshold), ("margin", args.margin)) if v is not None}
     read_s = time.perf_counter() - started
     result = match(exact, local, decisions=decisions, config=MatchConfig(**overrides))
@@ -209,6 +230,7 @@ def run(args: argparse.Namespace) -> int:
     counts = result.counts()
     if args.json:
         print(json.dumps({"counts": counts, "exact": len(exact), "local": len(local), "rows": rows,
+                          "left_out": left_out, "warnings": warnings,
                           "pairs_scored": int(result.stats.get("pairs", 0)),
                           "seconds": round(seconds, 3), "match_seconds": round(result.stats.get("seconds", 0), 3),
                           "read_seconds": round(read_s, 3), "out": args.out}))
@@ -217,5 +239,6 @@ def run(args: argparse.Namespace) -> int:
               f"{counts['one']:,} One match, {counts['more']:,} More matches, {counts['none']:,} No match"
               + (f", {counts['ignored']:,} ignored" if counts["ignored"] else "")
               + (f", {counts['linked']:,} already linked" if counts["linked"] else "")
-              + f" ({seconds:.1f} s) -> {args.out}")
-    return 0
+              + f" ({seconds:.1f} s) -> {args.out}"
+              + (f"; {left_out:,} row(s) left out, see the warnings above" if left_out else ""))
+    return 1 if left_out else 0

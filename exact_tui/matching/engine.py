@@ -202,7 +202,7 @@ def _bucket(E: Side, L: Side, S: Scores, cfg: MatchConfig, e_active: np.ndarray,
         e_id = E.records[S.ei[row]].id
         result.one[e_id] = make(row, 1)
         runner = float(e_two[S.ei[row]])
-        result.notes[e_id] = [f"score {float(S.score[row]):.0f} reaches {cfg.threshold:.0f}, "
+        result.notes[e_id] = [f"score rule: score {float(S.score[row]):.0f} reaches {cfg.threshold:.0f}, "
                               + (f"{float(S.evidence[row]) - runner:.0f} points ahead of the runner-up"
                                  if runner else "no other candidate") + ", and a second field agrees"]
     for row in by_bits:

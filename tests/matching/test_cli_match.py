@@ -72,13 +72,38 @@ def test_missing_name_column_is_an_error_naming_the_file(tmp_path, capsys):
 
 
 @pytest.mark.parametrize("text, message", [
-    ("id,name\n1,Jansen\n,Pietersen\n", "row 3: column 'id' is empty"),
-    ("id,name\n1,Jansen\n2,\n", "row 3 (id 2): column 'name' is empty"),
-    ("id,name\n1,Jansen\n1,Pietersen\n", "row 3: id '1' already used on row 2"),
-    ("id,name\n1,Jansen,extra\n", "row 2: 3 fields but the header has 2"),
-    ("", "empty file"),
+    ("id,name\n1,Jansen\n,Pietersen\n", "line 3: column 'id' is empty; row left out"),
+    ("id,name\n1,Jansen\n1,Pietersen\n", "line 3: id '1' already used on line 2; row left out"),
+    ("id,name,city\n1,Jansen,Utrecht\n2,,\n", "line 3 (id 2): name and every other field are empty; row left out"),
 ])
-def test_bad_rows_are_named(tmp_path, capsys, text, message):
+def test_bad_rows_are_left_out_with_a_warning_naming_the_line(tmp_path, capsys, text, message):
+    bad = _write(tmp_path, "local.csv", text)
+    exact = _write(tmp_path, "exact.csv", EXACT)
+    out = tmp_path / "p.csv"
+    assert main(["match", bad, exact, "--out", str(out), "--json"]) == 1  # needs attention, but ran
+    captured = capsys.readouterr()
+    assert "local.csv" in captured.err and message in captured.err
+    summary = json.loads(captured.out)
+    assert summary["left_out"] == 1 and any(message in w for w in summary["warnings"])
+    assert {r["exact_id"] for r in _rows(out)} == {"E1", "E2", "E3", "E4"}
+
+
+def test_an_empty_name_is_matched_on_the_other_fields(tmp_path, capsys):
+    local = _write(tmp_path, "local.csv", "id,name,address,postcode,vat\n"
+                   "L1,,Dorpsweg 3,5678CD,NL812345678B01\nL2,Orion Data Solutions,,,\n")
+    exact = _write(tmp_path, "exact.csv", EXACT)
+    out = str(tmp_path / "p.csv")
+    assert main(["match", local, exact, "--out", out]) == 0
+    assert "line 2 (id L1): column 'name' is empty; matched on its other fields" in capsys.readouterr().err
+    by = {r["exact_id"]: r for r in _rows(out)}
+    assert by["E4"]["local_id"] == "L1"
+
+
+@pytest.mark.parametrize("text, message", [
+    ("id,name\n1,Jansen,extra\n", "line 2: 3 cells but the header has 2"),
+    ("", "is empty"),
+])
+def test_unreadable_files_are_named(tmp_path, capsys, text, message):
     bad = _write(tmp_path, "local.csv", text)
     exact = _write(tmp_path, "exact.csv", EXACT)
     assert main(["match", bad, exact, "--out", str(tmp_path / "p.csv")]) == 2
@@ -86,14 +111,25 @@ def test_bad_rows_are_named(tmp_path, capsys, text, message):
     assert "local.csv" in err and message in err
 
 
-def test_missing_file_and_bad_encoding(tmp_path, capsys):
+def test_missing_file_and_windows_1252(tmp_path, capsys):
     exact = _write(tmp_path, "exact.csv", EXACT)
     assert main(["match", str(tmp_path / "nope.csv"), exact, "--out", str(tmp_path / "p.csv")]) == 2
     assert "nope.csv: file not found" in capsys.readouterr().err
-    latin = tmp_path / "latin.csv"
-    latin.write_bytes("id,name\n1,Müller\n".encode("latin-1"))
-    assert main(["match", str(latin), exact, "--out", str(tmp_path / "p.csv")]) == 2
-    assert "not UTF-8" in capsys.readouterr().err
+    latin = tmp_path / "latin.csv"  # what Excel on Windows writes; `import` reads it, so does `match`
+    latin.write_bytes("\ufeff".encode()[:0] + "id;name;city\n1;Müller Bäckerei;Köln\n".encode("cp1252"))
+    out = tmp_path / "p.csv"
+    assert main(["match", str(latin), exact, "--out", str(out)]) == 0
+    assert "read as windows-1252" in capsys.readouterr().err
+    assert out.exists()
+
+
+def test_a_bom_and_semicolons_are_read_like_import(tmp_path):
+    from exact_tui.cli.match import read_records
+
+    path = tmp_path / "bom.csv"
+    path.write_bytes("\ufeffid;name;city\r\n1;Jansen;Utrecht\r\n".encode("utf-8"))
+    got = read_records(str(path), "local")
+    assert [(r.id, r.name, r.city) for r in got.records] == [("1", "Jansen", "Utrecht")]
 
 
 def test_existing_output_is_replaced_whole(tmp_path):
@@ -102,7 +138,7 @@ def test_existing_output_is_replaced_whole(tmp_path):
     out.write_text("old\n")
     assert main(["match", local, exact, "--out", str(out)]) == 0
     assert out.read_text().startswith("exact_id,local_id,score,bucket,rank")
-    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".pairs-")]
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
 
 
 def test_reasons_column(tmp_path):
@@ -111,13 +147,14 @@ def test_reasons_column(tmp_path):
     assert main(["match", local, exact, "--out", out, "--reasons"]) == 0
     by = {r["exact_id"]: r for r in _rows(out)}
     assert by["E4"]["reasons"].startswith("same VAT number")
-    assert by["E3"]["reasons"] == ""
+    assert by["E3"]["reasons"].startswith("no local customer scores 45 or more")  # why No match
+    assert "score rule" in by["E1"]["reasons"] or "points ahead" in by["E1"]["reasons"]  # why One
 
 
 def test_formula_guards_are_dropped(tmp_path):
     from exact_tui.cli.match import read_records
 
     path = _write(tmp_path, "x.csv", "id,name,phone\n1,Jansen,'+31 20 1234567\n2,O'Brien,'t Hof\n")
-    records = read_records(path, "local")
+    records = read_records(path, "local").records
     assert records[0].phone == "+31 20 1234567"
     assert records[1].name == "O'Brien" and records[1].phone == "'t Hof"
