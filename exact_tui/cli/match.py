@@ -6,7 +6,8 @@ warning) with a header row naming any of `id,name,address,postcode,city,country,
 coc,code` (`id` and `name` columns required; `number` is read as `code`, so the local export's
 customers.csv works as it is). A row with an empty name is matched on its other fields; a row
 without an id, with a repeated id or with nothing at all is left out with a warning naming its
-line (exit 1: the output is complete for every other row). The output has one row per Exact row: its One match (bucket `one`),
+line (exit 1: the output is complete for every other row). An Exact file with a `status` column
+(Exact's `Status`) keeps only customers (C, or no status), as the Link customers screen does. The output has one row per Exact row: its One match (bucket `one`),
 its ranked candidates (`more`, rank 1..5), or one row with an empty local id (`none`).
 """
 from __future__ import annotations
@@ -20,9 +21,11 @@ HELP = "match local customers to Exact accounts from two CSV files (One / More /
 ORDER = 40
 
 COLUMNS = ("id", "name", "address", "postcode", "city", "country", "email", "phone", "vat", "coc", "code", "website")
+# read but not matched on: Exact's account status (C customer, P prospect, S suspect, A none)
+EXTRA = ("status",)
 ALIASES = {"number": "code", "customer_number": "code", "kvk": "coc", "chamber_of_commerce": "coc",
            "vat_number": "vat", "vatnumber": "vat", "zip": "postcode", "zipcode": "postcode", "e-mail": "email",
-           "addressline1": "address", "chamberofcommerce": "coc"}
+           "addressline1": "address", "chamberofcommerce": "coc", "vatnumber": "vat", "account_status": "status"}
 
 
 class InputError(Exception):
@@ -51,6 +54,7 @@ class Records:
     records: list = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     left_out: int = 0
+    not_customers: int = 0  # Exact rows whose Status says prospect, suspect or none (suppliers)
     describe: str = ""
 
 
@@ -67,6 +71,7 @@ def read_records(path: str, side: str) -> Records:
     """
     from pathlib import Path
 
+    from ..domain.customer import is_customer_account
     from ..localdata.reading import FileProblem, read_table
     from ..matching import MatchRecord
 
@@ -86,7 +91,7 @@ def read_records(path: str, side: str) -> Records:
                          f"(header has: {', '.join(table.headers) or 'nothing'})")
     where: dict[str, str] = {}
     for header, col in zip(table.headers, names):
-        if col in COLUMNS:
+        if col in COLUMNS or col in EXTRA:
             if col in where:
                 raise InputError(f"{path}: columns {where[col]!r} and {header!r} both mean {col!r}")
             where[col] = header
@@ -94,7 +99,11 @@ def read_records(path: str, side: str) -> Records:
     first_row: dict[str, int] = {}
     for row in table.rows:
         values = {c: _cell(row.cells.get(h)) for c, h in where.items()}
+        status = values.pop("status", "")
         line = row.line
+        if side == "Exact" and not is_customer_account(status):
+            out.not_customers += 1  # a supplier or prospect: not linkable, like on the Link screen
+            continue
         if not values["id"]:
             out.warnings.append(f"{path}, line {line}: column 'id' is empty; row left out")
             out.left_out += 1
@@ -231,6 +240,7 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps({"counts": counts, "exact": len(exact), "local": len(local), "rows": rows,
                           "left_out": left_out, "warnings": warnings,
+                          "not_customers": exact_file.not_customers,
                           "pairs_scored": int(result.stats.get("pairs", 0)),
                           "seconds": round(seconds, 3), "match_seconds": round(result.stats.get("seconds", 0), 3),
                           "read_seconds": round(read_s, 3), "out": args.out}))
@@ -239,6 +249,8 @@ def run(args: argparse.Namespace) -> int:
               f"{counts['one']:,} One match, {counts['more']:,} More matches, {counts['none']:,} No match"
               + (f", {counts['ignored']:,} ignored" if counts["ignored"] else "")
               + (f", {counts['linked']:,} already linked" if counts["linked"] else "")
+              + (f"; {exact_file.not_customers:,} Exact accounts that are not customers (prospects, suppliers) "
+                 "left out" if exact_file.not_customers else "")
               + f" ({seconds:.1f} s) -> {args.out}"
               + (f"; {left_out:,} row(s) left out, see the warnings above" if left_out else ""))
     return 1 if left_out else 0

@@ -75,6 +75,15 @@ def pad_account_code(code: str) -> str:
     return code.strip().rjust(EXACT_CODE_WIDTH)
 
 
+def is_customer_account(status: str | None) -> bool:
+    """Whether an Exact account can be linked to a local customer: `Status` C (customer), or no
+    status at all (files and tests that do not say). Prospects (P), suspects (S) and accounts with
+    no relation (A, e.g. suppliers only) are not customers: the CLI, step 4 and the Link customers
+    screen all leave them out through this one rule, so they count the same."""
+    text = (status or "").strip().casefold()
+    return text in ("", "c", "customer", "klant")
+
+
 def strip_account_code(code: str | None) -> str:
     """Exact's padded `Code` as the number a user reads and compares."""
     return (code or "").strip()

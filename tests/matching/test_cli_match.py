@@ -158,3 +158,17 @@ def test_formula_guards_are_dropped(tmp_path):
     records = read_records(path, "local").records
     assert records[0].phone == "+31 20 1234567"
     assert records[1].name == "O'Brien" and records[1].phone == "'t Hof"
+
+
+def test_exact_accounts_that_are_not_customers_are_left_out(tmp_path, capsys):
+    from exact_tui.domain.customer import is_customer_account
+
+    assert [is_customer_account(s) for s in ("C", "", None, "P", "S", "A")] == [True, True, True, False, False, False]
+    local = _write(tmp_path, "local.csv", LOCAL)
+    exact = _write(tmp_path, "exact.csv", "id,name,status\nE1,Jansen Bouw,C\nE2,Orion Data Solutions,P\n"
+                   "E3,Smit Glas,A\nE4,Qwerty,\n")
+    out = str(tmp_path / "p.csv")
+    assert main(["match", local, exact, "--out", out, "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["exact"] == 2 and summary["not_customers"] == 2
+    assert {r["exact_id"] for r in _rows(out)} == {"E1", "E4"}
