@@ -9,6 +9,7 @@ Pure Python + rapidfuzz + numpy, no I/O and no UI, so the Link customers screen,
 """
 from .engine import match
 from .explain import explain
+from .rank import Ranked, rank
 from .model import Candidate, Decisions, FieldScore, MatchConfig, MatchRecord, MatchResult, Pair
 from .normalise import (
     NameKey, email_parts, fold, normalise_address, normalise_coc, normalise_code, normalise_country,
@@ -19,5 +20,5 @@ __all__ = [
     "Candidate", "Decisions", "FieldScore", "MatchConfig", "MatchRecord", "MatchResult", "NameKey", "Pair",
     "email_parts", "explain", "fold", "match", "normalise_address", "normalise_coc", "normalise_code",
     "normalise_country", "normalise_name", "normalise_phone", "normalise_postcode", "normalise_vat",
-    "phone_key", "website_domain",
+    "phone_key", "rank", "Ranked", "website_domain",
 ]

@@ -245,13 +245,13 @@ def _bucket(E: Side, L: Side, S: Scores, cfg: MatchConfig, e_active: np.ndarray,
                 _why_not_learned(S, rows, cfg, bits, prob, parts, learned_ok, b_two)
         else:
             result.none.append(e_id)
-            result.notes[e_id] = [f"no local customer scores {cfg.candidate_floor:.0f} or more, nor is "
-                                  f"{_pct(cfg.candidate_probability)} likely by the learned evidence"]
+            result.notes[e_id] = [f"no local customer scores {cfg.candidate_floor:.0f} or more"]
 
 
 def _pct(p: float) -> str:
-    if p >= 0.999:
-        return f"{p:.2%}"
+    """99.9 % and 99.89 % must not both print as "99.9 %" in "99.9 % likely, needs 99.9 %"."""
+    if p >= 0.99:
+        return f"{min(p, 0.9999):.2%}" if p < 0.9999 else ">99.99%"
     return f"{p:.1%}"
 
 
