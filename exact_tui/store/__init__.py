@@ -6,12 +6,12 @@
 """
 from .errors import CorruptStore, DivisionLocked, ProfileLocked, SchemaTooNew, StoreConflict, StoreError, StoreReadOnly
 from .lock import LockHolder, current_holder
-from .logs import LogEntry
+from .logs import LogEntry, LogRetention
 from .profile import ProfileStore
 from .repos import UpsertReport
 from .schema import SCHEMA_VERSION
 
 __all__ = [
-    "CorruptStore", "DivisionLocked", "LockHolder", "LogEntry", "current_holder", "ProfileLocked", "ProfileStore", "SCHEMA_VERSION",
+    "CorruptStore", "DivisionLocked", "LockHolder", "LogEntry", "LogRetention", "current_holder", "ProfileLocked", "ProfileStore", "SCHEMA_VERSION",
     "SchemaTooNew", "StoreConflict", "StoreError", "StoreReadOnly", "UpsertReport",
 ]

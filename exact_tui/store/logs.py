@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+import json
+import os
+import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -74,6 +77,19 @@ class TransferJournal:
         """Attempts whose outcome is not known: check these in Exact before sending them again."""
         return [r for r in self._all().values() if r.open]
 
+    def unresolved_records(self) -> set[str]:
+        """Invoice ids and numbers whose latest attempt is not settled (pending, unknown, refused, failed)."""
+        latest: dict[str, TransferRecord] = {}
+        for record in self._all().values():
+            seen = latest.get(record.invoice_id)
+            if seen is None or record.started_at >= seen.started_at:
+                latest[record.invoice_id] = record
+        out: set[str] = set()
+        for record in latest.values():
+            if record.outcome not in (TransferOutcome.BOOKED, TransferOutcome.SKIPPED):
+                out.update(v for v in (record.invoice_id, record.invoice_number) if v)
+        return out
+
     def booked_invoice_ids(self) -> set[str]:
         return {r.invoice_id for r in self._all().values() if r.outcome is TransferOutcome.BOOKED}
 
@@ -125,19 +141,55 @@ class LogEntry:
                 "progress": list(self.progress) if self.progress else None}
 
 
+@dataclass(frozen=True, slots=True)
+class LogRetention:
+    """How much integration log a profile keeps: the newest `max_entries`, none older than
+    `max_age_days`, at most about `max_bytes` on disk — except lines about transfers that are still
+    unresolved, which are never dropped (support needs them until the invoice is settled).
+
+    Defaults can be changed per machine with EXACT_TUI_LOG_MAX_ENTRIES, EXACT_TUI_LOG_MAX_DAYS and
+    EXACT_TUI_LOG_MAX_MB.
+    """
+
+    max_entries: int = 50_000
+    max_age_days: float = 90.0
+    max_bytes: int = 20 * 1024 * 1024
+
+    @classmethod
+    def from_env(cls, max_entries: int | None = None) -> "LogRetention":
+        def number(name: str, default: float) -> float:
+            try:
+                return float(os.environ.get(name, "") or default)
+            except ValueError:
+                return default
+
+        base = cls()
+        return cls(int(number("EXACT_TUI_LOG_MAX_ENTRIES", max_entries or base.max_entries)),
+                   number("EXACT_TUI_LOG_MAX_DAYS", base.max_age_days),
+                   int(number("EXACT_TUI_LOG_MAX_MB", base.max_bytes / 1024 / 1024) * 1024 * 1024))
+
+
+_WORDS = re.compile(r"[\w./-]+")
+
+
 class IntegrationLog:
-    """Every event the services emitted, newest last, kept to `retention` entries.
+    """Every event the services emitted, newest last, kept within a `LogRetention`.
 
     Appends are flushed to the OS (a killed console loses nothing it logged) but not fsynced
     one by one: the console logs every HTTP call and an fsync each would slow transfers down.
-    When the file holds 20% more than `retention` entries, the oldest are dropped in one atomic
-    rewrite, so the file stays bounded without rewriting it on every event.
+    When the file holds 20% more than the retention allows (entries or bytes), or on the first
+    append of a process (age), the log is pruned in one atomic rewrite, so it stays bounded without
+    rewriting it on every event. `protect()` names the records (invoice numbers and ids of
+    unresolved transfers) whose lines are always kept.
     """
 
-    def __init__(self, path: Path, *, readonly: bool, retention: int = 50_000) -> None:
+    def __init__(self, path: Path, *, readonly: bool, retention: "int | LogRetention" = 50_000,
+                 protect: Callable[[], set[str]] | None = None) -> None:
         self._file = AppendFile(path, readonly=readonly, durable=False)
-        self.retention = max(1, retention)
-        self._counted = False
+        self.policy = retention if isinstance(retention, LogRetention) else LogRetention.from_env(retention)
+        self.retention = max(1, self.policy.max_entries)
+        self.protect = protect
+        self._aged = False
 
     def append(self, event: Any) -> None:
         """Store an `Event` (anything with `as_dict()`) or a plain dict."""
@@ -146,8 +198,45 @@ class IntegrationLog:
     def extend(self, events: Iterable[Any]) -> None:
         rows = [e if isinstance(e, dict) else e.as_dict() for e in events]
         self._file.append(rows)
-        if self._file.lines > self.retention + max(self.retention // 5, 1):
-            self._file.rewrite(self._file.tail(self.retention))
+        over_lines = self._file.lines > self.retention + max(self.retention // 5, 1)
+        over_bytes = self._size() > self.policy.max_bytes * 1.2
+        if over_lines or over_bytes or not self._aged:
+            self._aged = True
+            self.prune(only_if_needed=not (over_lines or over_bytes))
+
+    def _size(self) -> int:
+        try:
+            return self._file.path.stat().st_size
+        except OSError:
+            return 0
+
+    def prune(self, *, now: dt.datetime | None = None, only_if_needed: bool = False) -> int:
+        """Apply the retention now; returns how many lines were dropped (protected lines never are)."""
+        rows = self._file.read_all()
+        now = now or dt.datetime.now(dt.timezone.utc)
+        cutoff = (now - dt.timedelta(days=self.policy.max_age_days)).isoformat()
+        if only_if_needed and (not rows or str(rows[0].get("time") or "9") >= cutoff):
+            return 0
+        protected = self.protect() if self.protect else set()
+
+        def keep_always(row: dict[str, Any]) -> bool:
+            if not protected:
+                return False
+            text = f"{row.get('record', '')} {row.get('message', '')}"
+            return any(word in protected for word in _WORDS.findall(text))
+
+        kept_rev: list[dict[str, Any]] = []
+        size = 0
+        for row in reversed(rows):
+            fresh = str(row.get("time") or "9") >= cutoff
+            fits = len(kept_rev) < self.retention and size < self.policy.max_bytes
+            if (fresh and fits) or keep_always(row):
+                kept_rev.append(row)
+                size += len(json.dumps(row, ensure_ascii=False)) + 1
+        if len(kept_rev) == len(rows):
+            return 0
+        self._file.rewrite(kept_rev[::-1])
+        return len(rows) - len(kept_rev)
 
     def tail(self, n: int = 200) -> list[LogEntry]:
         return [LogEntry.from_dict(row) for row in self._file.tail(n)]

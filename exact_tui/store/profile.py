@@ -26,7 +26,7 @@ from typing import Any
 from .atomic import KeyedDB, open_db, remove_temp_files
 from .errors import StoreError
 from .lock import ProfileLock
-from .logs import IntegrationLog, TransferJournal
+from .logs import IntegrationLog, LogRetention, TransferJournal
 from .repos import (
     ContactLinkRepository,
     ContactRepository,
@@ -52,7 +52,7 @@ FILES = ("meta.json", "settings.json", "customers.json", "contacts.json", "invoi
 class ProfileStore:
     """Open with `ProfileStore.open(profile_dir)` (the one writer) or `readonly=True` (any number)."""
 
-    def __init__(self, profile_dir: Path, *, readonly: bool, lock: ProfileLock | None, log_retention: int) -> None:
+    def __init__(self, profile_dir: Path, *, readonly: bool, lock: ProfileLock | None, log_retention: "int | LogRetention") -> None:
         self.profile_dir = profile_dir
         self.folder = profile_dir / STORE_DIR
         self.readonly = readonly
@@ -74,7 +74,8 @@ class ProfileStore:
         self.rejected = RejectedRepository(links)
         self.exact_accounts = ExactAccountCache(self._db("exact_accounts.json"))
         self.transfers = TransferJournal(self.folder / "transfers.jsonl", readonly=readonly)
-        self.log = IntegrationLog(self.folder / "log.jsonl", readonly=readonly, retention=log_retention)
+        self.log = IntegrationLog(self.folder / "log.jsonl", readonly=readonly, retention=log_retention,
+                                  protect=self.transfers.unresolved_records)
         self._closed = False
 
     def _db(self, name: str) -> KeyedDB:
@@ -85,7 +86,7 @@ class ProfileStore:
 
     # -- opening and closing ---------------------------------------------------------------------
     @classmethod
-    def open(cls, profile_dir: Path | str, *, readonly: bool = False, log_retention: int = 50_000) -> "ProfileStore":
+    def open(cls, profile_dir: Path | str, *, readonly: bool = False, log_retention: "int | LogRetention" = 50_000) -> "ProfileStore":
         """Open a profile's store.
 
         Raises `ProfileLocked` when another process writes it (not for `readonly`), `SchemaTooNew`
