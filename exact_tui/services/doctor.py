@@ -108,7 +108,7 @@ def check_connection(session: Any, now: float) -> Check:
     tokens = session.token_store().load()
     if tokens is None:
         return Check("connection", "Connection and token age", FAILING, "this profile is not connected to Exact",
-                     "Connect in step 1 of the console, or `exact-tui --profile NAME connect`.", Side.CONSOLE)
+                     "Connect in step 1 of the console, or `exact-tui --profile NAME connect`.", Side.LOCAL)
     connected = now - (tokens.connected_at or tokens.obtained_at)
     refreshed = now - tokens.obtained_at
     warning = tokens.refresh_warning(now)
@@ -129,7 +129,7 @@ def check_pacing(session: Any) -> Check:
         return Check("pacing", "Pacing across processes", WARNING,
                      "each process paces its own calls: two consoles (or a console and a scheduled run) on one "
                      "profile can together exceed 60 calls a minute", "Run one process per profile at a time.",
-                     Side.CONSOLE)
+                     Side.LOCAL)
     shared = session.profile_dir / LIMITS_FILE
     detail = f"every process of this profile paces against one shared budget ({LIMITS_FILE})"
     if shared.exists():

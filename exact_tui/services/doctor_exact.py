@@ -50,7 +50,7 @@ async def division(session: Any, client: Any, context: dict[str, Any]) -> Check:
     chosen = session.settings().division or client.config.division
     if not chosen:
         return Check("division", "Division access and state", FAILING, "no division chosen",
-                     "Choose the Exact division in step 2.", Side.CONSOLE)
+                     "Choose the Exact division in step 2.", Side.LOCAL)
     client.config.division = chosen
     divisions = await _cached(context, "divisions", client.divisions)
     found = next((d for d in divisions if d.code == chosen), None)
@@ -73,7 +73,7 @@ async def journal(session: Any, client: Any, context: dict[str, Any]) -> Check:
     journals = await _cached(context, "journals", client.journals)
     if not code:
         return Check("journal", "Sales journal type and currency", FAILING, "no sales journal chosen",
-                     "Choose a sales journal in step 3.", Side.CONSOLE)
+                     "Choose a sales journal in step 3.", Side.LOCAL)
     found = next((j for j in journals if j.code == code), None)
     if found is None:
         return Check("journal", "Sales journal type and currency", FAILING, f"journal {code} no longer exists in Exact",
@@ -113,7 +113,7 @@ async def items(session: Any, client: Any, context: dict[str, Any]) -> Check:
     used = _mapped_codes(session.store)
     if not used:
         return Check("items", "Items used in mappings", WARNING, "no product numbers are mapped yet",
-                     "Import and activate the items in step 6, map the data types in step 7.", Side.CONSOLE)
+                     "Import and activate the items in step 6, map the data types in step 7.", Side.LOCAL)
     exact_items = {i.code: i for i in await _cached(context, "items", client.items)}
     gls = {g.code: g for g in await _cached(context, "gl", client.gl_accounts)}
     now = client.clock.now() if hasattr(client.clock, "now") else dt.datetime.now(dt.timezone.utc)
@@ -219,7 +219,7 @@ async def linked_accounts(session: Any, client: Any, context: dict[str, Any]) ->
     links = session.store.links.all()
     if not links:
         return Check("links", "Linked accounts present, same code", WARNING, "no customers are linked yet",
-                     "Link the customers in step 4 (Link customers).", Side.CONSOLE)
+                     "Link the customers in step 4 (Link customers).", Side.LOCAL)
     accounts = {a.id: a for a in (await client.sync_accounts()).rows}
     gone, drifted = [], []
     for link in links:

@@ -41,6 +41,8 @@ class ExactApp(App[int]):
         Binding("f2", "toggle_log", "Log", id="app.toggle_log"),
         Binding("f3", "customers", "Customers", id="app.customers"),
         Binding("f4", "settings", "Settings", id="app.settings"),
+        Binding("f5", "log_screen", "Full log", show=False, id="app.log_screen"),
+        Binding("f6", "health", "Health", show=False, id="app.health"),
         Binding("ctrl+n", "next_step", "Next step", id="app.next_step"),
         Binding("ctrl+b", "previous_step", "Previous step", show=False, id="app.previous_step"),
         Binding("ctrl+up", "log_grow", "Log taller", show=False, id="app.log_grow"),
@@ -268,6 +270,18 @@ class ExactApp(App[int]):
 
         if not isinstance(self.screen, CustomerCardScreen):
             self.push_screen(CustomerCardScreen(self.session))
+
+    def action_log_screen(self) -> None:
+        from .screens.log import LogScreen
+
+        if not isinstance(self.screen, LogScreen):
+            self.push_screen(LogScreen(self.session, fixed_time="12:00:00" if self.deterministic else None))
+
+    def action_health(self) -> None:
+        from .screens.health import HealthScreen
+
+        if not isinstance(self.screen, HealthScreen):
+            self.push_screen(HealthScreen(self.session))
 
     def action_settings(self) -> None:
         from .screens.settings import SettingsScreen

@@ -23,6 +23,11 @@ def key_table(app) -> Table:
         ("Everywhere", [b for b in app.BINDINGS if not (b.id or "").startswith("app.step_")])]
     sections += [(f"Step {s.NUMBER}: {s.TITLE}", list(s.BINDINGS)) for s in STEPS if s.BINDINGS]
     sections += [("Customer card (F3)", list(CustomerCardScreen.BINDINGS)), ("Settings (F4)", list(SettingsScreen.BINDINGS))]
+    from .health import HealthScreen
+    from .log import LogDetail, LogScreen
+
+    sections += [("Integration log (F5)", list(LogScreen.BINDINGS) + list(LogDetail.BINDINGS)),
+                 ("Health (F6)", list(HealthScreen.BINDINGS))]
     from ..commands import linking_screen
 
     linking = linking_screen()
