@@ -10,6 +10,8 @@ Layout of `<profile dir>/store/` (schema 2):
     catalogue.json       dimensions (hourly rates, …) and product numbers
     links.json           links, ignored Exact accounts, rejected pairs ("not this pair")
     exact_accounts.json  cache of pulled Exact accounts + the sync Timestamp (sharded)
+    payments.json        Exact's payment terms of our invoices, each invoice's payment state, the
+                         sync Timestamp and when payments were last checked (sharded)
     transfers.jsonl      transfer journal (append-only, fsynced)
     log.jsonl            integration log (append-only, bounded)
 
@@ -40,13 +42,14 @@ from .repos import (
     RejectedRepository,
     SettingsRepository,
 )
+from .payments import PaymentStore
 from .schema import SCHEMA_VERSION, STORE_DIR, check_readable, upgrade
 
 # Big tables are spread over shard files so that one change rewrites a slice, not the table.
-SHARDS = {"invoices.json": 32, "customers.json": 16, "contacts.json": 16, "links.json": 16,
+SHARDS = {"invoices.json": 32, "payments.json": 16, "customers.json": 16, "contacts.json": 16, "links.json": 16,
           "exact_accounts.json": 16}
 FILES = ("meta.json", "settings.json", "customers.json", "contacts.json", "invoices.json", "catalogue.json",
-         "links.json", "exact_accounts.json", "transfers.jsonl", "log.jsonl")
+         "links.json", "exact_accounts.json", "payments.json", "transfers.jsonl", "log.jsonl")
 
 
 class ProfileStore:
@@ -64,6 +67,7 @@ class ProfileStore:
         self.contacts = ContactRepository(self._db("contacts.json"))
         self.contact_links = ContactLinkRepository(self._db("contacts.json"))
         self.invoices = InvoiceRepository(self._db("invoices.json"))
+        self.payments = PaymentStore(self._db("payments.json"))
         catalogue = self._db("catalogue.json")
         self.dimensions = DimensionRepository(catalogue)
         self.products = ProductRepository(catalogue)

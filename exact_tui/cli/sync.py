@@ -1,0 +1,73 @@
+"""`exact-tui sync payments`: one flow now, headless (progress on stderr, `--json` on stdout).
+
+Exit 0 done, 1 something needs attention, 2 could not run (not connected, profile busy, Exact
+unreachable).
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+
+NAME = "sync"
+HELP = "bring Exact's side back now: payments of transferred invoices"
+ORDER = 44
+FLOWS = ("payments",)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("flow", choices=FLOWS, help="what to bring back from Exact")
+    parser.add_argument("--invoice", metavar="NUMBER", help="payments: only this invoice, in one call")
+    parser.add_argument("--every", metavar="HOURS", type=float,
+                        help="payments: after how many hours a scheduled check is due again (default 4); saved in the profile")
+    parser.add_argument("--json", action="store_true", help="print the outcome as JSON on stdout")
+
+
+async def _payments(args: argparse.Namespace) -> tuple[int, dict]:
+    from ..services.headless import connected, print_progress
+    from ..services.payments import PaymentsService, payment_fields
+
+    async with connected(args.profile, args.data_dir, progress=print_progress(sys.stderr)) as session:
+        if args.every is not None:
+            session.store.payments.set_interval(args.every)
+        service = PaymentsService(session.store, session.client, events=session.events)
+        if args.invoice:
+            state = await service.check(args.invoice)
+            return 0, {"flow": "payments", "invoice": args.invoice, "calls": 1, **payment_fields(state)}
+        report = await service.sync()
+        return 0, {"flow": "payments", **report.to_json(),
+                   "every_hours": session.store.payments.interval_hours}
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..services.headless import CannotRun
+    from ..services.problems import explain
+
+    try:
+        code, outcome = asyncio.run(_payments(args))
+    except CannotRun as exc:
+        print(f"exact-tui sync {args.flow}: {exc}", file=sys.stderr)
+        return 2
+    except LookupError as exc:
+        print(f"exact-tui sync {args.flow}: {exc.args[0] if exc.args else exc}", file=sys.stderr)
+        return 1
+    except ValueError as exc:
+        print(f"exact-tui sync {args.flow}: {exc}", file=sys.stderr)
+        return 2
+    except Exception as exc:  # noqa: BLE001 - Exact's or the network's failure, explained
+        problem = explain(exc)
+        print(f"exact-tui sync {args.flow}: " + "\n  ".join(problem.lines()), file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(outcome, indent=2, default=str))
+    else:
+        if "invoice" in outcome:
+            print(f"invoice {outcome['invoice']}: {outcome['payment']}"
+                  + (f", {outcome['amount_open']} open" if outcome.get("payment") == "partly_paid" else "")
+                  + (f", paid on {outcome['paid_on']}" if outcome.get("payment") == "paid" and outcome['paid_on'] else ""))
+        else:
+            counts = ", ".join(f"{n} {s.replace('_', ' ')}" for s, n in sorted(outcome["counts"].items())) or "none"
+            print(f"payments: {outcome['invoices']} transferred invoices ({counts}); {len(outcome['changed'])} changed; "
+                  f"{outcome['calls']} call(s)")
+    return code
