@@ -1,0 +1,61 @@
+"""`exact-tui run`: one pass of everything due on a profile (cron / systemd timer friendly).
+
+Exit 0 all fine, 1 something needs attention (a step failed or did not fit today's calls), 2 could
+not run (profile busy, not connected). A second `run` on a busy profile says who holds it and exits
+2 at once, or waits up to `--wait` seconds for it.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+import time
+
+NAME = "run"
+HELP = "one unattended pass of everything due (payments), for cron and systemd timers"
+ORDER = 45
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true", help="print the outcome as JSON on stdout")
+    parser.add_argument("--dry-run", action="store_true", help="say what is due and what it costs; send nothing")
+    parser.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
+                        help="when another process has the profile, wait up to this long (default: exit at once)")
+
+
+async def _run(args: argparse.Namespace):
+    from ..services.headless import connected, print_progress
+    from ..services.run import run_once
+
+    async with connected(args.profile, args.data_dir, progress=print_progress(sys.stderr),
+                         need_exact=not args.dry_run) as session:
+        return await run_once(session, dry_run=args.dry_run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..services.headless import CannotRun
+    from ..store.errors import ProfileLocked
+
+    deadline = time.monotonic() + max(0.0, args.wait)
+    while True:
+        try:
+            report = asyncio.run(_run(args))
+            break
+        except CannotRun as exc:
+            locked = "open for writing" in str(exc)
+            if locked and time.monotonic() < deadline:
+                time.sleep(1.0)
+                continue
+            print(f"exact-tui run: {exc}" + (" (another run or console is busy with it: nothing done)"
+                                             if locked else ""), file=sys.stderr)
+            return 2
+        except ProfileLocked as exc:  # pragma: no cover - CannotRun carries it
+            print(f"exact-tui run: {exc}", file=sys.stderr)
+            return 2
+    if args.json:
+        print(json.dumps(report.to_json(), indent=2, default=str))
+    else:
+        for step in report.steps:
+            print(f"{step.step}: {step.status.replace('_', ' ')} — {step.message}")
+    return report.exit_code

@@ -1,0 +1,95 @@
+"""`exact-tui run` from cron: two at once on one profile — one runs, the other refuses (or waits) —
+and together they stay inside Exact's limits; `sync payments --json` headless."""
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+
+from exact_tui.exact import TokenStore, oauth
+from exact_tui.exact.appconfig import save_app_config
+from exact_tui.paths import profile_dir
+from exact_tui.sandbox.testing import approve, running_sandbox
+from exact_tui.store.profile import ProfileStore
+
+from exact.conftest import config_for
+from exact.seedworld import DIV, world
+
+
+@pytest.fixture(scope="module")
+def server():
+    with running_sandbox(seed_data=world(10), time_scale=1.0) as server:
+        yield server
+
+
+@pytest.fixture
+async def profile(server, tmp_path):
+    """A profile connected the way `exact-tui connect` leaves it: tokens, app settings, a division."""
+    folder = profile_dir("acme", tmp_path)
+    config = config_for(server, DIV)
+    tokens = TokenStore(folder / "tokens.json")
+    state = oauth.new_state()
+    await oauth.exchange_redirect(config, tokens, approve(oauth.authorize_url(config, state), "api", "api"), state)
+    save_app_config(folder, config, keep_secret=True)
+    with ProfileStore.open(folder) as store:
+        store.settings.save(dataclasses.replace(store.settings.get(), division=DIV, journal="70"))
+    return tmp_path
+
+
+def cli(data_dir, *args: str) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "exact_tui", "--data-dir", str(data_dir), "--profile", "acme",
+                             *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+
+
+def test_two_runs_at_once_one_runs_the_other_refuses_and_they_stay_within_limits(server, profile):
+    server.set_faults("latency:ms=1500")  # a run holds the profile for seconds: the two surely overlap
+    server.runtime.stats.reset()
+    try:
+        procs = [cli(profile, "run", "--json"), cli(profile, "run", "--json")]
+        results = [(p.wait(timeout=120), *p.communicate()) for p in procs]
+    finally:
+        server.set_faults(None)
+    codes = sorted(code for code, _, _ in results)
+    assert codes == [0, 2], results
+    ran = next(out for code, out, _ in results if code == 0)
+    refused = next(err for code, _, err in results if code == 2)
+    assert json.loads(ran)["steps"][0]["step"] == "payments" and json.loads(ran)["steps"][0]["status"] == "done"
+    assert "open for writing by process" in refused and "nothing done" in refused
+    stats = server.runtime.stats.as_dict()
+    assert not any(key.endswith(" 429") for key in stats["statuses"]) and stats["max_in_flight"] <= 1
+
+
+def test_a_second_run_with_wait_waits_and_finds_nothing_due(server, profile):
+    server.set_faults("latency:ms=800")
+    try:
+        first = cli(profile, "run", "--json")
+        time.sleep(0.3)
+        second = cli(profile, "run", "--json", "--wait", "60")
+        (out1, _), (out2, err2) = first.communicate(timeout=120), second.communicate(timeout=120)
+    finally:
+        server.set_faults(None)
+    assert first.returncode == 0 and second.returncode == 0, err2
+    assert json.loads(out1)["steps"][0]["status"] == "done"
+    assert json.loads(out2)["steps"][0]["status"] == "not_due"  # checked a moment ago: due in 4 h
+
+
+def test_sync_payments_json_and_the_dry_run_cost(server, profile):
+    dry = cli(profile, "run", "--dry-run", "--json")
+    out, err = dry.communicate(timeout=60)
+    assert dry.returncode == 0, err
+    step = json.loads(out)["steps"][0]
+    assert step["status"] == "planned" and step["calls"] == 1  # no invoices yet: one call
+    sync = cli(profile, "sync", "payments", "--json", "--every", "6")
+    out, err = sync.communicate(timeout=60)
+    assert sync.returncode == 0, err
+    outcome = json.loads(out)
+    assert outcome["flow"] == "payments" and outcome["calls"] == 1 and outcome["every_hours"] == 6
+    missing = cli(profile, "sync", "payments", "--invoice", "NOPE")
+    _, err = missing.communicate(timeout=60)
+    assert missing.returncode == 1 and "NOPE is not transferred" in err
