@@ -69,7 +69,10 @@ def test_a_second_run_with_wait_waits_and_finds_nothing_due(server, profile):
     server.set_faults("latency:ms=800")
     try:
         first = cli(profile, "run", "--json")
-        time.sleep(0.3)
+        lock = profile_dir("acme", profile) / "writer.lock"
+        deadline = time.monotonic() + 60
+        while str(first.pid) not in (lock.read_text() if lock.exists() else "") and time.monotonic() < deadline:
+            time.sleep(0.05)  # the first run holds the profile before the second starts
         second = cli(profile, "run", "--json", "--wait", "60")
         (out1, _), (out2, err2) = first.communicate(timeout=120), second.communicate(timeout=120)
     finally:
