@@ -6,7 +6,7 @@ The invoices are booked straight into the sandbox's world (10,000 POSTs would on
 60-calls-a-minute limit, which bench_client does), each with its customer payment term; supplier
 terms with colliding numbers sit beside them. Then, through the real client and the payments
 service: the first full pull, an unchanged re-sync, a re-sync after 300 payments (a third partial),
-and one invoice on demand. Prints calls, 429s, sandbox minutes and wall seconds (rough on a shared
+one invoice on demand, and a reconcile of all of them. Prints calls, 429s, sandbox minutes and wall seconds (rough on a shared
 machine) and checks the outcome (every state right, no supplier line counted).
 """
 from __future__ import annotations
@@ -100,6 +100,10 @@ async def run(args: argparse.Namespace) -> None:
                     cashflow.pay(ctx, term, None if i % 3 else Decimal(term["AmountFC"]) / 2)
             third = await measure("payments, after 300 payments", PaymentsService(store, exact, invoices=invoices).sync)
             await measure("payments, one invoice on demand", lambda: service.check(invoices[-1].number))
+            from exact_tui.services.reconcile import reconcile
+
+            balance = await measure(f"reconcile {args.invoices:,} invoices", lambda: reconcile(store, exact,
+                                                                                             invoices=invoices))
         counts = collections.Counter(p.status.value for p in store.payments.all().values())
         kept_supplier = sum(1 for t in store.payments.terms() if t.get("line_type") == cashflow.PAYMENT)
         store.close()
@@ -110,7 +114,8 @@ async def run(args: argparse.Namespace) -> None:
         print(f"{name:44} {calls:>6} {limited:>5} {minutes:>8.2f} {wall:>7.2f}")
     print(f"first pull: {first.terms_seen:,} terms seen, {first.terms_kept:,} kept, {first.supplier_or_foreign} not ours; "
           f"unchanged re-sync: {again.calls} call; after payments: {len(third.changed)} invoices changed")
-    print(f"states: {dict(counts)}; supplier terms kept: {kept_supplier}")
+    print(f"states: {dict(counts)}; supplier terms kept: {kept_supplier}; reconcile: {len(balance.items)} drift items "
+          f"({'agree' if balance.agree else 'drift'})")
 
 
 def main() -> None:

@@ -87,7 +87,7 @@ def _row(term: PaymentTerm) -> dict[str, Any]:
             "entry_id": term.entry_id, "amount_fc": str(term.amount_fc) if term.amount_fc is not None else None,
             "total_fc": str(term.total_fc) if term.total_fc is not None else None, "currency": term.currency,
             "settled": term.settled, "last_payment": term.last_payment.isoformat() if term.last_payment else None,
-            "line_type": term.line_type}
+            "line_type": term.line_type, "your_ref": term.your_ref, "entry_number": term.entry_number}
 
 
 class Matcher:

@@ -88,3 +88,11 @@ class PaymentStore:
             if division is not None:
                 state["division"] = division
             self._state.replace_all({"state": state})
+
+    def remember_deleted(self, keys: list[str], timestamp: int | None) -> None:
+        """Keys `sync/Deleted` reported (payment terms, sales invoices) and where its next pull continues."""
+        state = self.state
+        state["deleted"] = keys
+        if timestamp is not None:
+            state["deleted_timestamp"] = max(timestamp, state.get("deleted_timestamp") or 0)
+        self._state.replace_all({"state": state})

@@ -96,3 +96,11 @@ def test_sync_payments_json_and_the_dry_run_cost(server, profile):
     missing = cli(profile, "sync", "payments", "--invoice", "NOPE")
     _, err = missing.communicate(timeout=60)
     assert missing.returncode == 1 and "NOPE is not transferred" in err
+
+
+def test_reconcile_headless_agrees_on_an_empty_profile(server, profile):
+    proc = cli(profile, "reconcile", "--json")
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err
+    outcome = json.loads(out)
+    assert outcome["agree"] is True and outcome["checked"] == 0 and outcome["calls"] == 2

@@ -1,0 +1,138 @@
+"""Balancing: do both sides agree on every transferred invoice?
+
+Compared per transferred invoice, from what the payments pull keeps of Exact's payment terms (one
+term per booking, carrying the entry, number, account, currency and total) plus `sync/Deleted` —
+so 10,000 invoices cost the calls of a payments re-sync and one `sync/Deleted` call, not one per
+invoice. `sync/Deleted` is read with Exact's documented entity types: 10 PaymentTerms (a deleted
+sales entry takes its term with it), 13 SalesInvoices; 1 TransactionLines is keyed by line, and
+there is no SalesEntries type, so a deleted entry is found through its term.
+
+Each drift item names the local invoice and says what to do.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from .payments import Matcher, PaymentsService, Transferred, transferred_invoices
+
+PAYMENT_TERMS_TYPE, SALES_INVOICES_TYPE = 10, 13
+
+
+@dataclass(slots=True)
+class Drift:
+    number: str  # the local invoice number
+    kind: str  # missing | deleted_in_exact | number | currency | customer | booked_twice | gap
+    what: str
+    fix: str
+
+
+@dataclass(slots=True)
+class ReconcileReport:
+    checked: int = 0
+    calls: int = 0
+    items: list[Drift] = field(default_factory=list)
+
+    @property
+    def agree(self) -> bool:
+        return not self.items
+
+    def to_json(self) -> dict[str, Any]:
+        return {"checked": self.checked, "calls": self.calls, "agree": self.agree,
+                "items": [asdict(item) for item in self.items]}
+
+
+def number_gaps(numbers: list[str]) -> list[tuple[str, str, list[str]]]:
+    """Holes in numbered series ('2026-0012', '2026-0014' → '2026-0013' missing), per prefix."""
+    series: dict[tuple[str, int], list[int]] = defaultdict(list)
+    for number in numbers:
+        m = re.fullmatch(r"(.*?)(\d+)", number.strip())
+        if m:
+            series[(m.group(1), len(m.group(2)))].append(int(m.group(2)))
+    gaps = []
+    for (prefix, width), values in series.items():
+        values.sort()
+        for before, after in zip(values, values[1:]):
+            if after - before > 1:
+                missing = [f"{prefix}{n:0{width}d}" for n in range(before + 1, min(after, before + 6))]
+                gaps.append((f"{prefix}{before:0{width}d}", f"{prefix}{after:0{width}d}", missing))
+    return gaps
+
+
+def compare(invoices: list[Transferred], local: dict[str, Any], rows: list[dict[str, Any]],
+            deleted: set[str]) -> list[Drift]:
+    """The drift (pure): transferred invoices, their local records, the kept terms, deleted keys."""
+    matcher = Matcher(invoices)
+    per_invoice: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    unplaced: list[dict[str, Any]] = []
+    for row in rows:
+        inv = matcher.invoice_of(row)
+        (per_invoice[inv.invoice_id] if inv is not None else unplaced).append(row)
+    items: list[Drift] = []
+    for inv in invoices:
+        terms = per_invoice.get(inv.invoice_id, [])
+        record = local.get(inv.invoice_id)
+        gone = [t for t in terms if str(t["id"]).lower() in deleted] or (inv.exact_id.lower() in deleted and [inv.exact_id])
+        if gone:
+            items.append(Drift(inv.number, "deleted_in_exact",
+                               f"invoice {inv.number} was deleted in Exact (Exact number {inv.exact_number})",
+                               "undo the export locally (mark it not transferred) and transfer it again, or credit it"))
+            continue
+        if not terms:
+            items.append(Drift(inv.number, "missing",
+                               f"invoice {inv.number} is transferred locally but Exact shows no booking for it",
+                               f"look for Exact number {inv.exact_number or '?'} in Exact; if it is not there, "
+                               "undo the export and transfer it again"))
+            continue
+        numbers = {str(t.get("entry_number") or t.get("invoice_number") or "") for t in terms} - {""}
+        if inv.exact_number and numbers and inv.exact_number not in numbers:
+            items.append(Drift(inv.number, "number", f"invoice {inv.number}: Exact number is {', '.join(sorted(numbers))}, "
+                               f"the local record says {inv.exact_number}",
+                               "changed in Exact: check the booking there and correct the local record (re-transfer "
+                               "is not needed)"))
+        currencies = {t.get("currency") for t in terms if t.get("currency")}
+        if record is not None and currencies and record.currency not in currencies:
+            items.append(Drift(inv.number, "currency", f"invoice {inv.number} is in {record.currency} locally but in "
+                               f"{', '.join(sorted(currencies))} in Exact",
+                               "correct the booking in Exact (or credit it and transfer the invoice again)"))
+        accounts = {str(t.get("account") or "").lower() for t in terms} - {""}
+        if inv.customer_exact_id and accounts and inv.customer_exact_id.lower() not in accounts:
+            items.append(Drift(inv.number, "customer", f"invoice {inv.number} is booked on another Exact account than "
+                               "the customer it is linked to", "check the customer link (F3) and the booking in Exact"))
+    by_ref = {(inv.number, (inv.customer_exact_id or "").lower()): inv for inv in invoices}
+    for row in unplaced:
+        inv = by_ref.get((str(row.get("your_ref") or ""), str(row.get("account") or "").lower()))
+        if inv is not None:
+            items.append(Drift(inv.number, "booked_twice",
+                               f"invoice {inv.number} is booked twice in Exact: a second booking with the same "
+                               f"reference (Exact number {row.get('entry_number') or row.get('invoice_number')})",
+                               "delete or credit the extra booking in Exact; the local record points at "
+                               f"Exact number {inv.exact_number}"))
+    for before, after, missing in number_gaps([getattr(r, "number", "") for r in local.values()]):
+        items.append(Drift(after, "gap", f"local invoice numbers jump from {before} to {after} "
+                           f"({', '.join(missing)}{'…' if len(missing) == 5 else ''} missing)",
+                           "check the invoicing system for invoices that were never exported (or deleted locally)"))
+    return items
+
+
+async def reconcile(store: Any, exact: Any, *, invoices: list[Transferred] | None = None,
+                    now: dt.datetime | None = None) -> ReconcileReport:
+    """Pull what changed (payment terms, deletions) and compare every transferred invoice."""
+    invoices = transferred_invoices(store) if invoices is None else invoices
+    report = ReconcileReport(checked=len(invoices))
+    before = exact.calls
+    await PaymentsService(store, exact, invoices=invoices).sync(now=now)
+    state = store.payments.state
+    deleted_result = await exact.sync_deleted(state.get("deleted_timestamp"))
+    wanted = {PAYMENT_TERMS_TYPE, SALES_INVOICES_TYPE}
+    new_deleted = {str(d.entity_key).lower() for d in deleted_result.rows if d.entity_type in wanted and d.entity_key}
+    deleted = set(state.get("deleted") or []) | new_deleted
+    store.payments.remember_deleted(sorted(deleted), deleted_result.timestamp)
+    report.calls = exact.calls - before
+    local = {inv.invoice_id: store.invoices.get(inv.invoice_id) for inv in invoices}
+    local = {k: v for k, v in local.items() if v is not None}
+    report.items = compare(invoices, local, store.payments.terms(), deleted)
+    return report
