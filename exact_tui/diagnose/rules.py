@@ -328,8 +328,12 @@ def _from_rule(d: Diagnosis, f: Finding | None, message: str) -> Diagnosis:
     return d.with_(kind=kind, field=field, message=message)
 
 
+# One pass tells whether any sentence rule can match; most messages then skip the 40 single searches.
+_ANY_TEXT_RULE = re.compile("|".join(f"(?:{p.pattern})" for p, _ in TEXT_RULES), re.I)
+
+
 def _explain(message: str, f: Finding | None, status: int | None) -> Diagnosis:
-    for pattern, d in TEXT_RULES:
+    for pattern, d in (TEXT_RULES if _ANY_TEXT_RULE.search(message) else ()):
         if pattern.search(message):
             return d.with_(message=message, field=d.field or (f.field_en if f else ""))
     if f is not None:

@@ -149,7 +149,12 @@ def _refine(kind: str, field: str, qualifier: str, value: str | None) -> str:
     return kind
 
 
+_ANY_MALFORMED = re.compile("|".join(f"(?:{re.sub(r'[(][?]P<[a-z]>', '(', p.pattern)})" for p, _ in _MALFORMED), re.I)
+
+
 def _malformed(text: str) -> Finding | None:
+    if not _ANY_MALFORMED.search(text):
+        return None
     for pattern, fixed in _MALFORMED:
         hit = pattern.search(text)
         if hit:

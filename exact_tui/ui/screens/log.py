@@ -1,7 +1,7 @@
 """The integration log for people who read it: every line wrapped, filterable, and explained on Enter.
 
-Opened from any screen (F5): the stored log of the profile (what the session kept of every event),
-newest last. Filter with `/` — words, `level:error`, `side:exact`, `record:1042` — or cycle level and
+Opened from any screen (F5): the newest 20,000 lines of the profile's stored log (what the session
+kept of every event), newest last. Filter with `/` — words, `level:error`, `side:exact`, `record:1042` — or cycle level and
 side with `l` / `s`; `r` keeps only the highlighted line's record. Enter opens the line's detail:
 the whole message, Exact's raw answer, the diagnosis (kind, field, side, cause, remedy, catalogue
 rows), the record it concerns and a key to jump to that record.
@@ -21,7 +21,8 @@ from textual.widgets.option_list import Option
 
 LEVELS = ("", "error", "warning", "success", "info")
 SIDES = ("", "local", "exact", "network", "console")
-SHOWN = 3000  # newest matching lines listed (the filter reaches all of them)
+LOADED = 20_000  # newest lines read from the stored log (a 1,000,000-line log opens in a fraction of a second)
+SHOWN = 3000  # newest matching lines listed
 _TOKEN = re.compile(r"\b(level|side|record):(\S+)", re.I)
 _STYLE = {"error": "bold red", "warning": "bold yellow", "success": "green", "info": ""}
 _MARK = {"error": "✗", "warning": "!", "success": "✓", "info": " "}
@@ -174,7 +175,7 @@ class LogScreen(Screen[None]):
 
     def action_reload(self) -> None:
         log = getattr(self.session.store, "log", None)
-        self.entries = log.all() if log is not None else []
+        self.entries = log.tail(LOADED) if log is not None else []
         self._refill()
 
     def _refill(self) -> None:
@@ -186,6 +187,8 @@ class LogScreen(Screen[None]):
         if self.shown:
             lines.highlighted = len(self.shown) - 1
         more = f" (newest {SHOWN:,} shown)" if len(matching) > SHOWN else ""
+        if len(self.entries) >= LOADED:
+            more += f" · newest {LOADED:,} lines loaded (`exact-tui export log FILE` has all)"
         what = self.filter.text() or "no filter"
         self.query_one("#log-count", Static).update(
             f"{len(matching):,} of {len(self.entries):,} lines · {what}{more} · Enter explains a line")
