@@ -104,3 +104,24 @@ def test_reconcile_headless_agrees_on_an_empty_profile(server, profile):
     assert proc.returncode == 0, err
     outcome = json.loads(out)
     assert outcome["agree"] is True and outcome["checked"] == 0 and outcome["calls"] == 2
+
+
+async def test_a_step_that_does_not_fit_todays_calls_is_not_started(tmp_path):
+    import datetime as dt
+    from types import SimpleNamespace
+
+    from exact_tui.exact.budget import RateBudget
+    from exact_tui.services.events import EventBus
+    from exact_tui.services.run import run_once
+
+    class Clock:
+        def time(self):
+            return 1_700_000_000.0
+
+    with ProfileStore.open(tmp_path / "p") as store:
+        spent = RateBudget(day_limit=5000, day_remaining=0, day_reset=1_700_050_000.0, updated_at=1.0)
+        session = SimpleNamespace(profile="acme", store=store, events=EventBus(),
+                                  client=SimpleNamespace(budget=spent, clock=Clock(), calls=0))
+        report = await run_once(session, now=dt.datetime(2026, 3, 1, tzinfo=dt.timezone.utc))
+    step = report.steps[0]
+    assert step.status == "over_budget" and "allows 0 more today" in step.message and report.exit_code == 1
