@@ -28,10 +28,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--strict-numbers", action="store_true",
                         help="refuse customers whose number Exact will not take (not 1-9 digits, or another "
                              "customer's); default: import them with a warning")
+    parser.add_argument("--replace-lines", action="store_true",
+                        help="let invoices in the file replace stored invoices' lines even where that removes lines "
+                             "(refused by default: a file without line columns would empty every invoice)")
     parser.add_argument("--all-problems", action="store_true", help=f"list every problem (default: first {MAX_LISTED})")
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..domain.text import printable
     from ..localdata import FileProblem, MappingProblem, parse_overrides
     from ..paths import profile_dir
     from ..services.local_import import import_file
@@ -42,32 +46,36 @@ def run(args: argparse.Namespace) -> int:
         folder = profile_dir(args.profile, args.data_dir)
         store = ProfileStore.open(folder, readonly=args.dry_run)
     except (MappingProblem, StoreError, ValueError) as exc:
-        print(f"exact-tui import: {exc}", file=sys.stderr)
+        print(printable(f"exact-tui import: {exc}"), file=sys.stderr)
         return 2
     try:
         result = import_file(store, args.kind, args.file, fmt=args.format, mapping=overrides, dry_run=args.dry_run,
-                             strict_numbers=args.strict_numbers)
+                             strict_numbers=args.strict_numbers, replace_lines=args.replace_lines)
     except (FileProblem, MappingProblem) as exc:
-        print(f"exact-tui import: {exc}", file=sys.stderr)
+        print(printable(f"exact-tui import: {exc}"), file=sys.stderr)
         return 2
     except StoreError as exc:
         print(f"exact-tui import: nothing was saved: {exc}", file=sys.stderr)
         return 2
     finally:
         store.close()
-    print(f"{args.file}: {result.source}")
+    # Every line holds text from the file (record ids, cells): shown literally, never as terminal commands.
+    def say(text: str) -> None:
+        print(printable(text))
+
+    say(f"{args.file}: {result.source}")
     for line in result.mapping:
-        print(f"  column {line}")
+        say(f"  column {line}")
     for warning in result.warnings:
-        print(f"warning: {warning}")
+        say(f"warning: {warning}")
     notices = result.notices if args.all_problems else result.notices[:MAX_LISTED]
     for notice in notices:
-        print(f"warning: {notice}")
+        say(f"warning: {notice}")
     if len(notices) < len(result.notices):
         print(f"… and {len(result.notices) - len(notices)} more warnings (--all-problems lists them)")
     listed = result.problems if args.all_problems else result.problems[:MAX_LISTED]
     for problem in listed:
-        print(f"invalid: {problem}")
+        say(f"invalid: {problem}")
     if len(listed) < len(result.problems):
         print(f"… and {len(result.problems) - len(listed)} more problems (--all-problems lists them)")
     print(result.summary)

@@ -16,6 +16,8 @@ import argparse
 import sys
 from dataclasses import dataclass, field
 
+from ..domain.text import csv_guard, printable
+
 NAME = "match"
 HELP = "match local customers to Exact accounts from two CSV files (One / More / No match) and write the pairs"
 ORDER = 40
@@ -185,7 +187,7 @@ def write_pairs(path: str, exact, result, reasons: bool = False) -> int:
             if cand is None or cand.rank == 1:
                 parts += result.notes.get(e_id, [])
             row = row + ["; ".join(parts)]
-        writer.writerow(row)
+        writer.writerow([csv_guard(v) for v in row])  # ids from files may start with = + - @
         rows += 1
 
     for rec in exact:
@@ -220,7 +222,7 @@ def run(args: argparse.Namespace) -> int:
         exact_file = read_records(args.exact, "Exact")
         decisions = read_decisions(args.decisions) if args.decisions else None
     except InputError as exc:
-        print(f"exact-tui match: {exc}", file=sys.stderr)
+        print(printable(f"exact-tui match: {exc}"), file=sys.stderr)
         return 2
     warnings = local_file.warnings + exact_file.warnings
     for warning in warnings:

@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass, field
 
 MAX_CUSTOMER_NUMBER_DIGITS = 9
-_DIGITS = re.compile(r"\d+")
+_DIGITS = re.compile(r"[0-9]+")  # ASCII only: Exact refuses full-width and Arabic-Indic digits
 
 
 @dataclass(slots=True)

@@ -38,7 +38,7 @@ def load_batch(source: LocalSource, kind: str, known: Known | None = None,
         raise MappingProblem(f"unknown data type {kind!r}: use one of {', '.join(KINDS)}")
     table = source.read(kind)
     mapping = build_mapping(kind, table.headers, overrides)
-    if mapping.missing:
+    if mapping.missing and (table.rows or table.format != "json"):  # `[]` (an empty export) has no columns
         raise MappingProblem(
             f"no column for {', '.join(mapping.missing)} (columns in the file: {', '.join(table.headers)}); "
             f"name the column with --map COLUMN={mapping.missing[0]}")

@@ -1,37 +1,33 @@
 """Records -> CSV or JSON in the import's own columns, so an export imports back unchanged.
 
-CSV cells that a spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, tab or CR)
-get a leading `'` (OWASP's advice for CSV injection); plain numbers such as `-12.50` are left as
-they are. The importer removes that `'` again. Files are UTF-8 with BOM, comma-separated, CRLF: what
+CSV cells that a spreadsheet would run as a formula get a leading `'` (`domain.text.csv_guard`,
+the one guard every CSV writer uses); the importer removes it again (`csv_unguard`). Files are UTF-8 with BOM, comma-separated, CRLF: what
 Excel opens correctly on every platform.
 """
 from __future__ import annotations
 
+import contextlib
 import csv
 import dataclasses
 import io
 import json
-import re
+import os
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from ..domain.invoice import Invoice
+from ..domain.text import csv_guard
 from ._gc import paused_gc
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
 
 INVOICE_COLUMNS = ("invoice_id", "number", "kind", "customer_id", "date", "currency", "your_ref", "description",
                    "credits_invoice", "line_description", "quantity", "unit_price", "vat_code", "data_type",
                    "dimension_kind", "dimension_id", "product_number")
 
 
-def escape_cell(value: str) -> str:
-    if value and value.startswith(_FORMULA_START) and not _NUMBER.fullmatch(value):
-        return "'" + value
-    return value
+escape_cell = csv_guard  # the name callers of this module know
 
 
 def cell(value: Any) -> str:
@@ -124,9 +120,24 @@ def write_json(path: Path, records: Iterable[Any]) -> int:
     return len(items)
 
 
+EXPORT_MODE = 0o600  # exports hold customers' personal data: readable by the user only, like the profile
+
+
 def _write_text(path: Path, text: str) -> None:
-    """Write next to the target and rename, so an interrupted export never leaves half a file."""
+    """Write next to the target and rename, so an interrupted export never leaves half a file.
+
+    Created 0600 from the start (not chmod-ed afterwards), so no other user can open it meanwhile.
+    """
     path = Path(path)
     tmp = path.with_name(f".{path.name}.partial")
-    tmp.write_text(text, encoding="utf-8", newline="")
-    tmp.replace(path)
+    with contextlib.suppress(FileNotFoundError):
+        tmp.unlink()  # a partial file of an interrupted export may carry another mode
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, EXPORT_MODE)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        tmp.replace(path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise

@@ -20,6 +20,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from ..domain.text import csv_unguard
 from ._gc import paused_gc
 
 MAX_FILE_BYTES = 512 * 1024 * 1024
@@ -80,6 +81,7 @@ def read_table(path: Path, fmt: str | None = None) -> Table:
     _refuse_binary(path, raw)
     fmt = guess_format(path, fmt)
     text, encoding, warnings = decode(raw, path)
+    _refuse_nul(path, text)
     with paused_gc():
         table = read_json_text(text, path) if fmt == "json" else read_csv_text(text, path)
     table.encoding = encoding
@@ -100,9 +102,25 @@ def _refuse_binary(path: Path, raw: bytes) -> None:
         raise FileProblem(f"{path} looks like a binary file, not text: export CSV (UTF-8) or JSON")
 
 
+def _refuse_nul(path: Path, text: str) -> None:
+    """A NUL anywhere (not only in the first 8 KB the binary check reads) is not text."""
+    at = text.find("\x00")
+    if at >= 0:
+        raise FileProblem(f"{path}, line {text.count(chr(10), 0, at) + 1}: holds a NUL byte, so it is not a text "
+                          f"file (or it is UTF-16 without its byte-order mark); export it again as CSV UTF-8")
+
+
 def decode(raw: bytes, path: Path) -> tuple[str, str, list[str]]:
     if raw.startswith(codecs.BOM_UTF8):
-        return raw[3:].decode("utf-8", errors="strict"), "utf-8 with BOM", []
+        try:
+            return raw[3:].decode("utf-8", errors="strict"), "utf-8 with BOM", []
+        except UnicodeDecodeError as exc:
+            # The BOM says UTF-8, a byte says otherwise: two programs wrote this file, and guessing
+            # which cells are which would silently garble names.
+            line = raw[:exc.start + 3].count(b"\n") + 1
+            raise FileProblem(f"{path}, line {line}: the file starts with a UTF-8 mark (BOM) but byte "
+                              f"0x{raw[exc.start + 3]:02x} there is not UTF-8 (a Windows-1252 character?); "
+                              f"save the file again as 'CSV UTF-8' and import that") from None
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             return raw.decode("utf-16"), "utf-16", []
@@ -123,11 +141,7 @@ def decode(raw: bytes, path: Path) -> tuple[str, str, list[str]]:
     ]
 
 
-def _unescape(value: str) -> str:
-    """Undo the formula-injection escape our own export adds ('=…  ->  =…)."""
-    if len(value) > 1 and value[0] == "'" and value[1] in "=+-@\t\r":
-        return value[1:]
-    return value
+_unescape = csv_unguard  # undo the formula guard our own export adds ('=…  ->  =…, ''x -> 'x)
 
 
 def read_csv_text(text: str, path: Path) -> Table:
@@ -147,15 +161,20 @@ def read_csv_text(text: str, path: Path) -> Table:
     rows: list[Row] = []
     headers: list[str] | None = None
     line_end = 0
+    physical: list[str] | None = None  # the file's lines, split as the reader splits them
     try:
         for cells in reader:
             line = line_end + 1 + first_line_offset
-            line_end = reader.line_num
+            start, line_end = line_end, reader.line_num
             if not any(c.strip() for c in cells):
                 continue  # blank lines and rows of only separators
             if headers is None:
                 headers = _headers(cells, path, line)
                 continue
+            if line_end - start > 1 and len(headers) > 1:
+                if physical is None:
+                    physical = io.StringIO(text, newline="").readlines()
+                _refuse_swallowed_rows(path, physical, start, line_end, separator, len(headers), first_line_offset)
             extra = cells[len(headers):]
             if any(c.strip() for c in extra):
                 raise FileProblem(f"{path}, line {line}: {len(cells)} cells but the header has {len(headers)} "
@@ -174,6 +193,24 @@ def read_csv_text(text: str, path: Path) -> Table:
     if headers is None:
         raise FileProblem(f"{path} has no header line")
     return Table("csv", headers, rows, separator=separator, warnings=warnings)
+
+
+def _refuse_swallowed_rows(path: Path, physical: list[str], start: int, end: int, separator: str, columns: int,
+                           offset: int) -> None:
+    """A quoted cell spanning lines is fine (an address with a line break) unless a line inside it
+    is a whole row of its own: then a quote was left open and later rows vanished into one cell."""
+    for index in range(start + 1, min(end, len(physical))):
+        inner = physical[index].rstrip("\r\n")
+        if not inner.strip():
+            continue
+        parts = next(csv.reader([inner], delimiter=separator, strict=False), [])
+        while parts and not parts[-1].strip():
+            parts.pop()  # Excel's trailing empty columns
+        if len(parts) >= columns:
+            raise FileProblem(
+                f"{path}, line {start + 1 + offset}: a quote (\") opened on this line is not closed before line "
+                f"{index + 1 + offset}, so the rows from there on would be read as one cell; close the quote "
+                f"(or double a \" that belongs in the text: \"\")")
 
 
 def _sniff_separator(header_line: str) -> str:
@@ -210,6 +247,8 @@ def _headers(cells: list[str], path: Path, line: int) -> list[str]:
 def read_json_text(text: str, path: Path) -> Table:
     try:
         data = json.loads(text, parse_float=Decimal)
+    except RecursionError:
+        raise FileProblem(f"{path}: the JSON is nested too deep to be a list of records") from None
     except ValueError as exc:
         raise FileProblem(f"{path}: not valid JSON ({exc})") from None
     if isinstance(data, dict):
@@ -224,7 +263,57 @@ def read_json_text(text: str, path: Path) -> Table:
     for index, item in enumerate(data, start=1):
         if not isinstance(item, dict):
             raise FileProblem(f"{path}: record {index} is {type(item).__name__}, not an object")
-        cells = {str(k).strip(): (v.strip() if isinstance(v, str) else v) for k, v in item.items()}
+        cells = _json_cells(path, index, item)
+        nested = cells.pop("lines", None)
+        if isinstance(nested, list):
+            # An invoice as our export writes it: its lines nested. One row per line, as in CSV,
+            # the line's own `description` read as `line_description`.
+            for line in nested or [{}]:
+                row = dict(cells)
+                row.update({("line_description" if k == "description" else k): v for k, v in line.items()})
+                headers.update(dict.fromkeys(row))
+                rows.append(Row(index, row))
+            continue
         headers.update(dict.fromkeys(cells))
         rows.append(Row(index, cells))
     return Table("json", list(headers), rows)
+
+
+def _json_cells(path: Path, index: int, item: dict[str, Any]) -> dict[str, Any]:
+    """The record's fields, stripped; refuses what no field can hold (nested objects, broken text)."""
+    cells: dict[str, Any] = {}
+    for key, value in item.items():
+        name = _json_text(path, index, str(key), str(key)).strip()
+        if isinstance(value, str):
+            value = _json_text(path, index, name, value).strip()
+        elif isinstance(value, list) and name == "lines":
+            value = [_json_line(path, index, n, line) for n, line in enumerate(value, start=1)]
+        elif isinstance(value, (dict, list)):
+            raise FileProblem(f"{path}: record {index}, field {name!r}: holds a JSON "
+                              f"{'object' if isinstance(value, dict) else 'list'}, not a value; "
+                              f"give each field as text, a number, true/false or null")
+        cells[name] = value
+    return cells
+
+
+def _json_line(path: Path, index: int, number: int, line: Any) -> dict[str, Any]:
+    if not isinstance(line, dict):
+        raise FileProblem(f"{path}: record {index}, lines[{number}]: is {type(line).__name__}, not an object")
+    out: dict[str, Any] = {}
+    for key, value in line.items():
+        name = _json_text(path, index, f"lines[{number}]", str(key)).strip()
+        if isinstance(value, (dict, list)):
+            raise FileProblem(f"{path}: record {index}, lines[{number}].{name}: holds a JSON "
+                              f"{'object' if isinstance(value, dict) else 'list'}, not a value")
+        out[name] = _json_text(path, index, f"lines[{number}].{name}", value).strip() if isinstance(value, str) else value
+    return out
+
+
+def _json_text(path: Path, index: int, name: str, value: str) -> str:
+    """JSON can spell a lone UTF-16 surrogate (\\ud800) that no file or terminal can hold: refuse it."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise FileProblem(f"{path}: record {index}, field {name!r}: holds a broken character "
+                          f"(\\u{ord(value[exc.start]):04x}, half of a UTF-16 pair), not text") from None
+    return value

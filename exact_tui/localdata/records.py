@@ -14,6 +14,7 @@ from typing import Any
 from ..domain.customer import LocalContact, LocalCustomer, customer_number_problem
 from ..domain.invoice import Invoice, InvoiceKind, InvoiceLine
 from ..domain.products import DataType, Dimension, DimensionKind, ProductNumber
+from ..domain.text import has_control_characters, printable
 from ._gc import paused_gc
 from .mapping import ColumnMapping
 from .reading import Row, Table
@@ -136,9 +137,15 @@ def build(table: Table, mapping: ColumnMapping, known: Known | None = None) -> B
 
 
 def _long_cells(check: _RowCheck, cells: dict[str, Any]) -> None:
+    """Cells no field can hold: too long, or with control characters (ESC, NUL, …) in them."""
     for name, value in cells.items():
-        if isinstance(value, str) and len(value) > MAX_FIELD_CHARS:
+        if not isinstance(value, str):
+            continue
+        if len(value) > MAX_FIELD_CHARS:
             check.problem(name, f"is {len(value):,} characters long (at most {MAX_FIELD_CHARS:,})")
+            cells[name] = ""
+        elif has_control_characters(value):
+            check.problem(name, f"holds control characters ({printable(value)[:80]}); remove them")
             cells[name] = ""
 
 

@@ -36,7 +36,10 @@ class DecimalStyle(StrEnum):
 
 
 _CURRENCY = re.compile(r"^(?:€|EUR|USD|GBP|\$|£)\s*|\s*(?:€|EUR|USD|GBP|\$|£)$", re.I)
-_AMOUNT = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
+_AMOUNT = re.compile(r"^[+-]?[0-9]+(?:\.[0-9]+)?$")
+# Exact keeps amounts and quantities as doubles: beyond 15 significant digits they are not what
+# was typed, and Decimal's own 28 digits would be exceeded by the first multiplication.
+MAX_AMOUNT_DIGITS = 15
 
 
 def _strip_amount(raw: str) -> str:
@@ -46,14 +49,12 @@ def _strip_amount(raw: str) -> str:
 
 def parse_decimal(raw: object, style: DecimalStyle = DecimalStyle.POINT) -> Decimal:
     """A Decimal from `1.234,50`, `1,234.50`, `-12,5`, `(12.50)`, `€ 12,50`; ValueError otherwise."""
-    if isinstance(raw, Decimal):
-        return raw
     if isinstance(raw, bool):
         raise ValueError(f"{raw!r} is not an amount")
-    if isinstance(raw, int):
-        return Decimal(raw)
-    if isinstance(raw, float):  # JSON read without parse_float; go through the shortest repr
-        return Decimal(repr(raw))
+    if isinstance(raw, (Decimal, int, float)):  # JSON numbers (floats go through the shortest repr)
+        value = Decimal(repr(raw)) if isinstance(raw, float) else Decimal(raw)
+        _check_digits(raw, value)
+        return value
     text = str(raw).strip()
     if not text:
         raise ValueError("empty amount")
@@ -80,19 +81,31 @@ def parse_decimal(raw: object, style: DecimalStyle = DecimalStyle.POINT) -> Deci
         value = Decimal(normal)
     except InvalidOperation:  # pragma: no cover - the regex already refused it
         raise ValueError(f"{text!r} is not an amount") from None
+    _check_digits(text, value)
     return -value if negative else value
 
 
-_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$")
-_DMY = re.compile(r"^(\d{1,2})([-/.])(\d{1,2})\2(\d{4})$")
+def _check_digits(text: object, value: Decimal) -> None:
+    if not value.is_finite():
+        raise ValueError(f"{text!r} is not an amount")
+    digits = len(value.normalize().as_tuple().digits) if value else 1
+    whole = value.adjusted() + 1 if value else 1
+    if digits > MAX_AMOUNT_DIGITS or whole > MAX_AMOUNT_DIGITS:
+        raise ValueError(f"{text!r} has more than {MAX_AMOUNT_DIGITS} digits; Exact cannot hold it exactly")
+
+
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$", re.ASCII)
+_DMY = re.compile(r"^(\d{1,2})([-/.])(\d{1,2})\2(\d{4})$", re.ASCII)
+# An invoice dated in year 1 or 9999 is a typo or a placeholder, and Exact's periods do not reach it.
+FIRST_YEAR, LAST_YEAR = 1900, 2199
 
 
 def parse_date(raw: object) -> dt.date:
     """A date from ISO or day-first `dd-mm-yyyy`, `dd/mm/yyyy`, `dd.mm.yyyy`; ValueError otherwise."""
     if isinstance(raw, dt.datetime):
-        return raw.date()
+        return _in_range(raw.date(), raw)
     if isinstance(raw, dt.date):
-        return raw
+        return _in_range(raw, raw)
     text = str(raw).strip()
     if not text:
         raise ValueError("empty date")
@@ -107,9 +120,16 @@ def parse_date(raw: object) -> dt.date:
         if month > 12 and day <= 12:
             raise ValueError(f"{text!r} looks like month/day/year; write the day first (31-01-2026) or ISO")
     try:
-        return dt.date(year, month, day)
+        date = dt.date(year, month, day)
     except ValueError:
         raise ValueError(f"{text!r} is not a real date") from None
+    return _in_range(date, text)
+
+
+def _in_range(date: dt.date, raw: object) -> dt.date:
+    if not FIRST_YEAR <= date.year <= LAST_YEAR:
+        raise ValueError(f"{str(raw)!r} is outside the years {FIRST_YEAR}-{LAST_YEAR}; is the year a typo?")
+    return date
 
 
 _TRUE = {"1", "true", "yes", "y", "ja", "j", "waar", "x", "active", "actief"}
@@ -142,18 +162,18 @@ def email_problem(value: str) -> str | None:
 # VAT numbers: the formats of the countries Exact Online sells in are checked exactly, other EU
 # prefixes by length; a number without a country prefix is refused because Exact's VIES check needs it.
 _VAT_EXACT = {
-    "NL": re.compile(r"NL\d{9}B\d{2}"),
-    "BE": re.compile(r"BE[01]\d{9}"),
-    "DE": re.compile(r"DE\d{9}"),
-    "FR": re.compile(r"FR[0-9A-HJ-NP-Z]{2}\d{9}"),
-    "GB": re.compile(r"GB(?:\d{9}|\d{12}|GD\d{3}|HA\d{3})"),
-    "ES": re.compile(r"ES[0-9A-Z]\d{7}[0-9A-Z]"),
-    "LU": re.compile(r"LU\d{8}"),
-    "AT": re.compile(r"ATU\d{8}"),
+    "NL": re.compile(r"NL\d{9}B\d{2}", re.ASCII),
+    "BE": re.compile(r"BE[01]\d{9}", re.ASCII),
+    "DE": re.compile(r"DE\d{9}", re.ASCII),
+    "FR": re.compile(r"FR[0-9A-HJ-NP-Z]{2}\d{9}", re.ASCII),
+    "GB": re.compile(r"GB(?:\d{9}|\d{12}|GD\d{3}|HA\d{3})", re.ASCII),
+    "ES": re.compile(r"ES[0-9A-Z]\d{7}[0-9A-Z]", re.ASCII),
+    "LU": re.compile(r"LU\d{8}", re.ASCII),
+    "AT": re.compile(r"ATU\d{8}", re.ASCII),
 }
 _VAT_PREFIXES = {"AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "EL", "ES", "FI", "FR", "HR", "HU", "IE", "IT",
                  "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK", "XI", "GB", "CH", "NO"}
-_VAT_GENERIC = re.compile(r"[A-Z]{2}[0-9A-Z+*]{2,13}")
+_VAT_GENERIC = re.compile(r"[A-Z]{2}[0-9A-Z+*]{2,13}", re.ASCII)
 
 
 def normalise_vat(value: str) -> str:

@@ -20,7 +20,7 @@ import datetime as dt
 import gc
 import hashlib
 import random
-import re
+from exact_tui.domain.text import csv_guard
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Iterable
@@ -159,10 +159,6 @@ INVOICE_COLUMNS = ["invoice_id", "number", "kind", "customer_id", "date", "curre
 EXACT_COLUMNS = ["id", "name", "address", "postcode", "city", "country", "email", "phone", "vat", "coc", "code"]
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?")
-
-
 def _text(value: Any) -> str:
     """A cell as text; text a spreadsheet would run as a formula ("+31 20 …") gets a leading `'`,
     the same escape the console's own export writes and its importer removes."""
@@ -170,10 +166,7 @@ def _text(value: Any) -> str:
         return ""
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
-    text = str(value)
-    if text.startswith(_FORMULA_START) and not _NUMBER.fullmatch(text):
-        return "'" + text
-    return text
+    return csv_guard(value)
 
 
 def _write(path: Path, header: list[str], rows: Iterable[list[Any]]) -> Path:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..localdata import KINDS, FileSource, Problem, known_from, load_batch, paused_gc
+from ..localdata import KINDS, FileProblem, FileSource, Problem, known_from, load_batch, paused_gc
 from ..localdata.export import invoice_rows, record_rows, write_csv, write_json
 from ..localdata.reading import guess_format
 from .events import EventBus, Side
@@ -52,20 +52,29 @@ def _repository(store: Any, kind: str) -> Any:
     return getattr(store, kind)
 
 
+class LinesWouldBeRemoved(FileProblem):
+    """Re-importing would take lines away from stored invoices: refused unless asked for."""
+
+
 def import_file(store: Any, kind: str, path: Path | str, *, fmt: str | None = None,
                 mapping: Mapping[str, str] | None = None, dry_run: bool = False,
-                events: EventBus | None = None, strict_numbers: bool = False) -> ImportResult:
+                events: EventBus | None = None, strict_numbers: bool = False,
+                replace_lines: bool = False) -> ImportResult:
     """Read, check and store one file. Raises FileProblem / MappingProblem when it is unusable.
 
     `strict_numbers` refuses customers whose number Exact will not take as a linked customer's
     code; by default they are imported and listed as notices (their invoices need them).
+    An invoice file that would leave stored invoices with fewer lines (a file without line
+    columns, a half export) raises `LinesWouldBeRemoved` and saves nothing, unless
+    `replace_lines` says that is what the user wants.
     """
     with paused_gc():  # bulk rows in a big heap: see localdata._gc
-        return _import_file(store, kind, Path(path), fmt, mapping, dry_run, events or EventBus(), strict_numbers)
+        return _import_file(store, kind, Path(path), fmt, mapping, dry_run, events or EventBus(), strict_numbers,
+                            replace_lines)
 
 
 def _import_file(store: Any, kind: str, path: Path, fmt: str | None, mapping: Mapping[str, str] | None,
-                 dry_run: bool, events: EventBus, strict_numbers: bool) -> ImportResult:
+                 dry_run: bool, events: EventBus, strict_numbers: bool, replace_lines: bool) -> ImportResult:
     known = known_from(store.customers.all(), store.invoices.all(), (p.code for p in store.products.all()))
     known.strict_numbers = strict_numbers
     table, columns, batch = load_batch(FileSource(path, fmt), kind, known, mapping)
@@ -75,6 +84,8 @@ def _import_file(store: Any, kind: str, path: Path, fmt: str | None, mapping: Ma
     records = batch.records
     if kind == "invoices":
         records = _keep_booked(store, records, batch.record_lines, result)
+        if not replace_lines:
+            _refuse_removed_lines(store, records, path)
     repo = _repository(store, kind)
     if dry_run:
         _, report = repo.diff(records)
@@ -108,6 +119,24 @@ def _keep_booked(store: Any, invoices: list[Any], lines: dict[str, int], result:
             continue
         keep.append(invoice)
     return keep
+
+
+def _refuse_removed_lines(store: Any, invoices: list[Any], path: Path) -> None:
+    shrunk = []
+    for invoice in invoices:
+        stored = store.invoices.get(invoice.id)
+        if stored is not None and len(invoice.lines) < len(stored.lines):
+            shrunk.append((invoice, stored))
+    if not shrunk:
+        return
+    before = sum(len(s.lines) for _, s in shrunk)
+    after = sum(len(i.lines) for i, _ in shrunk)
+    examples = ", ".join(f"{i.id} ({i.number}): {len(s.lines)} -> {len(i.lines)}" for i, s in shrunk[:3])
+    raise LinesWouldBeRemoved(
+        f"{path}: importing would remove invoice lines from {len(shrunk)} stored "
+        f"{'invoice' if len(shrunk) == 1 else 'invoices'} ({before} lines -> {after}; {examples}); nothing was "
+        f"saved. Does the file hold the lines (line_description, quantity, unit_price)? If the lines really "
+        f"went away, import again with --replace-lines")
 
 
 def export_file(store: Any, kind: str, path: Path | str, *, fmt: str | None = None,
@@ -159,4 +188,4 @@ def _empty_columns(kind: str) -> list[str]:
     return ["time", "side", "level", "topic", "record", "message", "detail", "progress"]
 
 
-__all__ = ["EXPORT_KINDS", "KINDS", "ImportResult", "export_file", "import_file"]
+__all__ = ["EXPORT_KINDS", "KINDS", "ImportResult", "LinesWouldBeRemoved", "export_file", "import_file"]

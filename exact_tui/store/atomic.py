@@ -233,14 +233,23 @@ class AtomicJSONStorage(Storage):
         self.shard_dir.mkdir(exist_ok=True, mode=0o700)
         generation = self._generation + 1
         files = dict(self._files)
-        for i in changed:
-            name = f"{i:02d}.{generation:08d}.json"
-            _write_new_file(self.shard_dir / name, dumps(parts[i]))
-            files[i] = name
-        fsync_dir(self.shard_dir)
-        head = {"format": SHARDED, "generation": generation, "shards": n,
-                "files": {str(i): files[i] for i in sorted(files)}}
-        atomic_write_bytes(self.path, dumps(head))  # the commit point
+        written: list[Path] = []
+        try:
+            for i in changed:
+                name = f"{i:02d}.{generation:08d}.json"
+                data = dumps(parts[i])  # before the file exists: a record JSON cannot hold leaves nothing
+                written.append(self.shard_dir / name)
+                _write_new_file(written[-1], data)
+                files[i] = name
+            fsync_dir(self.shard_dir)
+            head = {"format": SHARDED, "generation": generation, "shards": n,
+                    "files": {str(i): files[i] for i in sorted(files)}}
+            atomic_write_bytes(self.path, dumps(head))  # the commit point
+        except BaseException:
+            for path in written:  # not named by any manifest: nobody reads them
+                with contextlib.suppress(OSError):
+                    path.unlink()
+            raise
         for i in changed:
             old = self._files.get(i)
             if old and old != files[i]:
