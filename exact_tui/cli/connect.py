@@ -58,6 +58,14 @@ def _config(args: argparse.Namespace, *, need_secret: bool = True):
     client_id = args.client_id or stored.get("client_id") or ""
     redirect_uri = args.redirect_uri or stored.get("redirect_uri") or ""
     secret = stored.get("client_secret") or ""
+    missing = [what for what, value, needed in (("client id (--client-id)", client_id, True),
+                                                 ("redirect URI (--redirect-uri)", redirect_uri, True),
+                                                 ("client secret", secret, need_secret)) if needed and not value]
+    if missing and not sys.stdin.isatty():
+        # No one to ask: say what is missing and where it can come from, instead of a failed prompt.
+        raise ValueError(f"this profile has no {' and no '.join(missing)} stored and there is no terminal to ask; "
+                         f"pass it, set $EXACT_CLIENT_SECRET for the secret, or store it once with "
+                         f"`connect --keep-secret`")
     if not client_id:
         client_id = input("Exact app client id: ").strip()
     if not redirect_uri:

@@ -37,12 +37,23 @@ def load_app_config(profile_dir: str | os.PathLike[str]) -> dict[str, object]:
 
 
 def save_app_config(profile_dir: str | os.PathLike[str], config: ExactConfig, *, keep_secret: bool) -> Path:
-    """Store the connection settings (the secret only with `keep_secret`), mode 0600, atomically."""
+    """Store the connection settings, mode 0600, atomically.
+
+    The secret is stored with `keep_secret`; without it, a secret stored earlier stays as long as it
+    is the one in use (a later `connect --paste` must not silently throw away what `--url-only
+    --keep-secret` saved). A different secret in use replaces nothing it was not asked to.
+    """
     data: dict[str, object] = {"base_url": config.base_url, "client_id": config.client_id,
                                "redirect_uri": config.redirect_uri, "division": config.division}
-    if keep_secret:
-        data["client_secret"] = config.client_secret
     path = app_file(profile_dir)
+    try:
+        previous = json.loads(path.read_text()).get("client_secret") or ""
+    except (OSError, ValueError, AttributeError):
+        previous = ""
+    if keep_secret and config.client_secret:
+        data["client_secret"] = config.client_secret
+    elif previous and config.client_secret in ("", previous):
+        data["client_secret"] = previous
     atomic_write(path, json.dumps(data, indent=2, sort_keys=True).encode())
     return path
 

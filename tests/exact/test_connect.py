@@ -202,3 +202,29 @@ async def test_revoked_user_with_a_young_token_gets_reconnect_after_the_401(serv
             server.set_faults(None)
     assert [c.status for c in seen[1:]] == [401, 400]  # no retry loop into the error cap
     assert store.path.read_bytes() == before
+
+
+def test_paste_keeps_the_secret_url_only_saved_and_status_says_what_is_missing(server, tmp_path, monkeypatch, capsys):
+    """#15 item 10: `--paste` without --keep-secret must not remove the secret `--url-only --keep-secret` stored."""
+    import io
+    import json as _json
+
+    from exact_tui.cli import main
+
+    monkeypatch.setenv("EXACT_CLIENT_SECRET", server.client_secret)
+    base = ["--data-dir", str(tmp_path), "connect"]
+    assert main([*base, "--base-url", server.base_url, "--client-id", server.client_id,
+                 "--redirect-uri", server.redirect_uri, "--url-only", "--keep-secret"]) == 0
+    url = capsys.readouterr().out.strip()
+    app = next(tmp_path.rglob("exact-app.json"))
+    assert _json.loads(app.read_text())["client_secret"] == server.client_secret
+    monkeypatch.delenv("EXACT_CLIENT_SECRET")  # the second SSH session has no environment: the file has it
+    assert main([*base, "--paste", approve(url, "demo", "demo")]) == 0
+    assert _json.loads(app.read_text())["client_secret"] == server.client_secret
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))  # no terminal
+    assert main([*base, "--status", "--check"]) == 0, capsys.readouterr().err
+    assert "Exact says" in capsys.readouterr().out
+    app.write_text(_json.dumps({k: v for k, v in _json.loads(app.read_text()).items() if k != "client_secret"}))
+    assert main([*base, "--status", "--check"]) == 2
+    err = capsys.readouterr().err
+    assert "no client secret stored" in err and "EXACT_CLIENT_SECRET" in err and "nothing was pasted" not in err
