@@ -1,4 +1,10 @@
-"""One writer per profile: an fcntl lock on `writer.lock`, whose content names the holder.
+"""One writer per profile: an flock on the profile folder itself, and `writer.lock` naming the holder.
+
+The lock is taken on an open descriptor of the profile *folder*, not only on `writer.lock`: a lock
+file can be deleted while its writer holds it (a clean-up script, a user tidying up), and a second
+writer would then create a fresh file, lock that, and both would write. The folder cannot be
+removed while it holds the store, and a lock on it is the same object for every process.
+`writer.lock` is still locked too, so an older exact-tui (which locks only the file) is kept out.
 
 The kernel drops an fcntl lock when its process dies (also on kill -9), so a lock we can take is
 never really held; what a crashed writer leaves is only the file's *content* naming a dead pid.
@@ -58,19 +64,28 @@ class ProfileLock:
         self.profile_dir = profile_dir
         self.path = profile_dir / LOCK_NAME
         self._fd: int | None = None
+        self._folder_fd: int | None = None
         self.stale: LockHolder | None = None  # the dead holder whose lock we took over
 
     def acquire(self) -> "ProfileLock":
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        folder_fd = os.open(self.profile_dir, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+        fd: int | None = None
         try:
+            fcntl.flock(folder_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            os.close(fd)
+            for held in (fd, folder_fd):
+                if held is not None:
+                    os.close(held)
             holder = LockHolder.read(self.path) or LockHolder(None, "", "")
             raise ProfileLocked(self.profile_dir, holder.pid, holder.host, holder.since, holder.command) from None
         except BaseException:
-            os.close(fd)
+            for held in (fd, folder_fd):
+                if held is not None:
+                    os.close(held)
             raise
+        self._folder_fd = folder_fd
         previous = LockHolder.read(self.path)
         if previous is not None and previous.pid is not None:
             # The lock was free, so whoever wrote this content ended without releasing it cleanly.
@@ -96,6 +111,9 @@ class ProfileLock:
         finally:
             os.close(self._fd)
             self._fd = None
+            if self._folder_fd is not None:
+                os.close(self._folder_fd)  # closing the last descriptor drops the folder's lock
+                self._folder_fd = None
 
     @property
     def held(self) -> bool:

@@ -73,3 +73,21 @@ def test_readonly_store_refuses_every_write(store, profile):
         assert len(reader.customers) == 1  # a snapshot …
         reader.refresh()
         assert len(reader.customers) == 2  # … until refreshed
+
+
+def test_a_deleted_lock_file_does_not_let_a_second_writer_in(profile):
+    """#15 item 8: removing writer.lock while its writer holds it must not give two writers."""
+    proc = subprocess.Popen([sys.executable, "-c", HOLDER, str(profile)], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout.readline().strip() == "locked"
+        (profile / "writer.lock").unlink()
+        with pytest.raises(ProfileLocked):
+            ProfileStore.open(profile)
+        (profile / "writer.lock").write_text("")  # replaced by an empty file: still refused
+        with pytest.raises(ProfileLocked):
+            ProfileStore.open(profile)
+    finally:
+        proc.communicate("\n", timeout=10)
+    with ProfileStore.open(profile) as store:  # free again once the holder closed
+        store.customers.put(LocalCustomer("L1", "A"))
