@@ -5,7 +5,8 @@ single change takes per table (what one click in the console costs; big tables a
 this rewrites one shard), and the file sizes. Also compares compact and default JSON separators
 on the invoice table.
 
-    /work/venv/bin/python bench/bench_store.py [--customers 50000] [--invoices 100000]
+    python bench/bench_store.py [--customers 50000] [--invoices 100000]
+    python bench/bench_store.py --per-record      # one saved record at 100 and at 100,000 records
 
 The machine is shared: figures are noisy; run twice and take the lower.
 """
@@ -58,11 +59,44 @@ def timed(label: str, func, *args):
     return result
 
 
+def per_record(sizes: list[int], repeats: int = 25) -> None:
+    """One saved record (an invoice's outcome, a renamed customer) at each table size: must stay flat."""
+    import statistics
+
+    print(f"one record saved, median of {repeats} (each: the table's write path, shard dump, fsync, manifest):")
+    for n in sizes:
+        customers, _, invoices, _ = make(min(n, 50_000), n)
+        with tempfile.TemporaryDirectory() as tmp, ProfileStore.open(Path(tmp) / "p") as store:
+            store.customers.put_many(customers[:n])
+            store.invoices.put_many(invoices)
+            for label, repo, make_change in (
+                    ("invoices.put", store.invoices,
+                     lambda k: Invoice(invoices[k].id, invoices[k].number, invoices[k].customer_id, invoices[k].date,
+                                       description=f"outcome {k}", lines=invoices[k].lines)),
+                    ("customers.put", store.customers,
+                     lambda k: LocalCustomer(customers[k % len(customers)].id, f"Renamed {k}",
+                                             customers[k % len(customers)].number))):
+                times = []
+                for k in range(repeats):
+                    record = make_change((k * 7919) % min(n, len(customers) if repo is store.customers else n))
+                    start = time.perf_counter()
+                    repo.put(record)
+                    times.append(time.perf_counter() - start)
+                shards = repo._storage.shards
+                print(f"  {label:<14} in a table of {len(repo):>7,}: {statistics.median(times) * 1000:6.2f} ms "
+                      f"(max {max(times) * 1000:.1f} ms; {shards} shards)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--customers", type=int, default=50_000)
     parser.add_argument("--invoices", type=int, default=100_000)
+    parser.add_argument("--per-record", action="store_true",
+                        help="only the one-record cost at 100 and 100,000 records")
     args = parser.parse_args()
+    if args.per_record:
+        per_record([100, 100_000])
+        return
     print(f"generating {args.customers:,} customers (+2 contacts each, + a link each) and {args.invoices:,} invoices…")
     customers, contacts, invoices, links = make(args.customers, args.invoices)
     with tempfile.TemporaryDirectory() as tmp:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from ..domain.text import printable
+
 NAME = "connect"
 HELP = "connect a profile to Exact Online (SSH-friendly: paste back the redirect URL), or show --status"
 ORDER = 20
@@ -93,7 +95,7 @@ def run(args: argparse.Namespace) -> int:
             return asyncio.run(_status(args))
         return asyncio.run(_connect(args))
     except (ExactError, ValueError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(printable(f"error: {exc}"), file=sys.stderr)  # Exact's own text may be in it
         return 2
     except EOFError:
         print("error: nothing was pasted (stdin closed)", file=sys.stderr)
@@ -156,8 +158,8 @@ async def _connect(args: argparse.Namespace) -> int:
         except ExactError:
             pass  # the connection works; the division list is a courtesy here
     save_app_config(folder, config, keep_secret=args.keep_secret)
-    print(f"Connection established: {me.full_name or me.user_name} ({me.user_name}), "
-          f"division {division}{' ' + name if name else ''}.")
+    print(printable(f"Connection established: {me.full_name or me.user_name} ({me.user_name}), "
+                    f"division {division}{' ' + name if name else ''}."))
     print(f"Tokens stored in {store.path} (mode 0600); access token valid for "
           f"{tokens.expires_at - tokens.obtained_at:.0f} s, renewed automatically.")
     if me.user_name and not any(w in me.user_name.lower() for w in ("api", "integrat", "koppel", "sync")):
@@ -211,8 +213,8 @@ async def _status(args: argparse.Namespace) -> int:
     now = time.time()
     owner = tokens.owner
     who = owner.full_name or owner.user_name or "unknown user"
-    print(f"Connection of profile {args.profile!r}: {who}" + (f" ({owner.user_name})" if owner.user_name else "")
-          + (f", division {owner.division}" if owner.division else ""))
+    print(printable(f"Connection of profile {args.profile!r}: {who}" + (f" ({owner.user_name})" if owner.user_name else "")
+          + (f", division {owner.division}" if owner.division else "")))
     print(f"  host:            {tokens.base_url}   client id: {tokens.client_id}")
     print(f"  connected:       {epoch_to_datetime(tokens.connected_at):%Y-%m-%d %H:%M} UTC "
           f"({describe_age(now - tokens.connected_at)} ago), {tokens.refresh_count} refreshes since")
@@ -230,6 +232,6 @@ async def _status(args: argparse.Namespace) -> int:
         config = _config(args)
         async with ExactClient(config, store) as exact:
             me = await exact.me()
-            print(f"  Exact says:      {me.full_name} ({me.user_name}), current division {me.current_division}; "
-                  f"{exact.budget.describe(exact.clock.time())}")
+            print(printable(f"  Exact says:      {me.full_name} ({me.user_name}), current division {me.current_division}; "
+                            f"{exact.budget.describe(exact.clock.time())}"))
     return 0 if warning is None or "expired" not in warning else 1

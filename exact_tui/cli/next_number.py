@@ -4,6 +4,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from ..domain.text import printable
+
 NAME = "next-number"
 HELP = "propose the next customer number, continuing the highest numeric code of Exact and the local side"
 ORDER = 62
@@ -22,7 +24,7 @@ def run(args: argparse.Namespace) -> int:
         with ProfileStore.open(profile_dir(args.profile, args.data_dir), readonly=True) as store:
             proposal = propose_next_number(store)
     except (StoreError, ValueError) as exc:
-        print(f"exact-tui next-number: {exc}", file=sys.stderr)
+        print(printable(f"exact-tui next-number: {exc}"), file=sys.stderr)
         return 2
     print(proposal.number if args.quiet else proposal.explain())
     return 0

@@ -49,7 +49,8 @@ class Repository(Generic[T]):
         self.key = key
         self._cache: dict[str, T] | None = None
         self._raw: Mapping[str, Any] | None = None  # the raw table the cache was built from
-        self._indexes: dict[str, dict[Any, Any]] = {}  # derived lookups, dropped on every change
+        # Derived lookups (value -> record key), kept up to date by small changes, dropped by others.
+        self._indexes: dict[str, tuple[Callable[[T], Any], dict[Any, Any]]] = {}
 
     # -- reading ------------------------------------------------------------------------------
     def _records(self) -> dict[str, T]:
@@ -65,12 +66,13 @@ class Repository(Generic[T]):
     def _index(self, name: str, key: Callable[[T], Any]) -> dict[Any, Any]:
         """`key(record) -> record key` over all records, built once per change (O(1) lookups)."""
         records = self._records()
-        index = self._indexes.get(name)
-        if index is None:
-            index = self._indexes[name] = {}
+        built = self._indexes.get(name)
+        if built is None:
+            index: dict[Any, Any] = {}
             for record_key, record in records.items():
                 index.setdefault(key(record), record_key)
-        return index
+            built = self._indexes[name] = (key, index)
+        return built[1]
 
     def all(self) -> list[T]:
         return list(self._records().values())
@@ -154,11 +156,27 @@ class Repository(Generic[T]):
             return
         load = codec.codec_for(self.cls).load
         for key, doc in docs.items():
-            self._cache[key] = load(doc)
+            new = load(doc)
+            self._update_indexes(key, self._cache.get(key), new)
+            self._cache[key] = new
         for key in deleted:
-            self._cache.pop(key, None)
+            old = self._cache.pop(key, None)
+            if old is not None:
+                self._update_indexes(key, old, None)
         self._raw = self._table.rows()
-        self._indexes = {}
+
+    def _update_indexes(self, key: str, old: T | None, new: T | None) -> None:
+        """Keep each lookup exact for one changed record; drop it where that is not cheap to know.
+
+        An index maps a value to the FIRST record holding it: a new record only fills a free value,
+        a changed value or a deletion of the value's holder drops the index (rebuilt when next used).
+        """
+        for name, (value_of, index) in list(self._indexes.items()):
+            if old is not None and (new is None or value_of(new) != value_of(old)):
+                if index.get(value_of(old)) == key or new is not None:
+                    del self._indexes[name]
+            elif old is None and new is not None:
+                index.setdefault(value_of(new), key)
 
 
 class CustomerRepository(Repository[LocalCustomer]):

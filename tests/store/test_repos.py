@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 import os
 from decimal import Decimal
 
@@ -223,3 +224,47 @@ def test_transfer_model_and_drafts_are_stored_like_the_other_settings(store):
     store.settings.update(transfer_model="invoices", invoice_drafts=True)
     saved = store.settings.get()
     assert saved.transfer_model == "invoices" and saved.invoice_drafts is True
+
+
+def test_one_saved_record_costs_the_same_in_a_big_table(profile, monkeypatch):
+    """#11/#15: saving one record moves only its key (no re-partition or compare of the whole table),
+    and shards split as the table grows, so one save rewrites a bounded slice at any size."""
+    from exact_tui.store import atomic
+
+    with ProfileStore.open(profile) as store:
+        store.customers.put_many([LocalCustomer(f"C{i}", f"Klant {i}", str(i)) for i in range(20_000)])
+        shard_dir = store.folder / "customers"
+        manifest = json.loads((store.folder / "customers.json").read_text())
+        assert manifest["shards"] >= 20_000 // atomic.DOCS_PER_SHARD  # grown from 16
+        assert len(list(shard_dir.iterdir())) == manifest["shards"]  # the old spread's files are gone
+        whole = []
+        monkeypatch.setattr(atomic.AtomicJSONStorage, "_partition_all",
+                            lambda self, n: whole.append(n) or (_ for _ in ()).throw(AssertionError("whole table")))
+        before = set(p.name for p in shard_dir.iterdir())
+        store.customers.put(LocalCustomer("C7", "Renamed", "7"))
+        store.customers.delete("C8")
+        store.customers.put(LocalCustomer("NEW", "New", "999999"))
+        after = set(p.name for p in shard_dir.iterdir())
+        assert whole == [] and len(after - before) <= 3
+        assert max(len(json.loads((shard_dir / n).read_bytes())["customers"]) for n in after - before) \
+            <= 4 * atomic.DOCS_PER_SHARD
+        assert store.customers.by_number("999999").id == "NEW" and store.customers.by_number("7").name == "Renamed"
+    monkeypatch.undo()
+    with ProfileStore.open(profile, readonly=True) as reader:
+        assert len(reader.customers) == 20_000 and reader.customers.get("C7").name == "Renamed"
+        assert reader.customers.get("C8") is None and reader.customers.get("NEW") is not None
+
+
+def test_lookups_follow_single_changes(store):
+    store.customers.put_many([LocalCustomer("A", "a", "1"), LocalCustomer("B", "b", "2")])
+    assert store.customers.by_number("1").id == "A"
+    store.customers.put(LocalCustomer("C", "c", "3"))
+    assert store.customers.by_number("3").id == "C"
+    store.customers.put(LocalCustomer("A", "a", "4"))
+    assert store.customers.by_number("1") is None and store.customers.by_number("4").id == "A"
+    store.customers.delete("B")
+    assert store.customers.by_number("2") is None
+    store.customers.put(LocalCustomer("D", "d", "3"))  # a second holder of 3: the first one stays
+    assert store.customers.by_number("3").id == "C"
+    store.customers.delete("C")
+    assert store.customers.by_number("3").id == "D"

@@ -13,7 +13,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from rich.cells import cell_len, set_cell_size
+from rich.cells import cell_len
+from rich.cells import set_cell_size as _set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding
@@ -23,8 +24,16 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from ...domain.text import printable
 from ...services.linking import same_value
 from ...services.linking.filters import field_text, free_text, parse_filter
+
+
+def set_cell_size(text: str, width: int) -> str:
+    """A cell of the table: names and codes come from files and from Exact, shown with their control
+    characters escaped (a terminal would obey an ESC in them), then fitted to the column."""
+    return _set_cell_size(printable(text), width)
+
 
 LocalLookup = Callable[[str | None], Any]
 

@@ -11,6 +11,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
+from ...domain.text import printable
 from ...services import customers as svc
 from ...services.problems import explain
 from ..steps.base import ProblemBox
@@ -93,7 +94,7 @@ class CustomerCardScreen(Screen[None]):
         for row in rows:
             c = row.customer
             mark = Text("linked", style="green") if row.link else Text("—", style="dim")
-            table.add_row(c.number or "", c.name, c.city, mark, key=c.id)
+            table.add_row(printable(c.number), printable(c.name), printable(c.city), mark, key=c.id)
             self.rows[c.id] = row
         more = f" (first {len(rows)} shown: type more to narrow)" if total > len(rows) else ""
         self.query_one("#found", Static).update(f"{total:,} customer{'' if total == 1 else 's'}{more}")
@@ -125,10 +126,10 @@ class CustomerCardScreen(Screen[None]):
             title.update("No customer")
             return
         c = row.customer
-        title.update(f"{c.number or '(no number)'} {c.name}")
+        title.update(printable(f"{c.number or '(no number)'} {c.name}"))
         for pair in svc.side_by_side(c, account):
             style = "" if pair.same or not account else "bold yellow"
-            pairs.add_row(pair.label, Text(pair.local, style=style), Text(pair.exact, style=style))
+            pairs.add_row(pair.label, Text(printable(pair.local), style=style), Text(printable(pair.exact), style=style))
         status = self.query_one("#card-status", Static)
         if row.link is None:
             status.update("Not linked. ctrl+l links it by hand to an Exact account.")

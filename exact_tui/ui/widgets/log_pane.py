@@ -11,6 +11,7 @@ from rich.text import Text
 from textual.message import Message
 from textual.widgets import RichLog
 
+from ...domain.text import printable
 from ...services.events import Event, Level, Side
 
 LEVEL_STYLE = {Level.INFO: "", Level.SUCCESS: "bold green", Level.WARNING: "bold yellow", Level.ERROR: "bold red"}
@@ -44,7 +45,10 @@ class LogPane(RichLog):
         self.counts: dict[Level, int] = {level: 0 for level in Level}
 
     def _mask(self, text: str) -> str:
-        """In deterministic mode (screenshots) durations and loopback ports vary from run to run."""
+        """Text of an event as shown: control characters escaped (records and Exact's texts come from
+        files and from Exact, and a terminal would obey their ESC sequences); in deterministic mode
+        (screenshots) durations and loopback ports masked, as they vary from run to run."""
+        text = printable(text)
         if not self.fixed_time:
             return text
         return _LOOPBACK_PORT.sub(r"\1:PORT", _DURATION.sub("… ms", text))
