@@ -122,7 +122,7 @@ async def _connect(args: argparse.Namespace) -> int:
     url = oauth.authorize_url(config, state, force_login=args.force_login)
 
     if args.url_only:
-        save_app_config(folder, config, keep_secret=args.keep_secret)
+        save_app_config(folder, config, keep_secret=args.keep_secret or None)
         print(url)
         print(f"Finish with: exact-tui --profile {args.profile} connect --paste '<the address the browser ends on>'",
               file=sys.stderr)
@@ -146,7 +146,7 @@ async def _connect(args: argparse.Namespace) -> int:
 
     tokens = await oauth.exchange_redirect(config, store, pasted, expected_state=state)
     _forget_state(folder)
-    save_app_config(folder, config, keep_secret=args.keep_secret)
+    save_app_config(folder, config, keep_secret=args.keep_secret or None)
     async with ExactClient(config, store) as exact:
         me = await exact.me()
         division = config.division or me.current_division
@@ -157,7 +157,7 @@ async def _connect(args: argparse.Namespace) -> int:
                     name = item.description
         except ExactError:
             pass  # the connection works; the division list is a courtesy here
-    save_app_config(folder, config, keep_secret=args.keep_secret)
+    save_app_config(folder, config, keep_secret=args.keep_secret or None)
     print(printable(f"Connection established: {me.full_name or me.user_name} ({me.user_name}), "
                     f"division {division}{' ' + name if name else ''}."))
     print(f"Tokens stored in {store.path} (mode 0600); access token valid for "

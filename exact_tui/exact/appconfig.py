@@ -36,12 +36,12 @@ def load_app_config(profile_dir: str | os.PathLike[str]) -> dict[str, object]:
     return stored
 
 
-def save_app_config(profile_dir: str | os.PathLike[str], config: ExactConfig, *, keep_secret: bool) -> Path:
+def save_app_config(profile_dir: str | os.PathLike[str], config: ExactConfig, *, keep_secret: bool | None) -> Path:
     """Store the connection settings, mode 0600, atomically.
 
-    The secret is stored with `keep_secret`; without it, a secret stored earlier stays as long as it
-    is the one in use (a later `connect --paste` must not silently throw away what `--url-only
-    --keep-secret` saved). A different secret in use replaces nothing it was not asked to.
+    `keep_secret`: True stores the secret in use, False removes a stored one (the user said so, e.g.
+    unticked "keep"), None was not asked: a secret stored earlier stays as long as it is the one in
+    use, so a later `connect --paste` cannot silently throw away what `--url-only --keep-secret` saved.
     """
     data: dict[str, object] = {"base_url": config.base_url, "client_id": config.client_id,
                                "redirect_uri": config.redirect_uri, "division": config.division}
@@ -52,7 +52,7 @@ def save_app_config(profile_dir: str | os.PathLike[str], config: ExactConfig, *,
         previous = ""
     if keep_secret and config.client_secret:
         data["client_secret"] = config.client_secret
-    elif previous and config.client_secret in ("", previous):
+    elif keep_secret is not False and previous and config.client_secret in ("", previous):
         data["client_secret"] = previous
     atomic_write(path, json.dumps(data, indent=2, sort_keys=True).encode())
     return path
