@@ -192,9 +192,10 @@ async def test_rerun_keeps_every_decision(store):
 
 # -- CSV -------------------------------------------------------------------------------------------
 def test_csv_formula_injection_is_escaped():
-    for text in ("=HYPERLINK(\"x\")", "+31 20", "-5", "@SUM(A1)"):
+    for text in ("=HYPERLINK(\"x\")", "+31 20", "-A1", "@SUM(A1)", "'s-Hertogenbosch"):
         assert csv_safe(text).startswith("'") and csv_unsafe(csv_safe(text)) == text
     assert csv_safe("Bakkerij") == "Bakkerij" and csv_unsafe("'plain") == "'plain"
+    assert csv_safe("-12.5") == "-12.5"  # the one guard (domain.text): a plain number is not a formula
 
 
 async def test_export_then_import_decisions(store, tmp_path):

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ...domain.text import csv_guard, csv_unguard
 from ..events import Side
 from .actions import Action
 from .records import Row
@@ -23,19 +24,13 @@ if TYPE_CHECKING:  # pragma: no cover
 CSV_COLUMNS = ("tab", "decision", "exact_id", "exact_code", "exact_name", "local_id", "local_number", "local_name",
                "score", "exact_postcode", "local_postcode", "exact_city", "local_city", "exact_vat", "local_vat",
                "result")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 DECISION_WORDS = {a.value: a for a in Action} | {"link": Action.LINK_EXACT, "skip": None, "": None}
 
 
-def csv_safe(value: Any) -> str:
-    """A cell a spreadsheet will not run: a leading = + - @ tab or CR gets a quote in front (OWASP)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
-
-def csv_unsafe(text: str) -> str:
-    """Undo `csv_safe` on the way back in."""
-    return text[1:] if text.startswith("'") and text[1:].startswith(_FORMULA_START) else text
+# The one formula guard (domain.text): plain numbers such as -12.5 stay as they are, and a value's
+# own leading ' survives the round trip.
+csv_safe = csv_guard
+csv_unsafe = csv_unguard
 
 
 @dataclass(slots=True)
