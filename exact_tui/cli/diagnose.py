@@ -20,6 +20,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..diagnose import diagnose
+    from ..domain.text import printable
 
     text = sys.stdin.read() if args.message == ["-"] else " ".join(args.message)
     if not text.strip():
@@ -29,12 +30,12 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(d.as_dict(), ensure_ascii=False, indent=2))
         return 0
-    print(d.summary)
-    print(f"  cause:     {d.cause}")
-    print(f"  what to do: {d.remedy}")
+    print(printable(d.summary))  # Exact's words may carry control characters: shown escaped
+    print(f"  cause:     {printable(d.cause)}")
+    print(f"  what to do: {printable(d.remedy)}")
     print(f"  side:      {d.side}  ·  kind: {d.kind}" + (f"  ·  field: {d.field}" if d.field else ""))
     if d.catalogue:
         print(f"  catalogue: {', '.join(f'#{r}' for r in d.catalogue)} (shared/exact-error-catalogue.md)")
     for i, part in enumerate(d.parts, 1):
-        print(f"  [{i}] {part.message}: {part.kind} · {part.field or '-'} · {part.side}")
+        print(f"  [{i}] {printable(part.message)}: {part.kind} · {printable(part.field) or '-'} · {part.side}")
     return 0

@@ -48,6 +48,8 @@ def run(args: argparse.Namespace) -> int:
     else:
         print(f"exact-tui doctor — profile {report.profile}: {report.status}"
               + (f" ({report.calls} API calls)" if report.calls else ""))
+        from ..domain.text import printable
+
         for line in report.lines():
-            print(line)
+            print(printable(line))
     return report.exit_code

@@ -19,6 +19,8 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from ...domain.text import printable
+
 LEVELS = ("", "error", "warning", "success", "info")
 SIDES = ("", "local", "exact", "network", "console")
 LOADED = 20_000  # newest lines read from the stored log (a 1,000,000-line log opens in a fraction of a second)
@@ -78,10 +80,10 @@ def _line(entry, fixed_time: str | None) -> Text:
     line.append(f"{entry.side:<7} ", style="bold" if entry.side != "console" else "dim")
     line.append(_MARK.get(entry.level, " ") + " ", style=_STYLE.get(entry.level, ""))
     if entry.record:
-        line.append(f"[{entry.record}] ", style="italic")
-    line.append(entry.message, style=_STYLE.get(entry.level, "") if entry.level != "info" else "")
+        line.append(f"[{printable(entry.record)}] ", style="italic")
+    line.append(printable(entry.message), style=_STYLE.get(entry.level, "") if entry.level != "info" else "")
     if entry.detail:
-        line.append(f" — {entry.detail}", style="dim")
+        line.append(f" — {printable(entry.detail)}", style="dim")
     return line
 
 
@@ -107,16 +109,17 @@ class LogDetail(ModalScreen[str | None]):
         with VerticalScroll():
             yield Static(Text.assemble(("Log line", "bold"), f"  {e.time:%Y-%m-%d %H:%M:%S} · " if e.time else "  ",
                                        f"{e.side} · {e.level}" + (f" · {e.topic}" if e.topic else "")))
-            yield Static(Text.assemble(("Record: ", "bold"), e.record or "(none)"))
-            yield Static(Text.assemble(("Message: ", "bold"), e.message))
+            # Exact's words and local data are shown with control characters escaped (one rule: printable)
+            yield Static(Text.assemble(("Record: ", "bold"), printable(e.record) or "(none)"))
+            yield Static(Text.assemble(("Message: ", "bold"), printable(e.message, multiline=True)))
             if e.detail:
-                yield Static(Text.assemble(("Exact's answer / detail: ", "bold"), e.detail))
+                yield Static(Text.assemble(("Exact's answer / detail: ", "bold"), printable(e.detail, multiline=True)))
             if d is not None:
-                yield Static(Text.assemble(("Diagnosis: ", "bold"), d.summary), id="diagnosis")
+                yield Static(Text.assemble(("Diagnosis: ", "bold"), printable(d.summary)), id="diagnosis")
                 yield Static(f"  kind: {d.kind} · field: {d.field or '-'} · side: {d.side}"
                              + (f" · catalogue #{', #'.join(map(str, d.catalogue))}" if d.catalogue else ""))
-                yield Static(Text.assemble(("  Cause: ", "bold"), d.cause))
-                yield Static(Text.assemble(("  What to do: ", "bold"), d.remedy))
+                yield Static(Text.assemble(("  Cause: ", "bold"), printable(d.cause)))
+                yield Static(Text.assemble(("  What to do: ", "bold"), printable(d.remedy)))
             keys = ["esc close"]
             if _customer_of(e.record):
                 keys.append("g opens the customer card on this record")
