@@ -9,14 +9,16 @@ import dataclasses
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from ...domain.customer import is_customer_account
 from .records import ExactAccount
 
 ACCOUNT_ENTITY = 2  # sync/Deleted EntityType of crm/Accounts (DeletedRecord.ACCOUNT)
 
 
 def is_customer(account: ExactAccount) -> bool:
-    """Customers and accounts without a status are linkable; prospects/suspects/suppliers-only are not."""
-    return account.status in ("C", "")
+    """Customers and accounts without a status are linkable; prospects/suspects/suppliers-only are not
+    (the one rule `exact-tui match` applies to an Exact file's Status column too)."""
+    return is_customer_account(account.status)
 
 
 class AccountCache:

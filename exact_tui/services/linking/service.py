@@ -9,6 +9,7 @@ events; `exact-tui link --accept` runs the same plan headless.
 """
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import datetime as dt
 import uuid
@@ -65,6 +66,9 @@ class LinkingService:
         self.rejected: set[tuple[str, str]] = set()  # (exact_id, local_id) "not this pair"
         self.link_problems: dict[str, LinkProblem] = {}  # local_id -> the problem of its link
         self._announced: set[tuple[str, str, str]] = set()  # problems already in the log
+        # where step 4 reads its counts (the session's cache): kept current after every change,
+        # so step 4, the screen and `exact-tui match` never show different numbers
+        self.counts_cache: dict[str, Any] | None = None
 
     @classmethod
     def for_session(cls, session: Any) -> "LinkingService":
@@ -75,7 +79,18 @@ class LinkingService:
         except Exception:  # noqa: BLE001 - no settings yet: the connection's division
             pass
         me = getattr(session, "me", None)
-        return cls(session.store, session.events, client, division=division, user=getattr(me, "user_name", "") or getattr(session, "profile", ""))
+        service = cls(session.store, session.events, client, division=division,
+                      user=getattr(me, "user_name", "") or getattr(session, "profile", ""))
+        cache = getattr(session, "cache", None)
+        service.counts_cache = cache if isinstance(cache, dict) else None
+        return service
+
+    def publish_counts(self) -> None:
+        """Give step 4 the counts the screen shows now (it would otherwise keep the old numbers)."""
+        if self.counts_cache is not None:
+            from .counts import counts_of
+
+            self.counts_cache["link_counts"] = counts_of(self)
 
     # -- building the tabs ----------------------------------------------------------------------
     async def pull(self) -> int:
@@ -160,6 +175,7 @@ class LinkingService:
         self.events.info("Matched: " + ", ".join(f"{counts[t]:,} {TAB_TITLES[t].lower()}" for t in TABS)
                          + f", {self.linked_count:,} linked", side=Side.LOCAL, topic="link")
         self._check_links()
+        self.publish_counts()
         return counts
 
     # -- links that need the user ---------------------------------------------------------------
@@ -296,6 +312,10 @@ class LinkingService:
                 self.last_undo = undo
             level = Level.WARNING if report.failed or report.cancelled or report.stopped else Level.SUCCESS
             self.events.emit(link_event(report.summary(), level, Side.EXACT if plan.action.touches_exact else Side.LOCAL))
+        if report.ok:
+            # a linked local customer was some other account's runner-up or rival: match again, so
+            # the tabs and their counts are what `r` (or step 4, or `exact-tui match`) would show
+            await asyncio.to_thread(self.rebuild)  # CPU work: off the event loop, the console keeps painting
         return report
 
     async def _one(self, plan: Plan, row: Row, undo: Undo, pending: Pending, report: ActionReport) -> RowResult:

@@ -105,6 +105,7 @@ def undo_last(service: "LinkingService") -> str:
             service.proposed.setdefault(cand.local_id, set()).add(target.id)
         if target.tab != tab:
             service.move(target, tab)
+    service.publish_counts()  # step 4 shows the state undone to, as the screen does
     text = f"Undone: {u.description} on {len(u.rows):,} account{'s' if len(u.rows) != 1 else ''}"
     service.events.info(text, side=Side.LOCAL, topic="link")
     return text
