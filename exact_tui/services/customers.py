@@ -12,9 +12,11 @@ is checked before anything that could make the number an Exact code.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from ..domain.customer import LocalCustomer, customer_number_problem
+from ..domain.customer import LocalCustomer, customer_number_problem, is_customer_account
 from ..domain.link import DataSource, Link
 from ..store.decisions import ContactLink
 from . import _repo
@@ -79,6 +81,30 @@ async def exact_accounts(session: ConsoleSession, *, refresh: bool = False):
 async def counterpart(session: ConsoleSession, exact_id: str):
     """The linked Exact account, fresh from Exact."""
     return await session.require_client().account(exact_id)
+
+
+@dataclass(frozen=True, slots=True)
+class AccountChoice:
+    """An Exact account offered for linking by hand, ranked by the matcher, with what to ask first."""
+
+    account: Any
+    score: float
+    reasons: tuple[str, ...]
+    conflicts: tuple[str, ...]  # "VAT number differs (...)": confirm before linking
+
+
+def rank_accounts(session: ConsoleSession, customer: LocalCustomer, accounts: Sequence[Any], *,
+                  limit: int = 40) -> list[AccountChoice]:
+    """The not-yet-linked Exact customer accounts for `customer`, best first, ranked by the same
+    engine as Link customers (every field, VAT/KvK and customer number, conflicts subtract): not
+    by name alone, where "Aerts & Zonen BV" would get "Mertens & Zonen BV" first."""
+    from ..matching import MatchRecord, rank
+
+    linked = {link.exact_id for link in _repo.all_of(session.store.links) if link.local_id != customer.id}
+    free = [a for a in accounts if a.id not in linked and is_customer_account(getattr(a, "status", ""))]
+    by_id = {str(a.id): a for a in free}
+    ranked = rank(MatchRecord.of(customer), [MatchRecord.of(a) for a in free], limit=limit)
+    return [AccountChoice(by_id[r.id], r.candidate.score, tuple(r.candidate.reasons), r.conflicts) for r in ranked]
 
 
 def side_by_side(customer: LocalCustomer, account) -> list[FieldPair]:

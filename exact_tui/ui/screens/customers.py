@@ -209,22 +209,32 @@ class CustomerCardScreen(Screen[None]):
             return
 
         def choose(accounts) -> None:
-            from rapidfuzz import fuzz, process
+            ranked = svc.rank_accounts(self.session, row.customer, accounts)
+            by_id = {str(c.account.id): c for c in ranked}
+            choices = [(key, f"{c.account.code:>8}  {c.account.name}  {c.account.city}  ({c.score:.0f})"
+                        + ("  ! " + "; ".join(c.conflicts) if c.conflicts else ""))
+                       for key, c in by_id.items()]
 
-            linked = {link.exact_id for link in self._links()}
-            free = [a for a in accounts if a.id not in linked]
-            ranked = process.extract(row.customer.name, {a.id: a.name for a in free}, scorer=fuzz.WRatio, limit=40)
-            by_id = {a.id: a for a in free}
-            choices = [(key, f"{by_id[key].code:>8}  {by_id[key].name}  {by_id[key].city}  ({score:.0f}%)")
-                       for _, score, key in ranked]
+            def link_now(choice) -> None:
+                self._run(svc.link, self.session, row.customer, choice.account,
+                          done=lambda _: self._search(self.query_one("#search", Input).value))
 
             def picked(exact_id: str | None) -> None:
-                if exact_id:
-                    self._run(svc.link, self.session, row.customer, by_id[exact_id],
-                              done=lambda _: self._search(self.query_one("#search", Input).value))
+                choice = by_id.get(exact_id or "")
+                if choice is None:
+                    return
+                if not choice.conflicts:
+                    link_now(choice)
+                    return
+                self.app.push_screen(ConfirmScreen(
+                    "Link anyway?", f"{row.customer.name} and Exact account {choice.account.code} "
+                    f"{choice.account.name}: " + "; ".join(choice.conflicts)
+                    + ". Different numbers usually mean different companies.", yes="Link anyway", no="Cancel"),
+                    lambda yes: link_now(choice) if yes else None)
 
             self.app.push_screen(PickScreen(f"Link {row.customer.name} to which Exact account?", choices,
-                                            note="Best name matches first; type to filter by code, name or city."),
+                                            note="Ranked by the matcher on every field (name, address, postcode, "
+                                                 "e-mail, phone, VAT/KvK); type to filter by code, name or city."),
                                  picked)
 
         self._run(svc.exact_accounts, self.session, done=choose, group="accounts")
