@@ -311,7 +311,10 @@ def _learned_ok(S: Scores, cfg: MatchConfig, bits: np.ndarray, strong_id: np.nda
     # another street address is a branch as often as a typo: then only the same postcode, a
     # number or a mailbox confirms; a shared mail domain or a postcode one digit off does not
     moved = (lv["address"] == 0) & (lv["same_street"] == 0)
-    other = keys | (lv["address"] >= 2) | (lv["postcode"] == 3) | (~moved & ((lv["postcode"] == 2) | (lv["email"] == 1)))
+    # ... and at another street address in the same postcode only a close name is the same customer
+    # (one shared word, "Coppens Vastgoed" / "Vastgoed Jacobs", is a neighbour)
+    same_pc = (lv["postcode"] == 3) & (~moved | (lv["name"] >= 3))
+    other = keys | (lv["address"] >= 2) | same_pc | (~moved & ((lv["postcode"] == 2) | (lv["email"] == 1)))
     # a different phone number or mail domain is another customer more often than a typo: the
     # learned route leaves those pairs to a person
     key_conflict = (lv["vat"] == 0) | (lv["coc"] == 0) | (lv["phone"] == 0) | (lv["email"] == 0)
