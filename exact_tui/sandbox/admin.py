@@ -25,7 +25,8 @@ the sandbox binds to loopback for that reason).
 """
 from __future__ import annotations
 
-import json
+import math
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
@@ -36,6 +37,7 @@ from exact_tui.domain.customer import pad_account_code
 
 from . import rules
 from .messages import SandboxError
+from .odata import load_body
 from .schema import ALL_SCOPES, ROUTES
 
 if TYPE_CHECKING:
@@ -51,9 +53,9 @@ async def _json(request: Request) -> dict[str, Any]:
     if not raw:
         return {}
     try:
-        value = json.loads(raw)
-    except ValueError:
-        raise _Bad("the body must be JSON") from None
+        value = load_body(raw)
+    except ValueError as exc:
+        raise _Bad(f"the body must be JSON ({exc})") from None
     if not isinstance(value, dict):
         raise _Bad("the body must be a JSON object")
     return value
@@ -172,9 +174,26 @@ async def tokens(request: Request) -> JSONResponse:
 async def clock(request: Request) -> JSONResponse:
     rt = _rt(request)
     if request.method == "POST":
-        body = await _json(request)
-        rt.clock.advance(float(body.get("seconds", 0)))
+        rt.clock.advance(_clock_step((await _json(request)).get("seconds", 0)))
     return _ok(time=rt.clock.time(), now=rt.clock.now().isoformat(), scale=rt.clock.scale)
+
+
+MAX_CLOCK_STEP = 10 * 366 * 86400.0  # ten years: past every token, code, window and retention period
+
+
+def _clock_step(raw: Any) -> float:
+    """Seconds to jump forward: a finite number from 0 to ten years. A NaN, an infinity, a step back
+    (tokens and windows would run backwards) or an absurd jump would leave the clock broken until a
+    restart, so each is refused."""
+    if isinstance(raw, bool) or not isinstance(raw, (int, float, str, Decimal)):
+        raise _Bad(f'send {{"seconds": N}} with a number from 0 to {MAX_CLOCK_STEP:.0f}, not {raw!r}')
+    try:
+        seconds = float(raw)
+    except (TypeError, ValueError):
+        raise _Bad(f"seconds must be a number, not {raw!r}") from None
+    if not math.isfinite(seconds) or seconds < 0 or seconds > MAX_CLOCK_STEP:
+        raise _Bad(f"seconds must be a finite number from 0 to {MAX_CLOCK_STEP:.0f} (ten years), not {raw}")
+    return seconds
 
 
 async def limits_reset(request: Request) -> JSONResponse:

@@ -7,6 +7,7 @@ Python closures so a filter over 50,000 rows costs one function call per row. Er
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import uuid
 from collections.abc import Callable
@@ -52,6 +53,41 @@ def parse_datetime(text: str) -> dt.datetime:
 def parse_guid(text: str) -> str:
     """A GUID in Exact's lower-case canonical form, or ValueError."""
     return str(uuid.UUID(str(text).strip().strip("{}")))
+
+
+MAX_BODY_DEPTH = 32  # an Exact body is an entity, its lines and their values: a handful of levels
+
+
+def load_body(raw: bytes) -> Any:
+    """A request body as JSON (money as Decimal), or ValueError saying why not: not UTF-8, not JSON,
+    nested deeper than MAX_BODY_DEPTH (json.loads itself recurses and would overflow), or a string
+    with a lone surrogate (`"\\ud800"`), which no answer could echo and no store could keep."""
+    try:
+        value = json.loads(raw or b"{}", parse_float=Decimal, parse_constant=_no_constant)
+    except RecursionError:
+        raise ValueError(f"nested more than {MAX_BODY_DEPTH} levels deep") from None
+    except UnicodeDecodeError:
+        raise ValueError("the body is not UTF-8") from None
+    except ValueError as exc:
+        raise ValueError(str(exc)) from None
+    stack = [(value, 1)]
+    while stack:  # iterative: the check itself must not recurse
+        item, depth = stack.pop()
+        if isinstance(item, (dict, list)):
+            if depth > MAX_BODY_DEPTH:
+                raise ValueError(f"nested more than {MAX_BODY_DEPTH} levels deep")
+            children = [*item.keys(), *item.values()] if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children)
+        elif isinstance(item, str) and _SURROGATE.search(item):
+            raise ValueError(f"a string holds a lone surrogate (U+{ord(_SURROGATE.search(item).group()):04X})")
+    return value
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON value")  # Python's json reads NaN/Infinity; JSON has none
 
 
 def json_default(value: Any) -> Any:
@@ -146,13 +182,25 @@ class GuidLiteral:
 
 # ---------------------------------------------------------------- $filter parser (AST as tuples)
 
+MAX_DEPTH = 64  # nesting of parentheses, `not`s and function calls a $filter may have
+
+
 class _Parser:
     """expr := or; or := and ('or' and)*; and := unary ('and' unary)*; unary := 'not' unary | cmp;
-    cmp := operand (op operand)?; operand := '(' expr ')' | func '(' args ')' | literal | field."""
+    cmp := operand (op operand)?; operand := '(' expr ')' | func '(' args ')' | literal | field.
+
+    Nesting is capped at MAX_DEPTH, so a hostile filter (200 parentheses, 1,400 `not`s) is a clear
+    400 and not a RecursionError deep in the parser or in the compiled closures."""
 
     def __init__(self, text: str) -> None:
         self.tokens = tokenize(text)
         self.i = 0
+        self.depth = 0
+
+    def deeper(self, tok: Token) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise QueryError(f"$filter: nested more than {MAX_DEPTH} levels deep at position {tok.pos}")
 
     def peek(self) -> Token:
         return self.tokens[self.i]
@@ -178,24 +226,27 @@ class _Parser:
         return node
 
     def or_(self) -> tuple:
-        node = self.and_()
+        parts = [self.and_()]  # one n-ary node, so 3,000 `or`s are not 3,000 levels of recursion
         while self.peek().kind == "op" and self.peek().value == "or":
             self.take()
-            node = ("or", node, self.and_())
-        return node
+            parts.append(self.and_())
+        return parts[0] if len(parts) == 1 else ("or", *parts)
 
     def and_(self) -> tuple:
-        node = self.unary()
+        parts = [self.unary()]
         while self.peek().kind == "op" and self.peek().value == "and":
             self.take()
-            node = ("and", node, self.unary())
-        return node
+            parts.append(self.unary())
+        return parts[0] if len(parts) == 1 else ("and", *parts)
 
     def unary(self) -> tuple:
         tok = self.peek()
         if tok.kind == "op" and tok.value == "not":
             self.take()
-            return ("not", self.unary())
+            self.deeper(tok)
+            node = ("not", self.unary())
+            self.depth -= 1
+            return node
         return self.comparison()
 
     def comparison(self) -> tuple:
@@ -210,8 +261,10 @@ class _Parser:
     def operand(self) -> tuple:
         tok = self.take()
         if tok.kind == "lparen":
+            self.deeper(tok)
             node = self.or_()
             self.expect("rparen", "')'")
+            self.depth -= 1
             return node
         if tok.kind == "literal":
             return ("lit", tok.value)
@@ -225,7 +278,7 @@ class _Parser:
         func = name.value.lower()
         if func not in FUNCTIONS:
             raise QueryError(f"$filter: unknown function {name.value!r} at position {name.pos}")
-        self.take()  # (
+        self.deeper(self.take())  # (
         args = []
         if self.peek().kind != "rparen":
             args.append(self.or_())
@@ -233,6 +286,7 @@ class _Parser:
                 self.take()
                 args.append(self.or_())
         self.expect("rparen", "')'")
+        self.depth -= 1
         if len(args) != FUNCTIONS[func]:
             raise QueryError(f"$filter: {func} takes {FUNCTIONS[func]} argument(s), got {len(args)} (position {name.pos})")
         return ("call", func, *args)
@@ -279,11 +333,11 @@ class _Compiler:
     def boolean(self, node: tuple) -> Callable[[Row], bool]:
         kind = node[0]
         if kind == "and":
-            a, b = self.boolean(node[1]), self.boolean(node[2])
-            return lambda r: a(r) and b(r)
+            parts = [self.boolean(part) for part in node[1:]]
+            return lambda r: all(p(r) for p in parts)
         if kind == "or":
-            a, b = self.boolean(node[1]), self.boolean(node[2])
-            return lambda r: a(r) or b(r)
+            parts = [self.boolean(part) for part in node[1:]]
+            return lambda r: any(p(r) for p in parts)
         if kind == "not":
             a = self.boolean(node[1])
             return lambda r: not a(r)

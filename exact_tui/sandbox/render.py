@@ -22,7 +22,8 @@ def wants_json(accept: str) -> bool:
 
 
 def dumps(payload: Any) -> bytes:
-    return json.dumps(payload, default=json_default, ensure_ascii=False, separators=(",", ":")).encode()
+    # "replace": a lone surrogate that reached a text (an error quoting the request) cannot be UTF-8
+    return json.dumps(payload, default=json_default, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "replace")
 
 
 def json_answer(status: int, payload: Any, headers: dict[str, str]) -> Response:
@@ -35,7 +36,7 @@ def error_body(text: str, lang: str, as_json: bool) -> tuple[bytes, str]:
     xml = ('<?xml version="1.0" encoding="utf-8"?>'
            '<error xmlns="http://schemas.microsoft.com/ado/2007/08/dataservices/metadata">'
            f'<code></code><message xml:lang="{lang}">{escape(text)}</message></error>')
-    return xml.encode(), XML_TYPE
+    return xml.encode("utf-8", "replace"), XML_TYPE
 
 
 def _xml_value(name: str, value: Any) -> str:
@@ -78,7 +79,7 @@ def atom(payload: dict, type_name: str, base: str) -> bytes:
         body = f'<feed xml:base="{escape(base)}" {_NS}><title type="text">{type_name}</title>{count}{entries}{nxt}</feed>'
     else:
         body = _xml_entry(d, type_name).replace("<entry>", f'<entry xml:base="{escape(base)}" {_NS}>', 1)
-    return ('<?xml version="1.0" encoding="utf-8"?>' + body).encode()
+    return ('<?xml version="1.0" encoding="utf-8"?>' + body).encode("utf-8", "replace")
 
 
 __all__ = ["atom", "dumps", "error_body", "json_answer", "to_json_date", "wants_json"]

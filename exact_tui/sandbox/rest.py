@@ -10,7 +10,6 @@ error cap. Every time value sent (reset headers, `Retry-After`) is on the one sa
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 import time
 import uuid
@@ -25,7 +24,7 @@ from starlette.responses import Response
 from . import cashflow, rules
 from .messages import SandboxError, fail, lang_tag
 from .oauth import bearer_user
-from .odata import (QueryError, compile_filter, filter_fields, parse_datetime, parse_filter, parse_guid,
+from .odata import (QueryError, compile_filter, filter_fields, load_body, parse_datetime, parse_filter, parse_guid,
                     parse_orderby, parse_select, sort_rows)
 from .render import atom, dumps, error_body, wants_json, ATOM_TYPE, JSON_TYPE
 from .schema import BULK, ITEM_FILTER_CUT, ITEM_MANDATORY_FILTER, ME, ROUTES, SYNC, EntitySpec
@@ -43,6 +42,7 @@ INT_FIELDS = {"Type", "Status", "PaymentDays", "LineNumber", "EntryNumber", "Inv
 BOOL_FIELDS = {"Blocked", "IsSupplier", "IsSales", "IsSalesItem", "IsTime", "IsFractionAllowedItem", "IsBlocked",
                "AllowVariableCurrency", "AllowVariableExchangeRate", "AllowVAT", "IsFullyPaid", "Closed",
                "SendEmailToCustomer", "SendInvoiceToCustomerPostbox", "SendOutputBasedOnAccount"}
+MAX_AMOUNT = Decimal(10) ** 14
 LINE_SPECS = {"SalesEntryLines": "salesentry/SalesEntryLines", "SalesInvoiceLines": "salesinvoice/SalesInvoiceLines"}
 
 
@@ -126,6 +126,8 @@ class _Call:
             response = self.error(error)
         except QueryError as error:
             response = self.error(fail(400, "bad_query", detail=str(error)))
+        except RecursionError:  # a last guard: whatever nests too deep is the request's fault
+            response = self.error(fail(400, "bad_query", detail="the request is nested too deeply"))
         self.rt.stats.record(self.method, self.endpoint, response.status_code)
         if self.cap_key is not None and self.counted:
             self.rt.error_cap.record(self.cap_key, response.status_code)
@@ -429,8 +431,8 @@ class _Call:
     # ------------------------------------------------------------------ request bodies
     def typed_body(self, spec: EntitySpec) -> Row:
         try:
-            raw = json.loads(self.body or b"{}", parse_float=Decimal)
-        except (ValueError, UnicodeDecodeError) as exc:
+            raw = load_body(self.body)
+        except ValueError as exc:
             raise fail(400, "bad_json", detail=str(exc)) from None
         if not isinstance(raw, dict):
             raise fail(400, "bad_json", detail="the body must be a JSON object")
@@ -472,7 +474,10 @@ def _coerce(spec: EntitySpec, name: str, value: Any) -> Any:
         if name in DATE_FIELDS:
             return parse_datetime(str(value))
         if name in DECIMAL_FIELDS:
-            return Decimal(str(value))
+            number = Decimal(str(value))
+            if not number.is_finite() or abs(number) >= MAX_AMOUNT:
+                raise ValueError(value)  # Exact stores money and quantities as decimal(18, …)
+            return number
         if name in INT_FIELDS and not (spec.table == "crm/Accounts" and name == "Status"):
             if isinstance(value, bool) or Decimal(str(value)) != int(Decimal(str(value))):
                 raise ValueError(value)
