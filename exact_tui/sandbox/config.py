@@ -23,9 +23,10 @@ class Behaviour:
     too_early_seconds: float = 570.0
     # A second login + consent of the same user for the same app revokes the previous token chain ("likely").
     consent_revokes_previous: bool = True
-    # The token endpoint accepts client credentials in the form body (client_secret_post). Basic auth
-    # is not documented by Exact; refuse it unless switched on.
-    accept_basic_auth: bool = False
+    # The token endpoint takes client credentials in the form body (client_secret_post, Exact's
+    # documented way) and, by default, by HTTP Basic (client_secret_basic), which widely used OAuth
+    # libraries send and the real Exact accepts; `false` is the strict reading (form body only).
+    accept_basic_auth: bool = True
     # An `EntryNumber` (or `InvoiceNumber`) sent with a new sales entry: "honour" = used as the entry's
     # number when free; "ignore" = Exact assigns its own next number anyway (peers report both).
     entry_number_hint: str = "honour"
@@ -66,6 +67,10 @@ class Behaviour:
     # How long `sync/Deleted` lists a deletion ("about two months").
     deleted_retention_days: int = 60
 
+    # A `$top` answer that needs no next page: "results" = `{"d": {"results": [...]}}`; "bare" =
+    # `{"d": [...]}`, as WCF Data Services (Exact's stack) sends it ("likely", facts §3).
+    top_shape: str = "results"
+
     def update(self, values: dict[str, Any]) -> None:
         """Apply `values` (e.g. from JSON or `key=value` strings), coercing to each field's type."""
         known = {f.name: f for f in dataclasses.fields(self)}
@@ -87,6 +92,7 @@ CHOICES: dict[str, set[Any]] = {
     "refresh_rotation": {"strict", "grace"}, "too_early_status": {400, 401}, "error_cap_status": {429, 403},
     "insufficient_rights": {"forbidden", "empty"}, "entry_number_hint": {"honour", "ignore"},
     "mandatory_filter": {"any-field", "key-only", "none"}, "sales_line_gl": {"revenue", "profit-loss"},
+    "top_shape": {"results", "bare"},
 }
 
 

@@ -13,7 +13,7 @@ import html
 import secrets
 import uuid
 from typing import TYPE_CHECKING
-from urllib.parse import urlencode
+from urllib.parse import unquote_plus, urlencode
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
@@ -60,9 +60,19 @@ def _page(title: str, body: str) -> str:
     )
 
 
+def same_client(sent: str, registered: str) -> bool:
+    """Exact's client ids are GUIDs: `{…}`-braced or upper-case spellings name the same app."""
+    if sent == registered:
+        return True
+    try:
+        return uuid.UUID(sent.strip()) == uuid.UUID(registered.strip())  # UUID() takes braces and any case
+    except ValueError:
+        return False
+
+
 def _check_client(rt: "Runtime", client_id: str, redirect_uri: str) -> HTMLResponse | None:
     """Refuse unknown apps and unregistered redirect URIs on a page: never redirect to an unknown URI."""
-    if client_id != rt.world.client_id:
+    if not same_client(client_id, rt.world.client_id):
         return _error_page("Unknown application", f"No application is registered with client_id {client_id!r}.")
     if redirect_uri != rt.world.redirect_uri:
         return _error_page(
@@ -153,13 +163,22 @@ async def token(request: Request) -> Response:
     form = {k: str(v) for k, v in (await request.form()).items()}
     client_id, secret = form.get("client_id", ""), form.get("client_secret", "")
     auth_header = request.headers.get("authorization", "")
-    if not client_id and auth_header.lower().startswith("basic ") and rt.behaviour.accept_basic_auth:
+    basic = auth_header.lower().startswith("basic ")
+    if not form.get("client_secret") and basic and rt.behaviour.accept_basic_auth:
+        # client_secret_basic (RFC 6749 §2.3.1): base64 of form-encoded "id:secret" — how widely used
+        # OAuth libraries log in to Exact by default
         try:
-            client_id, _, secret = base64.b64decode(auth_header[6:]).decode().partition(":")
+            pair = base64.b64decode(auth_header[6:].strip(), validate=True).decode()
+            basic_id, _, secret = (unquote_plus(part) for part in pair.partition(":"))
         except ValueError:
-            client_id = ""
-    if client_id != rt.world.client_id or not secrets.compare_digest(secret, rt.world.client_secret):
-        hint = " (send client_id and client_secret in the form body)" if auth_header and not form.get("client_id") else ""
+            basic_id, secret = "", ""
+        if client_id and not same_client(basic_id, client_id):
+            basic_id = ""  # two different apps named in one request
+        client_id = basic_id
+    if not same_client(client_id, rt.world.client_id) or \
+            not secrets.compare_digest(secret.encode("utf-8", "replace"), rt.world.client_secret.encode()):
+        hint = " (send client_id and client_secret in the form body)" if basic and not rt.behaviour.accept_basic_auth \
+            else ""
         return _oauth_error(401, "invalid_client", f"Client authentication failed{hint}.")
     grant = form.get("grant_type", "")
     with rt.world.lock:

@@ -82,14 +82,23 @@ def test_code_expires_after_about_three_minutes(server):
     assert answer.status_code == 400 and "expired" in answer.json()["error_description"]
 
 
-def test_client_secret_must_be_in_the_form_body(server):
-    code = code_for(server)
-    basic = httpx.post(f"{server.base_url}/api/oauth2/token", auth=(server.client_id, server.client_secret),
-                       data={"grant_type": "authorization_code", "code": code, "redirect_uri": server.redirect_uri})
-    assert basic.status_code == 401 and basic.json()["error"] == "invalid_client"
-    wrong = token_call(server, grant_type="authorization_code", code=code, redirect_uri=server.redirect_uri,
+def test_client_secret_basic_is_accepted_by_default_and_refused_in_strict_mode(server):
+    """Exact documents the form body (client_secret_post); widely used OAuth libraries send HTTP Basic
+    (client_secret_basic, RFC 6749 §2.3.1) and log in to the real Exact that way."""
+    def basic_login(code: str) -> httpx.Response:
+        return httpx.post(f"{server.base_url}/api/oauth2/token", auth=(server.client_id, server.client_secret),
+                          data={"grant_type": "authorization_code", "code": code, "redirect_uri": server.redirect_uri})
+    accepted = basic_login(code_for(server))
+    assert accepted.status_code == 200 and accepted.json()["token_type"] == "bearer"
+    wrong = token_call(server, grant_type="authorization_code", code=code_for(server), redirect_uri=server.redirect_uri,
                        client_secret="nope")
-    assert wrong.status_code == 401
+    assert wrong.status_code == 401 and wrong.json()["error"] == "invalid_client"
+    server.runtime.apply_behaviour({"accept_basic_auth": False})
+    strict = basic_login(code_for(server))
+    assert strict.status_code == 401 and "form body" in strict.json()["error_description"]
+    non_ascii = token_call(server, grant_type="authorization_code", code=code_for(server),
+                           redirect_uri=server.redirect_uri, client_secret="gehéim")
+    assert non_ascii.status_code == 401  # not a 500 from compare_digest
 
 
 def test_pkce_parameters_are_accepted_and_ignored(server):
@@ -256,3 +265,26 @@ def test_clock_is_shared_and_scaled():
         assert fast.clock.time() - before >= 4.9
     finally:
         fast.stop()
+
+
+def test_a_braced_or_upper_case_guid_client_id_names_the_same_app():
+    """Exact's client ids are GUIDs; `{…}` and upper case are spellings of the same id."""
+    import dataclasses
+    from conftest import fixture_seed
+    guid = "3f6c2a9e-8b1d-4c57-a0e4-7d2b9f6e1c38"
+    srv = start(seed_data=dataclasses.replace(fixture_seed(3), client_id=guid))
+    try:
+        for spelling in ("{" + guid.upper() + "}", guid.upper(), "{" + guid + "}"):
+            url = authorize_url(srv).replace(f"client_id={guid}", f"client_id={spelling}")
+            redirect = approve(url, "demo", "demo")
+            code = parse_qs(urlsplit(redirect).query)["code"][0]
+            answer = httpx.post(f"{srv.base_url}/api/oauth2/token", data={
+                "client_id": spelling, "client_secret": srv.client_secret, "grant_type": "authorization_code",
+                "code": code, "redirect_uri": srv.redirect_uri})
+            assert answer.status_code == 200, (spelling, answer.text)
+        other = httpx.post(f"{srv.base_url}/api/oauth2/token", data={
+            "client_id": "{" + guid[:-1] + "9}", "client_secret": srv.client_secret, "grant_type": "refresh_token",
+            "refresh_token": "x"})
+        assert other.status_code == 401
+    finally:
+        srv.stop()
