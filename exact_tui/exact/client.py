@@ -195,9 +195,10 @@ class ExactClient(ExactTransport):
         return _merge(invoice, SalesInvoice.from_exact(created))
 
     async def sales_invoice(self, invoice_id: str) -> SalesInvoice:
-        return SalesInvoice.from_exact(await self.get_one(f"{SALES_INVOICES}({guid_literal(invoice_id)})",
-                                                          {"$select": SalesInvoice.select() + ",SalesInvoiceLines",
-                                                           "$expand": "SalesInvoiceLines"}))
+        path = f"{SALES_INVOICES}({guid_literal(invoice_id)})"
+        row = await self.get_one(path, {"$select": SalesInvoice.select() + ",SalesInvoiceLines",
+                                        "$expand": "SalesInvoiceLines"})
+        return SalesInvoice.from_exact(await self._lines(row, "SalesInvoiceLines", path))
 
     async def find_sales_invoices(self, *, your_ref: str, ordered_by: str | None = None) -> list[SalesInvoice]:
         filter = _and(f"YourRef eq {string_literal(your_ref)}",
@@ -230,9 +231,18 @@ class ExactClient(ExactTransport):
         return _merge(entry, SalesEntry.from_exact(created))
 
     async def sales_entry(self, entry_id: str) -> SalesEntry:
-        return SalesEntry.from_exact(await self.get_one(f"{SALES_ENTRIES}({guid_literal(entry_id)})",
-                                                        {"$select": SalesEntry.select() + ",SalesEntryLines",
-                                                         "$expand": "SalesEntryLines"}))
+        path = f"{SALES_ENTRIES}({guid_literal(entry_id)})"
+        row = await self.get_one(path, {"$select": SalesEntry.select() + ",SalesEntryLines",
+                                        "$expand": "SalesEntryLines"})
+        return SalesEntry.from_exact(await self._lines(row, "SalesEntryLines", path))
+
+    async def _lines(self, row: dict[str, Any], name: str, path: str) -> dict[str, Any]:
+        """Lines Exact did not expand (a `__deferred` link) are read through the parent's navigation
+        URL, `Parent(guid'…')/Lines`, as Exact serves linked entities; expanded ones cost nothing more."""
+        value = row.get(name)
+        if isinstance(value, dict) and "__deferred" in value:
+            row = {**row, name: await self.get_all(value["__deferred"].get("uri") or f"{path}/{name}")}
+        return row
 
     async def find_sales_entries(self, *, journal: str | None = None, entry_number: int | None = None,
                                  invoice_number: int | None = None, your_ref: str | None = None) -> list[SalesEntry]:

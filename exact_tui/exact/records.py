@@ -95,8 +95,9 @@ class Division(Record):
     description: str = ""
     customer: str | None = None
     blocked: bool = False
+    # Exact names it BlockingStatus (0 = not blocked; 1 backup … 101 deleted): any non-zero status blocks
     MAP = (("code", "Code", INT), ("description", "Description", STR), ("customer", "Customer", GUID),
-           ("blocked", "Blocked", BOOL))
+           ("blocked", "BlockingStatus", BOOL))
 
 
 @dataclass(slots=True)

@@ -46,7 +46,10 @@ class Runtime:
         self.scopes = Scopes(set(config.scopes) if config.scopes is not None else None)
 
     def field_names(self, table: str) -> list[str]:
-        return [*TABLES[table].fields, *self.extra_fields.get(table, ())]
+        """Every field a row of `table` may hold: the served ones, seed extras, and the sandbox's own
+        state (e.g. a period's `Closed`), which is stored but never served."""
+        spec = TABLES[table]
+        return [*spec.fields, *self.extra_fields.get(table, ()), *spec.internal]
 
     def set_faults(self, profile: str | None) -> None:
         self.faults.set(profile, self.behaviour.latency_ms)
@@ -72,6 +75,8 @@ def _extra_fields(seed: Any) -> dict[str, list[str]]:
     for tables in seed.tables.values():
         for name, rows in tables.items():
             if name not in TABLES:
+                continue
+            if TABLES[name].properties:  # a documented entity serves its documented properties only
                 continue
             known = set(TABLES[name].fields) | {"Timestamp"} | set(extras.get(name, ()))
             for row in rows[:50]:

@@ -27,7 +27,8 @@ class Verdict:
 
 
 class RateLimiter:
-    """Fixed windows: a minute starting at the first call in it, and the UTC day (sandbox clock)."""
+    """Fixed windows on the sandbox clock: the whole clock minute (Exact's minutely window starts on a
+    whole minute) and the UTC day."""
 
     def __init__(self, clock: ScaledClock, minute_limit: int = 60, day_limit: int = 5000) -> None:
         self.clock = clock
@@ -41,9 +42,10 @@ class RateLimiter:
         self.days.clear()
 
     def _windows(self, key: tuple, now: float) -> tuple[_Window, _Window]:
-        minute = self.minutes.setdefault(key, _Window(now, 0))
-        if now >= minute.start + MINUTE:
-            minute.start, minute.count = now, 0
+        minute_start = math.floor(now / MINUTE) * MINUTE  # Exact's minute runs from :00 to :59, not from the first call
+        minute = self.minutes.setdefault(key, _Window(minute_start, 0))
+        if minute.start != minute_start:
+            minute.start, minute.count = minute_start, 0
         day_start = math.floor(now / DAY) * DAY
         day = self.days.setdefault(key, _Window(day_start, 0))
         if day.start != day_start:

@@ -26,6 +26,8 @@ from .messages import SandboxError, fail, lang_tag
 from .oauth import bearer_user
 from .odata import (QueryError, compile_filter, filter_fields, load_body, parse_datetime, parse_filter, parse_guid,
                     parse_orderby, parse_select, sort_rows)
+from .metadata import edmx
+from .views import VIEWS
 from .render import atom, dumps, error_body, wants_json, ATOM_TYPE, JSON_TYPE
 from .schema import BULK, ITEM_FILTER_CUT, ITEM_MANDATORY_FILTER, ME, ROUTES, SYNC, EntitySpec
 from .world import Row, User
@@ -33,7 +35,8 @@ from .world import Row, User
 if TYPE_CHECKING:
     from .app import Runtime
 
-_KEYED = re.compile(r"^(?P<entity>[^()]*?)(?:\((?P<key>[^()]*)\))?$")
+# `service/Entity`, `service/Entity(key)`, `service/Entity(key)/Navigation`, and `/$count` on a list
+_KEYED = re.compile(r"^(?P<entity>[^()]*?)(?:\((?P<key>[^()]*)\)(?:/(?P<nav>\w+))?)?(?:/(?P<count>\$count))?$")
 DATE_FIELDS = {"EntryDate", "InvoiceDate", "DueDate", "StartDate", "EndDate", "Created", "Modified", "DeletedDate",
                "LastPaymentDate"}
 DECIMAL_FIELDS = {"AmountFC", "AmountDC", "VATAmountFC", "VATAmountDC", "Quantity", "NetPrice", "Percentage",
@@ -44,6 +47,12 @@ BOOL_FIELDS = {"Blocked", "IsSupplier", "IsSales", "IsSalesItem", "IsTime", "IsF
                "SendEmailToCustomer", "SendInvoiceToCustomerPostbox", "SendOutputBasedOnAccount"}
 MAX_AMOUNT = Decimal(10) ** 14
 LINE_SPECS = {"SalesEntryLines": "salesentry/SalesEntryLines", "SalesInvoiceLines": "salesinvoice/SalesInvoiceLines"}
+# (parent path, navigation property) -> (child path, the child's field holding the parent's key)
+NAVIGATIONS = {
+    ("salesentry/SalesEntries", "SalesEntryLines"): ("salesentry/SalesEntryLines", "EntryID"),
+    ("salesinvoice/SalesInvoices", "SalesInvoiceLines"): ("salesinvoice/SalesInvoiceLines", "InvoiceID"),
+    ("vat/VATCodes", "VATPercentages"): ("vat/VatPercentages", "VATCodeID"),
+}
 
 
 async def handle(request: Request) -> Response:
@@ -158,6 +167,9 @@ class _Call:
                 raise fail(404, "path_not_found", path=rest) from None
         m = _KEYED.match(tail)
         entity, raw_key = (m.group("entity"), m.group("key")) if m else (tail, None)
+        nav, counting = (m.group("nav"), bool(m.group("count"))) if m else (None, False)
+        if entity.lower() == "$metadata" or entity.lower().endswith("/$metadata"):
+            return self.metadata(entity[: -len("$metadata")].strip("/"), token, user, division, is_me)
         spec = ME if is_me and entity.lower() == "me" else None if is_me else ROUTES.get(entity.lower())
         self.endpoint = spec.path if spec else (entity.lower() or "?")
         if user is not None:
@@ -184,7 +196,15 @@ class _Call:
             return self.no_rights(spec, raw_key)
         ctx = rules.Ctx(self.rt, division, user)
         if self.method == "GET":
+            if nav is not None:
+                return self.navigate(ctx, spec, raw_key, nav, counting)
+            if counting and raw_key is None:
+                return self.get_list(ctx, spec, count_only=True)
+            if counting:
+                raise fail(404, "path_not_found", path=tail)
             return self.get_one(ctx, spec, raw_key) if raw_key is not None else self.get_list(ctx, spec)
+        if nav is not None or counting:
+            raise fail(405, "method_not_allowed", method=self.method, path=tail)
         if self.method == "POST":
             return self.post(ctx, spec)
         if raw_key is None:
@@ -194,7 +214,7 @@ class _Call:
             update = rules.UPDATE.get(spec.table)
             if update is None:
                 raise fail(405, "method_not_allowed", method="PUT", path=spec.path)
-            update(ctx, row, self.typed_body(spec))
+            update(ctx, row, _changeable(spec, self.typed_body(spec)))
         else:
             remove = rules.DELETE.get(spec.table)
             if remove is not None:
@@ -210,6 +230,19 @@ class _Call:
                 raise fail(404, "not_found", entity=ctx_label(spec, self.language))
             return self.answer(200, {"d": {"results": []}}, spec)
         raise fail(403, "forbidden")
+
+    def metadata(self, service: str, token: Any, user: Any, division: int, is_me: bool) -> Response:
+        """`$metadata`: the EDMX of the served entity types and their documented properties, for the
+        whole API or one service (`/api/v1/{division}/crm/$metadata`)."""
+        self.endpoint = f"{service or ''}/$metadata".lstrip("/")
+        if token is None:
+            raise fail(401, "unauthorized")
+        self.check_limits((token.client_id, division))
+        self.check_user(user, division, is_me)
+        xml = edmx(service)
+        if xml is None:
+            raise fail(404, "path_not_found", path=self.endpoint)
+        return Response(xml, status_code=200, media_type="application/xml; charset=utf-8", headers=self.headers)
 
     def check_limits(self, app_key: tuple) -> None:
         blocked = self.rt.error_cap.blocked(self.cap_key) if self.cap_key else None
@@ -262,13 +295,16 @@ class _Call:
                "CurrentDivision": user.current_division, "DivisionCustomer": division.get("Customer"),
                "Language": lang_tag(user.language), "LanguageCode": lang_tag(user.language)}
         out = {"__metadata": {"uri": f"{self.base}/api/v1/current/Me(guid'{user.id}')", "type": "Exact.Web.Api.System.Me"}}
-        out.update({f: row[f] for f in select})
+        out.update({f: row.get(f) for f in select})
         return self.answer(200, {"d": {"results": [out]}}, ME)  # Exact answers Me as a one-row list
 
     def key_literal(self, spec: EntitySpec, key: Any) -> str:
-        return str(key) if spec.key_is_int else f"guid'{key}'"
+        if spec.key_is_int:
+            return str(key)
+        return f"guid'{key}'" if spec.key in spec.guid_fields else "'" + str(key).replace("'", "''") + "'"
 
-    def project(self, ctx: rules.Ctx, spec: EntitySpec, row: Row, fields: list[str], expand: set[str]) -> dict:
+    def project(self, ctx: rules.Ctx, spec: EntitySpec, row: Row, fields: list[str], expand: set[str],
+                nested: dict[str, list[str]] | None = None) -> dict:
         uri = f"{self.base}/api/v1/{ctx.division}/{spec.path}({self.key_literal(spec, row.get(spec.key))})"
         out: dict[str, Any] = {"__metadata": {"uri": uri, "type": f"Exact.Web.Api.Models.{spec.type_name}"}}
         for name in fields:
@@ -277,8 +313,8 @@ class _Call:
                     line_spec = ROUTES[LINE_SPECS[name].lower()]
                     lines = [r for r in ctx.table(line_spec.table).rows.values() if r.get(spec.key) == row[spec.key]]
                     lines.sort(key=lambda r: r.get("LineNumber") or 0)
-                    out[name] = {"results": [self.project(ctx, line_spec, r, self.rt.field_names(line_spec.table), set())
-                                             for r in lines]}
+                    line_fields = (nested or {}).get(name) or self.rt.field_names(line_spec.table)
+                    out[name] = {"results": [self.project(ctx, line_spec, r, line_fields, set()) for r in lines]}
                 else:
                     out[name] = {"__deferred": {"uri": f"{uri}/{name}"}}
             else:
@@ -292,12 +328,17 @@ class _Call:
     def source(self, ctx: rules.Ctx, spec: EntitySpec, after: str | None) -> list[Row]:
         if spec.table == "read/financial/ReceivablesList":
             rows = rules.receivables_list(ctx)
-        elif spec.table == "system/Divisions":
+        elif spec.table in DIVISION_LISTS:
+            # system/Divisions: the user's divisions; hrm/Divisions: the same, in HRM's names;
+            # system/AllDivisions: every division of the licence, whether the user may open it or not
+            codes = sorted(self.rt.world.divisions) if spec.table == "system/AllDivisions" else ctx.user.divisions
             rows = []
-            for code in ctx.user.divisions:
+            for code in codes:
                 row = self.rt.world.divisions.get(code)
                 if row is not None:
-                    rows.append({**{f: None for f in spec.fields}, **row, "Current": code == ctx.user.current_division})
+                    rows.append(division_row(row, code == ctx.user.current_division, spec.fields))
+        elif spec.table in VIEWS:
+            rows = VIEWS[spec.table](ctx)
         else:
             return ctx.table(spec.table).by_key(after)
         rows.sort(key=lambda r: r[spec.key])
@@ -306,15 +347,33 @@ class _Call:
                 [r for r in rows if r[spec.key] > int(after)]
         return rows
 
-    def get_list(self, ctx: rules.Ctx, spec: EntitySpec) -> Response:
+    def navigate(self, ctx: rules.Ctx, spec: EntitySpec, raw_key: str, nav: str, counting: bool) -> Response:
+        """`Parent(key)/Navigation`: the linked entities, served through the parent URL as Exact does
+        (the `__deferred` links the sandbox hands out lead here)."""
+        link = NAVIGATIONS.get((spec.path, nav))
+        if link is None:
+            raise fail(404, "path_not_found", path=f"{spec.path}({raw_key})/{nav}")
+        parent = self.lookup(ctx, spec, raw_key)
+        child, child_field = ROUTES[link[0].lower()], link[1]
+        wanted = parent[spec.key]
+        return self.get_list(ctx, child, within=lambda r: r.get(child_field) == wanted, count_only=counting)
+
+    def get_list(self, ctx: rules.Ctx, spec: EntitySpec, *, within: Any = None, count_only: bool = False) -> Response:
         q = self.request.query_params
         fields = set(self.fields_of(spec))
-        select = parse_select(q["$select"], fields) if "$select" in q else []
+        select, nested = self.selection(spec, q)
         if spec.mode in (BULK, SYNC) and not select:
             raise fail(400, "select_required")
         node = parse_filter(q["$filter"]) if q.get("$filter") else None
         pred = compile_filter(node, fields, spec.guid_fields) if node and spec.mode != SYNC else None
-        self.check_mandatory_filter(spec, node)
+        if within is None:
+            self.check_mandatory_filter(spec, node)  # a parent's URL is filter enough
+        else:
+            pred = within if pred is None else (lambda r, p=pred: within(r) and p(r))
+        if count_only:  # `/$count`: a plain number, whatever the Accept header
+            count_rows = self.source(ctx, spec, None) if spec.mode != SYNC else self.sync_rows(ctx, spec)(0)
+            total = sum(1 for r in count_rows if pred is None or pred(r))
+            return Response(str(total), status_code=200, media_type="text/plain; charset=utf-8", headers=self.headers)
         order = parse_orderby(q["$orderby"], fields) if q.get("$orderby") else []
         top, skip = _int_option(q, "$top"), _int_option(q, "$skip") or 0
         token = q.get("$skiptoken")
@@ -336,11 +395,16 @@ class _Call:
             if q.get("$inlinecount") == "allpages":
                 everything = self.source(ctx, spec, None)
                 count = sum(1 for r in everything if pred(r)) if pred else len(everything)
-            if order:
+            if order:  # the next page continues after the last row's key ($skiptoken), as Exact pages
                 matched = [r for r in self.source(ctx, spec, None) if pred is None or pred(r)]
                 matched = sort_rows(matched, order)
-                window = matched[skip: skip + limit + 1]
-                next_params = {"$skip": str(skip + limit)} if len(window) > limit else None
+                start = skip
+                if token:
+                    after = _key_token(token)
+                    start = next((i + 1 for i, r in enumerate(matched) if str(r[spec.key]).lower() == after), len(matched))
+                window = matched[start: start + limit + 1]
+                next_params = {"$skiptoken": self.key_literal(spec, window[limit - 1][spec.key])} \
+                    if len(window) > limit else None
             else:
                 after = _key_token(token) if token else None
                 rows = self.source(ctx, spec, after)
@@ -355,7 +419,9 @@ class _Call:
         if top is not None and top <= limit:
             next_params = None
         names = select or self.fields_of(spec)
-        results = [self.project(ctx, spec, r, names, expand) for r in window[:limit]]
+        results = [self.project(ctx, spec, r, names, expand, nested) for r in window[:limit]]
+        if top is not None and next_params is None and count is None and self.rt.behaviour.top_shape == "bare":
+            return self.answer(200, {"d": results}, spec)  # WCF Data Services' bare list (facts: likely)
         d: dict[str, Any] = {"results": results}
         if count is not None:
             d["__count"] = str(count)
@@ -388,6 +454,9 @@ class _Call:
         """Rows after a Timestamp; `sync/Deleted` keeps a deletion for the retention period only."""
         if spec.table == cashflow.TERMS:  # customer and supplier terms, one Timestamp order
             return lambda stamp: cashflow.terms_since(ctx, stamp)
+        if spec.table in VIEWS:  # derived rows carry their source row's Timestamp
+            rows = sorted(VIEWS[spec.table](ctx), key=lambda r: r.get("Timestamp") or 0)
+            return lambda stamp: [r for r in rows if (r.get("Timestamp") or 0) > stamp]
         table = ctx.table(spec.table)
         if spec.table != "sync/Deleted":
             return table.since
@@ -396,7 +465,7 @@ class _Call:
 
     def lookup(self, ctx: rules.Ctx, spec: EntitySpec, raw_key: str) -> Row:
         key = _parse_key(spec, raw_key)
-        if spec.table in ("system/Divisions", "read/financial/ReceivablesList"):
+        if spec.table in DIVISION_LISTS or spec.table in VIEWS or spec.table == "read/financial/ReceivablesList":
             row = next((r for r in self.source(ctx, spec, None) if r[spec.key] == key), None)
         else:
             row = ctx.table(spec.table).get(key)
@@ -407,10 +476,31 @@ class _Call:
     def get_one(self, ctx: rules.Ctx, spec: EntitySpec, raw_key: str) -> Response:
         row = self.lookup(ctx, spec, raw_key)
         q = self.request.query_params
-        fields = set(self.fields_of(spec))
-        names = parse_select(q["$select"], fields) if "$select" in q else []
+        names, nested = self.selection(spec, q)
         expand = {x.strip() for x in q.get("$expand", "").split(",") if x.strip()}
-        return self.answer(200, {"d": self.project(ctx, spec, row, names or self.fields_of(spec), expand)}, spec)
+        out = self.project(ctx, spec, row, names or self.fields_of(spec), expand, nested)
+        return self.answer(200, {"d": out}, spec)
+
+    def selection(self, spec: EntitySpec, q: Any) -> tuple[list[str], dict[str, list[str]]]:
+        """`$select` with nested paths (`EntryID,SalesEntryLines/AmountFC` with `$expand=SalesEntryLines`,
+        the knowledge base's own example): top-level names, and per expanded navigation its fields."""
+        if "$select" not in q:
+            return [], {}
+        top, nested = [], {}
+        for part in (p.strip() for p in q["$select"].split(",")):
+            nav, slash, sub = part.partition("/")
+            if slash and nav == spec.lines:
+                line_spec = ROUTES[LINE_SPECS[nav].lower()]
+                nested.setdefault(nav, []).extend(parse_select(sub, set(self.fields_of(line_spec))))
+                if nav not in top:
+                    top.append(nav)
+            elif slash:
+                raise QueryError(f"$select: could not find a navigation property named '{nav}'")
+            elif part and part not in top:
+                top.append(part)
+        if nested and not set(nested) <= {x.strip() for x in q.get("$expand", "").split(",")}:
+            raise QueryError("$select: a nested path needs its navigation property in $expand")
+        return parse_select(",".join(top), set(self.fields_of(spec)) | ({spec.lines} - {None})), nested
 
     def post(self, ctx: rules.Ctx, spec: EntitySpec) -> Response:
         create = rules.CREATE.get(spec.table)
@@ -439,6 +529,31 @@ class _Call:
         return _typed(spec, raw, set(self.fields_of(spec)) | {spec.lines} - {None}, self.rt)
 
 
+DIVISION_LISTS = {"system/Divisions", "hrm/Divisions", "system/AllDivisions"}
+BLOCKED_DIVISION_STATUS = 100  # BlockingStatus: 0 not blocked … 100 wait for deletion, 101 deleted (reference)
+
+
+def division_row(stored: Row, current: bool, fields: tuple[str, ...]) -> Row:
+    """A division as `system/Divisions` shows it: `Hid` (the number customers give it) and
+    `BlockingStatus` (0 = not blocked), as Exact names them; the stored row keeps the sandbox's own
+    state flags (`Blocked`, `LicenseExpired`, …), which are not Exact properties."""
+    row: Row = {f: stored.get(f) for f in fields}
+    hid = stored.get("Hid", stored.get("HID")) or stored.get("Code")
+    row.update(Current=current, Hid=hid, BlockingStatus=BLOCKED_DIVISION_STATUS if stored.get("Blocked") else 0,
+               Status=stored.get("Status", 1))  # 0 inactive, 1 active, 2 archived
+    if "HID" in fields:  # hrm/Divisions spells it HID
+        row["HID"] = hid
+    return {name: row.get(name) for name in fields}
+
+
+def _changeable(spec: EntitySpec, body: Row) -> Row:
+    """What a PUT may change: Exact leaves read-only properties (`Created`, `Division`, `IsSales`, …)
+    as they are and never changes the key, so they are dropped from the body, not stored."""
+    props = spec.properties
+    return {name: value for name, value in body.items()
+            if name != spec.key and not (name in props and (props[name].read_only or props[name].key))}
+
+
 def ctx_label(spec: EntitySpec, language: str) -> str:
     return spec.label[0] if language == "nl" else spec.label[1]
 
@@ -462,30 +577,50 @@ def _typed(spec: EntitySpec, raw: dict, known: set[str], rt: "Runtime") -> Row:
     return out
 
 
+def _kind(spec: EntitySpec, name: str) -> str:
+    """How a value is typed: from the documented Edm type, else the sandbox's own field sets."""
+    prop = spec.properties.get(name)
+    if prop is not None:
+        return {"Guid": "guid", "DateTime": "date", "Double": "dec", "Decimal": "dec", "Boolean": "bool",
+                "Int16": "int", "Int32": "int", "Int64": "int", "Byte": "int"}.get(prop.type, "str")
+    if name in spec.guid_fields:
+        return "guid"
+    if name in DATE_FIELDS:
+        return "date"
+    if name in DECIMAL_FIELDS:
+        return "dec"
+    if name in INT_FIELDS and not (spec.table == "crm/Accounts" and name == "Status"):
+        return "int"
+    return "bool" if name in BOOL_FIELDS else "str"
+
+
 def _coerce(spec: EntitySpec, name: str, value: Any) -> Any:
     if value is None:
         return None
+    kind = _kind(spec, name)
     try:
-        if name in spec.guid_fields:
+        if kind == "guid":
             try:
                 return parse_guid(str(value))
             except ValueError:
                 raise fail(400, "bad_guid", value=value) from None
-        if name in DATE_FIELDS:
+        if kind == "date":
             return parse_datetime(str(value))
-        if name in DECIMAL_FIELDS:
+        if kind == "dec":
             number = Decimal(str(value))
             if not number.is_finite() or abs(number) >= MAX_AMOUNT:
                 raise ValueError(value)  # Exact stores money and quantities as decimal(18, …)
             return number
-        if name in INT_FIELDS and not (spec.table == "crm/Accounts" and name == "Status"):
+        if kind == "int":
             if isinstance(value, bool) or Decimal(str(value)) != int(Decimal(str(value))):
                 raise ValueError(value)
             return int(Decimal(str(value)))
-        if name in BOOL_FIELDS:
+        if kind == "bool":
             if not isinstance(value, bool):
                 raise ValueError(value)
             return value
+        if not isinstance(value, str) and spec.properties.get(name) is not None:
+            raise ValueError(value)  # a documented string property takes a string
     except (ValueError, InvalidOperation, TypeError):
         raise fail(400, "bad_value", field=name, value=value) from None
     return value
@@ -498,6 +633,11 @@ def _parse_key(spec: EntitySpec, raw: str) -> Any:
             return int(raw.rstrip("L"))
         except ValueError:
             raise fail(400, "bad_value", field=spec.key, value=raw) from None
+    if spec.key not in spec.guid_fields:  # a string key: `('EUR')`
+        m = re.fullmatch(r"'(.*)'", raw)
+        if m is None:
+            raise fail(400, "bad_value", field=spec.key, value=raw)
+        return m.group(1).replace("''", "'")
     m = re.fullmatch(r"guid'(.*)'", raw)
     try:
         return parse_guid(m.group(1) if m else "not a guid: " + raw)

@@ -5,7 +5,10 @@ because Exact gives them their own page size, `$select` rule and (for sync) orde
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
+
+from .reference import PROPERTIES
 
 NORMAL, BULK, SYNC, READ = "normal", "bulk", "sync", "read"
 PAGE_SIZE = {NORMAL: 60, BULK: 1000, SYNC: 1000, READ: 60}
@@ -61,8 +64,8 @@ RECEIVABLES_LIST_FIELDS = (
     "EntryNumber", "InvoiceDate", "InvoiceNumber", "JournalCode", "JournalDescription", "YourRef",
 )
 DIVISION_FIELDS = (
-    "Code", "Description", "Customer", "CustomerName", "CustomerCode", "Country", "Currency", "Blocked", "Current",
-    "HID",
+    "Code", "Description", "Customer", "CustomerName", "CustomerCode", "Country", "Currency", "BlockingStatus",
+    "Current", "Hid", "Status",
 )
 DELETED_FIELDS = ("ID", "EntityKey", "EntityType", "DeletedBy", "DeletedDate", "Division", "Timestamp")
 WEBHOOK_FIELDS = ("ID", "CallbackURL", "Topic", "Description", "Created", "Division")
@@ -88,6 +91,31 @@ ME_FIELDS = (
 
 
 @dataclass(frozen=True)
+class Property:
+    """One documented property of an Exact entity (from reference.py): Edm type and flags."""
+
+    name: str
+    type: str  # Guid, String, Int32, Double, DateTime, Boolean, …, Collection(X) / Entity(X) for navigation
+    key: bool = False
+    read_only: bool = False
+    required: bool = False
+
+    @property
+    def navigation(self) -> bool:
+        return "(" in self.type
+
+
+@functools.cache
+def documented(type_name: str) -> dict[str, Property]:
+    """The documented properties of an entity type, by name (empty for a type the reference lacks)."""
+    out: dict[str, Property] = {}
+    for entry in PROPERTIES.get(type_name, ()):
+        name, kind, flags = entry.split(":")
+        out[name] = Property(name, kind, "k" in flags, "r" in flags, "q" in flags)
+    return out
+
+
+@dataclass(frozen=True)
 class EntitySpec:
     path: str  # canonical spelling, e.g. "crm/Accounts"
     table: str  # world table the rows live in
@@ -105,6 +133,29 @@ class EntitySpec:
     lines: str | None = None  # navigation property holding lines (SalesEntryLines, …)
     key_is_int: bool = False
     scope: str = ""  # scope area the app registration must grant
+    reference: str = ""  # entity type in reference.py when it differs from type_name
+
+    # the sandbox's own state on rows of this table, stored but not an Exact property (never served)
+    internal: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        """Serve every documented property (reference.py), the modelled ones first; navigation
+        properties only where the sandbox serves the linked entities (lines, VAT percentages)."""
+        props = self.properties
+        if not props:
+            return
+        served_links = {nav for parent, nav in SERVED_NAVIGATIONS if parent == self.path}
+        listed = [name for name in self.fields
+                  if (name in props and not props[name].navigation) or name in served_links]
+        listed += [name for name, prop in props.items()
+                   if name not in listed and (not prop.navigation or name in served_links)]
+        object.__setattr__(self, "fields", tuple(listed))
+        guids = {name for name, prop in props.items() if prop.type == "Guid"}
+        object.__setattr__(self, "guid_fields", frozenset(self.guid_fields | guids))
+
+    @property
+    def properties(self) -> dict[str, Property]:
+        return documented(self.reference or self.type_name)
 
     @property
     def page_size(self) -> int:
@@ -116,6 +167,9 @@ class EntitySpec:
         return frozenset(self.fields) | extra
 
 
+# navigation properties served through the parent's URL: (parent path, property)
+SERVED_NAVIGATIONS = {("salesentry/SalesEntries", "SalesEntryLines"), ("salesinvoice/SalesInvoices", "SalesInvoiceLines"),
+                      ("vat/VATCodes", "VATPercentages")}
 CRUD = frozenset({"GET", "POST", "PUT", "DELETE"})
 _G = frozenset
 
@@ -129,7 +183,7 @@ def _specs() -> list[EntitySpec]:
                guid_fields=_G({"ID", "GLRevenue"}), scope="logistics")
     inv = dict(table="salesinvoice/SalesInvoices", key="InvoiceID", type_name="SalesInvoice",
                label=("Verkoopfactuur", "Sales invoice"), guid_fields=_G({"InvoiceID", "OrderedBy", "InvoiceTo", "EntryID"}),
-               scope="salesinvoice", lines="SalesInvoiceLines")
+               scope="salesinvoice", lines="SalesInvoiceLines", internal=("EntryID",))
     ent = dict(table="salesentry/SalesEntries", key="EntryID", type_name="SalesEntry", label=("Verkoopboeking", "Sales entry"),
                guid_fields=_G({"EntryID", "Customer"}), scope="salesentry", lines="SalesEntryLines")
     rec = dict(table="cashflow/Receivables", key="ID", type_name="Receivable", label=("Openstaande post", "Receivable"),
@@ -154,7 +208,8 @@ def _specs() -> list[EntitySpec]:
         EntitySpec("financial/GLAccounts", "financial/GLAccounts", "ID", "GLAccount",
                    ("Grootboekrekening", "General ledger account"), GL_FIELDS, guid_fields=_G({"ID"}), scope="financial"),
         EntitySpec("financial/FinancialPeriods", "financial/FinancialPeriods", "ID", "FinancialPeriod",
-                   ("Periode", "Financial period"), PERIOD_FIELDS, guid_fields=_G({"ID"}), scope="financial"),
+                   ("Periode", "Financial period"), PERIOD_FIELDS, guid_fields=_G({"ID"}), scope="financial",
+                   internal=("Closed",)),
         EntitySpec("vat/VATCodes", "vat/VATCodes", "ID", "VATCode", ("Btw-code", "VAT code"), VAT_FIELDS,
                    guid_fields=_G({"ID"}), scope="financial"),
         EntitySpec("cashflow/PaymentConditions", "cashflow/PaymentConditions", "ID", "PaymentCondition",
@@ -197,7 +252,52 @@ def _specs() -> list[EntitySpec]:
     ]
 
 
-SPECS: list[EntitySpec] = _specs()
+def _doc(type_name: str) -> tuple[str, ...]:
+    """A derived entity's fields: every documented non-navigation property."""
+    return tuple(name for name, prop in documented(type_name).items() if not prop.navigation)
+
+
+def _derived_specs() -> list[EntitySpec]:
+    """Entities Exact derives from the written ones (views.py), with their sync/bulk variants."""
+    adr = dict(table="crm/Addresses", key="ID", type_name="Address", label=("Adres", "Address"),
+               fields=_doc("Address"), guid_fields=_G({"ID", "Account", "Contact", "Warehouse"}), scope="crm")
+    prc = dict(table="logistics/SalesItemPrices", key="ID", type_name="SalesItemPrice",
+               label=("Verkoopprijs", "Sales item price"), fields=_doc("SalesItemPrice"),
+               guid_fields=_G({"ID", "Item", "Account"}), scope="logistics")
+    trl = dict(table="financialtransaction/TransactionLines", key="ID", type_name="TransactionLine",
+               label=("Transactieregel", "Transaction line"), fields=_doc("TransactionLine"),
+               guid_fields=_G({"ID", "EntryID", "Account", "GLAccount", "Item", "Document", "OffsetID"}),
+               scope="financial")
+    gls = dict(table="financial/GLAccounts", key="ID", type_name="GLAccount",
+               label=("Grootboekrekening", "General ledger account"), fields=GL_FIELDS, guid_fields=_G({"ID"}),
+               scope="financial")
+    div = dict(key="Code", label=("Divisie", "Division"), key_is_int=True, scope="system")
+    return [
+        EntitySpec("crm/Addresses", unpublished_filter=True, **adr),
+        EntitySpec("sync/CRM/Addresses", mode=SYNC, **adr),
+        EntitySpec("logistics/SalesItemPrices", **prc),
+        EntitySpec("sync/Logistics/SalesItemPrices", mode=SYNC, **prc),
+        EntitySpec("financialtransaction/TransactionLines", unpublished_filter=True, **trl),
+        EntitySpec("sync/Financial/TransactionLines", mode=SYNC, **trl),
+        EntitySpec("bulk/Financial/TransactionLines", mode=BULK, **trl),
+        EntitySpec("sync/Financial/GLAccounts", mode=SYNC, **gls),
+        EntitySpec("bulk/Financial/GLAccounts", mode=BULK, **gls),
+        EntitySpec("vat/VatPercentages", "vat/VatPercentages", "ID", "VatPercentage", ("Btw-percentage", "VAT percentage"),
+                   _doc("VatPercentage"), guid_fields=_G({"ID", "VATCodeID"}), scope="financial"),
+        EntitySpec("read/financial/AgingReceivablesList", "read/financial/AgingReceivablesList", "AccountId",
+                   "AgingReceivablesList", ("Ouderdomsanalyse", "Aging receivables"), _doc("AgingReceivablesList"),
+                   mode=READ, guid_fields=_G({"AccountId"}), scope="financial"),
+        EntitySpec("read/financial/OutstandingInvoicesOverview", "read/financial/OutstandingInvoicesOverview",
+                   "CurrencyCode", "OutstandingInvoicesOverview", ("Openstaande facturen", "Outstanding invoices"),
+                   _doc("OutstandingInvoicesOverview"), mode=READ, scope="financial"),
+        EntitySpec("hrm/Divisions", "hrm/Divisions", type_name="Division", reference="HRMDivision",
+                   fields=_doc("HRMDivision"), guid_fields=_G({"Customer"}), **div),
+        EntitySpec("system/AllDivisions", "system/AllDivisions", type_name="Division", fields=DIVISION_FIELDS,
+                   guid_fields=_G({"Customer"}), **div),
+    ]
+
+
+SPECS: list[EntitySpec] = _specs() + _derived_specs()
 ROUTES: dict[str, EntitySpec] = {spec.path.lower(): spec for spec in SPECS}
 # Tables that exist per division (the world creates empty ones the seed does not fill).
 TABLES: dict[str, EntitySpec] = {}

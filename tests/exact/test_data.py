@@ -176,3 +176,27 @@ async def test_validation_errors_in_both_languages(server, tmp_path, username, l
         async with client(server, config, store) as exact:
             await exact.create_account(Account(name=""))
     assert bad_name.value.kind is MessageKind.REQUIRED
+
+
+async def test_the_client_takes_bare_top_lists_and_reads_deferred_lines_through_the_parent(server, tmp_path):
+    """Exact may answer a `$top` list without paging as a bare `{"d": [...]}` (WCF Data Services), and
+    serves lines not expanded through the parent's navigation URL; the client reads both."""
+    config, store = await login(server, tmp_path, "api")
+    async with client(server, config, store) as exact:
+        server.runtime.apply_behaviour({"top_shape": "bare"})
+        try:
+            bare = await exact.list_records(Account, "crm/Accounts", filter="Status eq 'C'", top=3)
+        finally:
+            server.runtime.apply_behaviour({"top_shape": "results"})
+        enveloped = await exact.list_records(Account, "crm/Accounts", filter="Status eq 'C'", top=3)
+        assert [a.id for a in bare] == [a.id for a in enveloped] and len(bare) == 3
+        journal, customer, gl, vat, condition = await master(exact)
+        entry = await exact.create_sales_entry(SalesEntry(
+            journal=journal.code, customer=customer.id, your_ref=f"NAV-{uuid.uuid4().hex[:8]}",
+            payment_condition=condition.code,
+            lines=[SalesEntryLine(gl_account=gl.id, amount_fc=Decimal("7.50"), vat_code=vat.code if vat else None)]))
+        path = f"salesentry/SalesEntries(guid'{entry.entry_id}')"
+        row = await exact.get_one(path, {"$select": "EntryID,SalesEntryLines"})  # not expanded: a deferred link
+        assert "__deferred" in row["SalesEntryLines"]
+        read = SalesEntry.from_exact(await exact._lines(row, "SalesEntryLines", path))
+        assert [line.amount_fc for line in read.lines] == [Decimal("7.50")]

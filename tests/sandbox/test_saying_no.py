@@ -91,11 +91,13 @@ def test_the_entry_of_a_processed_sales_invoice_cannot_be_deleted(en):
                                      "SalesInvoiceLines": [{"Item": IDS["item_hour"], "Quantity": 2, "NetPrice": 50}]})
     assert en.post(f"/{DIV}/salesinvoice/PrintedSalesInvoices", json={"InvoiceID": invoice["InvoiceID"]}).status_code == 201
     processed = en.get(f"{INVOICES}(guid'{invoice['InvoiceID']}')").json()["d"]
-    answer = en.delete(f"{ENTRIES}(guid'{processed['EntryID']}')")
+    booked = en.get(ENTRIES, params={"$filter": f"Journal eq '70' and EntryNumber eq {processed['InvoiceNumber']}"})
+    entry_id = booked.json()["d"]["results"][0]["EntryID"]
+    answer = en.delete(f"{ENTRIES}(guid'{entry_id}')")
     assert answer.status_code == 500
     assert message(answer) == (f"Not allowed: Delete (entry of processed sales invoice {processed['InvoiceNumber']}; "
                                "create a credit note)")
-    assert en.get(f"{ENTRIES}(guid'{processed['EntryID']}')").status_code == 200
+    assert en.get(f"{ENTRIES}(guid'{entry_id}')").status_code == 200
 
 
 # ---------------------------------------------------------------- numbering and due date

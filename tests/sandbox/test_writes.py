@@ -109,10 +109,15 @@ def test_printed_sales_invoice_is_processed_numbered_and_booked(nl):
     assert nl.put(url, json={"Description": "Oktober"}).status_code == 204  # open: still changeable
     printed = nl.post(f"/{DIV}/salesinvoice/PrintedSalesInvoices", json={"InvoiceID": inv["InvoiceID"]})
     assert printed.status_code == 201
-    after = nl.get(url, params={"$select": "Status,InvoiceNumber,EntryID"}).json()["d"]
-    assert after["Status"] == 50 and after["InvoiceNumber"] and after["EntryID"]
-    entry = nl.get(f"/{DIV}/salesentry/SalesEntries(guid'{after['EntryID']}')").json()["d"]
-    assert entry["EntryNumber"] == after["InvoiceNumber"] and entry["YourRef"] == "T-9"
+    after = nl.get(url, params={"$select": "Status,InvoiceNumber"}).json()["d"]
+    assert after["Status"] == 50 and after["InvoiceNumber"]
+    # the reference: "When printing the field InvoiceNumber is copied to the fields EntryNumber and
+    # InvoiceNumber of the sales entry" (SalesInvoices carry no link to the entry)
+    booked = nl.get(f"/{DIV}/salesentry/SalesEntries",
+                    params={"$filter": f"Journal eq '70' and EntryNumber eq {after['InvoiceNumber']}"}).json()["d"]["results"]
+    assert len(booked) == 1
+    entry = booked[0]
+    assert entry["EntryNumber"] == entry["InvoiceNumber"] == after["InvoiceNumber"] and entry["YourRef"] == "T-9"
     refused = nl.put(url, json={"Description": "te laat"})
     assert refused.status_code == 500 and message(refused) == "Niet toegestaan: Status (verwerkt)"
     assert nl.delete(url).status_code == 500
