@@ -33,6 +33,7 @@ MODELS = {
     "TransactionLine": "FinancialTransaction/TransactionLine", "Division": "SystemBase/Division",
     "HRMDivision": "HRM/Division", "Me": "Current/Me", "Deleted": "Sync/Deleted",
     "WebhookSubscription": "Webhooks/WebhookSubscription", "Currency": "General/Currency",
+    "Payment": "Cashflow/Payment", "ExchangeRate": "Financial/ExchangeRate",
 }
 REQUIRED = {
     "Account": {"Name"}, "SalesEntry": {"Journal", "Customer", "SalesEntryLines"}, "SalesEntryLine": {"GLAccount"},

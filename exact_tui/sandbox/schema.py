@@ -145,8 +145,10 @@ class EntitySpec:
         if not props:
             return
         served_links = {nav for parent, nav in SERVED_NAVIGATIONS if parent == self.path}
-        listed = [name for name in self.fields
-                  if (name in props and not props[name].navigation) or name in served_links]
+        # a modelled field the reference lacks stays (its owner models it on purpose, e.g. the money side's
+        # LineType); tests/sandbox/test_reference.py lists each such difference by name
+        listed = [name for name in self.fields if name not in self.internal
+                  and (not (name in props and props[name].navigation) or name in served_links)]
         listed += [name for name, prop in props.items()
                    if name not in listed and (not prop.navigation or name in served_links)]
         object.__setattr__(self, "fields", tuple(listed))
@@ -222,7 +224,7 @@ def _specs() -> list[EntitySpec]:
         EntitySpec("salesinvoice/PrintedSalesInvoices", "salesinvoice/PrintedSalesInvoices", "InvoiceID",
                    "PrintedSalesInvoice", ("Verkoopfactuur", "Sales invoice"),
                    ("InvoiceID", "SendEmailToCustomer", "SendInvoiceToCustomerPostbox", "SendOutputBasedOnAccount",
-                    "InvoiceDate", "PostboxMessageID", "Division"),
+                    "InvoiceDate", "Division"),
                    methods=frozenset({"POST"}), guid_fields=_G({"InvoiceID"}), scope="salesinvoice"),
         EntitySpec("salesentry/SalesEntries", fields=ENTRY_FIELDS, methods=CRUD, **ent),
         EntitySpec("salesentry/SalesEntryLines", "salesentry/SalesEntryLines", "ID", "SalesEntryLine",

@@ -10,13 +10,21 @@ from exact_tui.sandbox.schema import BULK, ROUTES, SERVED_NAVIGATIONS, SYNC, doc
 
 NEEDS_FILTER = {"crm/Accounts": "Status eq 'C'", "logistics/Items": "Code eq 'HOUR'"}
 SERVED = sorted(spec.path for spec in ROUTES.values() if spec.methods & {"GET"} and spec.properties)
+# Modelled on purpose beyond the SDK's snapshot of the reference (the money side, sandbox/cashflow.py);
+# each difference is named here so a new one cannot slip in unnoticed.
+KNOWN_DIFFERENCES = {
+    "cashflow/Receivables": {"LineType"}, "bulk/Cashflow/Receivables": {"LineType"},
+    "cashflow/Payments": {"IsFullyPaid", "LastPaymentDate", "LineType"},
+    "bulk/Cashflow/Payments": {"IsFullyPaid", "LastPaymentDate", "LineType"},
+    "general/Currencies": {"ID", "Division"},
+}
 
 
 def expected(spec) -> set[str]:
     props = documented(spec.reference or spec.type_name)
     links = {nav for parent, nav in SERVED_NAVIGATIONS if parent == spec.path}
     names = {name for name, prop in props.items() if not prop.navigation or name in links}
-    return names | ({"Timestamp"} if spec.mode == SYNC else set())
+    return names | ({"Timestamp"} if spec.mode == SYNC else set()) | KNOWN_DIFFERENCES.get(spec.path, set())
 
 
 def first_row(api, spec, select: str | None = None) -> dict | None:
