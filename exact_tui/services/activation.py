@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from ..domain.link import MaintenanceMode
-from . import _repo
 from .events import Side
 from .maintenance import MAINTENANCE_EXPLAINED, maintenance_mode
 from .session import ConsoleSession
@@ -62,7 +61,7 @@ def checklist(session: ConsoleSession) -> list[StepStatus]:
     no_journal = [] if journal else ["no sales journal chosen"]
     out.append(StepStatus("journal", "Sales journal", StepState.DONE if journal else StepState.ATTENTION,
                           f"journal {journal}" if journal else "", no_journal, no_journal))
-    counts = session.cache.get("link_counts")
+    counts = session.cache.link_counts
     mode = maintenance_mode(session)
     link_missing = []
     if counts is None:
@@ -104,7 +103,7 @@ async def check(session: ConsoleSession) -> list[StepStatus]:
     from .linking.counts import link_counts
     from .problems import explain
 
-    if (session.client is not None and "link_counts" not in session.cache
+    if (session.client is not None and session.cache.link_counts is None
             and getattr(session.settings(), "division", None)):
         try:
             await link_counts(session)
@@ -129,7 +128,7 @@ def activate(session: ConsoleSession, *, confirmed: bool) -> None:
     if hard:
         raise ValueError("cannot activate yet: " + "; ".join(hard))
     warnings = [m for s in steps for m in s.missing]
-    _repo.update_settings(session.store, active=True, activated_at=dt.datetime.now(dt.timezone.utc))
+    session.store.settings.update(active=True, activated_at=dt.datetime.now(dt.timezone.utc))
     session.events.success("Integration activated" + (f" with {len(warnings)} open warnings" if warnings else ""),
                            side=Side.LOCAL, topic="activate")
     for warning in warnings:
@@ -137,6 +136,6 @@ def activate(session: ConsoleSession, *, confirmed: bool) -> None:
 
 
 def deactivate(session: ConsoleSession) -> None:
-    _repo.update_settings(session.store, active=False)
+    session.store.settings.update(active=False)
     session.events.warning("Integration deactivated: no invoices will be transferred", side=Side.LOCAL,
                            topic="activate")

@@ -152,9 +152,9 @@ async def _established(session: ConsoleSession, config: ExactConfig) -> Connecti
         refresh = client.connection().refresh_warning(client.clock.time())
     except Exception:  # noqa: BLE001 - the warning is a courtesy
         refresh = None
-    from .session import Health
+    from .session import Health, HealthState
 
-    session.health = Health("connected", "connected")
+    session.health = Health(HealthState.CONNECTED, "connected")
     report = ConnectionReport(me.user_name, me.full_name, me.email, client.config.division,
                               DEDICATED_USER_ADVICE, warning, refresh)
     session.events.success(f"Connection established: {report.who}", side=Side.EXACT, topic="connection")

@@ -18,8 +18,7 @@ from typing import Any
 
 from ..domain.customer import LocalCustomer, customer_number_problem, is_customer_account
 from ..domain.link import DataSource, Link
-from ..store.decisions import ContactLink
-from . import _repo
+from ..domain.decisions import ContactLink
 from .events import Side
 from .linking.fields import FIELDS, same_value
 from .linking.merge import changes_for_exact
@@ -56,10 +55,10 @@ def _norm(value: str) -> str:
 def search(session: ConsoleSession, text: str = "", *, limit: int = 300) -> tuple[list[CustomerRow], int]:
     """Customers whose name, number, city, e-mail or VAT contains every word typed; (shown, total found)."""
     words = _norm(text).split()
-    links = {link.local_id: link for link in _repo.all_of(session.store.links)}
+    links = {link.local_id: link for link in session.store.links.all()}
     found: list[CustomerRow] = []
     total = 0
-    for customer in _repo.all_of(session.store.customers):
+    for customer in session.store.customers.all():
         if words:
             hay = _norm(" ".join((customer.name, customer.number, customer.city, customer.email, customer.vat)))
             if not all(w in hay for w in words):
@@ -73,9 +72,10 @@ def search(session: ConsoleSession, text: str = "", *, limit: int = 300) -> tupl
 
 async def exact_accounts(session: ConsoleSession, *, refresh: bool = False):
     """The Exact customer accounts (cached per connection; shared with step 4's counts)."""
-    if refresh or "accounts" not in session.cache:
-        session.cache["accounts"] = await session.require_client().accounts(customers_only=True)
-    return session.cache["accounts"]
+    cache = session.cache
+    if refresh or cache.accounts is None:
+        cache.accounts = await session.require_client().accounts(customers_only=True)
+    return cache.accounts
 
 
 async def counterpart(session: ConsoleSession, exact_id: str):
@@ -116,7 +116,7 @@ def side_by_side(customer: LocalCustomer, account) -> list[FieldPair]:
 
 def link(session: ConsoleSession, customer: LocalCustomer, account) -> Link:
     """Link by hand (no data copied). Refused when the Exact account is already linked elsewhere."""
-    for other in _repo.all_of(session.store.links):
+    for other in session.store.links.all():
         if other.exact_id == account.id and other.local_id != customer.id:
             raise ValueError(f"Exact account {account.code} {account.name} is already linked to local customer "
                              f"{other.local_id}; unlink that one first")
@@ -124,18 +124,18 @@ def link(session: ConsoleSession, customer: LocalCustomer, account) -> Link:
                linked_by=session.me.user_name if session.me else "console",
                linked_at=dt.datetime.now(dt.timezone.utc), source=DataSource.NONE)
     session.store.links.link(new)
-    session.cache.pop("link_counts", None)
+    session.cache.link_counts = None
     session.events.success(f"Linked to Exact account {account.code} {account.name}", side=Side.LOCAL, topic="link",
                            record=f"customer {customer.number or customer.id}")
     return new
 
 
 def unlink(session: ConsoleSession, customer: LocalCustomer) -> None:
-    existing = _repo.get_one(session.store.links, customer.id)
+    existing = session.store.links.get(customer.id)
     if existing is None:
         raise ValueError(f"customer {customer.number or customer.id} {customer.name} is not linked")
     session.store.links.unlink(customer.id)
-    session.cache.pop("link_counts", None)
+    session.cache.link_counts = None
     session.events.warning(f"Unlinked from Exact account {existing.exact_code or existing.exact_id} "
                            "(nothing changed in Exact)", side=Side.LOCAL, topic="link",
                            record=f"customer {customer.number or customer.id}")
@@ -143,7 +143,7 @@ def unlink(session: ConsoleSession, customer: LocalCustomer) -> None:
 
 async def push_update(session: ConsoleSession, customer: LocalCustomer) -> list[str]:
     """Send the customer's non-empty local fields to its linked Exact account; returns the fields changed."""
-    existing = _repo.get_one(session.store.links, customer.id)
+    existing = session.store.links.get(customer.id)
     if existing is None:
         raise ValueError(f"customer {customer.number or customer.id} {customer.name} is not linked: link it first")
     problem = customer_number_problem(customer.number)
@@ -233,7 +233,7 @@ def contact_pairs(local_contacts, exact_contacts, links=()) -> list[ContactPair]
 
 async def contacts_side_by_side(session: ConsoleSession, customer: LocalCustomer) -> list[ContactPair]:
     local = session.store.contacts.for_customer(customer.id)
-    existing = _repo.get_one(session.store.links, customer.id)
+    existing = session.store.links.get(customer.id)
     exact = await session.require_client().contacts(account=existing.exact_id) if existing else []
     return contact_pairs(local, exact, _contact_links(session, customer))
 
@@ -252,7 +252,7 @@ def link_contact(session: ConsoleSession, customer: LocalCustomer, contact, exac
     """Store that a local contact is this Exact contact (of the customer's linked account).
 
     Refused when the customer is not linked, or the Exact contact is another local contact's already."""
-    existing = _repo.get_one(session.store.links, customer.id)
+    existing = session.store.links.get(customer.id)
     if existing is None:
         raise ValueError(f"customer {customer.number or customer.id} {customer.name} is not linked: link it first")
     if contact.customer_id != customer.id:
@@ -298,7 +298,7 @@ def unlink_contact(session: ConsoleSession, customer: LocalCustomer, contact) ->
 async def create_contact(session: ConsoleSession, customer: LocalCustomer, contact) -> object:
     """Create a local contact on the linked Exact account and store the pair. When Exact already has that
     person (same account, e-mail/last name), link to it instead: nothing is created twice."""
-    existing = _repo.get_one(session.store.links, customer.id)
+    existing = session.store.links.get(customer.id)
     if existing is None:
         raise ValueError(f"customer {customer.number or customer.id} {customer.name} is not linked: link it first")
     if not contact.last_name:

@@ -10,7 +10,6 @@ import dataclasses
 from dataclasses import dataclass
 
 from ..domain.products import DataType, Dimension, DimensionKind, Principle, ProductPrinciple
-from . import _repo
 from .events import Side
 from .session import ConsoleSession
 
@@ -50,7 +49,7 @@ def set_principle(session: ConsoleSession, principle: ProductPrinciple) -> None:
     if principle.principle is Principle.BY_DIMENSION and principle.dimension_kind is None:
         raise ValueError(f"{DATA_TYPE_LABELS[principle.data_type]}: choose which dimension decides the product number")
     if principle.principle is Principle.SPECIFIC:
-        active = {p.code for p in _repo.all_of(session.store.products) if p.active}
+        active = {p.code for p in session.store.products.all() if p.active}
         if principle.product_number not in active:
             raise ValueError(f"{DATA_TYPE_LABELS[principle.data_type]}: product number "
                              f"{principle.product_number or '(none)'} is not an active item (step 6)")
@@ -58,7 +57,7 @@ def set_principle(session: ConsoleSession, principle: ProductPrinciple) -> None:
     current[principle.data_type] = principle
     stored = getattr(session.settings(), "principles", None)
     value: object = list(current.values()) if isinstance(stored, list) else {str(k): v for k, v in current.items()}
-    _repo.update_settings(session.store, principles=value)
+    session.store.settings.update(principles=value)
     session.events.success(f"{DATA_TYPE_LABELS[principle.data_type]}: {describe(principle)}", side=Side.LOCAL,
                            topic="products")
 
@@ -72,7 +71,7 @@ def describe(principle: ProductPrinciple) -> str:
 
 
 def dimensions(session: ConsoleSession, kind: DimensionKind | None = None) -> list[Dimension]:
-    rows = _repo.all_of(session.store.dimensions)
+    rows = session.store.dimensions.all()
     if kind is not None:
         rows = [d for d in rows if DimensionKind(d.kind) is kind]
     return sorted(rows, key=lambda d: (str(d.kind), d.name.lower(), d.id))
@@ -82,12 +81,12 @@ def map_dimension(session: ConsoleSession, dimension: Dimension, product_number:
     """Map one hourly rate / project type / … to an active item ("" removes the mapping)."""
     code = product_number.strip()
     if code:
-        active = {p.code for p in _repo.all_of(session.store.products) if p.active}
+        active = {p.code for p in session.store.products.all() if p.active}
         if code not in active:
             raise ValueError(f"{DIMENSION_LABELS[DimensionKind(dimension.kind)]} {dimension.name!r}: product number "
                              f"{code!r} is not an active item (activate it in step 6)")
     updated = dataclasses.replace(dimension, product_number=code)
-    _repo.put_all(session.store.dimensions, [updated])
+    session.store.dimensions.put_many([updated])
     session.events.info(f"{DIMENSION_LABELS[DimensionKind(dimension.kind)]} {dimension.name} → "
                         f"{code or '(unmapped)'}", side=Side.LOCAL, topic="products",
                         record=f"{dimension.kind} {dimension.id}")
@@ -107,14 +106,14 @@ def defaults_status(session: ConsoleSession) -> DefaultsStatus:
     chosen = principles(session)
     used_kinds = {p.dimension_kind for p in chosen.values()
                   if p.principle is Principle.BY_DIMENSION and p.dimension_kind is not None}
-    dims = _repo.all_of(session.store.dimensions)
+    dims = session.store.dimensions.all()
     unmapped: dict[DimensionKind, int] = {}
     for dim in dims:
         kind = DimensionKind(dim.kind)
         if kind in used_kinds and not dim.product_number:
             unmapped[kind] = unmapped.get(kind, 0) + 1
     missing = [f"{n} {DIMENSION_LABELS[k].lower()}s without a product number" for k, n in sorted(unmapped.items())]
-    active = {p.code for p in _repo.all_of(session.store.products) if p.active}
+    active = {p.code for p in session.store.products.all() if p.active}
     for p in chosen.values():
         if p.principle is Principle.SPECIFIC and p.product_number not in active:
             missing.append(f"{DATA_TYPE_LABELS[p.data_type]}: item {p.product_number} is not active")

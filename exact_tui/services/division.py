@@ -9,18 +9,18 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from . import _repo
 from .events import Side
 from .session import ConsoleSession
 
 
 async def load_divisions(session: ConsoleSession, *, refresh: bool = False):
     """The divisions the connected user may use (cached per connection)."""
-    if refresh or "divisions" not in session.cache:
-        session.cache["divisions"] = await session.require_client().divisions()
-        session.events.info(f"{len(session.cache['divisions'])} divisions available to this user",
+    cache = session.cache
+    if refresh or cache.divisions is None:
+        cache.divisions = await session.require_client().divisions()
+        session.events.info(f"{len(cache.divisions)} divisions available to this user",
                             side=Side.EXACT, topic="division")
-    return session.cache["divisions"]
+    return cache.divisions
 
 
 def division_lock(session: ConsoleSession) -> str | None:
@@ -31,7 +31,7 @@ def division_lock(session: ConsoleSession) -> str | None:
     transfers = getattr(session.store, "transfers", None)
     if transfers is not None and first is None:
         try:
-            transferred = _repo.count_of(transfers)
+            transferred = len(transfers)
         except Exception:  # noqa: BLE001 - a courtesy check
             transferred = 0
     if first is None and not transferred:
@@ -48,12 +48,11 @@ def choose_division(session: ConsoleSession, code: int, name: str = "") -> None:
     current = getattr(session.settings(), "division", None)
     if lock and current not in (None, code):
         raise ValueError(lock)
-    _repo.update_settings(session.store, division=code, division_name=name)
+    session.store.settings.update(division=code, division_name=name)
     if session.client is not None:
         session.client.config.division = code
     _save_app_division(session, code)
-    for key in ("journals", "link_counts", "items"):
-        session.cache.pop(key, None)
+    session.cache.for_division(code)  # the previous division's journals, accounts and counts are gone
     session.events.success(f"Division {code} {name} chosen", side=Side.LOCAL, topic="division")
 
 

@@ -7,22 +7,22 @@ from __future__ import annotations
 
 from collections import Counter
 
-from . import _repo
 from .events import Side
 from .session import ConsoleSession
 
 
 async def load_journals(session: ConsoleSession, *, refresh: bool = False):
     """Sales journals (type 20) only: invoices can be booked in no other kind."""
-    if refresh or "journals" not in session.cache:
+    cache = session.cache
+    if refresh or cache.journals is None:
         journals = await session.require_client().journals(sales_only=True)
-        session.cache["journals"] = [j for j in journals if j.is_sales]
-    return session.cache["journals"]
+        cache.journals = [j for j in journals if j.is_sales]
+    return cache.journals
 
 
 def invoice_currencies(session: ConsoleSession) -> Counter[str]:
     """How many local invoices there are per currency."""
-    return Counter((inv.currency or "EUR").upper() for inv in _repo.all_of(session.store.invoices))
+    return Counter((inv.currency or "EUR").upper() for inv in session.store.invoices.all())
 
 
 def journal_warning(journal, currencies: Counter[str]) -> str | None:
@@ -39,6 +39,6 @@ def journal_warning(journal, currencies: Counter[str]) -> str | None:
 
 def choose_journal(session: ConsoleSession, journal) -> None:
     """Save the sales journal (by code) at once."""
-    _repo.update_settings(session.store, journal=journal.code)
+    session.store.settings.update(journal=journal.code)
     session.events.success(f"Sales journal {journal.code} {journal.description} chosen", side=Side.LOCAL,
                            topic="journal")

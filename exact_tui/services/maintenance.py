@@ -7,7 +7,6 @@ says it is not confirmed.
 from __future__ import annotations
 
 from ..domain.link import MaintenanceMode
-from . import _repo
 from .events import Side
 from .session import ConsoleSession
 
@@ -26,7 +25,7 @@ MAINTENANCE_EXPLAINED: dict[MaintenanceMode, tuple[str, str]] = {
 
 def choose_maintenance(session: ConsoleSession, mode: MaintenanceMode) -> None:
     """Save the customer maintenance mode at once."""
-    _repo.update_settings(session.store, maintenance_mode=mode)
+    session.store.settings.update(maintenance_mode=mode)
     session.events.success(f"Customer maintenance: {MAINTENANCE_EXPLAINED[mode][0]}", side=Side.LOCAL,
                            topic="maintenance")
 

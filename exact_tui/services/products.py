@@ -11,7 +11,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from ..domain.products import ProductNumber
-from . import _repo
 from .events import Side
 from .session import ConsoleSession
 
@@ -41,7 +40,7 @@ class ImportResult:
 
 
 def products(session: ConsoleSession) -> list[ProductNumber]:
-    return sorted(_repo.all_of(session.store.products), key=lambda p: p.code)
+    return sorted(session.store.products.all(), key=lambda p: p.code)
 
 
 def _yes(value: object) -> str:
@@ -55,7 +54,7 @@ async def import_items(session: ConsoleSession) -> ImportResult:
     client = session.require_client()
     now = dt.datetime.now(dt.timezone.utc)
     items = await client.items()
-    before = {p.code: p for p in _repo.all_of(session.store.products)}
+    before = {p.code: p for p in session.store.products.all()}
     fresh: list[ProductNumber] = []
     result = ImportResult(fresh)
     for item in items:
@@ -86,8 +85,8 @@ async def import_items(session: ConsoleSession) -> ImportResult:
             else:
                 fresh.append(old)
     fresh.sort(key=lambda p: p.code)
-    _repo.put_all(session.store.products, fresh)
-    session.cache["items_imported"] = result
+    session.store.products.put_many(fresh)
+    session.cache.items_imported = result
     session.events.success(result.summary(), side=Side.EXACT, topic="products")
     for code, diffs in result.changed.items():
         session.events.info(f"Item {code} changed in Exact: " + "; ".join(diffs), side=Side.EXACT,
@@ -97,10 +96,10 @@ async def import_items(session: ConsoleSession) -> ImportResult:
 
 def set_active(session: ConsoleSession, codes: set[str]) -> list[ProductNumber]:
     """Make exactly `codes` the active product numbers; warns about the ones that will fail in Exact."""
-    current = _repo.all_of(session.store.products)
+    current = session.store.products.all()
     changed = [dataclasses.replace(p, active=p.code in codes) for p in current if p.active != (p.code in codes)]
     if changed:
-        _repo.put_all(session.store.products, changed)
+        session.store.products.put_many(changed)
     active = [p for p in current if p.code in codes]
     session.events.success(f"{len(active)} product numbers active", side=Side.LOCAL, topic="products")
     for product in active:
@@ -118,7 +117,7 @@ class ProductStatus:
 
 
 def product_status(session: ConsoleSession) -> ProductStatus:
-    items = _repo.all_of(session.store.products)
+    items = session.store.products.all()
     active = [p for p in items if p.active]
     missing = []
     if not items:

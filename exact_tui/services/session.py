@@ -9,10 +9,12 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from .cache import SessionCache
 from .events import Event, EventBus, Level, Side
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -20,6 +22,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..exact.budget import RateBudget
     from ..exact.records import Me
     from ..exact.transport import ApiCall
+    from ..store.profile import ProfileStore
 
 
 @dataclass(slots=True)
@@ -34,18 +37,24 @@ class DemoConnection:
     password: str = "demo"
 
 
+class HealthState(StrEnum):
+    OFFLINE = "offline"
+    CONNECTED = "connected"
+    PROBLEM = "problem"
+
+
 @dataclass(slots=True)
 class Health:
     """Connection health as the header shows it."""
 
-    state: str = "offline"  # offline | connected | problem
+    state: HealthState = HealthState.OFFLINE
     text: str = "not connected"
 
 
 class ConsoleSession:
     """What every screen works with. `.store`, `.events`, `.client` (None until connected), `.profile`."""
 
-    def __init__(self, profile: str, profile_dir: Path, store: Any, events: EventBus | None = None, *,
+    def __init__(self, profile: str, profile_dir: Path, store: "ProfileStore", events: EventBus | None = None, *,
                  demo: DemoConnection | None = None, keep_log: bool = True) -> None:
         self.profile = profile
         self.profile_dir = Path(profile_dir)
@@ -56,7 +65,7 @@ class ConsoleSession:
         self.config: ExactConfig | None = None
         self.me: Me | None = None
         self.health = Health()
-        self.cache: dict[str, Any] = {}  # per-connection answers the steps share (divisions, journals, …)
+        self._cache = SessionCache()  # per-connection answers the steps share, scoped to the division
         self._unsubscribe = self.events.subscribe(self._keep) if keep_log else None
 
     # -- opening and closing ---------------------------------------------------------------------
@@ -98,13 +107,13 @@ class ConsoleSession:
         client = ExactClient(config, self.token_store(), observer=self._observe)
         await client.open()
         self.client, self.config = client, config
-        self.cache.clear()
+        self._cache.clear()
         return client
 
     async def disconnect(self, *, quiet: bool = False) -> None:
         client, self.client = self.client, None
         self.me = None
-        self.cache.clear()
+        self._cache.clear()
         if client is not None:
             with contextlib.suppress(Exception):
                 await client.aclose()
@@ -140,6 +149,17 @@ class ConsoleSession:
             text += f" (reset {max(0.0, budget.minute_reset - now):.0f}s)"
         return text
 
+    @property
+    def cache(self) -> SessionCache:
+        """The shared answers for the division in force (the chosen one, else the connection's): a
+        division change, by whatever path, drops the previous division's answers before anyone reads them."""
+        division = None
+        with contextlib.suppress(Exception):  # no settings yet: the connection's division
+            division = self.settings().division
+        if division is None and self.client is not None:
+            division = self.client.config.division
+        return self._cache.for_division(division)
+
     # -- settings shortcuts ------------------------------------------------------------------------
     def settings(self):
         return self.store.settings.get()
@@ -172,9 +192,9 @@ class ConsoleSession:
         waited = f", waited {call.waited:.1f}s" if call.waited >= 0.5 else ""
         message = f"{call.method} {call.endpoint} → {status} in {call.duration * 1000:.0f} ms{waited}"
         if call.status is not None and call.status < 400:
-            self.health = Health("connected", self.health.text if self.health.state == "connected" else "connected")
+            self.health = Health(HealthState.CONNECTED, self.health.text if self.health.state is HealthState.CONNECTED else "connected")
         elif level is Level.ERROR:
-            self.health = Health("problem", "network problem" if side is Side.NETWORK else f"Exact {status}")
+            self.health = Health(HealthState.PROBLEM, "network problem" if side is Side.NETWORK else f"Exact {status}")
         self.events.emit(Event(message, side=side, level=level, topic="api",
                                detail=(call.error + (f" (request {call.request_id})" if call.request_id else "")) if call.error else ""))
 

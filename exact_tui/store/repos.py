@@ -21,7 +21,7 @@ from ..domain.products import Dimension, DimensionKind, ProductNumber, ProductPr
 from ..domain.settings import IntegrationSettings
 from . import codec
 from .atomic import AtomicJSONStorage, KeyedDB, KeyedTable
-from .decisions import ContactLink, RejectedPair, rejected_key
+from ..domain.decisions import ContactLink, RejectedPair, rejected_key
 from .errors import DivisionLocked, StoreConflict
 
 T = TypeVar("T")

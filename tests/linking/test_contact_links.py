@@ -7,7 +7,7 @@ from exact_tui.domain.customer import LocalContact
 from exact_tui.domain.link import Link
 from exact_tui.exact.records import Contact
 from exact_tui.services import customers as svc
-from exact_tui.store.decisions import ContactLink
+from exact_tui.domain.decisions import ContactLink
 
 from .app import make_session
 from .helpers import CUSTOMERS, open_store

@@ -6,7 +6,7 @@ import json
 import pytest
 
 from exact_tui.store import SCHEMA_VERSION, ProfileStore, StoreConflict
-from exact_tui.store.decisions import ContactLink, RejectedPair
+from exact_tui.domain.decisions import ContactLink, RejectedPair
 from exact_tui.store.schema import meta_path
 
 

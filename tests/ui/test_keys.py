@@ -74,7 +74,7 @@ async def test_step_8_counts_unlinked_customers_even_when_step_4_was_skipped(ses
     async with app.run_test(size=(80, 24)) as pilot:
         await connect(pilot, app)
         division.choose_division(session, DIV, "Client Test BV")
-        assert "link_counts" not in session.cache
+        assert session.cache.link_counts is None
         await pilot.press("8")
         summary = app.query_one("#summary", Static)
         await wait_for(pilot, lambda: "may create duplicates" in str(summary.content), what="link warning")

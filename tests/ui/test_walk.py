@@ -55,7 +55,7 @@ async def test_whole_checklist_from_the_keyboard(session, tmp_path):
         await pilot.press("4")
 
         await wait_for(pilot, lambda: "One match" in text_of(app, "#counts"), what="link counts")
-        counts = session.cache["link_counts"]
+        counts = session.cache.link_counts
         assert counts.exact_total == 10 and counts.local_total == 9 and counts.linked == 0
         assert counts.one + counts.more + counts.none == 10
         await pilot.press("ctrl+o")  # the Link customers screen itself (issue 7), and back

@@ -36,7 +36,7 @@ No Textual here: the UI runs these coroutines in a worker and renders `RowResult
 from __future__ import annotations
 
 from .accounts import AccountCache
-from .actions import ACTION_LABELS, TAB_TITLES, TABS, Action, Cancel
+from .actions import ACTION_LABELS, TAB_TITLES, TABS, Action, Cancel, Tab
 from .fields import FIELD_LABELS, FIELDS, MERGE_FIELDS, CustomerField, same_value
 from .merge import changes_for_exact, merge_from_exact
 from .problems import LinkProblem, ProblemKind
@@ -47,6 +47,6 @@ from .service import LinkingService
 __all__ = [
     "ACTION_LABELS", "CSV_COLUMNS", "FIELDS", "FIELD_LABELS", "MERGE_FIELDS", "TABS", "TAB_TITLES", "AccountCache",
     "Action", "ActionReport", "Cancel", "CustomerField", "DecisionImport", "ExactAccount", "LinkProblem",
-    "LinkingService", "Plan", "PlanCost", "ProblemKind", "Row", "RowResult", "changes_for_exact", "csv_safe",
+    "LinkingService", "Plan", "PlanCost", "ProblemKind", "Row", "RowResult", "Tab", "changes_for_exact", "csv_safe",
     "csv_unsafe", "merge_from_exact", "plan_cost", "reasons", "same_value",
 ]

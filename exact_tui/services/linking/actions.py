@@ -6,8 +6,17 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-TABS: tuple[str, ...] = ("one", "more", "none", "ignored")
-TAB_TITLES = {"one": "One match", "more": "More matches", "none": "No match", "ignored": "Ignored"}
+class Tab(StrEnum):
+    """The four tabs of Link customers (a `StrEnum`: the screen's ids and the CSV's `tab` column)."""
+
+    ONE = "one"  # the matcher found exactly one good local customer
+    MORE = "more"  # several candidates: a person chooses
+    NONE = "none"  # no candidate
+    IGNORED = "ignored"  # left out of linking by the user
+
+
+TABS: tuple[Tab, ...] = tuple(Tab)
+TAB_TITLES = {Tab.ONE: "One match", Tab.MORE: "More matches", Tab.NONE: "No match", Tab.IGNORED: "Ignored"}
 
 
 class Action(StrEnum):

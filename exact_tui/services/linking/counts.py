@@ -38,8 +38,8 @@ async def link_counts(session: ConsoleSession, *, refresh: bool = False) -> Link
     re-run the matcher on the stored cache unless `refresh` asks Exact again.
     """
 
-    if not refresh and "link_counts" in session.cache:
-        return session.cache["link_counts"]
+    if not refresh and session.cache.link_counts is not None:
+        return session.cache.link_counts
     service = LinkingService.for_session(session)
     service.cache.load(service.division)
     if refresh or service.cache.timestamp is None or not service.cache.accounts:
@@ -48,7 +48,7 @@ async def link_counts(session: ConsoleSession, *, refresh: bool = False) -> Link
     # loop, so the console keeps painting and answering keys meanwhile.
     await asyncio.to_thread(service.rebuild)
     counts = counts_of(service)
-    session.cache["link_counts"] = counts
+    session.cache.link_counts = counts
     return counts
 
 

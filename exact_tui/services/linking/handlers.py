@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING
 
 from ...domain.ignored import IgnoredAccount
 from ...domain.link import DataSource, Link
-from ...store.decisions import RejectedPair
+from ...domain.decisions import RejectedPair
 from ..events import Level, Side
-from .actions import Action
+from .actions import Action, Tab
 from .fields import MERGE_FIELDS
 from .merge import merge_from_exact
 from .records import ActionReport, Pending, Plan, Row, RowResult, link_event, tab_for
@@ -45,7 +45,7 @@ async def ignore(service: "LinkingService", s: RowStep) -> RowResult:
     service.ignored[row.id] = item
     s.undo.ignored_added.append(item)
     s.undo.rows.append(dataclasses.replace(row))
-    service.move(row, "ignored")
+    service.move(row, Tab.IGNORED)
     return RowResult(row.id, True, "ignored")
 
 async def unignore(service: "LinkingService", s: RowStep) -> RowResult:
@@ -69,8 +69,8 @@ async def reject(service: "LinkingService", s: RowStep) -> RowResult:
     s.undo.rows.append(dataclasses.replace(row))  # a copy: candidates as they were
     service.proposed.get(local_id, set()).discard(row.id)
     service._without_candidate(row, local_id)
-    if row.tab == "one" and row.candidates:  # the matcher's single pick is gone: a person chooses
-        service.move(row, "more")
+    if row.tab == Tab.ONE and row.candidates:  # the matcher's single pick is gone: a person chooses
+        service.move(row, Tab.MORE)
     who = f"{customer.number or customer.id} {customer.name}" if customer else local_id
     return RowResult(row.id, True, f"not {who}: never proposed again"
                      + ("" if row.candidates else "; no other candidate"))

@@ -14,9 +14,9 @@ from typing import Any
 from ...domain.customer import LocalCustomer, strip_account_code
 from ...domain.ignored import IgnoredAccount
 from ...domain.link import Link
-from ...store.decisions import RejectedPair
+from ...domain.decisions import RejectedPair
 from ..events import Event, Level, Side
-from .actions import Action
+from .actions import Action, Tab
 
 
 @dataclass(slots=True)
@@ -62,7 +62,7 @@ class Row:
     """
 
     exact: ExactAccount
-    tab: str
+    tab: Tab
     candidates: list[Any] = field(default_factory=list)  # matching Candidates, best first
     choice: int = 0
     notes: list[str] = field(default_factory=list)
@@ -212,10 +212,10 @@ def reasons(row: Row) -> list[str]:
     return explain(cand, detail=True) if cand is not None else []
 
 
-def tab_for(row: Row) -> str:
+def tab_for(row: Row) -> Tab:
     """Where an un-ignored account goes: More matches when it has candidates (a person confirms the
     pair; only the matcher's own re-run may call it a One match), else No match."""
-    return "more" if row.candidates else "none"
+    return Tab.MORE if row.candidates else Tab.NONE
 
 
 def link_event(message: str, level: Level, side: Side, **kw: Any) -> Event:

@@ -24,7 +24,7 @@ from ..events import Event, EventBus, Level, Side
 from . import problems as link_problems
 from . import review
 from .accounts import ACCOUNT_ENTITY, AccountCache, is_customer
-from .actions import TAB_TITLES, TABS, Action, Cancel
+from .actions import TAB_TITLES, TABS, Action, Cancel, Tab
 from .fields import COMPARED
 from .merge import changes_for_exact, number_fix
 from .problems import LinkProblem, find_problems
@@ -150,16 +150,16 @@ class LinkingService:
         self.proposed = {}
         self.tabs = {t: {} for t in TABS}
         for exact_id, cand in result.one.items():
-            self.add(Row(by_id[exact_id], "one", [cand]))
+            self.add(Row(by_id[exact_id], Tab.ONE, [cand]))
         for exact_id, cands in result.more.items():
-            self.add(Row(by_id[exact_id], "more", list(cands), notes=result.notes.get(exact_id, [])))
+            self.add(Row(by_id[exact_id], Tab.MORE, list(cands), notes=result.notes.get(exact_id, [])))
         for exact_id in result.none:
-            self.add(Row(by_id[exact_id], "none", notes=result.notes.get(exact_id, [])))
+            self.add(Row(by_id[exact_id], Tab.NONE, notes=result.notes.get(exact_id, [])))
         for exact_id, cands in result.ignored.items():
-            self.add(Row(by_id[exact_id], "ignored", list(cands)))
+            self.add(Row(by_id[exact_id], Tab.IGNORED, list(cands)))
         for exact_id in self.ignored:  # ignored accounts the matcher did not see (no longer customers)
             if exact_id in by_id and exact_id not in self.rows:
-                self.add(Row(by_id[exact_id], "ignored"))
+                self.add(Row(by_id[exact_id], Tab.IGNORED))
         for row in self.rows.values():
             want = chosen.get(row.id)
             if want:
@@ -202,7 +202,7 @@ class LinkingService:
             self.proposed.setdefault(cand.local_id, set()).add(row.id)
         self.tabs[row.tab][row.id] = row
 
-    def tab_rows(self, tab: str) -> list[Row]:
+    def tab_rows(self, tab: Tab | str) -> list[Row]:
         return list(self.tabs[tab].values())
 
     def counts(self) -> dict[str, int]:
@@ -222,9 +222,9 @@ class LinkingService:
         """Why `action` cannot apply to `row` (None when it can)."""
         if row.id not in self.rows or self.rows[row.id] is not row:
             return "no longer in this list (already handled)"
-        if action is Action.UNIGNORE and row.tab != "ignored":
+        if action is Action.UNIGNORE and row.tab != Tab.IGNORED:
             return "not ignored"
-        if action is Action.IGNORE and row.tab == "ignored":
+        if action is Action.IGNORE and row.tab == Tab.IGNORED:
             return "already ignored"
         if action is Action.REJECT and row.local_id is None:
             return "no local customer proposed: nothing to reject"
@@ -342,8 +342,8 @@ class LinkingService:
         current = row.local_id
         row.candidates = [c for c in row.candidates if c.local_id != local_id]
         row.choice = next((i for i, c in enumerate(row.candidates) if c.local_id == current), 0)
-        if not row.candidates and row.tab != "ignored":
-            self.move(row, "none")
+        if not row.candidates and row.tab != Tab.IGNORED:
+            self.move(row, Tab.NONE)
 
     def _new_customer(self, account: ExactAccount) -> LocalCustomer:
         taken = {c.number for c in self.customers.values()}
@@ -389,7 +389,7 @@ class LinkingService:
         self.rows.pop(row.id, None)
         self.tabs[row.tab].pop(row.id, None)
 
-    def move(self, row: Row, tab: str) -> None:
+    def move(self, row: Row, tab: Tab | str) -> None:
         self.drop(row)
         row.tab = tab
         self.add(row)

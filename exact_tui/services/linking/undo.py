@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from ...domain.customer import LocalCustomer
 from ...domain.ignored import IgnoredAccount
 from ...domain.link import Link
-from ...store.decisions import RejectedPair
+from ...domain.decisions import RejectedPair
 from ..events import Side
 from .actions import Action
 from .records import Row

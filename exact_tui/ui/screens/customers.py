@@ -296,9 +296,7 @@ class CustomerCardScreen(Screen[None]):
                   done=lambda _: self._loaded(row, self.account))
 
     def _links(self):
-        from ...services import _repo
-
-        return _repo.all_of(self.session.store.links)
+        return self.session.store.links.all()
 
     def action_unlink(self) -> None:
         row = self._current()

@@ -75,10 +75,10 @@ class DivisionStep(StepView):
     @on(OptionList.OptionSelected, "#divisions")
     def _picked(self, event: OptionList.OptionSelected) -> None:
         code = int(event.option.id)
-        name = next((d.description for d in self.session.cache.get("divisions", []) if d.code == code), "")
+        name = next((d.description for d in (self.session.cache.divisions or []) if d.code == code), "")
 
         def done(_):
-            self._fill(self.session.cache.get("divisions", []))
+            self._fill((self.session.cache.divisions or []))
             self.app.refresh_header()
 
         self.run_service(svc.choose_division, self.session, code, name, done=done, group="save")

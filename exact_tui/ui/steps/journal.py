@@ -86,6 +86,6 @@ class JournalStep(StepView):
 
     @on(OptionList.OptionSelected, "#journals")
     def _picked(self, event: OptionList.OptionSelected) -> None:
-        journals = self.session.cache.get("journals", [])
+        journals = (self.session.cache.journals or [])
         journal = next(j for j in journals if j.code == event.option.id)
         self.run_service(svc.choose_journal, self.session, journal, done=lambda _: self._fill(journals), group="save")

@@ -4,9 +4,10 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from ...services.session import ConsoleSession
+from ...services.session import ConsoleSession, HealthState
 
-HEALTH_STYLE = {"connected": ("●", "bold green"), "offline": ("○", "dim"), "problem": ("●", "bold red")}
+HEALTH_STYLE = {HealthState.CONNECTED: ("●", "bold green"), HealthState.OFFLINE: ("○", "dim"),
+                HealthState.PROBLEM: ("●", "bold red")}
 
 
 class StatusHeader(Static):
@@ -29,7 +30,7 @@ class StatusHeader(Static):
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append("exact-tui ", style="bold")
         text.append(f"[{s.profile}]", style="bold")
-        mark, style = HEALTH_STYLE.get(s.health.state, HEALTH_STYLE["offline"])
+        mark, style = HEALTH_STYLE.get(s.health.state, HEALTH_STYLE[HealthState.OFFLINE])
         text.append("  ")
         text.append(mark + " ", style=style)
         if s.me is not None:
@@ -44,7 +45,7 @@ class StatusHeader(Static):
                 division = None
         if division:
             text.append(f"  div {division}")
-        if s.health.state == "problem":
+        if s.health.state is HealthState.PROBLEM:
             text.append(f"  {s.health.text}", style="bold red")
         text.append("  ")
         text.append(s.budget_text(with_reset=not self.deterministic), style="dim" if s.budget is None else "")

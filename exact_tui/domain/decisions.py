@@ -1,7 +1,8 @@
-"""Records for decisions that are not links: pairs the user rejected and contacts linked by hand.
+"""Decisions that are not customer links: pairs the user rejected and contacts linked by hand.
 
-They live in the store package (not `domain/`) because nothing but the store and the two services
-that read them needs their shape; both are keyed so a repeat of the same decision is an upsert.
+Beside `Link` and `IgnoredAccount` because they are the same kind of thing — a person's decision the
+matcher and the card must respect on every re-run; both are keyed so a repeat of the same decision
+is an upsert in the store.
 """
 from __future__ import annotations
 
