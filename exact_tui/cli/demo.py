@@ -57,6 +57,7 @@ def run(args: argparse.Namespace) -> int:
         print("--customers must be at least 1", file=sys.stderr)
         return 2
     from ..sandbox import SandboxConfig, SandboxServer
+    from ..sandbox.testing import approve
     from ..services.demo import open_demo_session
     from ..ui.app import ExactApp
 
@@ -70,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         server = SandboxServer(SandboxConfig(port=args.port, customers=args.customers, seed=args.seed))
         server.start()
-        session = open_demo_session(server, folder)
+        session = open_demo_session(server, folder, approve)
         app = ExactApp(session, data_dir=args.data_dir, start_step="connection", resume=False)
         result = app.run()
     finally:

@@ -68,4 +68,4 @@ def config_from_profile(profile_dir: str | os.PathLike[str], **overrides: object
                          + f" (run `exact-tui connect` or set {ENV_CLIENT_ID}/{ENV_CLIENT_SECRET}/{ENV_REDIRECT_URI})")
     division = values.get("division")
     return ExactConfig(str(values["base_url"]), str(values["client_id"]), str(values["client_secret"]),
-                       str(values["redirect_uri"]), int(division) if division not in (None, "") else None)
+                       str(values["redirect_uri"]), int(str(division)) if division not in (None, "") else None)

@@ -41,7 +41,9 @@ MAX_FILTER_CHARS = 2500  # URL-encoded this stays well under Exact's 6,000-chara
 
 def _or_chunks(field: str, literals: Sequence[str], limit: int = MAX_FILTER_CHARS) -> list[str]:
     """`(F eq a or F eq b …)` clauses, each short enough for one URL."""
-    chunks, current, size = [], [], 0
+    chunks: list[str] = []
+    current: list[str] = []
+    size = 0
     for literal in literals:
         clause = f"{field} eq {literal}"
         if current and size + len(clause) + 4 > limit:
@@ -291,6 +293,7 @@ class ExactClient(ExactTransport):
         Only when this returns None is it safe to send the write again.
         """
         look = error.lookup
+        found: list[Any]
         if error.entity == "sales entry":
             found = await self.find_sales_entries(journal=look.get("Journal"), entry_number=look.get("EntryNumber"),
                                                   invoice_number=look.get("InvoiceNumber"), your_ref=look.get("YourRef"))
@@ -318,7 +321,7 @@ def _merge(sent: R, answered: R) -> R:
     for attr, _, _ in type(sent).MAP:
         got = getattr(answered, attr)
         values[attr] = got if got not in (None, "") else getattr(sent, attr)
-    merged = replace(sent, **values)
+    merged = replace(sent, **values)  # type: ignore[type-var]  # every Record is a dataclass
     if hasattr(answered, "lines") and getattr(answered, "lines"):
         merged.lines = answered.lines  # type: ignore[attr-defined]
     return merged

@@ -138,7 +138,7 @@ def _token_set(data: dict, *, config: ExactConfig, now: float, previous: TokenSe
         token_type=str(data.get("token_type", "bearer")),
         base_url=config.base_url,
         client_id=config.client_id,
-        owner=previous.owner if previous else TokenSet.__dataclass_fields__["owner"].default_factory(),
+        owner=previous.owner if previous else TokenSet.__dataclass_fields__["owner"].default_factory(),  # type: ignore[misc,operator]
     )
 
 

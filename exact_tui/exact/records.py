@@ -225,7 +225,7 @@ class FinancialPeriod(Record):
 
     @classmethod
     def from_exact(cls, row: dict[str, Any]) -> "FinancialPeriod":
-        made = Record.from_exact.__func__(cls, row)  # type: ignore[attr-defined]  (slots: no zero-arg super)
+        made = Record.from_exact.__func__(cls, row)  # type: ignore[attr-defined]  # slots: no zero-arg super
         for name in ("start_date", "end_date"):  # compared with invoice dates, which are plain dates
             value = getattr(made, name)
             if isinstance(value, dt.datetime):

@@ -12,6 +12,7 @@ import os
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from .cache import SessionCache
@@ -35,6 +36,9 @@ class DemoConnection:
     redirect_uri: str
     username: str = "demo"
     password: str = "demo"
+    # Logs in and consents like a browser, returning the redirect URL (the sandbox's `approve`, handed
+    # in by `exact-tui demo`: the console itself never imports the sandbox). None: no demo shortcut.
+    approve: "Callable[[str, str, str], str] | None" = None
 
 
 class HealthState(StrEnum):

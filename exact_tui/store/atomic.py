@@ -386,7 +386,7 @@ class KeyedTable(Table):
     and keeps the file readable. Bulk methods change many documents in one write.
     """
 
-    document_id_class = str
+    document_id_class = str  # type: ignore[assignment]  # TinyDB declares int; our keys are strings
 
     def rows(self) -> Mapping[str, Mapping[str, Any]]:
         """The raw documents by key (read-only view: do not change)."""

@@ -52,7 +52,7 @@ def _converters(tp: Any) -> tuple[Conv, Conv]:
     if isinstance(tp, type) and issubclass(tp, Enum):
         return (lambda v: v.value if isinstance(v, Enum) else v), tp
     if dataclasses.is_dataclass(tp):
-        codec = codec_for(tp)
+        codec = codec_for(tp)  # type: ignore[arg-type]  # is_dataclass narrows to "instance or type"
         return codec.dump, codec.load
     return _identity, _identity
 

@@ -1,1 +1,4 @@
-"""ui layer; see shared design notes."""
+"""The console (Textual): steps, screens, widgets and styles; a thin front of `services/`.
+
+See docs/architecture.md for the layers and where each step lives.
+"""

@@ -8,6 +8,7 @@ import pytest
 
 from exact_tui.paths import profile_dir
 from exact_tui.sandbox import SandboxConfig, SandboxServer
+from exact_tui.sandbox.testing import approve
 from exact_tui.services.demo import demo_connection, fill_local_side
 from exact_tui.services.session import ConsoleSession
 from exact_tui.store.profile import ProfileStore
@@ -30,7 +31,7 @@ def open_session(server, data_dir, *, profile: str = "t", local: bool = True) ->
     store = ProfileStore.open(folder)
     if local:
         fill_local_side(store, server.seed.local)
-    return ConsoleSession(profile, folder, store, demo=demo_connection(server))
+    return ConsoleSession(profile, folder, store, demo=demo_connection(server, approve))
 
 
 @pytest.fixture

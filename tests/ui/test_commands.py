@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 
 from exact_tui.cli import build_parser, serve
+from exact_tui.sandbox.testing import approve
 from exact_tui.services.demo import open_demo_session
 from exact_tui.ui.app import ExactApp
 from exact_tui.ui.steps.connection import ConnectionStep
@@ -12,7 +13,7 @@ from .conftest import wait_for
 
 
 async def test_demo_profile_has_the_local_side_and_step_1_prefilled(sandbox, tmp_path):
-    session = open_demo_session(sandbox, str(tmp_path))
+    session = open_demo_session(sandbox, str(tmp_path), approve)
     try:
         assert len(session.store.customers.all()) == len(sandbox.seed.local.customers)
         assert len(session.store.invoices.all()) == len(sandbox.seed.local.invoices)

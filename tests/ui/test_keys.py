@@ -27,7 +27,7 @@ async def test_demo_approve_works_from_the_paste_box(session, tmp_path):
     app = ExactApp(session, data_dir=tmp_path, deterministic=True, resume=False)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("ctrl+g")
-        step = app.step("connection")
+        app.step("connection")
         await wait_for(pilot, lambda: app.focused is app.query_one("#paste"), what="paste box focused")
         await pilot.press("ctrl+e")
         await wait_for(pilot, lambda: session.me is not None, what="demo login")

@@ -39,15 +39,26 @@ def parse_filter(text: str) -> list[Test]:
         m = _RANGE.match(word)
         if m:
             low, high = sorted((float(m.group(1)), float(m.group(2))))
-            tests.append(lambda row, t, low=low, high=high: low <= row.score <= high)
+            tests.append(_range_test(low, high))
             continue
         m = _FIELD.match(word)
         if m:
-            name, value = m.groups()
-            tests.append(lambda row, t, name=name, value=value: value in t.field_text(row, name))
+            tests.append(_field_test(*m.groups()))
             continue
-        tests.append(lambda row, t, word=word: word in t.haystack(row))
+        tests.append(_word_test(word))
     return tests
+
+
+def _range_test(low: float, high: float) -> Test:
+    return lambda row, t: low <= row.score <= high
+
+
+def _field_test(name: str, value: str) -> Test:
+    return lambda row, t: value in t.field_text(row, name)
+
+
+def _word_test(word: str) -> Test:
+    return lambda row, t: word in t.haystack(row)
 
 
 def free_text(text: str) -> bool:

@@ -391,7 +391,7 @@ class LinkingService:
 
     def move(self, row: Row, tab: Tab | str) -> None:
         self.drop(row)
-        row.tab = tab
+        row.tab = Tab(tab)
         self.add(row)
 
     # -- undo and the review CSV ------------------------------------------------------------------

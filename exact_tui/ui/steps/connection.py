@@ -157,7 +157,7 @@ class ConnectionStep(StepView):
     def action_demo_approve(self) -> None:
         """Sandbox only: log in as the demo user without a browser, then paste the answer as a user would."""
         demo = self.session.demo
-        if demo is None:
+        if demo is None or demo.approve is None:
             self.local_problem("The demo shortcut only exists in `exact-tui demo`.",
                                "Open the login link in a browser instead.")
             return
@@ -165,11 +165,11 @@ class ConnectionStep(StepView):
             self.action_login_link()
 
         async def approve_and_paste() -> str:
+            from ...services.demo import approve_as_demo_user
+
             while self.attempt is None:
                 await asyncio.sleep(0.02)
-            from ...sandbox.testing import approve
-
-            return await asyncio.to_thread(approve, self.attempt.url, demo.username, demo.password)
+            return await approve_as_demo_user(self.session, self.attempt.url)
 
         def paste(url: str) -> None:
             self.query_one("#paste", Input).value = url
