@@ -29,7 +29,7 @@ COLUMNS = ("id", "name", "address", "postcode", "city", "country", "email", "pho
 EXTRA = ("status",)
 ALIASES = {"number": "code", "customer_number": "code", "kvk": "coc", "chamber_of_commerce": "coc",
            "vat_number": "vat", "vatnumber": "vat", "zip": "postcode", "zipcode": "postcode", "e-mail": "email",
-           "addressline1": "address", "chamberofcommerce": "coc", "vatnumber": "vat", "account_status": "status"}
+           "addressline1": "address", "chamberofcommerce": "coc", "account_status": "status"}
 
 
 class InputError(Exception):

@@ -52,7 +52,7 @@ def day_budget_left(session: Any) -> int | None:
     budget = client.budget if client is not None else None
     if budget is None or budget.day_remaining is None:
         return None
-    if budget.day_reset is not None and client.clock.time() >= budget.day_reset:
+    if budget.day_reset is not None and client is not None and client.clock.time() >= budget.day_reset:
         return budget.day_limit
     return budget.day_remaining
 
