@@ -91,7 +91,7 @@ def test_page_needs_the_token_and_the_right_host(served):
 async def _ws(port: int, *, origin: str | None, host: str | None = None, token: str | None = None,
               cookie: str | None = None) -> tuple[int, bytes]:
     """Open the console's WebSocket; (101, first output) when accepted, (status, b'') when refused."""
-    query = f"?width=80&height=24" + (f"&token={token}" if token else "")
+    query = "?width=80&height=24" + (f"&token={token}" if token else "")
     headers = {}
     if host:
         headers["Host"] = host

@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 
 from ..domain.text import csv_guard, printable
 
-from ..domain.text import printable
 
 NAME = "match"
 HELP = "match local customers to Exact accounts from two CSV files (One / More / No match) and write the pairs"

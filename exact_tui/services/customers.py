@@ -100,7 +100,7 @@ def rank_accounts(session: ConsoleSession, customer: LocalCustomer, accounts: Se
     by name alone, where "Aerts & Zonen BV" would get "Mertens & Zonen BV" first."""
     from ..matching import MatchRecord, rank
 
-    linked = {link.exact_id for link in _repo.all_of(session.store.links) if link.local_id != customer.id}
+    linked = {link.exact_id for link in session.store.links.all() if link.local_id != customer.id}
     free = [a for a in accounts if a.id not in linked and is_customer_account(getattr(a, "status", ""))]
     by_id = {str(a.id): a for a in free}
     ranked = rank(MatchRecord.of(customer), [MatchRecord.of(a) for a in free], limit=limit)

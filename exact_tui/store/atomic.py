@@ -16,7 +16,7 @@ import json
 import os
 import re
 import zlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -172,7 +172,7 @@ class AtomicJSONStorage(Storage):
             return
         self._commit()
 
-    def update_docs(self, table: str, puts: Mapping[str, Any], deletes: Iterator[str] | list[str] = ()) -> int:
+    def update_docs(self, table: str, puts: Mapping[str, Any], deletes: Iterable[str] = ()) -> int:
         """Change some documents of one table in place: the cost follows the change, not the table.
 
         TinyDB's own update path copies the whole table twice and hands over all data, which made

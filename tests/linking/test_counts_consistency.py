@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from exact_tui.domain.customer import LocalCustomer
+from exact_tui.services.cache import SessionCache
 from exact_tui.services.linking import Action, ExactAccount
 from exact_tui.services.linking.counts import counts_of
 
@@ -23,7 +24,7 @@ CUSTOMERS = [
 async def test_counts_are_current_after_a_bulk_link_and_reach_step_4(tmp_path):
     store = open_store(tmp_path, customers=CUSTOMERS)
     svc = service(store, accounts=ACCOUNTS)
-    cache: dict = {}
+    cache = SessionCache()
     svc.counts_cache = cache
     # prospects and suppliers are not customers: not in any tab
     assert set(svc.rows) == {"a1", "a2"}
@@ -35,6 +36,6 @@ async def test_counts_are_current_after_a_bulk_link_and_reach_step_4(tmp_path):
     assert svc.counts()["one"] == 1 and svc.rows["a2"].tab == "one"
     fresh = service(store, accounts=ACCOUNTS)
     assert fresh.counts() == svc.counts() and fresh.linked_count == svc.linked_count == 1
-    assert cache["link_counts"] == counts_of(svc)
-    assert cache["link_counts"].linked == 1 and cache["link_counts"].exact_total == 2
+    assert cache.link_counts == counts_of(svc)
+    assert cache.link_counts.linked == 1 and cache.link_counts.exact_total == 2
     store.close()

@@ -20,6 +20,7 @@ from typing import Any
 from ...domain.customer import CustomerNumbers, LocalCustomer, customer_number_problem
 from ...domain.ignored import IgnoredAccount
 from ...domain.link import Link
+from ..cache import SessionCache
 from ..events import Event, EventBus, Level, Side
 from . import problems as link_problems
 from . import review
@@ -68,7 +69,7 @@ class LinkingService:
         self._announced: set[tuple[str, str, str]] = set()  # problems already in the log
         # where step 4 reads its counts (the session's cache): kept current after every change,
         # so step 4, the screen and `exact-tui match` never show different numbers
-        self.counts_cache: dict[str, Any] | None = None
+        self.counts_cache: SessionCache | None = None
 
     @classmethod
     def for_session(cls, session: Any) -> "LinkingService":
@@ -82,7 +83,7 @@ class LinkingService:
         service = cls(session.store, session.events, client, division=division,
                       user=getattr(me, "user_name", "") or getattr(session, "profile", ""))
         cache = getattr(session, "cache", None)
-        service.counts_cache = cache if isinstance(cache, dict) else None
+        service.counts_cache = cache if isinstance(cache, SessionCache) else None
         return service
 
     def publish_counts(self) -> None:
@@ -90,7 +91,7 @@ class LinkingService:
         if self.counts_cache is not None:
             from .counts import counts_of
 
-            self.counts_cache["link_counts"] = counts_of(self)
+            self.counts_cache.link_counts = counts_of(self)
 
     # -- building the tabs ----------------------------------------------------------------------
     async def pull(self) -> int:
