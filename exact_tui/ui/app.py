@@ -16,6 +16,7 @@ from textual.containers import Horizontal
 from textual.widgets import ContentSwitcher, Footer, OptionList
 
 from ..services import activation
+from . import css
 from ..services.problems import explain
 from ..services.session import ConsoleSession
 from .commands import ConsoleCommands
@@ -32,7 +33,7 @@ STEP_KEYS = [step.KEY for step in STEPS]
 class ExactApp(App[int]):
     """exact-tui's console. `deterministic=True` freezes clock texts (screenshots, tests)."""
 
-    CSS_PATH = Path(__file__).resolve().parent / "app.tcss"
+    CSS_PATH = [css.APP, css.WIDGETS, css.STEPS, css.SCREENS]
     TITLE = "exact-tui"
     COMMANDS = App.COMMANDS | {ConsoleCommands}
     ENABLE_COMMAND_PALETTE = True
@@ -206,8 +207,9 @@ class ExactApp(App[int]):
             self.action_customers()
         await self.run_action(action, self.screen)
 
-    async def run_linking_action(self, action: str) -> None:
-        from .commands import linking_screen
+    async def run_linking_action(self, action: str, *, table: bool = False) -> None:
+        """From the palette: open the Link customers screen (via step 4) and run one of its actions there."""
+        from .actions import linking_screen
 
         screen_class = linking_screen()
         if screen_class is None:
@@ -216,7 +218,7 @@ class ExactApp(App[int]):
             self.goto("link")
             self.step("link").action_open_linking()
         if isinstance(self.screen, screen_class):
-            await self.run_action(action, self.screen)
+            await self.run_action(action, self.screen.table if table else self.screen)
 
     def refresh_checklist(self) -> None:
         try:
@@ -308,6 +310,7 @@ class ExactApp(App[int]):
             self.notify(f"Preferences not saved: {exc}", severity="warning")
 
     def key_for(self, binding: Binding) -> str:
+        """The key(s) of a binding as the keymap has them (`actions.keys_of` reads the same map)."""
         return self.keymap.get(binding.id, binding.key) if binding.id else binding.key
 
 

@@ -5,7 +5,9 @@ import csv
 
 from textual.widgets import Input, Tab
 
-from exact_tui.ui.linking.modals import AskValue, CandidatePicker, ConfirmAction
+from exact_tui.ui.screens.ask import AskValue
+from exact_tui.ui.screens.confirm import ConfirmScreen
+from exact_tui.ui.screens.pick import PickScreen
 
 SIZE = (120, 34)
 
@@ -165,7 +167,7 @@ async def test_choose_candidate_with_arrows_and_picker(world):
         assert row.local_id == "l3"
         await pilot.press("enter")
         await settle(pilot)
-        assert isinstance(app.screen, CandidatePicker)
+        assert isinstance(app.screen, PickScreen)
         await pilot.press("down", "enter")
         await settle(pilot)
         assert row.local_id == "l6"
@@ -190,7 +192,7 @@ async def test_link_with_local_data_confirms_and_refuses_bad_numbers(world):
         await settle(pilot)
         await pilot.press("a", "l")
         await settle(pilot)
-        assert isinstance(app.screen, ConfirmAction)
+        assert isinstance(app.screen, ConfirmScreen)
         body = str(app.screen.query_one("#dialog-body").render())
         assert "2 Exact accounts change" in body and "2 API calls" in body and "refused" in body
         await pilot.press("y")
@@ -238,7 +240,7 @@ async def test_import_and_ignore_from_tabs(world):
 
 async def test_cancel_a_running_bulk_action(world):
     app, service, store, client = world
-    client.delay = 0.2
+    client.delay = 0.5  # three PUTs take 1.5 s: Esc lands before the last, even on a loaded machine
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         for row in service.tab_rows("one"):
@@ -279,7 +281,7 @@ async def test_export_and_import_decisions(world, tmp_path):
         app.screen.query_one(Input).value = str(path)
         await pilot.press("enter")
         await settle(pilot)
-        assert isinstance(app.screen, ConfirmAction)
+        assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("y")
         await wait_idle(app, pilot)
         assert store.links.get("l3").exact_id == "e3" and store.ignored.get("e4") is not None
@@ -298,12 +300,11 @@ async def test_escape_leaves_filter_then_screen(world):
 
 async def test_palette_lists_every_action(world):
     app, *_ = world
-    from exact_tui.ui.linking.screen import LinkCommands
+    from exact_tui.ui.commands import palette_entries
 
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        provider = LinkCommands(app.link)
-        names = [name for name, _, _ in provider._entries()]
+        names = [name for name, _, _ in palette_entries(app)]
         for wanted in ("Link (Exact data)", "Link (local data)", "Import", "Ignore/un-ignore", "Undo", "Export CSV",
                        "Import decisions", "Select", "Invert"):
             assert any(name.endswith(wanted) for name in names), wanted
@@ -311,13 +312,13 @@ async def test_palette_lists_every_action(world):
 
 async def test_keys_help_and_detail_toggle(world):
     app, *_ = world
-    from exact_tui.ui.linking.modals import KeysHelp
+    from exact_tui.ui.screens.help import HelpScreen
 
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("question_mark")
         await settle(pilot)
-        assert isinstance(app.screen, KeysHelp)
+        assert isinstance(app.screen, HelpScreen)
         await pilot.press("escape")
         await settle(pilot)
         assert app.link.is_current

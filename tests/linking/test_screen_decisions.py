@@ -5,7 +5,7 @@ import dataclasses
 
 from exact_tui.domain.link import Link
 from exact_tui.services.linking import LinkingService
-from exact_tui.ui.linking.problems import LinkProblems
+from exact_tui.ui.screens.pick import PickScreen
 
 from .app import LinkApp, make_session
 from .helpers import ACCOUNTS, open_store
@@ -35,11 +35,11 @@ async def test_not_this_pair_key_stores_the_rejection_and_u_takes_it_back(world)
 
 async def test_palette_offers_not_this_pair_and_problems(world):
     app, *_ = world
-    from exact_tui.ui.linking.screen import LinkCommands
+    from exact_tui.ui.commands import palette_entries
 
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        names = [name for name, _, _ in LinkCommands(app.link)._entries()]
+        names = [name for name, _, _ in palette_entries(app)]
         assert "Link customers: Not this pair" in names and "Link customers: Linked-account problems" in names
 
 
@@ -58,8 +58,8 @@ async def test_problems_are_shown_and_fixed_from_the_keyboard(tmp_path):
         assert "2 linked accounts need you (P)" in title
         await pilot.press("P")
         await settle(pilot)
-        assert isinstance(app.screen, LinkProblems)
-        text = " ".join(str(app.screen.query_one("#problem-list").get_option_at_index(i).prompt) for i in range(2))
+        assert isinstance(app.screen, PickScreen)
+        text = " ".join(str(app.screen.query_one("#pick-list").get_option_at_index(i).prompt) for i in range(2))
         assert "linked Exact account deleted in Exact" in text and "its code is now 4242" in text
         await pilot.press("escape")  # nothing changes
         await settle(pilot)

@@ -7,63 +7,41 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from functools import partial
 from pathlib import Path
 from typing import Any
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Input, ProgressBar, Tab, Tabs
 
-from ...services.linking import (TAB_TITLES, TABS, Action, ActionReport, Cancel, LinkingService, Plan, RowResult,
-                                 plan_cost)
+from ...services.linking import (TAB_TITLES, TABS, Action, ActionReport, Cancel, LinkingService, Plan, ProblemKind,
+                                 RowResult)
+from ...services.problems import Problem, explain
+from .. import css
+from ..calls import report_problem
+from ..commands import ConsoleCommands
+from ..screens.ask import AskValue
+from ..screens.confirm import ConfirmScreen
+from ..screens.help import HelpScreen
+from ..screens.pick import PickScreen
+from ..widgets.problem import ProblemBox
 from .detail import DetailPanel
+from .dialogs import candidate_choices, confirm_text, problem_choices
 from .status import StatusText
-from .modals import AskValue, CandidatePicker, ConfirmAction, KeysHelp
-from .problems import LinkProblems
 from .table import PairsTable
 
 ACTION_KEYS = {Action.LINK_EXACT: "e", Action.LINK_LOCAL: "l", Action.IMPORT: "m", Action.IGNORE: "x",
                Action.REJECT: "N"}
 
 
-class LinkCommands(Provider):
-    """Every binding of the Link customers screen in the command palette."""
-
-    def _entries(self) -> list[tuple[str, str, Any]]:
-        screen = self.screen
-        if not isinstance(screen, LinkCustomersScreen):
-            return []
-        out = []
-        for binding in [*LinkCustomersScreen.BINDINGS, *PairsTable.BINDINGS]:
-            if not binding.description or binding.action.startswith(("cursor", "page")):
-                continue
-            target = screen if binding in LinkCustomersScreen.BINDINGS else screen.table
-            out.append((f"Link customers: {binding.description}", f"key {binding.key}",
-                        partial(target.run_action, binding.action)))
-        return out
-
-    async def discover(self) -> Hits:
-        for name, help_text, callback in self._entries():
-            yield DiscoveryHit(name, callback, help=help_text)
-
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for name, help_text, callback in self._entries():
-            score = matcher.match(name)
-            if score > 0:
-                yield Hit(score, matcher.highlight(name), callback, help=help_text)
-
-
 class LinkCustomersScreen(Screen[None]):
     """`LinkCustomersScreen(session)`: push it; it pulls the Exact accounts, matches and shows the tabs."""
 
-    CSS_PATH = "linking.tcss"
-    COMMANDS = {LinkCommands}
+    CSS_PATH = [css.WIDGETS, css.SCREENS, css.LINKING]
+    COMMANDS = {ConsoleCommands}  # the console's one provider: this screen's actions, then the console's
     AUTO_FOCUS = "PairsTable"
     BINDINGS = [
         Binding("1", "tab('one')", "One match", show=False, id="link.tab_one"),
@@ -101,6 +79,7 @@ class LinkCustomersScreen(Screen[None]):
         self.last_export: Path | None = None
         self._selections: dict[str, set[str]] = {}  # each tab keeps its own selection
         self._ready = service is not None and bool(service.rows or service.linked_count)
+        self._detail_wanted = True
 
     # -- layout ----------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -111,6 +90,7 @@ class LinkCustomersScreen(Screen[None]):
         with Vertical(id="link-body"):
             yield PairsTable(local=self.service.customer, id="pairs")
             yield DetailPanel(id="link-detail")
+            yield ProblemBox(id="link-problem")
         with Horizontal(id="link-status"):
             yield StatusText("", id="link-selection")
             yield ProgressBar(total=100, show_eta=True, id="link-progress")
@@ -167,10 +147,12 @@ class LinkCustomersScreen(Screen[None]):
             else:
                 service.cache.load(service.division)
             await asyncio.to_thread(service.rebuild)
-        except Exception as exc:  # noqa: BLE001 - shown, with the side, instead of crashing the console
-            self._message(f"[b red]Could not build the lists:[/] {exc}")
-            self.notify(str(exc), title="Link customers", severity="error", timeout=8)
+        except Exception as exc:  # noqa: BLE001 - shown with cause, side and remedy instead of crashing
+            problem = explain(exc)
+            self._message(f"[b red]Could not build the lists:[/] {problem.what}")
+            self.show_problem(problem)
             return
+        self.show_problem(None)
         self._ready = True
         self._show_tab(self.tab)
         self._message("")
@@ -203,6 +185,29 @@ class LinkCustomersScreen(Screen[None]):
             self._show_tab(tab)
 
     # -- status ----------------------------------------------------------------------------------
+    def show_problem(self, problem: Problem | None, *, log: bool = True) -> None:
+        """A failure in the place of the detail panel (what, cause, side, what to do); None clears it."""
+        box = self.query_one(ProblemBox)
+        detail = self.query_one(DetailPanel)
+        if problem is None:
+            if box.has_class("-shown"):
+                box.show_problem(None)
+                detail.display = self._detail_wanted
+            return
+        if log:
+            report_problem(self, problem, topic="link", show=self._show_box)
+        else:
+            self._show_box(problem)
+
+    def _show_box(self, problem: Problem | None) -> None:
+        box = self.query_one(ProblemBox)
+        detail = self.query_one(DetailPanel)
+        if not box.has_class("-shown"):
+            self._detail_wanted = bool(detail.display)
+        detail.display = False
+        box.show_problem(problem)
+        self.notify(f"{problem.what} ({problem.side.value})", title="Problem", severity="error", timeout=6)
+
     def _message(self, text: str) -> None:
         self.query_one("#link-message", StatusText).update(text)
 
@@ -244,6 +249,9 @@ class LinkCustomersScreen(Screen[None]):
         if filter_input.has_focus:
             self.table.focus()
             return
+        if self.query_one(ProblemBox).has_class("-shown"):
+            self.show_problem(None)
+            return
         self.dismiss(None)
 
     # -- candidates ------------------------------------------------------------------------------
@@ -260,22 +268,16 @@ class LinkCustomersScreen(Screen[None]):
         row = self.table.current_row
         if row is None or not row.candidates:
             return
-        options = []
-        for cand in row.candidates:
-            customer = self.service.customer(cand.local_id)
-            label = f"{cand.score:5.1f}  {getattr(customer, 'number', '')} {getattr(customer, 'name', cand.local_id)}"
-            extra = f" · {customer.city}" if customer is not None and customer.city else ""
-            options.append((label + extra, "; ".join(cand.reasons[:3])))
-
-        def chosen(index: int | None) -> None:
+        def chosen(index: str | None) -> None:
             if index is not None:
-                row.choice = index
+                row.choice = int(index)
                 row.problem = ""
                 self.table.refresh_rows()
                 self.query_one(DetailPanel).show(self.service, row)
 
-        self.app.push_screen(CandidatePicker(f"Local customer for {row.exact.code} {row.exact.name}", options,
-                                             row.choice), chosen)
+        self.app.push_screen(PickScreen(f"Local customer for {row.exact.code} {row.exact.name}",
+                                        candidate_choices(self.service, row), current=row.choice, filter=False,
+                                        hint="↑/↓ choose · Enter take · Esc cancel"), chosen)
 
     # -- selection helpers -----------------------------------------------------------------------
     def action_select_score(self) -> None:
@@ -297,9 +299,10 @@ class LinkCustomersScreen(Screen[None]):
                                       "selects, Esc cancels.", "90", check=check), chosen)
 
     def action_keys(self) -> None:
-        self.app.push_screen(KeysHelp())
+        self.app.push_screen(HelpScreen(first="link", title="Link customers: keys"))
 
     def action_toggle_detail(self) -> None:
+        self.show_problem(None)
         detail = self.query_one(DetailPanel)
         detail.display = not detail.display
         if detail.display:
@@ -332,33 +335,11 @@ class LinkCustomersScreen(Screen[None]):
                 self.notify("Not connected to Exact Online: connect in step 1 to update Exact accounts",
                             severity="error")
                 return
-            self.app.push_screen(ConfirmAction(f"{action.label}?", self._confirm_text(plan)),
+            self.app.push_screen(ConfirmScreen(f"{action.label}?", confirm_text(plan, self.service.client),
+                                               yes="Yes, go"),
                                  lambda yes: self._start(plan) if yes else None)
             return
         self._start(plan)
-
-    def _confirm_text(self, plan: Plan) -> str:
-        budget = getattr(self.service.client, "budget", None)
-        cost = plan_cost(plan, budget)
-        calls = cost.calls
-        lines = [f"{len(plan.rows):,} account{'s' if len(plan.rows) != 1 else ''} will be linked; "
-                 f"[b]{plan.accounts_changing:,} Exact account{'s' if plan.accounts_changing != 1 else ''} change[/] "
-                 f"(local fields that differ; empty local fields are not sent, the code never is).",
-                 f"This costs [b]{calls:,} API call{'s' if calls != 1 else ''}[/]."]
-        if budget is not None and getattr(budget, "known", False):
-            now = self.service.client.clock.time()
-            lines.append(f"Budget now: {budget.describe(now)}.")
-            if cost.over_day:
-                lines.append(f"[b $error]Only {cost.day_remaining:,} calls are left today: the rest will wait "
-                             f"for tomorrow's quota or fail; consider a smaller selection.[/]")
-            if cost.minutes > 1:
-                lines.append(f"At {cost.minute_limit} calls a minute this takes about {cost.minutes} minutes; "
-                             "Esc cancels after the current account.")
-        if plan.refused:
-            lines.append(f"{len(plan.refused):,} selected row{'s are' if len(plan.refused) != 1 else ' is'} refused "
-                         "and stay selected with the reason.")
-        lines.append("Exact-side changes cannot be undone here; each one is listed in the log.")
-        return "\n".join(lines)
 
     def _start(self, plan: Plan | list[Plan]) -> None:
         plans = plan if isinstance(plan, list) else [plan]
@@ -391,7 +372,7 @@ class LinkCustomersScreen(Screen[None]):
                 if self.cancel:
                     break
         except Exception as exc:  # noqa: BLE001 - the service reports per row; this is the unexpected rest
-            self.notify(f"{type(exc).__name__}: {exc}", title="Link customers", severity="error", timeout=10)
+            self.show_problem(explain(exc))
         finally:
             self.running = None
             self.cancel = None
@@ -443,7 +424,7 @@ class LinkCustomersScreen(Screen[None]):
                 path.parent.mkdir(parents=True, exist_ok=True)
                 count = self.service.export_csv(self.table.visible_rows, path)
             except OSError as exc:
-                self.notify(f"Could not write {path}: {exc.strerror or exc}", severity="error")
+                self.show_problem(explain(exc))
                 return
             self.last_export = path
             self._message(f"{count:,} rows written to {path}; fill the 'decision' column and import with I")
@@ -457,7 +438,11 @@ class LinkCustomersScreen(Screen[None]):
         def chosen(value: str | None) -> None:
             if not value:
                 return
-            read = self.service.read_decisions(Path(value).expanduser())
+            try:
+                read = self.service.read_decisions(Path(value).expanduser())
+            except Exception as exc:  # noqa: BLE001 - an unreadable file is shown with what to do
+                self.show_problem(explain(exc))
+                return
             for problem in read.problems[:5]:
                 self.notify(problem, title="Import decisions", severity="warning", timeout=8)
             if len(read.problems) > 5:
@@ -473,7 +458,8 @@ class LinkCustomersScreen(Screen[None]):
                              for p in plans)
             calls = plan_cost(plans).calls
             body += f"\n\n[b]{calls:,} Exact account{'s' if calls != 1 else ''} change ({calls:,} API calls).[/]"
-            self.app.push_screen(ConfirmAction(f"Apply {read.count:,} decisions from {Path(value).name}?", body),
+            self.app.push_screen(ConfirmScreen(f"Apply {read.count:,} decisions from {Path(value).name}?", body,
+                                               yes="Yes, go"),
                                  lambda yes: self._start(plans) if yes else None)
 
         self.app.push_screen(AskValue("Import decisions from a reviewed CSV", "The file must be an export of this "
@@ -490,20 +476,26 @@ class LinkCustomersScreen(Screen[None]):
                         title="Linked accounts")
             return
 
-        def chosen(local_ids: list[str] | None) -> None:
-            if not local_ids:
+        def chosen(picked: str | None) -> None:
+            if not picked:
                 return
+            local_ids = [p.local_id for p in problems] if picked == PickScreen.ALL else [picked]
             try:
                 text = self.service.resolve_problems(local_ids)
             except Exception as exc:  # noqa: BLE001 - a store refusal is shown, not a crash
-                self.notify(str(exc), title="Linked accounts", severity="error", timeout=8)
+                self.show_problem(explain(exc))
                 return
             self.table.set_rows(self.service.tab_rows(self.tab))
             self._update_counts()
             self._message(f"{text} · u undoes")
             self.notify(text, title="Linked accounts")
 
-        self.app.push_screen(LinkProblems(problems), chosen)
+        deleted = sum(1 for p in problems if p.kind is ProblemKind.DELETED)
+        self.app.push_screen(PickScreen(
+            f"Linked accounts that need you: {deleted:,} deleted in Exact, {len(problems) - deleted:,} code changed",
+            problem_choices(problems), filter=False, all_label="Fix all",
+            hint="↑/↓ choose · Enter fix the highlighted one · a fix all · Esc close (links stay as they are) · "
+                 "u on the Link screen undoes a fix"), chosen)
 
     def action_rerun(self) -> None:
         """Pull what changed in Exact, re-read local customers, match again; decisions are kept."""

@@ -11,7 +11,6 @@ class StatusText(Widget):
     """Like a one-line `Static`, but `update` only repaints: the selection count changes on every
     space/a/n key, and a layout pass of the whole screen for it would cost more than the key itself."""
 
-    DEFAULT_CSS = "StatusText { height: 1; }"
 
     def __init__(self, text: str = "", *, id: str | None = None) -> None:
         super().__init__(id=id)

@@ -73,15 +73,15 @@ class PairsTable(ScrollView, can_focus=True):
     """Rows of pairs with a cursor, a multi-row selection (by Exact id), filter and sort."""
 
     BINDINGS = [
-        Binding("up", "cursor(-1)", "Up", show=False),
-        Binding("down", "cursor(1)", "Down", show=False),
-        Binding("pageup", "page(-1)", "Page up", show=False),
-        Binding("pagedown", "page(1)", "Page down", show=False),
-        Binding("home", "jump(0)", "First", show=False),
-        Binding("end", "jump(-1)", "Last", show=False),
+        Binding("up", "cursor(-1)", "Up", show=False, id="link.up"),
+        Binding("down", "cursor(1)", "Down", show=False, id="link.down"),
+        Binding("pageup", "page(-1)", "Page up", show=False, id="link.page_up"),
+        Binding("pagedown", "page(1)", "Page down", show=False, id="link.page_down"),
+        Binding("home", "jump(0)", "First", show=False, id="link.first"),
+        Binding("end", "jump(-1)", "Last", show=False, id="link.last"),
         Binding("space", "toggle", "Select", id="link.toggle"),
-        Binding("shift+up", "extend(-1)", "Extend up", show=False),
-        Binding("shift+down", "extend(1)", "Extend down", show=False),
+        Binding("shift+up", "extend(-1)", "Extend up", show=False, id="link.extend_up"),
+        Binding("shift+down", "extend(1)", "Extend down", show=False, id="link.extend_down"),
         Binding("a", "select_all", "All", id="link.all"),
         Binding("n", "select_none", "None", show=False, id="link.none"),
         Binding("i", "invert", "Invert", show=False, id="link.invert"),
@@ -92,21 +92,6 @@ class PairsTable(ScrollView, can_focus=True):
     COMPONENT_CLASSES = {"pairs-table--header", "pairs-table--cursor", "pairs-table--selected",
                          "pairs-table--diff", "pairs-table--same", "pairs-table--problem", "pairs-table--ok",
                          "pairs-table--dim", "pairs-table--high", "pairs-table--mid", "pairs-table--low"}
-    DEFAULT_CSS = """
-    PairsTable { background: $surface; height: 1fr; }
-    PairsTable > .pairs-table--header { text-style: bold; background: $panel; color: $text; }
-    PairsTable > .pairs-table--cursor { background: $accent 40%; }
-    PairsTable:focus > .pairs-table--cursor { background: $accent 70%; }
-    PairsTable > .pairs-table--selected { background: $primary 25%; color: $text; }
-    PairsTable > .pairs-table--diff { color: $warning; text-style: bold; }
-    PairsTable > .pairs-table--same { color: $text-muted; }
-    PairsTable > .pairs-table--problem { color: $error; text-style: bold; }
-    PairsTable > .pairs-table--ok { color: $success; }
-    PairsTable > .pairs-table--dim { color: $text-muted; }
-    PairsTable > .pairs-table--high { color: $success; }
-    PairsTable > .pairs-table--mid { color: $warning; }
-    PairsTable > .pairs-table--low { color: $error; }
-    """
 
     class CursorMoved(Message):
         def __init__(self, table: "PairsTable", row: Any | None) -> None:

@@ -1,8 +1,6 @@
 """Customer card: search as you type, link/unlink by hand, the Exact counterpart side by side, push an update."""
 from __future__ import annotations
 
-import inspect
-
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -14,13 +12,16 @@ from textual.widgets import DataTable, Footer, Input, Static
 from ...domain.text import printable
 from ...services import customers as svc
 from ...services.problems import explain
-from ..steps.base import ProblemBox
+from .. import css
+from ..calls import report_problem, run_service
+from ..widgets.problem import ProblemBox
 from ..widgets.header import StatusHeader
 from .confirm import ConfirmScreen
 from .pick import PickScreen
 
 
 class CustomerCardScreen(Screen[None]):
+    CSS_PATH = [css.WIDGETS, css.SCREENS]
     BINDINGS = [
         Binding("escape", "back", "Back", id="card.back"),
         Binding("ctrl+f", "focus_search", "Search", id="card.search"),
@@ -32,15 +33,6 @@ class CustomerCardScreen(Screen[None]):
         Binding("ctrl+t", "link_contact", "Link contact by hand", id="card.link_contact"),
         Binding("ctrl+o", "unlink_contact", "Unlink contact", show=False, id="card.unlink_contact"),
     ]
-    DEFAULT_CSS = """
-    CustomerCardScreen #card-body { height: 1fr; }
-    CustomerCardScreen #list-side { width: 1fr; min-width: 30; }
-    CustomerCardScreen #detail-side { width: 1fr; padding: 0 0 0 1; }
-    CustomerCardScreen #customers { height: 1fr; }
-    CustomerCardScreen #pairs { height: auto; max-height: 14; }
-    CustomerCardScreen #card-status { height: auto; color: $foreground 70%; }
-    CustomerCardScreen #contacts { height: auto; max-height: 8; margin: 1 0 0 0; }
-    """
 
     def __init__(self, session) -> None:
         super().__init__()
@@ -169,24 +161,15 @@ class CustomerCardScreen(Screen[None]):
 
     # -- actions ---------------------------------------------------------------------------------
     def _run(self, fn, *args, done=None, group="action", **kw):
-        async def call():
-            try:
-                result = fn(*args, **kw)
-                if inspect.isawaitable(result):
-                    result = await result
-            except Exception as exc:  # noqa: BLE001 - shown with its side and remedy
-                self._problem(exc)
-                return
-            self.query_one(ProblemBox).show_problem(None)
-            if done:
-                done(result)
+        """A service call in a worker; a failure lands in the card's problem box and the log."""
+        return run_service(self, fn, *args, topic="customer card", done=done, show=self._show_problem,
+                           group=group, **kw)
 
-        self.run_worker(call(), group=f"card-{group}", exclusive=True, exit_on_error=False)
+    def _show_problem(self, problem) -> None:
+        self.query_one(ProblemBox).show_problem(problem)
 
     def _problem(self, exc: Exception) -> None:
-        problem = explain(exc)
-        self.query_one(ProblemBox).show_problem(problem)
-        self.session.events.error(problem.what, side=problem.side, topic="customer card", detail=problem.todo)
+        report_problem(self, explain(exc), topic="customer card", show=self._show_problem)
 
     def action_back(self) -> None:
         self.dismiss(None)

@@ -9,6 +9,8 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from .. import css
+
 _MARK = {"ok": ("✓", "green"), "warning": ("!", "bold yellow"), "failing": ("✗", "bold red"), "skipped": ("-", "dim")}
 
 
@@ -17,11 +19,7 @@ class HealthScreen(Screen[None]):
 
     BINDINGS = [Binding("escape", "back", "Back", id="health.back"),
                 Binding("ctrl+r", "run", "Check again", id="health.run")]
-    DEFAULT_CSS = """
-    HealthScreen #health-title { height: auto; padding: 0 1; text-style: bold; }
-    HealthScreen VerticalScroll { padding: 0 1; }
-    HealthScreen .check { margin: 0 0 1 0; }
-    """
+    CSS_PATH = [css.WIDGETS, css.SCREENS]
 
     def __init__(self, session) -> None:
         super().__init__()

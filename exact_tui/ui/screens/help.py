@@ -1,6 +1,12 @@
-"""Help (? or F1): every key of the console, per screen, with its binding id for `keymap.toml`."""
+"""Help (F1 / ?): every key of every screen, per screen, with its binding id for `keymap.toml`.
+
+Built from the action registry, so remapped keys show as remapped. The page scrolls (↑/↓, PgUp/PgDn,
+Home/End) and fits 80 columns: below 100 columns the binding id goes under the description instead
+of a third column, so it is never cut. The Link customers screen opens it with its own keys first.
+"""
 from __future__ import annotations
 
+from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -9,56 +15,87 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from .. import css
+from ..actions import Area, areas, key_label
 
-def key_table(app) -> Table:
-    from ..steps import STEPS
-    from .customers import CustomerCardScreen
-    from .settings import SettingsScreen
+GENERAL = [("1 … 8", "Go to step 1 … 8 (when not typing)", "app.step_1 … app.step_8"),
+           ("ctrl+p", "Command palette: every action of every screen", ""),
+           ("tab / shift+tab", "Next / previous field", ""),
+           ("↑ ↓ PgUp PgDn", "Move in lists; Enter / space picks or toggles", "")]
 
-    table = Table(box=None, show_header=True, header_style="bold", expand=True, pad_edge=False)
-    table.add_column("Key", style="bold", no_wrap=True, ratio=2)
-    table.add_column("Does", ratio=4)
-    table.add_column("Binding id", style="dim", no_wrap=True, ratio=2)
-    sections: list[tuple[str, list[Binding]]] = [
-        ("Everywhere", [b for b in app.BINDINGS if not (b.id or "").startswith("app.step_")])]
-    sections += [(f"Step {s.NUMBER}: {s.TITLE}", list(s.BINDINGS)) for s in STEPS if s.BINDINGS]
-    sections += [("Customer card (F3)", list(CustomerCardScreen.BINDINGS)), ("Settings (F4)", list(SettingsScreen.BINDINGS))]
-    from .health import HealthScreen
-    from .log import LogDetail, LogScreen
+LINK_NOTES = ("Filter (/ then type): words match name, code, city and the local customer; >=80, <50, 60..80 "
+              "test the score; name: code: city: postcode: local: search one field. Enter or Esc goes back "
+              "to the list.\nSelect acts on the selection, or on the row under the cursor when nothing is "
+              "selected. Exact-side changes are listed in the log; local-only actions are undone with u.")
 
-    sections += [("Integration log (F5)", list(LogScreen.BINDINGS) + list(LogDetail.BINDINGS)),
-                 ("Health (F6)", list(HealthScreen.BINDINGS))]
-    from ..commands import linking_screen
 
-    linking = linking_screen()
-    if linking is not None:
-        sections.append(("Link customers (step 4, ctrl+o)", list(linking.BINDINGS)))
-    for where, bindings in sections:
-        table.add_row(Text(where, style="bold underline"), "", "")
-        for binding in bindings:
-            table.add_row(app.key_for(binding), binding.description or binding.action, binding.id or "")
-        if where == "Everywhere":
-            table.add_row("1 … 8", "Go to step 1 … 8 (when not typing)", "app.step_1 … app.step_8")
-            table.add_row("ctrl+p", "Command palette: every action of every screen", "")
-            table.add_row("tab / shift+tab", "Next / previous field", "")
-            table.add_row("↑ ↓ PgUp PgDn", "Move in lists; enter / space picks or toggles", "")
+def key_table(app, *, width: int = 120, first: str | None = None) -> Group:
+    """The help page: a title line and a key table per area (the area `first` at the top)."""
+    listed = [a for a in areas(app) if a.bindings]
+    if first:
+        listed.sort(key=lambda a: not a.key.startswith(first))
+    parts: list = []
+    for area in listed:
+        parts.append(Text(area.title, style="bold underline"))
+        if area.key == "link":
+            parts.append(Text(LINK_NOTES, style="italic"))
+        parts.append(_table(app, area, width))
+        parts.append(Text(""))
+    return Group(*parts)
+
+
+def _table(app, area: Area, width: int) -> Table:
+    wide = width >= 100
+    table = Table(box=None, show_header=False, expand=True, pad_edge=False, padding=(0, 1))
+    table.add_column("Key", style="bold", width=18 if wide else 14, overflow="fold")
+    table.add_column("Does", ratio=3)
+    if wide:
+        table.add_column("Binding id", style="dim", no_wrap=True, ratio=2)
+    rows = [(key_label(app, b), b.description or b.action, b.id or "")
+            for b in area.bindings if not (b.id or "").startswith("app.step_")]
+    if area.key == "app":
+        rows += GENERAL
+    for key, does, binding_id in rows:
+        if wide:
+            table.add_row(key, does, binding_id)
+        else:
+            cell = Text(does)
+            if binding_id:
+                cell.append("\n" + binding_id, style="dim")
+            table.add_row(key, cell)
     return table
 
 
 class HelpScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape,q,f1,question_mark", "dismiss", "Close", id="help.close")]
-    DEFAULT_CSS = """
-    HelpScreen { align: center middle; }
-    HelpScreen > VerticalScroll { width: 110; max-width: 100%; height: 90%; border: thick $primary;
-                                  background: $surface; padding: 0 1; }
-    """
+    CSS_PATH = [css.WIDGETS, css.SCREENS]
+    BINDINGS = [Binding("escape,q,f1,question_mark", "close", "Close", id="help.close")]
+
+    def __init__(self, *, first: str | None = None, title: str = "Keys") -> None:
+        super().__init__()
+        self.first = first
+        self.title_text = title
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll() as scroll:
-            scroll.border_title = "Keys (Esc closes)"
-            yield Static(Text("exact-tui — every key. Remap any binding id in "
-                              f"{self.app.keymap_path.name if self.app.deterministic else self.app.keymap_path} ([keys] binding-id = \"key\").\n", style="italic"))
-            yield Static(key_table(self.app))
+        with VerticalScroll(id="help-scroll") as scroll:
+            scroll.border_title = f"{self.title_text} · ↑/↓ PgUp/PgDn scroll · Esc closes"
+            path = getattr(self.app, "keymap_path", None) or "keymap.toml"
+            if getattr(self.app, "deterministic", True) and not isinstance(path, str):
+                path = path.name  # screenshots do not show the test's temporary folder
+            yield Static(Text(f"Remap any binding id in {path} ([keys] binding-id = \"key\").", style="italic"),
+                         id="help-intro")
+            yield Static(id="help-keys")
 
-    async def action_dismiss(self, result=None) -> None:
+    def on_mount(self) -> None:
+        self._fill(self.app.size.width)
+        self.query_one("#help-scroll").focus()
+
+    def on_resize(self, event) -> None:
+        self._fill(event.size.width)
+
+    def _fill(self, width: int) -> None:
+        if width != getattr(self, "_width", None):
+            self._width = width
+            self.query_one("#help-keys", Static).update(key_table(self.app, width=width, first=self.first))
+
+    def action_close(self) -> None:
         self.dismiss(None)

@@ -20,6 +20,7 @@ from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...domain.text import printable
+from .. import css
 
 LEVELS = ("", "error", "warning", "success", "info")
 SIDES = ("", "local", "exact", "network", "console")
@@ -93,11 +94,7 @@ class LogDetail(ModalScreen[str | None]):
     BINDINGS = [Binding("escape,q", "dismiss(None)", "Close", id="logdetail.close"),
                 Binding("g", "jump", "Go to record", id="logdetail.jump"),
                 Binding("r", "only_record", "Only this record", id="logdetail.record")]
-    DEFAULT_CSS = """
-    LogDetail { align: center middle; }
-    LogDetail > VerticalScroll { width: 100; max-width: 100%; height: 90%; border: thick $primary;
-                                 background: $surface; padding: 0 1; }
-    """
+    CSS_PATH = [css.WIDGETS, css.SCREENS]
 
     def __init__(self, entry) -> None:
         super().__init__()
@@ -151,11 +148,7 @@ class LogScreen(Screen[None]):
         Binding("x", "clear", "Clear filter", id="log.clear"),
         Binding("ctrl+r", "reload", "Reload", show=False, id="log.reload"),
     ]
-    DEFAULT_CSS = """
-    LogScreen #log-filter { dock: top; margin: 0 0; }
-    LogScreen #log-count { height: 1; color: $text-muted; padding: 0 1; }
-    LogScreen OptionList { height: 1fr; border: none; }
-    """
+    CSS_PATH = [css.WIDGETS, css.SCREENS]
 
     def __init__(self, session, *, fixed_time: str | None = None) -> None:
         super().__init__()

@@ -1,6 +1,16 @@
-"""A small modal that picks one value from a list, with a filter typed at the top (keyboard only)."""
+"""The console's one picker: choose one value from a list, keyboard only.
+
+Type to filter (when the list is long enough to need it), ↓ to the list, Enter picks, Esc cancels.
+Each choice is `(id, label)` or `(id, label, detail)`; the detail (why a candidate was proposed,
+what a fix does) is shown dimmed under the label. Used for accounts and contacts on the card, items
+in step 7, a row's candidates and the linked-account problems on the Link screen. With `all_label`,
+`a` returns `PickScreen.ALL` ("fix all").
+"""
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -9,39 +19,77 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from .. import css
+
+Choice = tuple[str, str] | tuple[str, str, str]
+
 
 class PickScreen(ModalScreen[str | None]):
-    """Returns the chosen option's id, or None on Escape."""
+    """Returns the chosen option's id, `PickScreen.ALL` (with `all_label`), or None on Escape."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="pick.cancel")]
-    DEFAULT_CSS = """
-    PickScreen { align: center middle; }
-    PickScreen > Vertical { width: 70; max-width: 95%; height: auto; max-height: 80%; border: thick $primary;
-                            background: $surface; padding: 0 1; }
-    PickScreen OptionList { height: auto; max-height: 14; }
-    """
+    ALL = "\x00all"
+    CSS_PATH = [css.WIDGETS, css.SCREENS]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="pick.cancel"),
+                Binding("a", "pick_all", "All", id="pick.all")]
 
-    def __init__(self, title: str, choices: list[tuple[str, str]], *, note: str = "") -> None:
+    def __init__(self, title: str, choices: Sequence[Choice], *, note: str = "", current: int | str | None = None,
+                 filter: bool | None = None, all_label: str = "", hint: str = "") -> None:
         super().__init__()
         self.title_text = title
-        self.choices = choices  # (id, label)
+        self.choices = [(c[0], c[1], c[2] if len(c) > 2 else "") for c in choices]
         self.note = note
+        self.current = current
+        self.with_filter = True if filter is None else filter
+        self.all_label = all_label
+        self.hint = hint
 
     def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Static(self.title_text, classes="step-title")
+        with Vertical(id="dialog"):
+            yield Static(self.title_text, id="dialog-title")
             if self.note:
-                yield Static(self.note)
-            yield Input(placeholder="type to filter, ↓ to the list, Enter picks", id="pick-filter")
-            yield OptionList(*[Option(label, id=key) for key, label in self.choices], id="pick-list")
+                yield Static(self.note, classes="dialog-note")
+            if self.with_filter:
+                yield Input(placeholder="type to filter, ↓ to the list, Enter picks", id="pick-filter")
+            yield OptionList(*self._options(""), id="pick-list")
+            yield Static(self.hint or self._hint(), classes="dialog-hint")
+
+    def _hint(self) -> str:
+        parts = ["↑/↓ choose", "Enter pick"]
+        if self.all_label:
+            parts.append(f"a {self.all_label.lower()}")
+        return " · ".join([*parts, "Esc cancel"])
+
+    def _options(self, wanted: str) -> list[Option]:
+        out = []
+        for key, label, detail in self.choices:
+            if wanted and not any(wanted in part.lower() for part in (label, key, detail)):
+                continue
+            prompt = Text(label)
+            if detail:
+                prompt.append("\n  " + detail, style="dim")
+            out.append(Option(prompt, id=key))
+        return out
+
+    def on_mount(self) -> None:
+        options = self.query_one("#pick-list", OptionList)
+        if isinstance(self.current, int) and 0 <= self.current < options.option_count:
+            options.highlighted = self.current
+        elif isinstance(self.current, str):
+            index = next((i for i, c in enumerate(self.choices) if c[0] == self.current), None)
+            if index is not None:
+                options.highlighted = index
+        (self.query_one("#pick-filter") if self.with_filter else options).focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "pick_all":
+            return bool(self.all_label)
+        return True
 
     @on(Input.Changed, "#pick-filter")
     def _filter(self, event: Input.Changed) -> None:
-        wanted = event.value.strip().lower()
         options = self.query_one("#pick-list", OptionList)
         options.clear_options()
-        options.add_options([Option(label, id=key) for key, label in self.choices
-                             if not wanted or wanted in label.lower() or wanted in key.lower()])
+        options.add_options(self._options(event.value.strip().lower()))
         if options.option_count:
             options.highlighted = 0
 
@@ -52,13 +100,16 @@ class PickScreen(ModalScreen[str | None]):
             self.dismiss(options.get_option_at_index(options.highlighted or 0).id)
 
     def on_key(self, event) -> None:
-        if event.key == "down" and self.focused is self.query_one("#pick-filter"):
+        if event.key == "down" and self.with_filter and self.focused is self.query_one("#pick-filter"):
             self.query_one("#pick-list").focus()
             event.stop()
 
     @on(OptionList.OptionSelected, "#pick-list")
     def _picked(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(event.option.id)
+
+    def action_pick_all(self) -> None:
+        self.dismiss(self.ALL)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -9,15 +9,12 @@ from textual.screen import ModalScreen
 from textual.widgets import Checkbox, OptionList, Static
 from textual.widgets.option_list import Option
 
+from .. import css
+
 
 class SettingsScreen(ModalScreen[None]):
+    CSS_PATH = [css.WIDGETS, css.SCREENS]
     BINDINGS = [Binding("escape", "close", "Close", id="settings.close")]
-    DEFAULT_CSS = """
-    SettingsScreen { align: center middle; }
-    SettingsScreen > Vertical { width: 72; max-width: 95%; height: auto; max-height: 90%; border: thick $primary;
-                                background: $surface; padding: 0 1; }
-    SettingsScreen #themes { height: auto; max-height: 12; }
-    """
 
     def compose(self) -> ComposeResult:
         app = self.app

@@ -22,11 +22,6 @@ class ActivateStep(StepView):
         Binding("ctrl+y", "activate", "Activate…", id="activate.activate"),
         Binding("ctrl+r", "recheck", "Check again", id="activate.recheck"),
     ]
-    DEFAULT_CSS = """
-    ActivateStep #summary { height: auto; margin: 1 0 0 0; }
-    ActivateStep #buttons { height: auto; }
-    ActivateStep Button { margin: 0 1 0 0; }
-    """
 
     def compose_body(self):
         with Horizontal(id="buttons"):

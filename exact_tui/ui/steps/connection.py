@@ -25,17 +25,6 @@ class ConnectionStep(StepView):
         Binding("ctrl+x", "disconnect", "Disconnect", id="connection.disconnect"),
         Binding("ctrl+l", "copy_link", "Copy link", id="connection.copy_link"),
     ]
-    DEFAULT_CSS = """
-    ConnectionStep .row { height: auto; }
-    ConnectionStep .row Label { width: 16; padding: 1 1 0 0; }
-    ConnectionStep .row Input { width: 1fr; }
-    ConnectionStep #login-url { height: auto; max-height: 9; margin: 0 0 1 0; }
-    ConnectionStep #established { height: auto; border: round $success; padding: 0 1; display: none; margin: 0 0 1 0; }
-    ConnectionStep #established.-shown { display: block; }
-    ConnectionStep .buttons { height: auto; }
-    ConnectionStep .buttons Button { margin: 0 1 0 0; width: 1fr; min-width: 12; }
-    ConnectionStep #demo-note { color: $accent; height: auto; }
-    """
 
     def __init__(self, session, **kw) -> None:
         super().__init__(session, **kw)

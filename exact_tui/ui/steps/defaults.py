@@ -26,10 +26,6 @@ class DefaultsStep(StepView):
         Binding("x", "clear_mapping", "Clear mapping", id="defaults.clear"),
         Binding("u", "toggle_unmapped", "Unmapped only", id="defaults.unmapped"),
     ]
-    DEFAULT_CSS = """
-    DefaultsStep DataTable { height: auto; max-height: 12; margin: 0 0 1 0; }
-    DefaultsStep #unmapped { height: auto; }
-    """
 
     def __init__(self, session, **kw) -> None:
         super().__init__(session, **kw)

@@ -15,10 +15,6 @@ class DivisionStep(StepView):
     KEY, NUMBER, TITLE = "division", 2, "Division"
     INTRO = "Choose the Exact administration the invoices go to. Enter picks; the choice is saved at once."
     BINDINGS = [Binding("ctrl+r", "reload", "Reload divisions", id="division.reload")]
-    DEFAULT_CSS = """
-    DivisionStep #divisions { height: auto; max-height: 14; }
-    DivisionStep #lock { color: $warning; height: auto; }
-    """
 
     def compose_body(self):
         yield Static("", id="lock")

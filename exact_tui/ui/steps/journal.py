@@ -15,9 +15,6 @@ class JournalStep(StepView):
     KEY, NUMBER, TITLE = "journal", 3, "Sales journal"
     INTRO = "Invoices are booked in a sales journal (type 20). Enter picks; the choice is saved at once."
     BINDINGS = [Binding("ctrl+r", "reload", "Reload journals", id="journal.reload")]
-    DEFAULT_CSS = """
-    JournalStep #journals { height: auto; max-height: 12; }
-    """
 
     def compose_body(self):
         yield Static("", id="currencies", classes="status")

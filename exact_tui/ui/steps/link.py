@@ -18,10 +18,6 @@ class LinkStep(StepView):
         Binding("ctrl+o", "open_linking", "Open Link customers", id="link.open"),
         Binding("ctrl+r", "recount", "Recount", id="link.recount"),
     ]
-    DEFAULT_CSS = """
-    LinkStep #counts { height: auto; margin: 0 0 1 0; }
-    LinkStep Button { margin: 0 1 0 0; }
-    """
 
     def compose_body(self):
         yield Static("", id="counts")

@@ -12,10 +12,6 @@ from .base import StepView
 class MaintenanceStep(StepView):
     KEY, NUMBER, TITLE = "maintenance", 5, "Customer maintenance"
     INTRO = "How do customers get into Exact? Pick with ↑/↓ and Enter/space; saved at once."
-    DEFAULT_CSS = """
-    MaintenanceStep RadioSet { width: 1fr; height: auto; }
-    MaintenanceStep #explain { height: auto; margin: 1 0 0 0; }
-    """
 
     def compose_body(self):
         mode = svc.maintenance_mode(self.session)

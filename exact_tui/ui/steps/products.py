@@ -22,11 +22,6 @@ class ProductsStep(StepView):
         Binding("ctrl+u", "clear_visible", "Deactivate shown", id="products.clear_visible", priority=True),
         Binding("ctrl+f", "focus_filter", "Filter", id="products.filter"),
     ]
-    DEFAULT_CSS = """
-    ProductsStep #items { height: auto; max-height: 16; }
-    ProductsStep #changes { height: auto; }
-    ProductsStep #current { height: auto; }
-    """
 
     def compose_body(self):
         yield Static("", id="changes", classes="status")

@@ -11,9 +11,6 @@ HEALTH_STYLE = {HealthState.CONNECTED: ("●", "bold green"), HealthState.OFFLIN
 
 
 class StatusHeader(Static):
-    DEFAULT_CSS = """
-    StatusHeader { dock: top; height: 1; background: $panel; color: $foreground; padding: 0 1; }
-    """
 
     def __init__(self, session: ConsoleSession, *, deterministic: bool = False, **kw) -> None:
         super().__init__("", **kw)

@@ -34,9 +34,6 @@ class EventArrived(Message):
 class LogPane(RichLog):
     """Integration log pane. `fixed_time` replaces the clock text (deterministic screenshots)."""
 
-    DEFAULT_CSS = """
-    LogPane { height: 6; border-top: solid $primary 50%; background: $surface; }
-    """
 
     def __init__(self, *, max_lines: int = 2000, fixed_time: str | None = None, **kw) -> None:
         super().__init__(max_lines=max_lines, wrap=False, markup=False, highlight=False, auto_scroll=True, **kw)

@@ -13,10 +13,6 @@ MARKS = {StepState.DONE: ("✓", "green"), StepState.ATTENTION: ("✗", "red"), 
 
 
 class StepRail(OptionList):
-    DEFAULT_CSS = """
-    StepRail { width: 24; height: 1fr; border-right: solid $primary 40%; background: $surface; }
-    StepRail > .option-list--option { padding: 0 0; }
-    """
 
     def __init__(self, **kw) -> None:
         super().__init__(*[Option(self._label(i, SHORT.get(key, title), None, False), id=key)

@@ -1,0 +1,60 @@
+"""What the Link screen's dialogs say: the bulk confirmation, a row's candidates, linked-account problems.
+
+The dialogs themselves are the console's one confirm modal and one picker (`ui/screens`); this
+module only words their content from the service's plan, rows and problems.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from ...services.linking import LinkingService, LinkProblem, Plan, ProblemKind, Row, plan_cost
+
+
+def _s(n: int, one: str, many: str) -> str:
+    return one if n == 1 else many
+
+
+def confirm_text(plan: Plan, client: Any) -> str:
+    """'2 accounts will be linked; 2 Exact accounts change … This costs 2 API calls.' (Rich markup)."""
+    budget = getattr(client, "budget", None)
+    cost = plan_cost(plan, budget)
+    calls = cost.calls
+    lines = [f"{len(plan.rows):,} {_s(len(plan.rows), 'account', 'accounts')} will be linked; "
+             f"[b]{plan.accounts_changing:,} Exact {_s(plan.accounts_changing, 'account', 'accounts')} change[/] "
+             f"(local fields that differ; empty local fields are not sent, the code never is).",
+             f"This costs [b]{calls:,} API {_s(calls, 'call', 'calls')}[/]."]
+    if budget is not None and getattr(budget, "known", False):
+        now = client.clock.time()
+        lines.append(f"Budget now: {budget.describe(now)}.")
+        if cost.over_day:
+            lines.append(f"[b $error]Only {cost.day_remaining:,} calls are left today: the rest will wait "
+                         f"for tomorrow's quota or fail; consider a smaller selection.[/]")
+        if cost.minutes > 1:
+            lines.append(f"At {cost.minute_limit} calls a minute this takes about {cost.minutes} minutes; "
+                         "Esc cancels after the current account.")
+    if plan.refused:
+        lines.append(f"{len(plan.refused):,} selected {_s(len(plan.refused), 'row is', 'rows are')} refused "
+                     "and stay selected with the reason.")
+    lines.append("Exact-side changes cannot be undone here; each one is listed in the log.")
+    return "\n".join(lines)
+
+
+def candidate_choices(service: LinkingService, row: Row) -> list[tuple[str, str, str]]:
+    """A row's candidates for the picker, best first: score, number, name, city — and why."""
+    out = []
+    for index, cand in enumerate(row.candidates):
+        customer = service.customer(cand.local_id)
+        label = f"{cand.score:5.1f}  {getattr(customer, 'number', '')} {getattr(customer, 'name', cand.local_id)}"
+        if customer is not None and customer.city:
+            label += f" · {customer.city}"
+        out.append((str(index), label, "; ".join(cand.reasons[:3])))
+    return out
+
+
+def problem_choices(problems: list[LinkProblem]) -> list[tuple[str, str, str]]:
+    """Linked-account problems for the picker: what happened, what to do, what Enter does."""
+    out = []
+    for problem in problems:
+        mark = "✗ deleted" if problem.kind is ProblemKind.DELETED else "≠ code"
+        out.append((problem.local_id, f"{mark} {problem.text}", f"{problem.fix}\n  Enter: {problem.fix_label}"))
+    return out
