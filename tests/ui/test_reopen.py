@@ -26,7 +26,7 @@ async def test_reopened_profile_shows_last_step_and_stored_log(sandbox, tmp_path
     app = ExactApp(session, data_dir=tmp_path, resume=False)
     async with app.run_test(size=(80, 24)) as pilot:
         session.events.info("Imported 12 customers from the old system", side=Side.LOCAL, topic="import")
-        await pilot.press("3")
+        await pilot.press("ctrl+n", "ctrl+n")  # not "3": with an empty form the client-id box has focus and takes it
         await pilot.pause()
     session = reopen(session)
     try:
