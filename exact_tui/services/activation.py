@@ -47,9 +47,11 @@ def checklist(session: ConsoleSession) -> list[StepStatus]:
 
     settings = session.settings()
     out: list[StepStatus] = []
-    connected = session.client is not None and session.me is not None
+    lost = session.health.state == "reconnect"  # HealthState.RECONNECT (a StrEnum)  # a dead login is no connection, however it looks
+    connected = session.client is not None and session.me is not None and not lost
     who = (session.me.full_name or session.me.user_name) if session.me else ""
-    not_connected = [] if connected else ["not connected to Exact Online"]
+    not_connected = [] if connected else ["reconnect required: log in again in step 1" if lost
+                                          else "not connected to Exact Online"]
     out.append(StepStatus("connection", "Connection", StepState.DONE if connected else StepState.ATTENTION,
                           f"connected as {who}" if connected else "", not_connected, not_connected))
     division = getattr(settings, "division", None)

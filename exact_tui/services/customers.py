@@ -114,6 +114,37 @@ def side_by_side(customer: LocalCustomer, account) -> list[FieldPair]:
             for f in FIELDS]
 
 
+def account_warnings(account) -> list[str]:
+    """What the card must say about an Exact account before anything is sent to it: blocked accounts
+    refuse invoices, and an account that is not a customer (status other than C) is no customer yet."""
+    if account is None:
+        return []
+    out = []
+    if getattr(account, "blocked", None):
+        out.append(f"Exact account {account.code} is blocked in Exact: invoices to it are refused until it is "
+                   "unblocked there")
+    status = (getattr(account, "status", "") or "").upper()
+    if status and status != "C":
+        kind = {"P": "a prospect", "S": "a suspect", "A": "not a customer"}.get(status, f"status {status}")
+        out.append(f"Exact account {account.code} is {kind}, not a customer: Exact refuses invoices to it")
+    return out
+
+
+def link_warnings(customer: LocalCustomer, account) -> list[str]:
+    """Why linking `customer` to `account` by hand may be wrong: a VAT or Chamber of Commerce number that
+    is filled on both sides and differs names two different companies (formatting aside)."""
+    out = []
+    for label, local, exact in (("VAT number", "vat", "vat"), ("Chamber of Commerce number", "coc", "coc")):
+        mine, theirs = _digits(getattr(customer, local, "")), _digits(getattr(account, exact, ""))
+        if mine and theirs and mine != theirs:
+            out.append(f"{label} differs: local {getattr(customer, local)} · Exact {getattr(account, exact)}")
+    return out + account_warnings(account)
+
+
+def _digits(value: str) -> str:
+    return "".join(ch for ch in (value or "").upper() if ch.isalnum())
+
+
 def link(session: ConsoleSession, customer: LocalCustomer, account) -> Link:
     """Link by hand (no data copied). Refused when the Exact account is already linked elsewhere."""
     for other in session.store.links.all():
@@ -128,6 +159,28 @@ def link(session: ConsoleSession, customer: LocalCustomer, account) -> Link:
     session.events.success(f"Linked to Exact account {account.code} {account.name}", side=Side.LOCAL, topic="link",
                            record=f"customer {customer.number or customer.id}")
     return new
+
+
+def set_number(session: ConsoleSession, customer: LocalCustomer, number: str) -> LocalCustomer:
+    """Give a local customer a number Exact accepts as a code (digits only, at most 9, unique locally).
+
+    This is the fix for a row the Link screen refused with "customer number … must contain digits
+    only": the number is changed here, locally; Exact sees it with the next link or push."""
+    import dataclasses
+
+    value = (number or "").strip()
+    problem = customer_number_problem(value)
+    if problem:
+        raise ValueError(f"customer {customer.number or customer.id} {customer.name}: {problem}")
+    for other in _repo.all_of(session.store.customers):
+        if other.id != customer.id and (other.number or "").strip() == value:
+            raise ValueError(f"customer number {value} is already used by local customer {other.name}")
+    changed = dataclasses.replace(customer, number=value)
+    session.store.customers.put_many([changed])
+    session.cache.pop("link_counts", None)
+    session.events.success(f"Customer number {customer.number or '(none)'} → {value}", side=Side.LOCAL,
+                           topic="customer card", record=f"customer {customer.id} {customer.name}")
+    return changed
 
 
 def unlink(session: ConsoleSession, customer: LocalCustomer) -> None:

@@ -45,6 +45,7 @@ class HealthState(StrEnum):
     OFFLINE = "offline"
     CONNECTED = "connected"
     PROBLEM = "problem"
+    RECONNECT = "reconnect"  # the login is gone ("Reconnect required"): step 1
 
 
 @dataclass(slots=True)
@@ -125,6 +126,11 @@ class ConsoleSession:
         if not quiet and client is not None:
             self.events.info("Disconnected from Exact Online (tokens kept; reconnect any time)",
                              side=Side.CONSOLE, topic="connection")
+
+    def login_lost(self, reason: str = "") -> None:
+        """Exact refused the tokens for good ("Reconnect required"): the header and the checklist say
+        so until the next login; the tokens file is left alone."""
+        self.health = Health(HealthState.RECONNECT, "reconnect required" + (f": {reason}" if reason else ""))
 
     def require_client(self) -> "ExactClient":
         if self.client is None:

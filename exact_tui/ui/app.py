@@ -94,6 +94,10 @@ class ExactApp(App[int]):
         yield log
         yield Footer()
 
+    def on_resize(self, event) -> None:
+        """Below 120 columns the footer drops its padding so more keys fit without cutting words."""
+        self.query_one(Footer).compact = event.size.width < 120
+
     def on_mount(self) -> None:
         if self.keymap:
             self.set_keymap(self.keymap)
@@ -101,6 +105,7 @@ class ExactApp(App[int]):
         # Any theme change is remembered: the settings screen, our palette entries and Textual's own
         # "Change the current theme" command alike (a cancelled preview sets the old theme back, saved too).
         self.theme_changed_signal.subscribe(self, self._theme_changed)
+        self.screen_change_signal.subscribe(self, self._remember_theme)
         self._unsubscribe = self.session.events.subscribe(lambda event: self.post_message(EventArrived(event)))
         for problem in self.theme_problems:
             self.session.events.warning(problem, topic="settings")
@@ -179,6 +184,8 @@ class ExactApp(App[int]):
         for binding in step.BINDINGS:
             keys = [k.strip() for k in self.key_for(binding).split(",")]
             if event.key in keys:
+                if step.check_action(binding.action.split("(", 1)[0], ()) is False:
+                    return  # not offered here (e.g. the demo shortcut on a real profile)
                 event.stop()
                 await self.run_action(binding.action, step)
                 return
@@ -297,8 +304,15 @@ class ExactApp(App[int]):
         self._save_prefs()
 
     def _theme_changed(self, theme) -> None:
-        if theme.name != self.prefs.theme:
-            self.prefs.theme = theme.name
+        """A theme is remembered once it is chosen, not while it is previewed: while the settings screen
+        or the palette's theme list is open, ↑/↓ previews; the choice is saved when it closes."""
+        if len(self.screen_stack) > 1:
+            return
+        self._remember_theme()
+
+    def _remember_theme(self, screen=None) -> None:
+        if len(self.screen_stack) == 1 and self.theme != self.prefs.theme:
+            self.prefs.theme = self.theme
             self._save_prefs()
 
     def _save_prefs(self) -> None:

@@ -35,8 +35,15 @@ def report_problem(owner: Widget, problem: Problem, *, topic: str, show: Show | 
     if events is not None:
         events.error(problem.what, side=problem.side, topic=topic, record=record,
                      detail=(f"{problem.cause} " if problem.cause else "") + f"What to do: {problem.todo}")
-    if problem.reconnect and topic != "connection":
-        owner.app.notify("Reconnect in step 1 (nothing else is lost)", severity="error")
+    if problem.reconnect:
+        session = getattr(owner.app, "session", None)
+        if session is not None and hasattr(session, "login_lost"):
+            session.login_lost()
+        refresh = getattr(owner.app, "refresh_checklist", None)
+        if refresh is not None:
+            refresh()  # the rail shows ✗ 1 at once
+        if topic != "connection":
+            owner.app.notify("Reconnect in step 1 (nothing else is lost)", severity="error")
 
 
 def _events_of(owner: Widget) -> Any:

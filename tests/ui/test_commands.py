@@ -31,14 +31,15 @@ async def test_demo_profile_has_the_local_side_and_step_1_prefilled(sandbox, tmp
         session.close_store()
 
 
-async def test_demo_shortcut_is_refused_outside_the_demo(session, tmp_path):
+async def test_demo_shortcut_is_not_offered_outside_the_demo(session, tmp_path):
     session.demo = None
     app = ExactApp(session, data_dir=tmp_path, deterministic=True, resume=False)
     async with app.run_test(size=(100, 40)) as pilot:
+        assert "demo_approve" not in {b.binding.action for b in app.screen.active_bindings.values()}
         await pilot.press("ctrl+e")
         await pilot.pause()
         step = app.query_one(ConnectionStep)
-        assert step.last_problem is not None and "only exists in `exact-tui demo`" in step.last_problem.what
+        assert session.me is None and step.attempt is None  # nothing happened: no login link, no login
 
 
 def test_demo_and_serve_are_sub_commands_with_safe_defaults():

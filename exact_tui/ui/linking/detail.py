@@ -57,9 +57,7 @@ def render_detail(service: LinkingService, row: Row) -> Any:
             lines.append(Text(f"• {reason}", style="italic"))
     for note in row.notes:
         lines.append(Text(f"• {note}", style="dim"))
-    if row.problem:
-        lines.append(Text(f"✗ {row.problem}", style="bold red"))
-    elif row.result:
+    if row.result and not row.problem:
         lines.append(Text(f"✓ {row.result}", style="green"))
     if not lines:
         lines.append(Text("No local customer proposed: import it (m) or ignore it (x).", style="dim"))
@@ -67,4 +65,6 @@ def render_detail(service: LinkingService, row: Row) -> Any:
     grid.add_column(ratio=3)
     grid.add_column(ratio=2)
     grid.add_row(table, Group(*lines))
+    if row.problem:  # first and over the full width: at 80×24 the reason and its fix are what the row needs
+        return Group(Text(f"✗ {row.problem}", style="bold red"), grid)
     return grid

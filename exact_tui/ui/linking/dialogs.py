@@ -7,11 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ...domain.wording import count
 from ...services.linking import LinkingService, LinkProblem, Plan, ProblemKind, Row, plan_cost
-
-
-def _s(n: int, one: str, many: str) -> str:
-    return one if n == 1 else many
 
 
 def confirm_text(plan: Plan, client: Any) -> str:
@@ -19,10 +16,10 @@ def confirm_text(plan: Plan, client: Any) -> str:
     budget = getattr(client, "budget", None)
     cost = plan_cost(plan, budget)
     calls = cost.calls
-    lines = [f"{len(plan.rows):,} {_s(len(plan.rows), 'account', 'accounts')} will be linked; "
-             f"[b]{plan.accounts_changing:,} Exact {_s(plan.accounts_changing, 'account', 'accounts')} change[/] "
+    lines = [f"{count(len(plan.rows), 'account')} will be linked; "
+             f"[b]{count(plan.accounts_changing, 'Exact account')} change[/] "
              f"(local fields that differ; empty local fields are not sent, the code never is).",
-             f"This costs [b]{calls:,} API {_s(calls, 'call', 'calls')}[/]."]
+             f"This costs [b]{count(calls, 'API call')}[/]."]
     if budget is not None and getattr(budget, "known", False):
         now = client.clock.time()
         lines.append(f"Budget now: {budget.describe(now)}.")
@@ -33,7 +30,7 @@ def confirm_text(plan: Plan, client: Any) -> str:
             lines.append(f"At {cost.minute_limit} calls a minute this takes about {cost.minutes} minutes; "
                          "Esc cancels after the current account.")
     if plan.refused:
-        lines.append(f"{len(plan.refused):,} selected {_s(len(plan.refused), 'row is', 'rows are')} refused "
+        lines.append(f"{count(len(plan.refused), 'selected row')} {'is' if len(plan.refused) == 1 else 'are'} refused "
                      "and stay selected with the reason.")
     lines.append("Exact-side changes cannot be undone here; each one is listed in the log.")
     return "\n".join(lines)

@@ -17,6 +17,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Input, ProgressBar, Tab, Tabs
 
+from ...domain.wording import count, number
 from ...services.linking import (TAB_TITLES, TABS, Action, ActionReport, Cancel, LinkingService, Plan, ProblemKind,
                                  RowResult)
 from ...services.problems import Problem, explain
@@ -111,6 +112,9 @@ class LinkCustomersScreen(Screen[None]):
     def on_resize(self, event: Any) -> None:
         """A short terminal (80×24 over SSH) keeps more rows for the table; the detail panel shrinks."""
         self.query_one(DetailPanel).styles.height = 10 if event.size.height >= 32 else 7
+        self.query_one(Footer).compact = event.size.width < 120
+        if self._ready:
+            self._update_counts()
 
     def _tab_label(self, tab: str, count: int | None) -> str:
         return f"{TAB_TITLES[tab]} ({count:,})" if count is not None else TAB_TITLES[tab]
@@ -123,9 +127,11 @@ class LinkCustomersScreen(Screen[None]):
         linked = self.service.linked_count
         problems = len(self.service.link_problems)
         self.query_one("#link-title", StatusText).update(
-            f"[b]Link customers[/] · {sum(counts.values()):,} Exact customers to decide · {linked:,} linked"
-            + (f" · [b red]{problems:,} linked account{'s' if problems != 1 else ''} need{'' if problems != 1 else 's'} "
-               f"you (P)[/]" if problems else "")
+            f"[b]Link customers[/] · {number(sum(counts.values()))} to decide · {number(linked)} linked"
+            if self.size.width < 100 else  # 80 columns: short words, nothing cut mid-word
+            f"[b]Link customers[/] · {count(sum(counts.values()), 'Exact customer')} to decide · {number(linked)} linked"
+            + (f" · [b red]{count(problems, 'linked account')} {'needs' if problems == 1 else 'need'} you (P)[/]"
+               if problems else "")
             + (f" · {self._budget()}" if self._budget() else ""))
 
     def _budget(self) -> str:
@@ -158,7 +164,7 @@ class LinkCustomersScreen(Screen[None]):
         self._message("")
         problems = self.service.link_problems
         if problems:
-            self.notify(f"{len(problems):,} linked account{'s' if len(problems) != 1 else ''} deleted in Exact or "
+            self.notify(f"{count(len(problems), 'linked account')} deleted in Exact or "
                         "with a changed code: P lists them with what to do", title="Link customers",
                         severity="warning", timeout=8)
 
@@ -293,7 +299,7 @@ class LinkCustomersScreen(Screen[None]):
                 return
             threshold = float(value.strip().lstrip(">=").strip())
             added = self.table.select_where(lambda r: bool(r.candidates) and r.score >= threshold)
-            self._message(f"{added:,} row{'s' if added != 1 else ''} with score ≥ {threshold:g} added to the selection")
+            self._message(f"{count(added, 'row')} with score ≥ {threshold:g} added to the selection")
 
         self.app.push_screen(AskValue("Select all shown rows with score ≥", "A number from 0 to 100; Enter "
                                       "selects, Esc cancels.", "90", check=check), chosen)
@@ -392,7 +398,7 @@ class LinkCustomersScreen(Screen[None]):
             text += " · u undoes"
         self._message(text)
         severity = "warning" if failed or any(r.cancelled for r in reports) else "information"
-        self.notify(text + (f"\n{len(failed):,} failed row(s) stay selected with the reason (j jumps to the next)"
+        self.notify(text + (f"\n{count(len(failed), 'failed row')} stay selected with the reason (j jumps to the next)"
                             if failed else ""), title="Link customers", severity=severity, timeout=6)
 
     def action_undo(self) -> None:
@@ -410,6 +416,10 @@ class LinkCustomersScreen(Screen[None]):
 
     # -- CSV and re-matching ---------------------------------------------------------------------
     def _folder(self) -> Path:
+        """Where exports go: the profile folder — or, in the demo (whose throw-away profile is deleted on
+        quit), the current directory, so a demo export is still there afterwards."""
+        if getattr(self.session, "demo", None) is not None:
+            return Path.cwd()
         return Path(getattr(self.session, "profile_dir", None) or Path.cwd())
 
     def action_export(self) -> None:
@@ -422,15 +432,15 @@ class LinkCustomersScreen(Screen[None]):
             path = Path(value).expanduser()
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
-                count = self.service.export_csv(self.table.visible_rows, path)
+                written = self.service.export_csv(self.table.visible_rows, path)
             except OSError as exc:
                 self.show_problem(explain(exc))
                 return
             self.last_export = path
-            self._message(f"{count:,} rows written to {path}; fill the 'decision' column and import with I")
-            self.notify(f"{count:,} rows exported to {path}", title="Export")
+            self._message(f"{count(written, 'row')} written to {path}; fill the 'decision' column and import with I")
+            self.notify(f"{count(written, 'row')} exported to {path}", title="Export")
 
-        self.app.push_screen(AskValue(f"Export {TAB_TITLES[self.tab]} ({len(self.table.view):,} rows shown) to CSV",
+        self.app.push_screen(AskValue(f"Export {TAB_TITLES[self.tab]} ({count(len(self.table.view), 'row')} shown) to CSV",
                                       "Decisions you can fill in the 'decision' column: link-exact, link-local, "
                                       "import, ignore, unignore, reject (not this pair; or leave empty).", str(default)), chosen)
 
@@ -457,8 +467,8 @@ class LinkCustomersScreen(Screen[None]):
             body = "\n".join(f"{p.action.label}: {len(p.rows):,}" + (f" ({len(p.refused):,} refused)" if p.refused else "")
                              for p in plans)
             calls = plan_cost(plans).calls
-            body += f"\n\n[b]{calls:,} Exact account{'s' if calls != 1 else ''} change ({calls:,} API calls).[/]"
-            self.app.push_screen(ConfirmScreen(f"Apply {read.count:,} decisions from {Path(value).name}?", body,
+            body += f"\n\n[b]{count(calls, 'Exact account')} change ({count(calls, 'API call')}).[/]"
+            self.app.push_screen(ConfirmScreen(f"Apply {count(read.count, 'decision')} from {Path(value).name}?", body,
                                                yes="Yes, go"),
                                  lambda yes: self._start(plans) if yes else None)
 

@@ -62,6 +62,16 @@ MARK_WIDTH = 2
 _BAR = " ▏▎▍▌▋▊▉█"
 
 
+def fit(text: str, width: int) -> str:
+    """`text` in exactly `width` cells, ending in … when it is cut (so two cut VAT numbers that differ
+    further on do not look equal, nor equal ones different)."""
+    if width <= 0:
+        return ""
+    if cell_len(text) <= width:
+        return set_cell_size(text, width)
+    return set_cell_size(text, width - 1) + "…"
+
+
 def score_bar(score: float, width: int = 5) -> str:
     """A bar of `width` cells in eighths: 87 → '████▍'."""
     eighths = round(max(0.0, min(100.0, score)) / 100 * width * 8)
@@ -127,6 +137,11 @@ class PairsTable(ScrollView, can_focus=True):
         self._layout: list[tuple[Column, int]] = []
         self._generation = 0
         self._hays = None
+
+    @property
+    def allow_horizontal_scroll(self) -> bool:
+        """Never sideways: the columns fit the width, and ←/→ must reach the screen (other candidate)."""
+        return False
 
     # -- data ------------------------------------------------------------------------------------
     def set_rows(self, rows: Sequence[Any], *, keep_cursor: bool = True) -> None:
@@ -448,7 +463,7 @@ class PairsTable(ScrollView, can_focus=True):
             title = column.title
             if column.key == self.sort_key:
                 title += " ▼" if self.sort_reverse else " ▲"
-            parts.append(Segment(set_cell_size(title, cell_width) + " ", style))
+            parts.append(Segment(fit(title, cell_width) + " ", style))
         return Strip(parts).adjust_cell_length(width, style)
 
     def _mark(self, row: Any, background: Style) -> Segment:
@@ -461,15 +476,15 @@ class PairsTable(ScrollView, can_focus=True):
     def _cell(self, key: str, row: Any, width: int, bg: Style) -> list[Segment]:
         e = row.exact
         if key == "code":
-            return [Segment(set_cell_size(e.code, width), bg)]
+            return [Segment(fit(e.code, width), bg)]
         if key == "exact":
-            return [Segment(set_cell_size(e.name, width), bg)]
+            return [Segment(fit(e.name, width), bg)]
         c = self.local(row.local_id)
         if key == "local":
             if c is None:
-                return [Segment(set_cell_size("—", width), bg + self._style("dim"))]
+                return [Segment(fit("—", width), bg + self._style("dim"))]
             more = f" {row.choice + 1}/{len(row.candidates)}" if len(row.candidates) > 1 else ""
-            text = set_cell_size(f"{c.number} {c.name}".strip(), max(1, width - cell_len(more)))
+            text = fit(f"{c.number} {c.name}".strip(), max(1, width - cell_len(more)))
             return [Segment(text, bg), Segment(more, bg + self._style("dim"))] if more else [Segment(text, bg)]
         if key == "score":
             if not row.candidates:
@@ -477,11 +492,11 @@ class PairsTable(ScrollView, can_focus=True):
             score = row.score
             level = "high" if score >= 80 else "mid" if score >= 60 else "low"
             return [Segment(score_bar(score), bg + self._style(level)),
-                    Segment(set_cell_size(f"{score:5.1f}".rjust(width - 5), width - 5), bg)]
+                    Segment(fit(f"{score:5.1f}".rjust(width - 5), width - 5), bg)]
         if key == "result":
             if row.problem:
-                return [Segment(set_cell_size(row.problem, width), bg + self._style("problem"))]
-            return [Segment(set_cell_size(row.result, width), bg + self._style("ok"))]
+                return [Segment(fit(row.problem, width), bg + self._style("problem"))]
+            return [Segment(fit(row.result, width), bg + self._style("ok"))]
         exact_value = e.value(key)
         local_value = getattr(c, key, "") if c is not None else ""
         return _side_by_side(exact_value, local_value, width, bg, self._style("same"), self._style("diff"),
@@ -496,5 +511,5 @@ def _side_by_side(a: str, b: str, width: int, bg: Style, same_style: Style, diff
     if not a and not b:
         return [Segment(" " * width, bg)]
     style = bg + (same_style if same else diff_style)
-    return [Segment(set_cell_size(a, left), bg + (same_style if same else Style())),
-            Segment("│", bg + same_style), Segment(set_cell_size(b, right), style)]
+    return [Segment(fit(a, left), bg + (same_style if same else Style())),
+            Segment("│", bg + same_style), Segment(fit(b, right), style)]

@@ -5,33 +5,39 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
+from ...domain.customer import customer_number_problem
 from ...domain.text import printable
+from ...domain.wording import count
 from ...services import customers as svc
 from ...services.problems import explain
 from .. import css
 from ..calls import report_problem, run_service
-from ..widgets.problem import ProblemBox
 from ..widgets.header import StatusHeader
+from ..widgets.problem import ProblemBox
+from .ask import AskValue
 from .confirm import ConfirmScreen
 from .pick import PickScreen
 
 
 class CustomerCardScreen(Screen[None]):
     CSS_PATH = [css.WIDGETS, css.SCREENS]
+    # priority: ctrl+u / ctrl+k are also the search box's "delete to start / end"; the card's keys must
+    # work from the search box too (and the footer shows them there)
     BINDINGS = [
         Binding("escape", "back", "Back", id="card.back"),
         Binding("ctrl+f", "focus_search", "Search", id="card.search"),
         Binding("ctrl+l", "link", "Link by hand", id="card.link"),
-        Binding("ctrl+u", "unlink", "Unlink", id="card.unlink"),
+        Binding("ctrl+u", "unlink", "Unlink", id="card.unlink", priority=True),
         Binding("ctrl+s", "push", "Push to Exact", id="card.push"),
         Binding("ctrl+r", "reload", "Reload Exact", id="card.reload"),
-        Binding("ctrl+k", "create_contact", "Contact to Exact", id="card.create_contact"),
+        Binding("ctrl+k", "create_contact", "Contact to Exact", id="card.create_contact", priority=True),
         Binding("ctrl+t", "link_contact", "Link contact by hand", id="card.link_contact"),
         Binding("ctrl+o", "unlink_contact", "Unlink contact", show=False, id="card.unlink_contact"),
+        Binding("ctrl+n", "edit_number", "Edit number", show=False, id="card.number", priority=True),
     ]
 
     def __init__(self, session) -> None:
@@ -49,8 +55,10 @@ class CustomerCardScreen(Screen[None]):
                 table.add_columns("Number", "Name", "City", "Link")
                 yield table
                 yield Static("", id="found", classes="status")
-            with Vertical(id="detail-side"):
+            with VerticalScroll(id="detail-side"):
                 yield Static("", id="title", classes="step-title")
+                yield ProblemBox()  # right under the title: a failed push is seen at 80×24 too
+                yield Static("", id="account-warnings")
                 pairs = DataTable(id="pairs", cursor_type="none", zebra_stripes=True)
                 pairs.add_columns("Field", "Local", "Exact")
                 yield pairs
@@ -58,8 +66,12 @@ class CustomerCardScreen(Screen[None]):
                 contacts = DataTable(id="contacts", cursor_type="row", zebra_stripes=True)
                 contacts.add_columns("Local contact", "E-mail", "In Exact")
                 yield contacts
-                yield ProblemBox()
         yield Footer()
+
+    def on_resize(self, event) -> None:
+        """Below 120 columns the list goes on top and the detail gets the full width, so the Local and
+        the Exact column are both on screen (side by side in 40 columns they were cut off)."""
+        self.set_class(event.size.width < 120, "-narrow")
 
     def on_mount(self) -> None:
         self._search("")
@@ -89,7 +101,7 @@ class CustomerCardScreen(Screen[None]):
             table.add_row(printable(c.number), printable(c.name), printable(c.city), mark, key=c.id)
             self.rows[c.id] = row
         more = f" (first {len(rows)} shown: type more to narrow)" if total > len(rows) else ""
-        self.query_one("#found", Static).update(f"{total:,} customer{'' if total == 1 else 's'}{more}")
+        self.query_one("#found", Static).update(f"{count(total, 'customer')}{more}")
         if rows:
             self._show(rows[0])
         else:
@@ -119,6 +131,12 @@ class CustomerCardScreen(Screen[None]):
             return
         c = row.customer
         title.update(printable(f"{c.number or '(no number)'} {c.name}"))
+        warnings = svc.account_warnings(account) if account is not None else []
+        number_problem = customer_number_problem(c.number or "")
+        if number_problem:
+            warnings.insert(0, f"{number_problem}: Exact refuses it as a code (ctrl+n edits it)")
+        self.query_one("#account-warnings", Static).update(
+            Text("\n".join(f"⚠ {w}" for w in warnings), style="bold yellow") if warnings else "")
         for pair in svc.side_by_side(c, account):
             style = "" if pair.same or not account else "bold yellow"
             pairs.add_row(pair.label, Text(printable(pair.local), style=style), Text(printable(pair.exact), style=style))
@@ -221,6 +239,25 @@ class CustomerCardScreen(Screen[None]):
                                  picked)
 
         self._run(svc.exact_accounts, self.session, done=choose, group="accounts")
+
+    def action_edit_number(self) -> None:
+        """Give the customer a number Exact accepts (digits only, at most 9): the fix the Link screen names."""
+        row = self._current()
+        if row is None:
+            return
+
+        def check(value: str) -> str | None:
+            return customer_number_problem(value.strip())
+
+        def chosen(value: str | None) -> None:
+            if value is not None:
+                self._run(svc.set_number, self.session, row.customer, value,
+                          done=lambda _: self._search(self.query_one("#search", Input).value))
+
+        self.app.push_screen(AskValue(f"Customer number of {row.customer.name}",
+                                      "Digits only, at most 9 (Exact's account code); unique among local customers. "
+                                      "Enter saves locally, Esc cancels.", row.customer.number or "", check=check),
+                             chosen)
 
     def action_create_contact(self) -> None:
         row = self._current()

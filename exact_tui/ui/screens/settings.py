@@ -10,6 +10,7 @@ from textual.widgets import Checkbox, OptionList, Static
 from textual.widgets.option_list import Option
 
 from .. import css
+from ..widgets.toggles import ShapedCheckbox
 
 
 class SettingsScreen(ModalScreen[None]):
@@ -25,7 +26,7 @@ class SettingsScreen(ModalScreen[None]):
             names = sorted(app.available_themes)
             options = OptionList(*[Option(name, id=name) for name in names], id="themes")
             yield options
-            yield Checkbox("Show the integration log pane (F2)", app.prefs.log_visible, id="log-visible")
+            yield ShapedCheckbox("Show the integration log pane (F2)", app.prefs.log_visible, id="log-visible")
             yield Static(f"Keymap file: {app.keymap_path}\nThemes folder: {app.user_themes_dir}", classes="status")
 
     def on_mount(self) -> None:

@@ -10,6 +10,7 @@ from textual.containers import Horizontal
 from textual.widgets import Button, Checkbox, Input, Label, Static, TextArea
 
 from ...services import connection as svc
+from ..widgets.toggles import ShapedCheckbox
 from .base import StepView
 
 
@@ -22,8 +23,9 @@ class ConnectionStep(StepView):
         Binding("ctrl+t", "listen", "Listen locally", id="connection.listen"),
         # priority: also from the paste box, where Input would take ctrl+e as "go to end"
         Binding("ctrl+e", "demo_approve", "Demo approve", id="connection.demo_approve", priority=True),
-        Binding("ctrl+x", "disconnect", "Disconnect", id="connection.disconnect"),
+        Binding("ctrl+x", "disconnect", "Disconnect", id="connection.disconnect", priority=True),  # Input: cut
         Binding("ctrl+l", "copy_link", "Copy link", id="connection.copy_link"),
+        Binding("ctrl+o", "plain_link", "Plain link", id="connection.plain_link"),
     ]
 
     def __init__(self, session, **kw) -> None:
@@ -47,7 +49,7 @@ class ConnectionStep(StepView):
         with Horizontal(classes="row"):
             yield Label("Redirect URI")
             yield Input(form.redirect_uri, id="redirect-uri", placeholder="exactly as registered")
-        keep = Checkbox("Keep the client secret (0600 file)", form.keep_secret, id="keep-secret")
+        keep = ShapedCheckbox("Keep the client secret (0600 file)", form.keep_secret, id="keep-secret")
         keep.tooltip = "Kept in this profile's own file (mode 0600), never in the store or the log"
         yield keep
         with Horizontal(classes="buttons"):
@@ -66,6 +68,12 @@ class ConnectionStep(StepView):
 
     def on_mount(self) -> None:
         self.query_one("#login-url").display = False
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The demo shortcut exists only in `exact-tui demo`: not offered (nor shown) on a real profile."""
+        if action == "demo_approve":
+            return self.session.demo is not None
+        return True
 
     def first_focus(self):
         if self.session.client is not None:
@@ -102,7 +110,8 @@ class ConnectionStep(StepView):
             "1. Open this link in a browser (any machine) and log in to Exact Online.\n"
             f"2. The browser then goes to {attempt.config.redirect_uri}?code=… (the page may not load: fine).\n"
             "3. Copy that whole address and paste it below, then press Enter. The code is valid 3 minutes.\n"
-            "ctrl+l copies the link to your own computer's clipboard (most terminals allow it, also over SSH).")
+            "ctrl+l copies the link to your own computer's clipboard (also over SSH); if your terminal blocks "
+            "that, ctrl+o shows the link alone on the plain screen to select it.")
         paste = self.query_one("#paste", Input)
         paste.disabled = False
         paste.value = ""
@@ -118,6 +127,21 @@ class ConnectionStep(StepView):
         self.app.copy_to_clipboard(self.attempt.url)
         self.app.notify("Login link copied to the clipboard. If nothing arrives, your terminal blocks it: "
                         "select the link above instead.", title="Login link", timeout=6)
+
+    def action_plain_link(self) -> None:
+        """The login link alone on the terminal's normal screen (Textual's `App.suspend`): one line, no border,
+        so it can be selected with the mouse where OSC 52 is blocked (tmux's default, PuTTY). Enter returns."""
+        if self.attempt is None:
+            self.local_problem("Make a login link first (ctrl+g).")
+            return
+        from textual.app import SuspendNotSupported
+
+        try:
+            with self.app.suspend():
+                show_plainly(self.attempt.url)
+        except SuspendNotSupported:
+            self.local_problem("This terminal cannot hand over its screen (e.g. the console in a browser).",
+                               "Copy the link with ctrl+l, or select it in the box above.")
 
     @on(Input.Submitted, "#paste")
     def _pasted(self, event: Input.Submitted) -> None:
@@ -168,11 +192,21 @@ class ConnectionStep(StepView):
 
     @on(Button.Pressed, "#disconnect")
     def action_disconnect(self) -> None:
+        if self.session.client is None:
+            return
+        from ..screens.confirm import ConfirmScreen
+
         async def disconnect() -> None:
             await self.session.disconnect()
 
-        self.report = None
-        self.run_service(disconnect, done=lambda _: self._show_report(), busy="disconnecting")
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.report = None
+                self.run_service(disconnect, done=lambda _: self._show_report(), busy="disconnecting")
+
+        self.app.push_screen(ConfirmScreen("Disconnect from Exact Online?", "The tokens are kept: reconnecting "
+                                           "later needs no new login. Nothing changes in Exact.", danger=False),
+                             answer)
 
     def _connected(self, report: svc.ConnectionReport) -> None:
         self.report = report
@@ -184,6 +218,8 @@ class ConnectionStep(StepView):
         self.query_one("#link-help", Static).update("")
         self._show_report()
         self.app.query_one("#rail").focus()
+        # the paste box was at the bottom: back to the top, where "Connection established" now is
+        self.call_after_refresh(self.scroll_home, animate=False, immediate=True)
         self.app.notify(f"Connection established: {report.who}", title="Exact Online")
 
     def _show_report(self) -> None:
@@ -213,3 +249,19 @@ class ConnectionStep(StepView):
         box.update(text)
         box.border_title = "Exact Online"
         box.add_class("-shown")
+
+
+def plain_streams():
+    """Where the plain link is written and Enter is read (the real terminal; tests swap them)."""
+    import sys
+
+    return sys.__stdout__, sys.__stdin__
+
+
+def show_plainly(url: str) -> None:
+    out, inp = plain_streams()
+    out.write("\nThe Exact Online login link (select it, open it in a browser, log in, paste back the address):\n\n")
+    out.write(url + "\n\n")
+    out.write("Press Enter to return to exact-tui.")
+    out.flush()
+    inp.readline()

@@ -6,6 +6,7 @@ from textual import on
 from textual.binding import Binding
 from textual.widgets import Button, Static
 
+from ...domain.wording import count
 from ...services.linking import counts as link_counts
 from .base import StepView
 
@@ -43,8 +44,8 @@ class LinkStep(StepView):
         table.add_row(*(f"{n:,}" for n in (counts.one, counts.more, counts.none, counts.ignored, counts.linked)))
         summary = Table.grid()
         summary.add_row(table)
-        summary.add_row(f"\n{counts.exact_total:,} Exact customers, {counts.local_total:,} local customers; "
-                        f"{counts.exact_unlinked:,} Exact customers not linked yet.")
+        summary.add_row(f"\n{count(counts.exact_total, 'Exact customer')}, {count(counts.local_total, 'local customer')}; "
+                        f"{count(counts.exact_unlinked, 'Exact customer')} not linked yet.")
         self.query_one("#counts", Static).update(summary)
 
     @on(Button.Pressed, "#open")

@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 from textual import on
-from textual.widgets import RadioButton, RadioSet, Static
+from textual.widgets import RadioSet, Static
 
 from ...domain.link import MaintenanceMode
 from ...services import maintenance as svc
+from ..widgets.toggles import ShapedRadioButton
 from .base import StepView
 
 
@@ -17,7 +18,7 @@ class MaintenanceStep(StepView):
         mode = svc.maintenance_mode(self.session)
         with RadioSet(id="modes"):
             for value, (label, _) in svc.MAINTENANCE_EXPLAINED.items():
-                yield RadioButton(label, value=value is mode, id=f"mode-{value.value}")
+                yield ShapedRadioButton(label, value=value is mode, id=f"mode-{value.value}")
         lines = [f"• {label}: {line}" for label, line in svc.MAINTENANCE_EXPLAINED.values()]
         yield Static("\n".join(lines), id="explain", classes="status")
 

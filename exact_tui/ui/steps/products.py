@@ -8,6 +8,7 @@ from textual.widgets import Input, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from ...services import products as svc
+from ..widgets.toggles import ShapedSelectionList
 from .base import StepView
 
 
@@ -26,7 +27,7 @@ class ProductsStep(StepView):
     def compose_body(self):
         yield Static("", id="changes", classes="status")
         yield Input("", id="filter", placeholder="filter: code or description (ctrl+f)")
-        yield SelectionList(id="items")
+        yield ShapedSelectionList(id="items")
         yield Static("", id="current", classes="status")  # the highlighted item in full (the row is cut at 80 columns)
         yield Static("", id="counts", classes="status")
         yield Static("", id="risky", classes="warning")

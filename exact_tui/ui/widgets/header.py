@@ -7,7 +7,7 @@ from textual.widgets import Static
 from ...services.session import ConsoleSession, HealthState
 
 HEALTH_STYLE = {HealthState.CONNECTED: ("●", "bold green"), HealthState.OFFLINE: ("○", "dim"),
-                HealthState.PROBLEM: ("●", "bold red")}
+                HealthState.PROBLEM: ("●", "bold red"), HealthState.RECONNECT: ("✗", "bold red")}
 
 
 class StatusHeader(Static):
@@ -23,10 +23,17 @@ class StatusHeader(Static):
             self.set_interval(1.0, self.refresh_status)  # the minute budget resets on its own
 
     def render_status(self) -> Text:
+        """What goes first at 80 columns: the profile and whether the integration is ACTIVE, then the
+        connection and user, the division, and the API budget last (cut with … when it does not fit)."""
         s = self.session
         text = Text(no_wrap=True, overflow="ellipsis")
-        text.append("exact-tui ", style="bold")
-        text.append(f"[{s.profile}]", style="bold")
+        text.append(f"[{s.profile}] ", style="bold")
+        try:
+            settings = s.settings()
+        except Exception:  # noqa: BLE001 - the header must never fail
+            settings = None
+        active = bool(getattr(settings, "active", False))
+        text.append("ACTIVE" if active else "set-up", style="bold green" if active else "bold yellow")
         mark, style = HEALTH_STYLE.get(s.health.state, HEALTH_STYLE[HealthState.OFFLINE])
         text.append("  ")
         text.append(mark + " ", style=style)
@@ -34,24 +41,13 @@ class StatusHeader(Static):
             text.append(s.me.full_name or s.me.user_name)
         else:
             text.append(s.health.text, style="dim")
-        division = s.client.config.division if s.client is not None else None
-        if division is None:
-            try:
-                division = getattr(s.settings(), "division", None)
-            except Exception:  # noqa: BLE001 - the header must never fail
-                division = None
+        if s.health.state in (HealthState.PROBLEM, HealthState.RECONNECT):
+            text.append(f"  {s.health.text}", style="bold red")
+        division = getattr(settings, "division", None)  # the chosen one only: not the user's current division
         if division:
             text.append(f"  div {division}")
-        if s.health.state is HealthState.PROBLEM:
-            text.append(f"  {s.health.text}", style="bold red")
         text.append("  ")
         text.append(s.budget_text(with_reset=not self.deterministic), style="dim" if s.budget is None else "")
-        try:
-            active = bool(getattr(s.settings(), "active", False))
-        except Exception:  # noqa: BLE001
-            active = False
-        text.append("  ")
-        text.append("ACTIVE" if active else "set-up", style="bold green" if active else "bold yellow")
         return text
 
     def refresh_status(self) -> None:

@@ -23,11 +23,12 @@ class StepRail(OptionList):
 
     @staticmethod
     def _label(number: int, title: str, status: StepStatus | None, current: bool) -> Text:
+        """'▸✓ 1 Connection': the step's state always shows (also on the current step, so ✓ 8 appears
+        once the integration is active); ▸ and bold mark the step shown."""
         text = Text(no_wrap=True, overflow="ellipsis")
-        if current:
-            text.append("● ", style="bold")
-        elif status is not None:
-            mark, style = MARKS[status.state]
+        text.append("▸" if current else " ", style="bold")
+        if status is not None:
+            mark, style = MARKS.get(status.state, ("●", "bold"))
             text.append(mark + " ", style=style)
         else:
             text.append("○ ", style="dim")
