@@ -149,7 +149,8 @@ def test_problem_shown_with_side_80x24(fixed_sandbox, tmp_path, snap_compare):
         app.session.close_store()
 
 
-def test_customer_card_160x48(fixed_sandbox, tmp_path, snap_compare):
+@pytest.mark.parametrize("size", [(160, 48), (80, 24)], ids=["160x48", "80x24"])
+def test_customer_card(fixed_sandbox, tmp_path, snap_compare, size):
     app = _app(fixed_sandbox, tmp_path, "exact-dark")
 
     async def run_before(pilot) -> None:
@@ -162,6 +163,6 @@ def test_customer_card_160x48(fixed_sandbox, tmp_path, snap_compare):
         await settle(pilot, app)
 
     try:
-        assert snap_compare(app, terminal_size=(160, 48), run_before=run_before)
+        assert snap_compare(app, terminal_size=size, run_before=run_before)
     finally:
         app.session.close_store()

@@ -135,8 +135,9 @@ class CustomerCardScreen(Screen[None]):
         number_problem = customer_number_problem(c.number or "")
         if number_problem:
             warnings.insert(0, f"{number_problem}: Exact refuses it as a code (ctrl+n edits it)")
-        self.query_one("#account-warnings", Static).update(
-            Text("\n".join(f"⚠ {w}" for w in warnings), style="bold yellow") if warnings else "")
+        box = self.query_one("#account-warnings", Static)
+        box.update(Text("\n".join(f"⚠ {w}" for w in warnings), style="bold yellow") if warnings else "")
+        box.display = bool(warnings)
         for pair in svc.side_by_side(c, account):
             style = "" if pair.same or not account else "bold yellow"
             pairs.add_row(pair.label, Text(printable(pair.local), style=style), Text(printable(pair.exact), style=style))
