@@ -97,6 +97,8 @@ class ExactApp(App[int]):
     def on_resize(self, event) -> None:
         """Below 120 columns the footer drops its padding so more keys fit without cutting words."""
         self.query_one(Footer).compact = event.size.width < 120
+        # a short terminal (80×24): one-line text boxes in step 1, so its title and buttons fit together
+        self.screen_stack[0].set_class(event.size.height < 32, "-short")
 
     def on_mount(self) -> None:
         if self.keymap:

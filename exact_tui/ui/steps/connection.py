@@ -20,10 +20,10 @@ class ConnectionStep(StepView):
              "machine, log in, then paste back the address the browser ends on.")
     BINDINGS = [
         Binding("ctrl+g", "login_link", "Login link", id="connection.login_link"),
-        Binding("ctrl+t", "listen", "Listen locally", id="connection.listen"),
+        Binding("ctrl+t", "listen", "Listen locally", show=False, id="connection.listen"),  # a button too
         # priority: also from the paste box, where Input would take ctrl+e as "go to end"
         Binding("ctrl+e", "demo_approve", "Demo approve", id="connection.demo_approve", priority=True),
-        Binding("ctrl+x", "disconnect", "Disconnect", id="connection.disconnect", priority=True),  # Input: cut
+        Binding("ctrl+x", "disconnect", "Disconnect", show=False, id="connection.disconnect", priority=True),  # Input: cut
         Binding("ctrl+l", "copy_link", "Copy link", id="connection.copy_link"),
         Binding("ctrl+o", "plain_link", "Plain link", id="connection.plain_link"),
     ]

@@ -7,7 +7,7 @@ from textual.widgets.option_list import Option
 
 from ...services.activation import STEP_TITLES, StepState, StepStatus
 
-SHORT = {"maintenance": "Maintenance", "defaults": "Default products", "activate": "Activate"}
+SHORT = {"maintenance": "Maintenance", "defaults": "Default numbers", "activate": "Activate"}
 
 MARKS = {StepState.DONE: ("✓", "green"), StepState.ATTENTION: ("✗", "red"), StepState.TODO: ("○", "dim")}
 
