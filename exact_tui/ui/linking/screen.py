@@ -18,7 +18,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, ProgressBar, Tab, Tabs
 
 from ...domain.wording import count, number
-from ...services.linking import (TAB_TITLES, TABS, Action, ActionReport, Cancel, LinkingService, Plan, ProblemKind,
+from ...services.linking import (TAB_TITLES, TABS, Action, ActionReport, Cancel, LinkingService, Plan, ProblemKind, plan_cost,
                                  RowResult)
 from ...services.problems import Problem, explain
 from .. import css
