@@ -172,12 +172,12 @@ def set_number(session: ConsoleSession, customer: LocalCustomer, number: str) ->
     problem = customer_number_problem(value)
     if problem:
         raise ValueError(f"customer {customer.number or customer.id} {customer.name}: {problem}")
-    for other in _repo.all_of(session.store.customers):
+    for other in session.store.customers.all():
         if other.id != customer.id and (other.number or "").strip() == value:
             raise ValueError(f"customer number {value} is already used by local customer {other.name}")
     changed = dataclasses.replace(customer, number=value)
     session.store.customers.put_many([changed])
-    session.cache.pop("link_counts", None)
+    session.cache.link_counts = None
     session.events.success(f"Customer number {customer.number or '(none)'} → {value}", side=Side.LOCAL,
                            topic="customer card", record=f"customer {customer.id} {customer.name}")
     return changed
