@@ -16,10 +16,12 @@ from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import replace
 from typing import Any, TypeVar
 
-from .errors import ExactError, OutcomeUnknown
+from .errors import ExactError, OutcomeUnknown, ValidationError
 from .odata import code_literal, guid_literal, string_literal
-from .records import (Account, Contact, DeletedRecord, Division, FinancialPeriod, GLAccount, Item, Journal, Me, OpenReceivable,
-                      PaymentCondition, Receivable, Record, SalesEntry, SalesInvoice, SyncResult, VATCode)
+from .lookups import TransferLookups, filter_refused
+from .records import (Account, Contact, DeletedRecord, Division, FinancialPeriod, GLAccount, Item, Journal, Me,
+                      OpenReceivable, PaymentCondition, Receivable, Record, SalesEntry, SalesInvoice, SyncResult,
+                      VATCode)
 from .tokens import ConnectionOwner
 from .transport import ExactTransport
 
@@ -67,7 +69,7 @@ def _params(select: str, filter: str | None = None, top: int | None = None, orde
     return params
 
 
-class ExactClient(ExactTransport):
+class ExactClient(TransferLookups, ExactTransport):
     """Typed Exact Online calls. See `ExactTransport` for limits, retries and errors."""
 
     # -- generic typed reads --------------------------------------------------------------------
@@ -166,7 +168,15 @@ class ExactClient(ExactTransport):
         filter = _and(f"Account eq {guid_literal(account)}",
                       f"Email eq {string_literal(email)}" if email else None,
                       f"LastName eq {string_literal(last_name)}" if last_name else None)
-        return await self.list_records(Contact, CONTACTS, filter=filter)
+        try:
+            return await self.list_records(Contact, CONTACTS, filter=filter)
+        except ValidationError as exc:
+            if not filter_refused(exc):
+                raise
+        # Contacts' mandatory-filter fields are not published: the bulk list takes any filter
+        found = await self.list_records(Contact, "bulk/CRM/Contacts", filter=f"Account eq {guid_literal(account)}")
+        return [c for c in found if (not email or c.email.lower() == email.lower())
+                and (not last_name or c.last_name.lower() == last_name.lower())]
 
     # -- master data ----------------------------------------------------------------------------
     async def items(self, *, filter: str | None = None) -> list[Item]:
@@ -192,7 +202,7 @@ class ExactClient(ExactTransport):
     async def create_sales_invoice(self, invoice: SalesInvoice) -> SalesInvoice:
         if not invoice.your_ref:
             raise ExactError("a sales invoice needs a YourRef (the local invoice number) so a lost answer can be looked up")
-        lookup = {"YourRef": invoice.your_ref, "OrderedBy": invoice.ordered_by}
+        lookup = {"YourRef": invoice.your_ref, "OrderedBy": invoice.ordered_by, "Journal": invoice.journal}
         created = await self.post(SALES_INVOICES, invoice.to_exact(), entity="sales invoice", lookup=lookup)
         return _merge(invoice, SalesInvoice.from_exact(created))
 
@@ -220,14 +230,14 @@ class ExactClient(ExactTransport):
     async def create_sales_entry(self, entry: SalesEntry) -> SalesEntry:
         if not entry.lines:
             raise ExactError("a sales entry needs at least one line (Exact refuses entries without lines)")
-        lookup: dict[str, Any] = {"Journal": entry.journal}
+        lookup: dict[str, Any] = {"Journal": entry.journal, "Customer": entry.customer}
         if entry.entry_number is not None:
             lookup["EntryNumber"] = entry.entry_number
         if entry.invoice_number is not None:
             lookup["InvoiceNumber"] = entry.invoice_number
         if entry.your_ref:
             lookup["YourRef"] = entry.your_ref
-        if len(lookup) == 1:
+        if len(lookup) == 2:
             raise ExactError("a sales entry needs an EntryNumber, InvoiceNumber or YourRef so a lost answer can be looked up")
         created = await self.post(SALES_ENTRIES, entry.to_exact(), entity="sales entry", lookup=lookup)
         return _merge(entry, SalesEntry.from_exact(created))
@@ -283,7 +293,10 @@ class ExactClient(ExactTransport):
         return [OpenReceivable.from_exact(row) for row in rows]
 
     async def sync_deleted(self, since: int | None = None) -> SyncResult[DeletedRecord]:
-        """Records deleted in Exact since `since` (for reconciling entries removed behind our back)."""
+        """Records deleted in Exact since `since` (`DeletedRecord.ACCOUNT`, `.SALES_INVOICE`, …).
+
+        Exact has no entity type for sales entries: a deleted entry shows as deleted
+        TransactionLines keyed by line, so `entry_exists()` asks for the entry itself."""
         return await self.sync(DeletedRecord, "sync/Deleted", since)
 
     # -- after a lost answer ----------------------------------------------------------------------
@@ -294,11 +307,17 @@ class ExactClient(ExactTransport):
         """
         look = error.lookup
         found: list[Any]
-        if error.entity == "sales entry":
+        if error.entity == "sales entry" and look.get("YourRef"):
+            # by YourRef (+ journal, customer), never by every hint: Exact may have ignored the
+            # EntryNumber/InvoiceNumber hint and assigned its own
+            found = [e for e in await self.entries_by_ref(look["YourRef"], journal=look.get("Journal"))
+                     if not look.get("Customer") or (e.customer or "").lower() in ("", str(look["Customer"]).lower())]
+        elif error.entity == "sales entry":
             found = await self.find_sales_entries(journal=look.get("Journal"), entry_number=look.get("EntryNumber"),
-                                                  invoice_number=look.get("InvoiceNumber"), your_ref=look.get("YourRef"))
+                                                  invoice_number=look.get("InvoiceNumber"))
         elif error.entity == "sales invoice":
-            found = await self.find_sales_invoices(your_ref=look["YourRef"], ordered_by=look.get("OrderedBy"))
+            found = [i for i in await self.invoices_by_ref(look["YourRef"], journal=look.get("Journal"))
+                     if not look.get("OrderedBy") or (i.ordered_by or "").lower() in ("", str(look["OrderedBy"]).lower())]
         elif error.entity == "account":
             if "Code" in look:
                 found = await self.find_accounts_by_code(look["Code"])

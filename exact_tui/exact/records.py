@@ -232,6 +232,9 @@ class FinancialPeriod(Record):
                 setattr(made, name, value.date())
         return made
 
+    def contains(self, day: dt.date) -> bool:
+        return (self.start_date is None or self.start_date <= day) and (self.end_date is None or day <= self.end_date)
+
 
 @dataclass(slots=True)
 class PaymentCondition(Record):
@@ -392,7 +395,10 @@ class DeletedRecord(Record):
     deleted_date: dt.datetime | None = None
     timestamp: int | None = None
     MAP = (("entity_key", "EntityKey", GUID), ("entity_type", "EntityType", INT), ("deleted_date", "DeletedDate", DATE))
-    SALES_ENTRY, ACCOUNT, CONTACT = 1, 2, 5
+    # EntityType as Exact documents it. There is none for SalesEntries: a deleted sales entry shows
+    # as deleted TransactionLines, keyed by line (not by EntryID) — ask for the entry itself instead.
+    TRANSACTION_LINE, ACCOUNT, ADDRESS, CONTACT, GL_ACCOUNT, ITEM_PRICE, ITEM, PAYMENT_TERM, SALES_INVOICE = \
+        1, 2, 3, 5, 7, 8, 9, 10, 13
 
 
 T = TypeVar("T")
