@@ -36,8 +36,56 @@ class TransferRecord:
     message: str = ""  # what happened, in the console's words
     detail: str = ""  # Exact's raw text
     request_id: str = ""
+    action: str = "post"  # post | process | customer | contact | resolve | undo
+    model: str = ""  # "entries" or "invoices": which Exact document this attempt creates
+    your_ref: str = ""  # the key Exact keeps verbatim and a lost answer is looked up by (= local number)
+    request: str = ""  # one-line summary of what was sent ("POST salesentry/SalesEntries: 3 lines, EUR 1,210.00")
+    fingerprint: str = ""  # of the invoice content this attempt sent
+    cause: str = ""  # the diagnosis of Exact's answer (from `diagnose`)
+    todo: str = ""  # what the user should do about it
+    side: str = ""  # where it went wrong: local / exact / network
 
     @property
     def open(self) -> bool:
         """Still needs attention before the invoice may be sent again."""
         return self.outcome in (TransferOutcome.PENDING, TransferOutcome.UNKNOWN)
+
+
+class TransferStatus(StrEnum):
+    """Where one local invoice stands with Exact (what the Transfers screen and `transfers` show)."""
+
+    PENDING = "pending"  # not transferred yet (or sent back by an undo): the next run sends it
+    BLOCKED = "blocked"  # the pre-flight found something to fix first; nothing was sent
+    TRANSFERRED = "transferred"  # booked in Exact: `exact_number`/`exact_id` say where
+    REFUSED = "refused"  # Exact said no; its message, explained, is in `message`
+    PARTIAL = "partial"  # part of the work is in Exact (a customer created, a draft not processed)
+    UNKNOWN = "unknown"  # sent, no answer: looked up in Exact before anything is sent again
+    IGNORED = "ignored"  # left out on purpose until un-ignored
+
+    @property
+    def done(self) -> bool:
+        return self is TransferStatus.TRANSFERRED
+
+
+@dataclass(slots=True)
+class InvoiceTransfer:
+    """The transfer state kept with one local invoice (its Exact number and id once booked).
+
+    Derived from the journal (which is written first and fsynced): after a crash between the
+    journal and this record, `TransferService.recover()` rebuilds it from the journal.
+    """
+
+    invoice_id: str
+    number: str = ""
+    status: TransferStatus = TransferStatus.PENDING
+    model: str = ""  # entries | invoices: what the booking in Exact is
+    exact_id: str = ""  # EntryID or InvoiceID
+    exact_number: str = ""  # EntryNumber / InvoiceNumber Exact assigned
+    customer_exact_id: str = ""
+    message: str = ""  # the last thing to know, in the console's words
+    todo: str = ""
+    side: str = ""
+    fingerprint: str = ""  # of the content transferred: a later local edit is flagged
+    transferred_at: dt.datetime | None = None
+    updated_at: dt.datetime | None = None
+    draft: bool = False  # a sales invoice left as a draft (setting), or not yet processed

@@ -7,6 +7,8 @@ Layout of `<profile dir>/store/` (schema 2):
     customers.json       local customers                          (manifest of customers/NN.GEN.json)
     contacts.json        their contacts, and contact links (local contact <-> Exact contact)
     invoices.json        booked invoices and credit notes + lines (manifest of 32 shards in invoices/)
+    transfer_state.json  each invoice's transfer status, Exact number and id (sharded; derived from
+                         the journal, which is written first)
     catalogue.json       dimensions (hourly rates, …) and product numbers
     links.json           links, ignored Exact accounts, rejected pairs ("not this pair")
     exact_accounts.json  cache of pulled Exact accounts + the sync Timestamp (sharded)
@@ -37,6 +39,7 @@ from .repos import (
     ExactAccountCache,
     IgnoredRepository,
     InvoiceRepository,
+    InvoiceTransferRepository,
     LinkRepository,
     ProductRepository,
     RejectedRepository,
@@ -46,10 +49,10 @@ from .payments import PaymentStore
 from .schema import SCHEMA_VERSION, STORE_DIR, check_readable, upgrade
 
 # Big tables are spread over shard files so that one change rewrites a slice, not the table.
-SHARDS = {"invoices.json": 32, "payments.json": 16, "customers.json": 16, "contacts.json": 16, "links.json": 16,
-          "exact_accounts.json": 16}
+SHARDS = {"invoices.json": 32, "transfer_state.json": 32, "payments.json": 16, "customers.json": 16,
+          "contacts.json": 16, "links.json": 16, "exact_accounts.json": 16}
 FILES = ("meta.json", "settings.json", "customers.json", "contacts.json", "invoices.json", "catalogue.json",
-         "links.json", "exact_accounts.json", "payments.json", "transfers.jsonl", "log.jsonl")
+         "links.json", "exact_accounts.json", "payments.json", "transfer_state.json", "transfers.jsonl", "log.jsonl")
 
 
 class ProfileStore:
@@ -68,6 +71,7 @@ class ProfileStore:
         self.contact_links = ContactLinkRepository(self._db("contacts.json"))
         self.invoices = InvoiceRepository(self._db("invoices.json"))
         self.payments = PaymentStore(self._db("payments.json"))
+        self.invoice_transfers = InvoiceTransferRepository(self._db("transfer_state.json"))
         catalogue = self._db("catalogue.json")
         self.dimensions = DimensionRepository(catalogue)
         self.products = ProductRepository(catalogue)

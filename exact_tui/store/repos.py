@@ -19,6 +19,7 @@ from ..domain.invoice import Invoice
 from ..domain.link import Link, MaintenanceMode
 from ..domain.products import Dimension, DimensionKind, ProductNumber, ProductPrinciple
 from ..domain.settings import IntegrationSettings
+from ..domain.transfer import InvoiceTransfer, TransferStatus
 from . import codec
 from .atomic import AtomicJSONStorage, KeyedDB, KeyedTable
 from ..domain.decisions import ContactLink, RejectedPair, rejected_key
@@ -214,6 +215,20 @@ class InvoiceRepository(Repository[Invoice]):
 
     def for_customer(self, customer_id: str) -> list[Invoice]:
         return [i for i in self._records().values() if i.customer_id == customer_id]
+
+
+class InvoiceTransferRepository(Repository[InvoiceTransfer]):
+    """Each local invoice's transfer state (status, Exact number and id), next to the invoices.
+
+    Kept apart from the invoice records so a re-import of invoices never wipes what Exact said.
+    """
+
+    def __init__(self, db: KeyedDB) -> None:
+        super().__init__(db, "transfer_state", InvoiceTransfer, lambda t: t.invoice_id)
+
+    def with_status(self, *statuses: TransferStatus | str) -> list[InvoiceTransfer]:
+        wanted = {TransferStatus(s) for s in statuses}
+        return [t for t in self._records().values() if t.status in wanted]
 
 
 class DimensionRepository(Repository[Dimension]):

@@ -1,0 +1,59 @@
+"""`exact-tui transfers`: every local invoice with its transfer status and Exact numbers.
+
+Read-only: works while a console or a transfer has the profile open. `--json` gives a list of
+objects with `number`, `kind`, `date`, `customer`, `amount`, `currency`, `status` (blocked, pending,
+transferred, refused, partial, unknown, ignored), `exact_number`, `exact_id`, `message`, `edited`.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+NAME = "transfers"
+HELP = "list invoices with their transfer status and Exact numbers (--status, --json)"
+ORDER = 31
+STATUSES = ("blocked", "pending", "transferred", "refused", "partial", "unknown", "ignored")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--status", choices=STATUSES, action="append", help="only these statuses (repeatable)")
+    parser.add_argument("--json", action="store_true", help="a JSON list on stdout")
+    parser.add_argument("--profile", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    parser.add_argument("--data-dir", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..paths import profile_dir
+    from ..services.transfer import TransferService
+    from ..store import ProfileStore, StoreError
+
+    try:
+        store = ProfileStore.open(profile_dir(args.profile, args.data_dir), readonly=True)
+    except StoreError as exc:
+        print(f"exact-tui transfers: {exc}", file=sys.stderr)
+        return 2
+    try:
+        rows = TransferService(store).rows()
+    finally:
+        store.close()
+    if args.status:
+        rows = [r for r in rows if str(r.status) in args.status]
+    objects = [{"number": r.invoice.number, "kind": str(r.invoice.kind), "date": r.invoice.date.isoformat(),
+                "customer": r.customer, "amount": str(r.invoice.total), "currency": r.invoice.currency,
+                "status": str(r.status), "exact_number": r.exact_number, "exact_id": r.exact_id,
+                "message": r.message, "edited": r.edited} for r in rows]
+    if args.json:
+        json.dump(objects, sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+        return 0
+    from collections import Counter
+
+    counts = Counter(str(r.status) for r in rows)
+    print(f"{'status':<12} {'number':<12} {'date':<10} {'customer':<28} {'amount':>12} {'cur':<3} {'Exact':<10} message")
+    for o in objects:
+        print(f"{o['status']:<12} {o['number'][:12]:<12} {o['date']:<10} {o['customer'][:28]:<28} "
+              f"{o['amount']:>12} {o['currency']:<3} {o['exact_number'][:10]:<10} "
+              f"{('✎ ' if o['edited'] else '') + o['message']}")
+    print(", ".join(f"{counts[s]:,} {s}" for s in STATUSES if counts.get(s)) or "no invoices", file=sys.stderr)
+    return 0
