@@ -20,7 +20,7 @@ from ...domain.link import DataSource, Link
 from ...domain.transfer import TransferOutcome, TransferRecord
 from ...exact.errors import OutcomeUnknown
 from ...exact.records import Account, Contact
-from ...store.decisions import ContactLink
+from ...domain.decisions import ContactLink
 from ..events import Side
 from ..numbering import propose_next_number
 from .preflight import CustomerPlan

@@ -85,9 +85,28 @@ class RunMixin:
     events: Any
     client: Any
     states: Any
+    preflight: Any
+    context: Any
+    clock: Any
     unknown_now: list[tuple[str, float]]
     to_number: list[str]
     created_customer: dict[str, str]
+
+    @property
+    def settings(self) -> Any:  # TransferService's
+        raise NotImplementedError
+
+    @property
+    def journal(self) -> str:
+        raise NotImplementedError
+
+    @property
+    def model(self) -> str:
+        raise NotImplementedError
+
+    @property
+    def drafts(self) -> bool:
+        raise NotImplementedError
 
     # -- the run -----------------------------------------------------------------------------------
     async def run(self, invoices: list[Invoice], *, cancel: Cancel | None = None,

@@ -228,7 +228,7 @@ class TransferService(RunMixin):
             self.links = {link.local_id: link for link in self.store.links.all()}
             self._ctx = Context(
                 model=self.model, journal=self.journal, mode=self.mode,
-                principles=principles(_StoreSession(self.store)),
+                principles=principles(_StoreSession(self.store)),  # type: ignore[arg-type]
                 dimensions={(str(d.kind), d.id): d for d in self.store.dimensions.all()},
                 products={p.code: p for p in self.store.products.all()},
                 customers={c.id: c for c in self.store.customers.all()}, links=self.links,
