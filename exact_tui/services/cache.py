@@ -9,7 +9,7 @@ division, and however (step 2, `exact-tui setup division`, a reconnect that land
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from typing import TYPE_CHECKING
+from typing import Any, TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..exact.records import Account, Division, Journal
@@ -29,6 +29,7 @@ class SessionCache:
     accounts: "list[Account] | None" = None  # the division's Exact customer accounts (the card's picker)
     link_counts: "LinkCounts | None" = None  # step 4's numbers
     items_imported: "ImportResult | None" = None  # what the last item import brought
+    transfer_facts: Any = None  # transfer.facts.ExactFacts: journal, G/L, VAT, periods, items read for a run
 
     def for_division(self, division: int | None) -> "SessionCache":
         """The cache for `division`: the division's answers are dropped when it changed."""

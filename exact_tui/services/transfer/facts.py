@@ -41,11 +41,10 @@ class ExactFacts:
         return self.gl.get(item.gl_revenue_code) if item.gl_revenue_code else None
 
 
-async def read_facts(client: Any, journal_code: str, *, cache: dict[str, Any] | None = None,
-                     refresh: bool = False) -> ExactFacts:
-    """Read (or reuse from `cache`) the reference data a transfer checks against."""
+async def read_facts(client: Any, journal_code: str, *, cache: Any = None, refresh: bool = False) -> ExactFacts:
+    """Read (or reuse from `cache`, the session's `SessionCache`) the reference data a transfer checks against."""
     if cache is not None and not refresh:
-        kept = cache.get(CACHE_KEY)
+        kept = getattr(cache, CACHE_KEY, None)
         if isinstance(kept, ExactFacts) and kept.journal_code == journal_code:
             return kept
     before = client.calls
@@ -60,6 +59,6 @@ async def read_facts(client: Any, journal_code: str, *, cache: dict[str, Any] | 
                        vat={v.code: v for v in vats}, periods=periods, items={i.code: i for i in items},
                        read_at=dt.datetime.now(dt.timezone.utc))
     facts.calls = client.calls - before
-    if cache is not None:
-        cache[CACHE_KEY] = facts
+    if cache is not None and hasattr(cache, CACHE_KEY):
+        setattr(cache, CACHE_KEY, facts)
     return facts

@@ -51,11 +51,11 @@ class TransferService(RunMixin):
     UNKNOWN_GRACE = 35.0  # seconds after a lost answer before Exact is searched (client timeout + margin)
 
     def __init__(self, store: Any, events: EventBus | None = None, client: Any = None, *,
-                 cache: dict[str, Any] | None = None, unknown_grace: float | None = None) -> None:
+                 cache: Any = None, unknown_grace: float | None = None) -> None:
         self.store = store
         self.events = events or EventBus()
         self.client = client
-        self.cache = cache if cache is not None else {}
+        self.cache = cache
         self.states = States(store)
         self.unknown_grace = self.UNKNOWN_GRACE if unknown_grace is None else unknown_grace
         self.facts: ExactFacts | None = None
