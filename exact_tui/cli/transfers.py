@@ -2,7 +2,9 @@
 
 Read-only: works while a console or a transfer has the profile open. `--json` gives a list of
 objects with `number`, `kind`, `date`, `customer`, `amount`, `currency`, `status` (blocked, pending,
-transferred, refused, partial, unknown, ignored), `exact_number`, `exact_id`, `message`, `edited`.
+transferred, refused, partial, unknown, ignored), `exact_number`, `exact_id`, `message`, `edited`,
+and the payment state from the last `exact-tui sync payments`: `payment` (open, partly_paid, paid,
+credited or null), `paid_on`, `amount_open`.
 """
 from __future__ import annotations
 
@@ -25,6 +27,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..paths import profile_dir
+    from ..services.payments import describe, payment_fields
     from ..services.transfer import TransferService
     from ..store import ProfileStore, StoreError
 
@@ -35,6 +38,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     try:
         rows = TransferService(store).rows()
+        payments = {r.invoice.id: store.payments.get(r.invoice.id) for r in rows}
     finally:
         store.close()
     if args.status:
@@ -42,7 +46,8 @@ def run(args: argparse.Namespace) -> int:
     objects = [{"number": r.invoice.number, "kind": str(r.invoice.kind), "date": r.invoice.date.isoformat(),
                 "customer": r.customer, "amount": str(r.invoice.total), "currency": r.invoice.currency,
                 "status": str(r.status), "exact_number": r.exact_number, "exact_id": r.exact_id,
-                "message": r.message, "edited": r.edited} for r in rows]
+                "message": r.message, "edited": r.edited,
+                **payment_fields(payments.get(r.invoice.id))} for r in rows]
     if args.json:
         json.dump(objects, sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
@@ -51,9 +56,10 @@ def run(args: argparse.Namespace) -> int:
 
     counts = Counter(str(r.status) for r in rows)
     print(f"{'status':<12} {'number':<12} {'date':<10} {'customer':<28} {'amount':>12} {'cur':<3} {'Exact':<10} message")
-    for o in objects:
+    for r, o in zip(rows, objects):
+        paid = describe(payments.get(r.invoice.id))
         print(f"{o['status']:<12} {o['number'][:12]:<12} {o['date']:<10} {o['customer'][:28]:<28} "
               f"{o['amount']:>12} {o['currency']:<3} {o['exact_number'][:10]:<10} "
-              f"{('✎ ' if o['edited'] else '') + o['message']}")
+              f"{('✎ ' if o['edited'] else '') + o['message']}{'  · ' + paid if paid else ''}")
     print(", ".join(f"{counts[s]:,} {s}" for s in STATUSES if counts.get(s)) or "no invoices", file=sys.stderr)
     return 0

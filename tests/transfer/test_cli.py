@@ -38,6 +38,13 @@ async def test_transfer_all_json_and_the_transfers_list(profile, server):
     rows = {r["number"]: r for r in json.loads(listed.stdout)}
     assert {"number", "kind", "status", "exact_number", "exact_id", "message"} <= set(rows[good.number])
     assert rows[good.number]["exact_id"] == by_number[good.number]["exact_id"]
+    assert rows[good.number]["payment"] is None  # not checked yet
+    paid = cli(profile, "sync", "payments", "--json")
+    assert paid.returncode == 0, paid.stdout + paid.stderr
+    rows = {r["number"]: r for r in json.loads(cli(profile, "transfers", "--json").stdout)}
+    assert rows[good.number]["payment"] == "open" and rows[good.number]["paid_on"] is None
+    assert rows[good.number]["amount_open"] not in (None, "0", "0.00")
+    assert rows[bad.number]["payment"] is None  # blocked: never in Exact
     only = json.loads(cli(profile, "transfers", "--status", "blocked", "--json").stdout)
     assert [r["number"] for r in only] == [bad.number]
     exported = cli(profile, "export", "transfers", "-")
