@@ -73,9 +73,8 @@ def test_every_served_entity_answers_with_its_documented_properties(nl, booked, 
     spec = ROUTES[path.lower()]
     assert set(spec.fields) | ({"Timestamp"} if spec.mode == SYNC else set()) == expected(spec)
     row = first_row(nl, spec)
-    if row is None:
-        pytest.skip(f"{path} has no rows in the fixture world")
-    assert set(row) - {"__metadata"} == expected(spec)
+    # an entity with no rows in the fixture world is still checked through its route's field list above
+    assert row is None or set(row) - {"__metadata"} == expected(spec)
 
 
 @pytest.mark.parametrize("path, names", [
