@@ -84,6 +84,10 @@ async def _run_card(app: Any, binding: Binding) -> None:
     await app.run_card_action(binding.action)
 
 
+async def _run_transfers(app: Any, binding: Binding) -> None:
+    await app.run_transfers_action(binding.action)
+
+
 def _run_link(table: bool) -> Runner:
     async def run(app: Any, binding: Binding) -> None:
         await app.run_linking_action(binding.action, table=table)
@@ -128,6 +132,11 @@ def areas(app: Any | None = None) -> list[Area]:
                         screen=link))
         out.append(Area("link.table", "Link customers: the list", tuple(PairsTable.BINDINGS), _run_link(True),
                         screen=link, target=lambda screen: screen.table))
+    from .transfers import TransfersScreen
+    from .transfers.timeline import TimelineScreen
+
+    out.append(Area("transfers", "Transfers (F7)", (*TransfersScreen.BINDINGS, *TimelineScreen.BINDINGS),
+                    _run_transfers, screen=TransfersScreen))
     out.append(Area("settings", "Settings (F4)", tuple(SettingsScreen.BINDINGS)))
     from .screens.health import HealthScreen
     from .screens.log import LogDetail, LogScreen

@@ -44,6 +44,7 @@ class ExactApp(App[int]):
         Binding("f4", "settings", "Settings", id="app.settings"),
         Binding("f5", "log_screen", "Full log", show=False, id="app.log_screen"),
         Binding("f6", "health", "Health", show=False, id="app.health"),
+        Binding("f7", "transfers", "Transfers", show=False, id="app.transfers"),
         Binding("ctrl+n", "next_step", "Next step", id="app.next_step"),
         Binding("ctrl+b", "previous_step", "Previous step", show=False, id="app.previous_step"),
         Binding("ctrl+up", "log_grow", "Log taller", show=False, id="app.log_grow"),
@@ -293,6 +294,19 @@ class ExactApp(App[int]):
 
         if not isinstance(self.screen, HealthScreen):
             self.push_screen(HealthScreen(self.session))
+    def action_transfers(self) -> None:
+        from .transfers import TransfersScreen
+
+        if not isinstance(self.screen, TransfersScreen):
+            self.push_screen(TransfersScreen(self.session))
+
+    async def run_transfers_action(self, action: str) -> None:
+        from .transfers import TransfersScreen
+
+        if not isinstance(self.screen, TransfersScreen):
+            self.action_transfers()
+        if isinstance(self.screen, TransfersScreen):
+            await self.run_action(action, self.screen)
 
     def action_settings(self) -> None:
         from .screens.settings import SettingsScreen

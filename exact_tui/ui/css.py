@@ -11,3 +11,4 @@ WIDGETS = UI / "widgets" / "widgets.tcss"  # problem box, status line, header, r
 STEPS = UI / "steps" / "steps.tcss"  # the eight step panes
 SCREENS = UI / "screens" / "screens.tcss"  # dialogs (confirm, pick, ask, help), settings, customer card
 LINKING = UI / "linking" / "linking.tcss"  # the Link customers screen and its table
+TRANSFERS = UI / "transfers" / "transfers.tcss"  # the Transfers screen and the invoice timeline

@@ -42,7 +42,8 @@ def test_one_confirm_modal_and_one_picker():
         for _, cls in inspect.getmembers(module, inspect.isclass):
             if issubclass(cls, ModalScreen) and cls.__module__.startswith("exact_tui.ui"):
                 modals.add(cls.__name__)
-    assert modals == {"ConfirmScreen", "PickScreen", "AskValue", "HelpScreen", "SettingsScreen", "LogDetail"}
+    assert modals == {"ConfirmScreen", "PickScreen", "AskValue", "HelpScreen", "SettingsScreen", "LogDetail",
+                      "TimelineScreen"}
 
 
 def test_styles_live_in_tcss_files():

@@ -186,7 +186,8 @@ class RunMixin:
         pre = self.preflight(invoice)
         if not pre.ok:
             first = pre.problems[0]
-            self.states.save(invoice, TransferStatus.BLOCKED, message=pre.summary(), todo=first.todo,
+            message = pre.summary() + (f" — {first.cause}" if first.cause else "")
+            self.states.save(invoice, TransferStatus.BLOCKED, message=message, todo=first.todo,
                              side=str(first.side))
             return TransferStatus.BLOCKED, pre.summary()
         customer = self.context().customers[invoice.customer_id]

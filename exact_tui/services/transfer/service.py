@@ -31,7 +31,7 @@ FAILED = (TransferStatus.REFUSED, TransferStatus.PARTIAL, TransferStatus.BLOCKED
 OPEN = (TransferStatus.PENDING, TransferStatus.BLOCKED, TransferStatus.UNKNOWN)
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class TransferRow:
     """One line of the Transfers screen / `exact-tui transfers`."""
 
@@ -42,6 +42,23 @@ class TransferRow:
     exact_id: str = ""
     message: str = ""
     edited: bool = False  # changed locally after it was transferred
+    todo: str = ""
+
+    @property
+    def id(self) -> str:
+        return self.invoice.id
+
+    @property
+    def problem(self) -> str:
+        """What needs the user (the virtual table marks such rows)."""
+        if self.edited or self.status in (TransferStatus.BLOCKED, TransferStatus.REFUSED, TransferStatus.PARTIAL,
+                                          TransferStatus.UNKNOWN):
+            return self.message or str(self.status)
+        return ""
+
+    @property
+    def result(self) -> str:
+        return self.message if self.status is TransferStatus.TRANSFERRED else ""
 
 
 __all__ = ["Cancel", "InvoiceResult", "NotActivated", "RunReport", "TransferRow", "TransferService"]
@@ -139,7 +156,8 @@ class TransferService(RunMixin):
             if edited:
                 message = "edited locally after the transfer: Exact still has the old content (a credit note and a " \
                           "new invoice correct it)"
-            out.append(TransferRow(invoice, state.status, name, state.exact_number, state.exact_id, message, edited))
+            out.append(TransferRow(invoice, state.status, name, state.exact_number, state.exact_id, message, edited,
+                                   state.todo))
         out.sort(key=lambda r: (r.invoice.date, r.invoice.number))
         return out
 

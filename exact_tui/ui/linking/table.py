@@ -80,7 +80,12 @@ def score_bar(score: float, width: int = 5) -> str:
 
 
 class PairsTable(ScrollView, can_focus=True):
-    """Rows of pairs with a cursor, a multi-row selection (by Exact id), filter and sort."""
+    """Rows of pairs with a cursor, a multi-row selection (by Exact id), filter and sort.
+
+    Subclasses show other rows (anything with `id`, `problem`, `result`) by overriding `COLUMNS`,
+    `field_text`, `_sort_function` and `_cell` (the Transfers screen's `TransfersTable` does)."""
+
+    COLUMNS: tuple[Column, ...] = COLUMNS
 
     BINDINGS = [
         Binding("up", "cursor(-1)", "Up", show=False, id="link.up"),
@@ -381,7 +386,7 @@ class PairsTable(ScrollView, can_focus=True):
         self._changed()
 
     def action_sort_next(self) -> None:
-        keys = list(SORTABLE)
+        keys = [c.key for c in self.COLUMNS]
         position = keys.index(self.sort_key) + 1 if self.sort_key in keys else 0
         self.sort_by(keys[position % len(keys)], reverse=keys[position % len(keys)] == "score")
 
@@ -426,7 +431,7 @@ class PairsTable(ScrollView, can_focus=True):
     def layout(self, width: int) -> list[tuple[Column, int]]:
         if self._layout and sum(w + 1 for _, w in self._layout) + MARK_WIDTH <= width:
             return self._layout
-        cols = [c for c in COLUMNS if width >= c.min_total]
+        cols = [c for c in self.COLUMNS if width >= c.min_total]
         fixed = MARK_WIDTH + sum(c.width + 1 for c in cols)
         spare = max(0, width - fixed)
         flex = sum(c.flex for c in cols) or 1

@@ -17,8 +17,8 @@ MARK = {svc.StepState.DONE: ("✓", "green"), svc.StepState.ATTENTION: ("✗", "
 
 class ActivateStep(StepView):
     KEY, NUMBER, TITLE = "activate", 8, "Confirm and activate"
-    INTRO = ("Check everything once more. Once active, booked invoices and credit notes are transferred with "
-             "exact-tui transfer --all (--dry-run shows the pre-flight first).")
+    INTRO = ("Check everything once more. Once active, booked invoices and credit notes are transferred from "
+             "the Transfers screen (F7) or with exact-tui transfer --all.")
     BINDINGS = [
         Binding("ctrl+y", "activate", "Activate…", id="activate.activate"),
         Binding("ctrl+r", "recheck", "Check again", id="activate.recheck"),
@@ -56,7 +56,7 @@ class ActivateStep(StepView):
         active = bool(getattr(self.session.settings(), "active", False))
         if active:
             text.append("\nThe integration is ACTIVE.", style="bold green")
-            text.append("\nTransfer booked invoices: exact-tui transfer --all (status: exact-tui transfers).")
+            text.append("\nTransfer booked invoices on the Transfers screen (F7) or with exact-tui transfer --all.")
         elif hard:
             text.append("\nActivation is not possible yet: " + "; ".join(hard), style="bold red")
         else:
@@ -76,7 +76,7 @@ class ActivateStep(StepView):
             return
         warnings = [m for s in steps for m in s.missing]
         body = ("Booked invoices and credit notes may then be transferred to Exact Online with "
-                "exact-tui transfer --all; nothing is sent before you run it.\n\n"
+                "the Transfers screen (F7) or exact-tui transfer --all; nothing is sent before you start it.\n\n"
                 + ("Open warnings:\n" + "\n".join(f"• {w}" for w in warnings) + "\n\nActivate anyway?"
                    if warnings else "Everything is complete. Activate now?"))
 

@@ -1,0 +1,92 @@
+"""`TransfersTable`: the Link screen's virtual table showing invoices and their transfer status.
+
+Same widget (`PairsTable`: only the visible lines are drawn, so 100,000 invoices open as fast as
+100), other columns: status, number, date, customer, amount, currency, Exact number, last message.
+The filter is plain words, all of which must match (number, customer, status, Exact number,
+message, date, currency).
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from rich.cells import set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+
+from ..linking.table import Column, PairsTable
+
+STATUS_STYLE = {"transferred": "ok", "blocked": "problem", "refused": "problem", "partial": "mid",
+                "unknown": "mid", "ignored": "dim", "pending": "base"}
+
+
+class TransfersTable(PairsTable):
+    COLUMNS = (
+        Column("status", "Status", 11),
+        Column("number", "Number", 10),
+        Column("date", "Date", 10),
+        Column("customer", "Customer", 12, flex=2),
+        Column("amount", "Amount", 11),
+        Column("currency", "Cur", 3),
+        Column("exact", "Exact no.", 9),
+        Column("message", "Last message", 20, flex=3, min_total=110),
+    )
+
+    def _matching(self, indices: Iterable[int], text: str) -> list[int]:
+        hays = self._hay_list()
+        out = list(indices)
+        for word in text.casefold().split():
+            out = [i for i in out if word in hays[i]]
+        return out
+
+    def field_text(self, row: Any, name: str) -> str:
+        inv = row.invoice
+        return (f"{row.status} {inv.number} {inv.date.isoformat()} {row.customer} {inv.currency} {inv.kind} "
+                f"{row.exact_number} {row.message}" + (" edited" if row.edited else "")).casefold()
+
+    def _sort_function(self, key: str) -> Callable[[Any], Any]:
+        if key == "amount":
+            return lambda r: r.invoice.total
+        if key == "date":
+            return lambda r: (r.invoice.date, r.invoice.number)
+        if key == "number":
+            return lambda r: (len(r.invoice.number), r.invoice.number)
+        if key == "exact":
+            return lambda r: (len(r.exact_number), r.exact_number)
+        if key == "status":
+            return lambda r: str(r.status)
+        if key == "currency":
+            return lambda r: r.invoice.currency
+        if key == "customer":
+            return lambda r: r.customer.casefold()
+        return lambda r: r.message.casefold()
+
+    def _mark(self, row: Any, background: Style) -> Segment:
+        selected = row.id in self.selected
+        if row.problem:
+            return Segment("!●" if selected else "! ", background + self._style("problem"))
+        if row.result:
+            return Segment("✓●" if selected else "✓ ", background + self._style("ok"))
+        return Segment("● " if selected else "  ", background)
+
+    def _cell(self, key: str, row: Any, width: int, bg: Style) -> list[Segment]:
+        inv = row.invoice
+        if key == "status":
+            text = str(row.status) + (" ✎" if row.edited else "")
+            return [Segment(set_cell_size(text, width), bg + self._style(STATUS_STYLE.get(str(row.status), "base")))]
+        if key == "number":
+            text = inv.number + (" CN" if str(inv.kind) == "credit_note" else "")
+            return [Segment(set_cell_size(text, width), bg)]
+        if key == "date":
+            return [Segment(set_cell_size(inv.date.isoformat(), width), bg)]
+        if key == "customer":
+            return [Segment(set_cell_size(row.customer, width), bg)]
+        if key == "amount":
+            return [Segment(set_cell_size(f"{inv.total:,.2f}".rjust(width), width), bg)]
+        if key == "currency":
+            return [Segment(set_cell_size(inv.currency, width), bg)]
+        if key == "exact":
+            return [Segment(set_cell_size(row.exact_number or "—", width), bg + (Style() if row.exact_number
+                                                                               else self._style("dim")))]
+        style = self._style("problem") if row.problem else self._style("dim")
+        return [Segment(set_cell_size(row.message, width), bg + style)]

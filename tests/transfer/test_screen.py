@@ -1,0 +1,76 @@
+"""The Transfers screen from the keyboard at 80×24: run, counts, filter, timeline, ignore, undo."""
+from __future__ import annotations
+
+import time
+
+from textual.app import App
+
+from exact_tui.domain.transfer import TransferStatus
+from exact_tui.ui.transfers import TransfersScreen
+from exact_tui.ui.transfers.timeline import TimelineScreen
+
+from .conftest import entries, hours
+
+
+class Host(App):
+    def __init__(self, session) -> None:
+        super().__init__()
+        self.session = session
+
+    def on_mount(self) -> None:
+        self.push_screen(TransfersScreen(self.session))
+
+
+async def until(pilot, test, what: str, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not test():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        await pilot.pause(0.05)
+
+
+async def test_transfer_all_from_the_keyboard_then_filter_timeline_ignore_and_undo(profile, server):
+    good = profile.invoice(profile.customer(), hours())
+    bad = profile.invoice(profile.customer(), hours(item="HOSTING"))
+    later = profile.invoice(profile.customer(), hours())
+    app = Host(profile.session)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, TransfersScreen)
+        await until(pilot, lambda: len(screen.table.rows) >= 3, "rows")
+        assert {r.status for r in screen.table.rows} == {TransferStatus.PENDING}
+        # ignore one (x on the cursor row), then transfer all the rest (T, confirm with y)
+        screen.table.set_cursor(next(n for n, i in enumerate(screen.table.view)
+                                     if screen.table.rows[i].id == later.id))
+        await pilot.press("x")
+        await until(pilot, lambda: screen.by_id.get(later.id) and screen.by_id[later.id].status is TransferStatus.IGNORED,
+                    "ignored")
+        await pilot.press("T")
+        await pilot.pause()
+        await pilot.press("y")
+        await until(pilot, lambda: not screen.running and screen.by_id[good.id].status is TransferStatus.TRANSFERRED,
+                    "the run")
+        assert len(entries(server, good.number)) == 1 and entries(server, later.number) == []
+        assert screen.by_id[bad.id].status is TransferStatus.BLOCKED
+        title = str(screen.query_one("#transfers-title").render())
+        assert "blocked" in title and "transferred" in title and "ignored" in title
+        # filter as you type
+        await pilot.press("slash")
+        await pilot.press(*"blocked")
+        await until(pilot, lambda: [r.id for r in screen.table.visible_rows] == [bad.id], "filtered")
+        await pilot.press("enter")  # back to the table
+        await pilot.press("enter")  # the timeline of the blocked invoice
+        await until(pilot, lambda: isinstance(app.screen, TimelineScreen), "timeline")
+        text = str(app.screen.query_one("#timeline").render())
+        assert "HOSTING" in text and "What to do" in text
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is screen, "back from the timeline")
+        # undo the transferred one (u, confirm)
+        screen.query_one("#transfers-filter").value = good.number
+        await until(pilot, lambda: [r.id for r in screen.table.visible_rows] == [good.id], "filtered to the good one")
+        screen.table.focus()
+        await pilot.press("u")
+        await pilot.pause()
+        await pilot.press("y")
+        await until(pilot, lambda: not screen.running and screen.by_id[good.id].status is TransferStatus.PENDING,
+                    "undo")
+        assert entries(server, good.number) == []
