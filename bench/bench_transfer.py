@@ -83,7 +83,7 @@ async def run(args: argparse.Namespace) -> None:
         service = TransferService.for_session(session)
 
         seen.clear()
-        sim0, wall0 = server.clock.time(), time.perf_counter()
+        sim0 = server.clock.time()
         await service.start()
         start_calls = sum(1 for c in seen if c.endpoint.startswith("/api/v1/"))
         selected = service.select(all=True)
