@@ -12,6 +12,7 @@ import pytest
 
 from exact_tui.domain.products import DataType, DimensionKind, Principle, ProductPrinciple
 from exact_tui.sandbox import SandboxConfig, SandboxServer
+from exact_tui.sandbox.limits import MINUTE
 from exact_tui.services import defaults, division, journal, products
 from exact_tui.services.linking import counts as link_counts
 from exact_tui.ui.app import ExactApp
@@ -28,6 +29,9 @@ STEPS = ["connection", "division", "journal", "link", "maintenance", "products",
 def fixed_sandbox():
     server = SandboxServer(SandboxConfig(port=0), seed=world(redirect_port=REDIRECT_PORT))
     server.start()
+    # The header shows the calls left this minute, and Exact's minute (so the sandbox's) starts on a
+    # whole minute: begin each picture just after one, or a boundary inside the test resets the count.
+    server.clock.advance(MINUTE - server.clock.time() % MINUTE + 0.5)
     try:
         yield server
     finally:
