@@ -32,7 +32,7 @@ async def run(args: argparse.Namespace) -> None:
     from exact_tui.domain.products import DataType
     from exact_tui.exact import ExactClient, ExactConfig, oauth
     from exact_tui.sandbox.testing import approve, running_sandbox
-    from exact_tui.services import product_numbers
+    from exact_tui.services import products as product_numbers
     from exact_tui.services.session import ConsoleSession
     from exact_tui.services.transfer import TransferService
 
