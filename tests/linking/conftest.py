@@ -18,10 +18,14 @@ class FakeClient:
     def __init__(self, delay: float = 0.0) -> None:
         self.puts: list[tuple[str, dict]] = []
         self.delay = delay
+        self.hold_after: int | None = None  # PUTs after this many wait for `release`: no race with load
+        self.release = asyncio.Event()
 
     async def update_account(self, account_id, changes):
         if self.delay:
             await asyncio.sleep(self.delay)
+        if self.hold_after is not None and len(self.puts) >= self.hold_after:
+            await self.release.wait()
         self.puts.append((account_id, dict(changes)))
 
 

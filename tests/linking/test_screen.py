@@ -240,7 +240,7 @@ async def test_import_and_ignore_from_tabs(world):
 
 async def test_cancel_a_running_bulk_action(world):
     app, service, store, client = world
-    client.delay = 0.5  # three PUTs take 1.5 s: Esc lands before the last, even on a loaded machine
+    client.hold_after = 1  # the second PUT waits until Esc is pressed, however slow the machine
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         for row in service.tab_rows("one"):
@@ -249,9 +249,14 @@ async def test_cancel_a_running_bulk_action(world):
         await pilot.press("a", "l")
         await settle(pilot)
         await pilot.press("y")
-        await settle(pilot, 2)
-        assert app.link.running is not None
+        for _ in range(500):
+            if client.puts:
+                break
+            await pilot.pause(0.01)
+        assert app.link.running is not None and len(client.puts) == 1
         await pilot.press("escape")
+        await settle(pilot)
+        client.release.set()
         await wait_idle(app, pilot)
         assert 1 <= len(client.puts) < 3
         assert app.link.running is None and app.link.is_current  # escape cancelled, did not leave
