@@ -27,12 +27,12 @@ async def test_reopened_profile_shows_last_step_and_stored_log(sandbox, tmp_path
     async with app.run_test(size=(80, 24)) as pilot:
         session.events.info("Imported 12 customers from the old system", side=Side.LOCAL, topic="import")
         await pilot.press("ctrl+n", "ctrl+n")  # not "3": with an empty form the client-id box has focus and takes it
-        await pilot.pause()
+        await wait_for(pilot, lambda: app.current_step == "journal", what="step 3 shown")
     session = reopen(session)
     try:
         app = ExactApp(session, data_dir=tmp_path, resume=False)
         async with app.run_test(size=(80, 24)) as pilot:
-            await pilot.pause()
+            await wait_for(pilot, lambda: "Imported 12 customers" in log_text(app), what="the stored log shown")
             assert app.current_step == "journal"
             assert "Imported 12 customers from the old system" in log_text(app)
             assert sum(app.query_one(LogPane).counts.values()) == 0  # history is not counted as new errors
