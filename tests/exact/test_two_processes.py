@@ -14,7 +14,8 @@ from exact_tui.sandbox.testing import running_sandbox
 from .conftest import client, login
 from .seedworld import world
 
-SCALE = 1500.0  # a 600 s token lives 0.4 s: a few seconds hold ten refresh cycles
+SCALE = 500.0  # a 600 s token lives 1.2 s: twelve seconds hold ten refresh cycles, and a loaded
+# machine still fits a call and a refresh inside one lifetime (at 1500× it did not)
 
 WORKER = textwrap.dedent("""
     import asyncio, json, sys, time
@@ -64,7 +65,7 @@ async def test_two_processes_refresh_at_once_without_losing_the_chain(server, tm
     seconds = 10 * 600.0  # ten access-token lifetimes of sandbox time
     sim0 = server.clock.time()
     args = {"sim0": sim0, "mono0": time.monotonic(), "scale": SCALE, "base_url": server.base_url,
-            "start_at": sim0 + 2.0 * SCALE,  # 2 s of wall time for the interpreters to start
+            "start_at": sim0 + 4.0 * SCALE,  # 4 s of wall time for the interpreters to start
             "client_id": server.client_id, "client_secret": server.client_secret,
             "redirect_uri": server.redirect_uri, "division": config.division, "path": str(store.path),
             "seconds": seconds}
