@@ -6,12 +6,21 @@ which are generated from Exact's REST API reference (start.exactonline.nl/docs/H
 one C# property per documented property, its type, and `[SDKFieldType(FieldType.ReadOnly)]` where the
 reference marks it read-only; `[DataServiceKey("…")]` names the key.
 
-The SDK does not carry the reference's "Mandatory" column, so `REQUIRED` below lists the mandatory
-properties the facts page quotes from the reference (shared/exact-online-facts.md §4). `SUPPLEMENT`
-adds properties the current reference documents that the SDK snapshot lacks (named in issue 17).
+The SDK does not carry the reference's "Mandatory" column. That column comes from a second public copy
+of the reference: `Pi-Systems/exact-online` (`src/Entity/**.php`), whose compiler scrapes each entity page
+of the same reference (HlpRestAPIResourcesDetails.aspx) and marks a property `#[Exact\Required]` where the
+page's Mandatory cell is true. Its compiler also marks every key required (its own choice: a key is not
+mandatory on POST, Exact assigns it), so keys are skipped here. `REQUIRED` adds the mandatory properties
+the facts page quotes from the reference (shared/exact-online-facts.md §4); both sources are merged.
+Searched without a Mandatory column: picqer/exact-php-client, ossobv/exactonline, tim-online/go-exactonline,
+DannyvdSluijs/ExactOnlineRestApiReference (meta-data.json: name, type, key, methods, hidden — no mandatory).
+`SUPPLEMENT` adds properties the current reference documents that the SDK snapshot lacks (named in issue 17).
 
-Usage (read-only on a git mirror; nothing is executed from it):
-    python tools/gen_exact_reference.py /path/to/fretje+exactonline-api-dotnet-client/repo > exact_tui/sandbox/reference.py
+Only facts are taken from either repository (property names, types, flags); no code of theirs is used.
+
+Usage (read-only on git mirrors; nothing is executed from them):
+    python tools/gen_exact_reference.py /path/to/fretje+exactonline-api-dotnet-client/repo \
+        /path/to/Pi-Systems+exact-online/repo > exact_tui/sandbox/reference.py
 """
 from __future__ import annotations
 
@@ -34,6 +43,24 @@ MODELS = {
     "HRMDivision": "HRM/Division", "Me": "Current/Me", "Deleted": "Sync/Deleted",
     "WebhookSubscription": "Webhooks/WebhookSubscription", "Currency": "General/Currency",
     "Payment": "Cashflow/Payment", "ExchangeRate": "Financial/ExchangeRate",
+    "JournalStatusList": "Financial/JournalStatusList",
+}
+# our type name -> entity file under Pi-Systems/exact-online src/Entity (the scraped Mandatory column)
+MANDATORY_PAGES = {
+    "Account": "CRM/Accounts", "Contact": "CRM/Contacts", "Address": "CRM/Addresses", "Item": "Logistics/Items",
+    "SalesItemPrice": "Logistics/SalesItemPrices", "GLAccount": "Financial/GLAccounts", "Journal": "Financial/Journals",
+    "FinancialPeriod": "Financial/FinancialPeriods", "VATCode": "VAT/VATCodes", "VatPercentage": "VAT/VatPercentages",
+    "PaymentCondition": "Cashflow/PaymentConditions", "SalesEntry": "SalesEntry/SalesEntries",
+    "SalesEntryLine": "SalesEntry/SalesEntryLines", "SalesInvoice": "SalesInvoice/SalesInvoices",
+    "SalesInvoiceLine": "SalesInvoice/SalesInvoiceLines", "PrintedSalesInvoice": "SalesInvoice/PrintedSalesInvoices",
+    "Receivable": "Cashflow/Receivables", "ReceivablesList": "Financial/ReceivablesList",
+    "AgingReceivablesList": "Financial/AgingReceivablesList",
+    "OutstandingInvoicesOverview": "Financial/OutstandingInvoicesOverview",
+    "TransactionLine": "FinancialTransaction/TransactionLines", "Division": "System/Divisions",
+    "HRMDivision": "HRM/Divisions", "Me": "System/Me", "Deleted": "Sync/Deleted",
+    "WebhookSubscription": "Webhooks/WebhookSubscriptions", "Currency": "General/Currencies",
+    "Payment": "Cashflow/Payments", "ExchangeRate": "Financial/ExchangeRates",
+    "JournalStatusList": "Financial/JournalStatusList",
 }
 REQUIRED = {
     "Account": {"Name"}, "SalesEntry": {"Journal", "Customer", "SalesEntryLines"}, "SalesEntryLine": {"GLAccount"},
@@ -49,13 +76,26 @@ PRIMITIVES = {
     "bool": "Boolean", "DateTime": "DateTime", "byte[]": "Binary", "EntityType": "Int32",
 }
 _PROP = re.compile(r"public\s+(?P<type>[\w<>\[\]?.]+)\s+(?P<name>\w+)\s*\{\s*get;\s*set;\s*\}")
-_KEY = re.compile(r'DataServiceKey\("(\w+)"\)')
+_KEY = re.compile(r'DataServiceKey\("([\w,]+)"\)')
+_PHP_PROP = re.compile(r"public\s+\S+\s+\$(\w+)")
 
 
-def model(repo: str, path: str) -> tuple[str, list[tuple[str, str, bool]]]:
+def mandatory(repo: str, path: str) -> set[str]:
+    """The non-key properties the reference page marks Mandatory (Pi-Systems' `#[Exact\\Required]`)."""
+    text = subprocess.run(["git", "-C", repo, "show", f"HEAD:src/Entity/{path}.php"],
+                          check=True, capture_output=True, text=True).stdout
+    out = set()
+    for block in text.split("/**")[1:]:
+        m = _PHP_PROP.search(block)
+        if m and "Exact\\Required" in block and "Exact\\Key" not in block:
+            out.add(m.group(1))
+    return out
+
+
+def model(repo: str, path: str) -> tuple[set[str], list[tuple[str, str, bool]]]:
     text = subprocess.run(["git", "-C", repo, "show", f"HEAD:src/ExactOnline.Client.Models/{path}.cs"],
                           check=True, capture_output=True, text=True).stdout
-    key = _KEY.search(text).group(1)
+    key = set(_KEY.search(text).group(1).split(","))  # a composite key names several
     props, read_only = [], False
     for line in text.splitlines():
         if "FieldType.ReadOnly" in line:
@@ -71,23 +111,33 @@ def model(repo: str, path: str) -> tuple[str, list[tuple[str, str, bool]]]:
     return key, props
 
 
-def main(repo: str) -> None:
-    head = subprocess.run(["git", "-C", repo, "log", "-1", "--format=%H %cs"], check=True, capture_output=True,
+def _head(repo: str) -> list[str]:
+    return subprocess.run(["git", "-C", repo, "log", "-1", "--format=%H %cs"], check=True, capture_output=True,
                           text=True).stdout.split()
-    out = [f'"""The documented properties of every entity the sandbox serves — GENERATED by tools/gen_exact_reference.py.',
+
+
+def main(repo: str, pages: str) -> None:
+    head, scraped = _head(repo), _head(pages)
+    out = ['"""The documented properties of every entity the sandbox serves — GENERATED by tools/gen_exact_reference.py.',
            "",
            "Source: the entity models of Exact's own .NET SDK (exactonline/exactonline-api-dotnet-client), generated",
            "from Exact's REST API reference, in the maintained fork fretje/exactonline-api-dotnet-client",
            f"(commit {head[0][:12]}, {head[1]}): name, Edm type, read-only. Required: the reference's Mandatory column",
-           "as the facts page quotes it (the SDK does not carry it). Each entry is `Name:Type:flags` with flags",
-           "k = key, r = read-only, q = required; `Collection(X)`/`Entity(X)` are navigation properties.",
+           "(the SDK does not carry it) as Pi-Systems/exact-online scraped it from the reference pages",
+           f"(commit {scraped[0][:12]}, {scraped[1]}; keys left out: Exact assigns them), merged with the mandatory",
+           "properties the facts page quotes. Each entry is `Name:Type:flags` with flags k = key, r = read-only,",
+           "q = required (mandatory on POST); `Collection(X)`/`Entity(X)` are navigation properties.",
            '"""', "", "PROPERTIES: dict[str, tuple[str, ...]] = {"]
     for name, path in MODELS.items():
         key, props = model(repo, path)
         props += [p for p in SUPPLEMENT.get(name, []) if p[0] not in {q[0] for q in props}]
+        required = REQUIRED.get(name, set()) | mandatory(pages, MANDATORY_PAGES[name])
+        unknown = required - {p[0] for p in props}
+        if unknown:  # a mandatory name the SDK lacks: say so rather than invent its type
+            print(f"warning: {name}: mandatory {sorted(unknown)} not in the SDK model; left out", file=sys.stderr)
         entries = []
         for prop, kind, read_only in sorted(props, key=lambda p: p[0].lower()):
-            flags = ("k" if prop == key else "") + ("r" if read_only else "") + ("q" if prop in REQUIRED.get(name, ()) else "")
+            flags = ("k" if prop in key else "") + ("r" if read_only else "") + ("q" if prop in required else "")
             entries.append(f"{prop}:{kind}:{flags}")
         out.append(f'    "{name}": (')
         line = "       "
@@ -104,4 +154,4 @@ def main(repo: str) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(sys.argv[1], sys.argv[2])

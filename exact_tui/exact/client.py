@@ -19,9 +19,9 @@ from typing import Any, TypeVar
 from .errors import ExactError, OutcomeUnknown, ValidationError
 from .odata import code_literal, guid_literal, string_literal
 from .lookups import TransferLookups, filter_refused
-from .records import (Account, Contact, DeletedRecord, Division, FinancialPeriod, GLAccount, Item, Journal, Me,
-                      OpenReceivable, PaymentCondition, Receivable, Record, SalesEntry, SalesInvoice, SyncResult,
-                      VATCode)
+from .records import (Account, Contact, DeletedRecord, Division, FinancialPeriod, GLAccount, Item, Journal,
+                      JournalStatus, Me, OpenReceivable, PaymentCondition, Receivable, Record, SalesEntry,
+                      SalesInvoice, SyncResult, VATCode)
 from .tokens import ConnectionOwner
 from .transport import ExactTransport
 
@@ -191,9 +191,18 @@ class ExactClient(TransferLookups, ExactTransport):
     async def vat_codes(self) -> list[VATCode]:
         return await self.list_records(VATCode, "vat/VATCodes")
 
-    async def financial_periods(self) -> list[FinancialPeriod]:
-        """The period-date table (fiscal years and their periods, with `Closed`)."""
-        return await self.list_records(FinancialPeriod, "financial/FinancialPeriods")
+    async def financial_periods(self, journal: str | None = None) -> list[FinancialPeriod]:
+        """The period-date table (fiscal years and their periods). With `journal`, each period's `closed`
+        comes from that journal's status in `read/financial/JournalStatusList` (one more call):
+        FinancialPeriods itself has no closed property."""
+        periods = await self.list_records(FinancialPeriod, "financial/FinancialPeriods")
+        if journal:
+            statuses = await self.list_records(JournalStatus, "read/financial/JournalStatusList",
+                                               filter=f"Journal eq {string_literal(str(journal).strip())}")
+            closed = {(s.year, s.period): s.closed for s in statuses}
+            for period in periods:
+                period.closed = closed.get((period.year, period.period))
+        return periods
 
     async def payment_conditions(self) -> list[PaymentCondition]:
         return await self.list_records(PaymentCondition, "cashflow/PaymentConditions")

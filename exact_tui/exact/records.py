@@ -213,7 +213,10 @@ class VATCode(Record):
 
 @dataclass(slots=True)
 class FinancialPeriod(Record):
-    """One period of Exact's period-date table: invoices dated in it post there (unless it is closed)."""
+    """One period of Exact's period-date table: invoices dated in it post there (unless it is closed).
+
+    FinancialPeriods has no "closed" property; `closed` is filled from `read/financial/JournalStatusList`
+    for one journal (`ExactClient.financial_periods(journal=…)`), and stays None when not asked."""
 
     year: int = 0
     period: int = 0
@@ -221,7 +224,7 @@ class FinancialPeriod(Record):
     end_date: dt.date | None = None
     closed: bool | None = None
     MAP = (("year", "FinYear", INT), ("period", "FinPeriod", INT), ("start_date", "StartDate", DATE),
-           ("end_date", "EndDate", DATE), ("closed", "Closed", BOOL))
+           ("end_date", "EndDate", DATE))
 
     @classmethod
     def from_exact(cls, row: dict[str, Any]) -> "FinancialPeriod":
@@ -234,6 +237,21 @@ class FinancialPeriod(Record):
 
     def contains(self, day: dt.date) -> bool:
         return (self.start_date is None or self.start_date <= day) and (self.end_date is None or day <= self.end_date)
+
+
+@dataclass(slots=True)
+class JournalStatus(Record):
+    """`read/financial/JournalStatusList`: a journal's status in one period (0 open, 1 closed)."""
+
+    year: int = 0
+    period: int = 0
+    journal: str = ""
+    status: int | None = None
+    MAP = (("year", "Year", INT), ("period", "Period", INT), ("journal", "Journal", CODE), ("status", "Status", INT))
+
+    @property
+    def closed(self) -> bool:
+        return self.status == 1
 
 
 @dataclass(slots=True)

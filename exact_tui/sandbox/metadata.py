@@ -34,8 +34,9 @@ def edmx(service: str = "") -> bytes | None:
         type_name = spec.type_name
         if type_name not in types:
             props = spec.properties
-            key = spec.key
-            lines = [f'<EntityType Name={quoteattr(type_name)}><Key><PropertyRef Name={quoteattr(key)} /></Key>']
+            keys = [name for name, prop in props.items() if prop.key] or [spec.key]
+            refs = "".join(f"<PropertyRef Name={quoteattr(key)} />" for key in keys)
+            lines = [f'<EntityType Name={quoteattr(type_name)}><Key>{refs}</Key>']
             for name, prop in props.items():
                 if prop.navigation:
                     continue

@@ -3,8 +3,10 @@
 Source: the entity models of Exact's own .NET SDK (exactonline/exactonline-api-dotnet-client), generated
 from Exact's REST API reference, in the maintained fork fretje/exactonline-api-dotnet-client
 (commit f60f4de62f52, 2026-02-18): name, Edm type, read-only. Required: the reference's Mandatory column
-as the facts page quotes it (the SDK does not carry it). Each entry is `Name:Type:flags` with flags
-k = key, r = read-only, q = required; `Collection(X)`/`Entity(X)` are navigation properties.
+(the SDK does not carry it) as Pi-Systems/exact-online scraped it from the reference pages
+(commit 91a41169b683, 2025-07-23; keys left out: Exact assigns them), merged with the mandatory
+properties the facts page quotes. Each entry is `Name:Type:flags` with flags k = key, r = read-only,
+q = required (mandatory on POST); `Collection(X)`/`Entity(X)` are navigation properties.
 """
 
 PROPERTIES: dict[str, tuple[str, ...]] = {
@@ -50,16 +52,16 @@ PROPERTIES: dict[str, tuple[str, ...]] = {
         "Website:String:",
     ),
     "Contact": (
-        "Account:Guid:", "AccountIsCustomer:Boolean:r", "AccountIsSupplier:Boolean:r", "AccountMainContact:Guid:r",
+        "Account:Guid:q", "AccountIsCustomer:Boolean:r", "AccountIsSupplier:Boolean:r", "AccountMainContact:Guid:r",
         "AccountName:String:", "AddressLine2:String:r", "AddressStreet:String:r", "AddressStreetNumber:String:r",
         "AddressStreetNumberSuffix:String:r", "AllowMailing:Int32:r", "BirthDate:DateTime:", "BirthName:String:",
         "BirthNamePrefix:String:", "BirthPlace:String:", "BusinessEmail:String:", "BusinessFax:String:",
         "BusinessMobile:String:", "BusinessPhone:String:", "BusinessPhoneExtension:String:", "City:String:r",
         "Code:String:r", "Country:String:r", "Created:DateTime:r", "Creator:Guid:r", "CreatorFullName:String:r",
-        "Division:Int32:r", "Email:String:", "EndDate:DateTime:", "FirstName:String:", "FullName:String:r",
+        "Division:Int32:r", "Email:String:", "EndDate:DateTime:", "FirstName:String:q", "FullName:String:r",
         "Gender:String:", "HID:Int32:", "ID:Guid:k", "IdentificationDate:DateTime:", "IdentificationDocument:Guid:",
         "IdentificationUser:Guid:", "Initials:String:", "IsAnonymised:Byte:r", "IsMailingExcluded:Boolean:",
-        "IsMainContact:Boolean:r", "JobTitleDescription:String:", "Language:String:", "LastName:String:",
+        "IsMainContact:Boolean:r", "JobTitleDescription:String:", "Language:String:", "LastName:String:q",
         "LeadPurpose:Guid:", "LeadSource:Guid:", "MarketingNotes:String:", "MiddleName:String:", "Mobile:String:",
         "Modified:DateTime:r", "Modifier:Guid:r", "ModifierFullName:String:r", "Nationality:String:", "Notes:String:",
         "PartnerName:String:r", "PartnerNamePrefix:String:r", "Person:Guid:", "Phone:String:",
@@ -86,9 +88,9 @@ PROPERTIES: dict[str, tuple[str, ...]] = {
     "Item": (
         "Barcode:String:", "Class_01:String:", "Class_02:String:", "Class_03:String:", "Class_04:String:",
         "Class_05:String:", "Class_06:String:", "Class_07:String:", "Class_08:String:", "Class_09:String:",
-        "Class_10:String:", "Code:String:", "CopyRemarks:Byte:", "CostPriceCurrency:String:", "CostPriceNew:Double:",
+        "Class_10:String:", "Code:String:q", "CopyRemarks:Byte:", "CostPriceCurrency:String:", "CostPriceNew:Double:",
         "CostPriceStandard:Double:", "Created:DateTime:r", "Creator:Guid:r", "CreatorFullName:String:r",
-        "Description:String:", "Division:Int32:r", "EndDate:DateTime:", "ExtraDescription:String:",
+        "Description:String:q", "Division:Int32:r", "EndDate:DateTime:", "ExtraDescription:String:",
         "FreeBoolField_01:Boolean:", "FreeBoolField_02:Boolean:", "FreeBoolField_03:Boolean:",
         "FreeBoolField_04:Boolean:", "FreeBoolField_05:Boolean:", "FreeDateField_01:DateTime:",
         "FreeDateField_02:DateTime:", "FreeDateField_03:DateTime:", "FreeDateField_04:DateTime:",
@@ -120,9 +122,9 @@ PROPERTIES: dict[str, tuple[str, ...]] = {
     ),
     "GLAccount": (
         "AssimilatedVATBox:Int16:", "BalanceSide:String:", "BalanceType:String:", "BelcotaxType:Int32:",
-        "Code:String:", "Compress:Boolean:", "Costcenter:String:", "CostcenterDescription:String:r",
+        "Code:String:q", "Compress:Boolean:", "Costcenter:String:", "CostcenterDescription:String:r",
         "Costunit:String:", "CostunitDescription:String:r", "Created:DateTime:r", "Creator:Guid:r",
-        "CreatorFullName:String:r", "Description:String:", "Division:Int32:r", "ExcludeVATListing:Byte:",
+        "CreatorFullName:String:r", "Description:String:q", "Division:Int32:r", "ExcludeVATListing:Byte:",
         "ExpenseNonDeductiblePercentage:Double:", "ID:Guid:k", "IsBlocked:Boolean:", "Matching:Boolean:",
         "Modified:DateTime:r", "Modifier:Guid:r", "ModifierFullName:String:r", "PrivateGLAccount:Guid:",
         "PrivatePercentage:Double:", "ReportingCode:String:", "RevalueCurrency:Boolean:", "SearchCode:String:",
@@ -150,8 +152,8 @@ PROPERTIES: dict[str, tuple[str, ...]] = {
     ),
     "VATCode": (
         "Account:Guid:", "AccountCode:String:r", "AccountName:String:r", "CalculationBasis:Byte:", "Charged:Boolean:",
-        "Code:String:", "Country:String:r", "Created:DateTime:r", "Creator:Guid:r", "CreatorFullName:String:r",
-        "Description:String:", "Division:Int32:r", "EUSalesListing:String:", "GLDiscountPurchase:Guid:",
+        "Code:String:q", "Country:String:r", "Created:DateTime:r", "Creator:Guid:r", "CreatorFullName:String:r",
+        "Description:String:q", "Division:Int32:r", "EUSalesListing:String:", "GLDiscountPurchase:Guid:",
         "GLDiscountPurchaseCode:String:r", "GLDiscountPurchaseDescription:String:r", "GLDiscountSales:Guid:",
         "GLDiscountSalesCode:String:r", "GLDiscountSalesDescription:String:r", "GLToClaim:Guid:",
         "GLToClaimCode:String:r", "GLToClaimDescription:String:r", "GLToPay:Guid:", "GLToPayCode:String:r",
@@ -164,12 +166,12 @@ PROPERTIES: dict[str, tuple[str, ...]] = {
     "VatPercentage": (
         "Created:DateTime:r", "Creator:Guid:r", "CreatorFullName:String:r", "Division:Int32:r", "EndDate:DateTime:",
         "ID:Guid:k", "LineNumber:Int32:", "Modified:DateTime:r", "Modifier:Guid:r", "ModifierFullName:String:r",
-        "Percentage:Double:", "StartDate:DateTime:", "Type:Int16:", "VATCodeID:Guid:",
+        "Percentage:Double:", "StartDate:DateTime:", "Type:Int16:", "VATCodeID:Guid:q",
     ),
     "PaymentCondition": (
-        "Code:String:", "Created:DateTime:r", "Creator:Guid:r", "CreatorFullName:String:r",
+        "Code:String:q", "Created:DateTime:r", "Creator:Guid:r", "CreatorFullName:String:r",
         "CreditManagementScenario:Guid:", "CreditManagementScenarioCode:String:r",
-        "CreditManagementScenarioDescription:String:r", "Description:String:", "DiscountCalculation:String:",
+        "CreditManagementScenarioDescription:String:r", "Description:String:q", "DiscountCalculation:String:",
         "DiscountPaymentDays:Int32:", "DiscountPercentage:Double:", "Division:Int32:r", "ID:Guid:k",
         "Modified:DateTime:r", "Modifier:Guid:r", "ModifierFullName:String:r", "PaymentDays:Int32:",
         "PaymentDiscountType:String:", "PaymentEndOfMonths:Int32:", "PaymentMethod:String:", "Percentage:Double:",
@@ -191,9 +193,9 @@ PROPERTIES: dict[str, tuple[str, ...]] = {
         "WithholdingTaxPercentage:Double:", "YourRef:String:",
     ),
     "SalesEntryLine": (
-        "AmountDC:Double:r", "AmountFC:Double:", "Asset:Guid:", "AssetDescription:String:r", "CostCenter:String:",
+        "AmountDC:Double:r", "AmountFC:Double:q", "Asset:Guid:", "AssetDescription:String:r", "CostCenter:String:",
         "CostCenterDescription:String:r", "CostUnit:String:", "CostUnitDescription:String:r", "Description:String:",
-        "Division:Int32:r", "EntryID:Guid:", "ExtraDutyAmountFC:Double:", "ExtraDutyPercentage:Double:",
+        "Division:Int32:r", "EntryID:Guid:q", "ExtraDutyAmountFC:Double:", "ExtraDutyPercentage:Double:",
         "From:DateTime:", "GLAccount:Guid:q", "GLAccountCode:String:r", "GLAccountDescription:String:r", "ID:Guid:k",
         "IntraStatArea:String:", "IntraStatCountry:String:", "IntraStatDeliveryTerm:String:",
         "IntraStatTransactionA:String:", "IntraStatTransportMethod:String:", "LineNumber:Int32:r", "Notes:String:",
@@ -213,7 +215,7 @@ PROPERTIES: dict[str, tuple[str, ...]] = {
         "DocumentSubject:String:r", "DueDate:DateTime:", "ExtraDutyAmountFC:Double:", "GAccountAmountFC:Double:",
         "InvoiceDate:DateTime:r", "InvoiceID:Guid:k", "InvoiceNumber:Int32:r", "InvoiceTo:Guid:",
         "InvoiceToContactPerson:Guid:", "InvoiceToContactPersonFullName:String:r", "InvoiceToName:String:r",
-        "IsExtraDuty:Boolean:", "Journal:String:", "JournalDescription:String:r", "Modified:DateTime:r",
+        "IsExtraDuty:Boolean:", "Journal:String:q", "JournalDescription:String:r", "Modified:DateTime:r",
         "Modifier:Guid:r", "ModifierFullName:String:r", "OrderDate:DateTime:", "OrderedBy:Guid:q",
         "OrderedByContactPerson:Guid:", "OrderedByContactPersonFullName:String:r", "OrderedByName:String:r",
         "OrderNumber:Int32:", "PaymentCondition:String:", "PaymentConditionDescription:String:r",
@@ -229,8 +231,8 @@ PROPERTIES: dict[str, tuple[str, ...]] = {
         "AmountDC:Double:r", "AmountFC:Double:", "CostCenter:String:", "CostCenterDescription:String:r",
         "CostUnit:String:", "CostUnitDescription:String:r", "DeliveryDate:DateTime:", "Description:String:",
         "Discount:Double:", "Division:Int32:r", "Employee:Guid:", "EmployeeFullName:String:r", "EndTime:DateTime:",
-        "ExtraDutyAmountFC:Double:", "ExtraDutyPercentage:Double:", "GLAccount:Guid:",
-        "GLAccountDescription:String:r", "ID:Guid:k", "InvoiceID:Guid:", "Item:Guid:q", "ItemCode:String:r",
+        "ExtraDutyAmountFC:Double:", "ExtraDutyPercentage:Double:", "GLAccount:Guid:q",
+        "GLAccountDescription:String:r", "ID:Guid:k", "InvoiceID:Guid:q", "Item:Guid:q", "ItemCode:String:r",
         "ItemDescription:String:r", "LineNumber:Int32:r", "NetPrice:Double:", "Notes:String:", "Pricelist:Guid:",
         "PricelistDescription:String:r", "Project:Guid:", "ProjectDescription:String:r", "ProjectWBS:Guid:",
         "ProjectWBSDescription:String:r", "Quantity:Double:", "SalesOrder:Guid:r", "SalesOrderLine:Guid:r",
@@ -296,7 +298,7 @@ PROPERTIES: dict[str, tuple[str, ...]] = {
         "AssetDescription:String:r", "CostCenter:String:", "CostCenterDescription:String:r", "CostUnit:String:",
         "CostUnitDescription:String:r", "Created:DateTime:r", "Creator:Guid:r", "CreatorFullName:String:r",
         "Currency:String:", "Date:DateTime:", "Description:String:", "Division:Int32:r", "Document:Guid:",
-        "DocumentNumber:Int32:r", "DocumentSubject:String:r", "DueDate:DateTime:", "EntryID:Guid:",
+        "DocumentNumber:Int32:r", "DocumentSubject:String:r", "DueDate:DateTime:", "EntryID:Guid:q",
         "EntryNumber:Int32:r", "ExchangeRate:Double:", "ExtraDutyAmountFC:Double:r", "ExtraDutyPercentage:Double:r",
         "FinancialPeriod:Int16:", "FinancialYear:Int16:", "GLAccount:Guid:", "GLAccountCode:String:r",
         "GLAccountDescription:String:r", "ID:Guid:k", "InvoiceNumber:Int32:", "Item:Guid:", "ItemCode:String:r",
@@ -369,7 +371,11 @@ PROPERTIES: dict[str, tuple[str, ...]] = {
     "ExchangeRate": (
         "Created:DateTime:r", "Creator:Guid:r", "CreatorFullName:String:r", "Division:Int32:r", "ID:Guid:k",
         "Modified:DateTime:r", "Modifier:Guid:r", "ModifierFullName:String:r", "Rate:Double:",
-        "SourceCurrency:String:", "SourceCurrencyDescription:String:r", "StartDate:DateTime:",
+        "SourceCurrency:String:q", "SourceCurrencyDescription:String:r", "StartDate:DateTime:",
         "TargetCurrency:String:r", "TargetCurrencyDescription:String:r",
+    ),
+    "JournalStatusList": (
+        "Journal:String:k", "JournalDescription:String:", "JournalType:Int32:", "JournalTypeDescription:String:",
+        "Period:Int32:k", "Status:Int32:", "StatusDescription:String:", "Year:Int32:k",
     ),
 }

@@ -298,14 +298,17 @@ class _Call:
         out.update({f: row.get(f) for f in select})
         return self.answer(200, {"d": {"results": [out]}}, ME)  # Exact answers Me as a one-row list
 
-    def key_literal(self, spec: EntitySpec, key: Any) -> str:
+    def key_literal(self, spec: EntitySpec, key: Any, row: Row | None = None) -> str:
+        if spec.composite and row is not None:  # `Year=2025,Period=3,Journal='70'`
+            return ",".join(f"{name}={row[name]}" if isinstance(row[name], int) else
+                            f"{name}='" + str(row[name]).replace("'", "''") + "'" for name in spec.composite)
         if spec.key_is_int:
             return str(key)
         return f"guid'{key}'" if spec.key in spec.guid_fields else "'" + str(key).replace("'", "''") + "'"
 
     def project(self, ctx: rules.Ctx, spec: EntitySpec, row: Row, fields: list[str], expand: set[str],
                 nested: dict[str, list[str]] | None = None) -> dict:
-        uri = f"{self.base}/api/v1/{ctx.division}/{spec.path}({self.key_literal(spec, row.get(spec.key))})"
+        uri = f"{self.base}/api/v1/{ctx.division}/{spec.path}({self.key_literal(spec, row.get(spec.key), row)})"
         out: dict[str, Any] = {"__metadata": {"uri": uri, "type": f"Exact.Web.Api.Models.{spec.type_name}"}}
         for name in fields:
             if name == spec.lines:
@@ -401,7 +404,7 @@ class _Call:
                 start = skip
                 if token:
                     after = _key_token(token)
-                    start = next((i + 1 for i, r in enumerate(matched) if str(r[spec.key]).lower() == after), len(matched))
+                    start = next((i + 1 for i, r in enumerate(matched) if str(r[spec.key]).lower() == after.lower()), len(matched))
                 window = matched[start: start + limit + 1]
                 next_params = {"$skiptoken": self.key_literal(spec, window[limit - 1][spec.key])} \
                     if len(window) > limit else None
@@ -628,6 +631,14 @@ def _coerce(spec: EntitySpec, name: str, value: Any) -> Any:
 
 def _parse_key(spec: EntitySpec, raw: str) -> Any:
     raw = raw.strip()
+    if spec.composite:  # `Year=2025,Period=3,Journal='70'`: the view's sortable key
+        parts = dict(p.partition("=")[::2] for p in re.split(r",(?=\w+=)", raw))
+        try:
+            year, period = int(parts["Year"]), int(parts["Period"])
+            journal = re.fullmatch(r"'(.*)'", parts["Journal"].strip()).group(1)  # type: ignore[union-attr]
+        except (KeyError, ValueError, AttributeError):
+            raise fail(400, "bad_value", field=",".join(spec.composite), value=raw) from None
+        return f"{year:04d}/{period:03d}/{journal}"
     if spec.key_is_int:
         try:
             return int(raw.rstrip("L"))
@@ -659,7 +670,10 @@ def _int_option(q: Any, name: str) -> int | None:
 
 def _key_token(token: str) -> str:
     m = re.fullmatch(r"guid'(.*)'", token.strip())
-    return m.group(1).lower() if m else token.strip()
+    if m:
+        return m.group(1).lower()
+    quoted = re.fullmatch(r"'(.*)'", token.strip())  # a string key: `'EUR'`, compared as stored
+    return quoted.group(1).replace("''", "'") if quoted else token.strip()
 
 
 def _int_token(token: str) -> int:

@@ -134,6 +134,9 @@ class EntitySpec:
     key_is_int: bool = False
     scope: str = ""  # scope area the app registration must grant
     reference: str = ""  # entity type in reference.py when it differs from type_name
+    # a composite key (JournalStatusList: Year, Period, Journal): `key` then names a sortable internal
+    # field the view fills, and URLs show the parts as Exact does, `(Year=2025,Period=3,Journal='70')`
+    composite: tuple[str, ...] = ()
 
     # the sandbox's own state on rows of this table, stored but not an Exact property (never served)
     internal: tuple[str, ...] = ()
@@ -210,7 +213,8 @@ def _specs() -> list[EntitySpec]:
         EntitySpec("financial/GLAccounts", "financial/GLAccounts", "ID", "GLAccount",
                    ("Grootboekrekening", "General ledger account"), GL_FIELDS, guid_fields=_G({"ID"}), scope="financial"),
         EntitySpec("financial/FinancialPeriods", "financial/FinancialPeriods", "ID", "FinancialPeriod",
-                   ("Periode", "Financial period"), PERIOD_FIELDS, guid_fields=_G({"ID"}), scope="financial"),
+                   ("Periode", "Financial period"), PERIOD_FIELDS, guid_fields=_G({"ID"}), scope="financial",
+                   internal=("Closed",)),  # Exact's FinancialPeriods has no such property: JournalStatusList tells
         EntitySpec("vat/VATCodes", "vat/VATCodes", "ID", "VATCode", ("Btw-code", "VAT code"), VAT_FIELDS,
                    guid_fields=_G({"ID"}), scope="financial"),
         EntitySpec("cashflow/PaymentConditions", "cashflow/PaymentConditions", "ID", "PaymentCondition",
@@ -291,6 +295,10 @@ def _derived_specs() -> list[EntitySpec]:
         EntitySpec("read/financial/OutstandingInvoicesOverview", "read/financial/OutstandingInvoicesOverview",
                    "CurrencyCode", "OutstandingInvoicesOverview", ("Openstaande facturen", "Outstanding invoices"),
                    _doc("OutstandingInvoicesOverview"), mode=READ, scope="financial"),
+        # whether a period is closed, per journal (Status 0 open, 1 closed): FinancialPeriods does not say
+        EntitySpec("read/financial/JournalStatusList", "read/financial/JournalStatusList", "_key", "JournalStatusList",
+                   ("Dagboekstatus", "Journal status"), _doc("JournalStatusList"), mode=READ, scope="financial",
+                   composite=("Year", "Period", "Journal")),
         EntitySpec("hrm/Divisions", "hrm/Divisions", type_name="Division", reference="HRMDivision",
                    fields=_doc("HRMDivision"), guid_fields=_G({"Customer"}), **div),
         EntitySpec("system/AllDivisions", "system/AllDivisions", type_name="Division", fields=DIVISION_FIELDS,

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from .rules import ACCOUNTS, ENTRIES, ENTRY_LINES, GLS, ITEMS, RECEIVABLES, VATS, Ctx
+from .rules import ACCOUNTS, ENTRIES, ENTRY_LINES, GLS, ITEMS, JOURNALS, PERIODS, RECEIVABLES, VATS, Ctx
 
 Row = dict[str, Any]
 _NS = uuid.UUID("6f1d2c3b-4a59-4e87-9b10-2c3d4e5f6a7b")  # the sandbox's namespace for derived keys
@@ -143,9 +143,37 @@ def outstanding_invoices(ctx: Ctx) -> list[Row]:
     return [{"CurrencyCode": code, **values} for code, values in sorted(per.items())]
 
 
+# Journal types as JournalStatusList describes them: (Dutch, English)
+JOURNAL_TYPES = {10: ("Kas", "Cash"), 12: ("Bank", "Bank"), 16: ("Betaaldienst", "Payment service"),
+                 20: ("Verkoop", "Sales"), 21: ("Retourfacturen", "Return invoice"), 22: ("Inkoop", "Purchase"),
+                 23: ("Ontvangen retourfacturen", "Received return invoice"), 90: ("Memoriaal", "General journal")}
+STATUS_TEXT = {0: ("Open", "Open"), 1: ("Afgesloten", "Closed")}
+
+
+def journal_statuses(ctx: Ctx) -> list[Row]:
+    """`read/financial/JournalStatusList`: every journal in every period of the period-date table,
+    Status 0 open or 1 closed. The sandbox closes a period for all journals at once (its period row's
+    own `Closed` state, never served: Exact's FinancialPeriods has no such property)."""
+    nl = ctx.user.language == "nl"
+    rows = []
+    for period in ctx.table(PERIODS).rows.values():
+        year, number = int(period.get("FinYear") or 0), int(period.get("FinPeriod") or 0)
+        status = 1 if period.get("Closed") else 0
+        for journal in ctx.table(JOURNALS).rows.values():
+            code = str(journal.get("Code") or "").strip()
+            kind = int(journal.get("Type") or 0)
+            names = JOURNAL_TYPES.get(kind, (str(kind), str(kind)))
+            rows.append({"_key": f"{year:04d}/{number:03d}/{code}", "Year": year, "Period": number, "Journal": code,
+                         "JournalDescription": journal.get("Description"), "JournalType": kind,
+                         "JournalTypeDescription": names[0 if nl else 1], "Status": status,
+                         "StatusDescription": STATUS_TEXT[status][0 if nl else 1]})
+    return rows
+
+
 VIEWS: dict[str, Callable[[Ctx], list[Row]]] = {
     "vat/VatPercentages": vat_percentages, "crm/Addresses": addresses, "logistics/SalesItemPrices": sales_item_prices,
     "financialtransaction/TransactionLines": transaction_lines,
     "read/financial/AgingReceivablesList": aging_receivables,
     "read/financial/OutstandingInvoicesOverview": outstanding_invoices,
+    "read/financial/JournalStatusList": journal_statuses,
 }

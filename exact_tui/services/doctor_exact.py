@@ -194,7 +194,7 @@ async def periods(session: Any, client: Any, context: dict[str, Any]) -> Check:
     pending = pending_invoices(session.store)
     if not pending:
         return Check("periods", "Fiscal years and open periods", OK, "no invoices waiting to transfer")
-    rows = await client.financial_periods()
+    rows = await client.financial_periods(session.settings().journal or None)  # closed: per journal
     bad: dict[str, list[str]] = {}
     for inv in pending:
         period = next((p for p in rows if p.start_date and p.end_date and p.start_date <= inv.date <= p.end_date), None)

@@ -17,8 +17,6 @@ KNOWN_DIFFERENCES = {
     "cashflow/Payments": {"IsFullyPaid", "LastPaymentDate", "LineType"},
     "bulk/Cashflow/Payments": {"IsFullyPaid", "LastPaymentDate", "LineType"},
     "general/Currencies": {"ID", "Division"},
-    # not in the reference's FinancialPeriods, but the client's period check selects it (see the report)
-    "financial/FinancialPeriods": {"Closed"},
 }
 
 

@@ -52,7 +52,7 @@ async def read_facts(client: Any, journal_code: str, *, cache: Any = None, refre
     journal = next((j for j in journals if j.code == journal_code), None)
     gls = await client.gl_accounts()
     vats = await client.vat_codes()
-    periods = await client.financial_periods()
+    periods = await client.financial_periods(journal_code)  # closed or open for this journal
     items = await client.items()
     facts = ExactFacts(journal, journal_code,
                        gl={g.code: g for g in gls}, gl_by_id={g.id.lower(): g for g in gls if g.id},
