@@ -83,6 +83,33 @@ async def test_log_pane_shows_time_side_level_record_and_is_bounded(session, tmp
         assert app.prefs.log_height == 4
 
 
+async def test_long_exact_messages_wrap_in_the_log_pane_at_80x24(session, tmp_path):
+    """#13: a long Exact message is read whole at 80 columns, wrapped under itself, and wraps again
+    when the terminal is resized (nothing cut at the border, no sideways scrolling)."""
+    words = [f"word{n:02d}" for n in range(40)]
+    app = ExactApp(session, data_dir=tmp_path, deterministic=True, resume=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        log = app.query_one(LogPane)
+        session.events.emit(Event("Exact: " + " ".join(words), side=Side.EXACT, level=Level.ERROR, record="invoice 7"))
+        await wait_for(pilot, lambda: any("word39" in line.text for line in log.lines), what="event")
+
+        def shown() -> list[str]:
+            start = next(i for i, line in enumerate(log.lines) if "[invoice 7]" in line.text)
+            return [line.text.rstrip() for line in log.lines[start:]]
+
+        for width in (80, 60, 160):
+            await pilot.resize_terminal(width, 24)
+            await pilot.pause()
+            lines = shown()
+            usable = log.scrollable_content_region.width
+            assert len(lines) > 1 and all(len(line) <= usable for line in lines), lines
+            assert len(lines[0]) > usable - 10, lines  # wrapped at the pane's width, not narrower
+            assert " ".join(" ".join(lines).split()).endswith(" ".join(words))  # every word, in order
+            indent = lines[0].index("[invoice 7]")
+            assert all(line.startswith(" " * indent) for line in lines[1:])  # wrapped under the message
+            assert log.virtual_size.width <= usable  # no sideways scrolling
+
+
 async def test_events_from_a_worker_thread_reach_the_log(session, tmp_path):
     import threading
 

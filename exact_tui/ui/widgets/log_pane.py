@@ -2,11 +2,18 @@
 
 Bounded (`max_lines`), so a day-long transfer does not eat memory; the same events are also kept in
 the profile's stored log by the session.
+
+Long lines wrap (Exact's messages often run past 80 columns): the message wraps under itself, beside
+a fixed time/side/level column, so the columns stay readable; a change of width wraps them again.
 """
 from __future__ import annotations
 
 import re
+from collections import deque
 
+from rich.console import Console, ConsoleOptions, RenderResult
+from rich.measure import Measurement
+from rich.segment import Segment
 from rich.text import Text
 from textual.message import Message
 from textual.widgets import RichLog
@@ -23,6 +30,32 @@ _DURATION = re.compile(r"\d+ ms")  # masked in deterministic mode (screenshots)
 _LOOPBACK_PORT = re.compile(r"(127\.0\.0\.1|localhost):\d+")  # a sandbox's free port, masked likewise
 
 
+class LogLine:
+    """One event as shown: a fixed head (time, side, level mark) and a body that wraps under itself.
+
+    A hand-made renderable rather than a Rich table grid: a day's log re-wraps on every change of
+    width, and this costs a fifth of a table per line.
+    """
+
+    __slots__ = ("head", "body")
+
+    def __init__(self, head: Text, body: Text) -> None:
+        self.head, self.body = head, body
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        indent = self.head.cell_len
+        return Measurement(indent + 1, indent + self.body.cell_len)
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        indent = self.head.cell_len
+        width = max(options.max_width - indent, 10)
+        pad = Text(" " * indent)
+        for n, part in enumerate(self.body.wrap(console, width, overflow="fold") or [Text()]):
+            yield from (self.head if n == 0 else pad).render(console)
+            yield from part.render(console)
+            yield Segment.line()
+
+
 class EventArrived(Message):
     """A service event, handed to the UI thread (posted from any thread)."""
 
@@ -36,8 +69,13 @@ class LogPane(RichLog):
 
 
     def __init__(self, *, max_lines: int = 2000, fixed_time: str | None = None, **kw) -> None:
-        super().__init__(max_lines=max_lines, wrap=False, markup=False, highlight=False, auto_scroll=True, **kw)
+        # min_width 1: RichLog renders at least min_width (78 by default) wide, which at 80 columns
+        # would cut the wrapped lines under the border instead of wrapping them at the pane's width
+        super().__init__(max_lines=max_lines, min_width=1, wrap=True, markup=False, highlight=False,
+                         auto_scroll=True, **kw)
         self.fixed_time = fixed_time
+        self._entries: deque[LogLine] = deque()  # what was written, to wrap again when the width changes
+        self._wrapped_at = 0
         self.border_title = "Integration log"
         self.counts: dict[Level, int] = {level: 0 for level in Level}
 
@@ -65,10 +103,11 @@ class LogPane(RichLog):
         if counted:
             self.counts[event.level] += 1
         clock = self.fixed_time or event.time.astimezone().strftime("%H:%M:%S")
+        head = Text(no_wrap=True)
+        head.append(f"{clock} ", style="dim")
+        head.append(SIDE_LABEL.get(event.side, str(event.side)) + " ", style="bold" if event.side is not Side.CONSOLE else "dim")
+        head.append(LEVEL_MARK[event.level] + " ", style=LEVEL_STYLE[event.level])
         line = Text()
-        line.append(f"{clock} ", style="dim")
-        line.append(SIDE_LABEL.get(event.side, str(event.side)) + " ", style="bold" if event.side is not Side.CONSOLE else "dim")
-        line.append(LEVEL_MARK[event.level] + " ", style=LEVEL_STYLE[event.level])
         if event.record:
             line.append(f"[{self._mask(event.record)}] ", style="italic")
         message = self._mask(event.message)
@@ -78,9 +117,30 @@ class LogPane(RichLog):
             line.append(f" ({done}/{total})", style="dim")
         if event.detail:
             line.append(f" — {self._mask(event.detail)}", style="dim")
-        self.write(line)
+        row = LogLine(head, line)  # a long word (a URL, a GUID) is folded rather than cut
+        self._entries.append(row)
+        while self.max_lines is not None and len(self._entries) > self.max_lines:
+            self._entries.popleft()  # each entry is at least one line: more can never be shown
+        self._put(row)
         errors, warnings = self.counts[Level.ERROR], self.counts[Level.WARNING]
         self.border_subtitle = f"{errors} errors · {warnings} warnings" if errors or warnings else ""
+
+
+    def _put(self, row: LogLine, scroll_end: bool | None = None) -> None:
+        # expand: rendered at the pane's width. Without it RichLog measures the line against the app
+        # console's width, which need not be the pane's, and wraps there.
+        self.write(row, expand=True, scroll_end=scroll_end)
+
+    def on_resize(self, event) -> None:
+        """Wrap every line again at the new width (RichLog keeps what it rendered at the old one)."""
+        width = event.size.width
+        if width and self._wrapped_at and width != self._wrapped_at and self._entries:
+            at_end = self.is_vertical_scroll_end
+            self.clear()
+            for row in self._entries:
+                self._put(row, scroll_end=at_end)
+        if width:
+            self._wrapped_at = width
 
 
 def _event_of(entry) -> Event | None:
