@@ -64,6 +64,45 @@ def test_log_screen_from_the_customer_card_filters_explains_and_jumps(session, t
     asyncio.run(go())
 
 
+def test_g_on_an_invoice_line_opens_transfers_on_that_invoice(session, tmp_path):
+    """#13: `g` on a line about an invoice (in the list, or in its detail) opens the Transfers screen with
+    the cursor on that invoice — not on the first row — even when it is far down the list."""
+    from exact_tui.ui.transfers import TransfersScreen
+
+    invoices = sorted(session.store.invoices.all(), key=lambda i: (i.date, i.number))
+    assert len(invoices) > 3
+    target = invoices[-2].number  # not the first row, so a cursor left at 0 fails
+    session.store.log.extend([
+        Event("Invoice refused by Exact", side=Side.EXACT, level=Level.ERROR, record=f"invoice {target}",
+              topic="transfer", detail="Error 500: Verplicht: Betalingsconditie"),
+        Event("GET /api/v1/786431/crm/Accounts → 200 in 40 ms", side=Side.EXACT, topic="api"),
+    ])
+
+    async def go():
+        app = ExactApp(session, data_dir=tmp_path, deterministic=True, resume=False)
+        async with app.run_test(size=(80, 24)) as pilot:
+            for route in (("g",), ("enter", "g")):  # from the list, and from the line's detail
+                await pilot.press("f5")
+                await pilot.pause()
+                log = app.screen
+                assert isinstance(log, LogScreen)
+                log.query_one("#log-lines").highlighted = next(
+                    n for n, e in enumerate(log.shown) if e.record == f"invoice {target}")
+                await pilot.press(*route)
+                for _ in range(200):
+                    await pilot.pause(0.05)
+                    screen = app.screen
+                    if isinstance(screen, TransfersScreen) and screen.table.rows and screen.go_to is None:
+                        break
+                screen = app.screen
+                assert isinstance(screen, TransfersScreen), route
+                assert screen.table.current_row.invoice.number == target, route
+                await pilot.press("escape", "escape")  # Transfers, then the log
+                await pilot.pause()
+
+    asyncio.run(go())
+
+
 def test_health_screen_shows_every_check(session, tmp_path):
     async def go():
         app = ExactApp(session, data_dir=tmp_path, deterministic=True, resume=False)

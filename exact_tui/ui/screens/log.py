@@ -15,12 +15,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen, Screen
+from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...domain.text import printable
 from .. import css
+from .listing import ListScreen, list_keys
 
 LEVELS = ("", "error", "warning", "success", "info")
 SIDES = ("", "local", "exact", "network", "console")
@@ -118,7 +119,9 @@ class LogDetail(ModalScreen[str | None]):
                 yield Static(Text.assemble(("  Cause: ", "bold"), printable(d.cause)))
                 yield Static(Text.assemble(("  What to do: ", "bold"), printable(d.remedy)))
             keys = ["esc close"]
-            if _customer_of(e.record):
+            if _invoice_of(e.record):
+                keys.append("g opens Transfers on this invoice")
+            elif _customer_of(e.record):
                 keys.append("g opens the customer card on this record")
             if e.record:
                 keys.append("r shows only this record's lines")
@@ -131,23 +134,29 @@ class LogDetail(ModalScreen[str | None]):
         self.dismiss("record")
 
 
+def _invoice_of(record: str) -> str:
+    """The invoice number of a record such as `invoice 2024-0042` (how the transfer logs its lines)."""
+    m = re.match(r"\s*invoice\s+(\S+)", record or "", re.I)
+    return m.group(1) if m else ""
+
+
 def _customer_of(record: str) -> str:
     m = re.match(r"\s*customer\s+(\S+)", record or "", re.I)
     return m.group(1) if m else ""
 
 
-class LogScreen(Screen[None]):
+class LogScreen(ListScreen):
     """The whole stored log, filterable; Enter explains a line."""
 
     BINDINGS = [
-        Binding("escape", "back", "Back", id="log.back"),
-        Binding("slash", "focus_filter", "Filter", id="log.filter"),
+        *list_keys("log"),
         Binding("l", "cycle_level", "Level", id="log.level"),
         Binding("s", "cycle_side", "Side", id="log.side"),
         Binding("r", "only_record", "This record", id="log.record"),
+        Binding("g", "jump", "Go to record", id="log.jump"),
         Binding("x", "clear", "Clear filter", id="log.clear"),
-        Binding("ctrl+r", "reload", "Reload", show=False, id="log.reload"),
     ]
+    FILTER, LIST = "#log-filter", "#log-lines"
     CSS_PATH = [css.WIDGETS, css.SCREENS]
 
     def __init__(self, session, *, fixed_time: str | None = None) -> None:
@@ -201,12 +210,6 @@ class LogScreen(Screen[None]):
         self.filter = LogFilter.parse(event.value)
         self._refill()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.query_one(OptionList).focus()
-
-    def action_focus_filter(self) -> None:
-        self.query_one("#log-filter", Input).focus()
-
     def action_cycle_level(self) -> None:
         self._set(level=LEVELS[(LEVELS.index(self.filter.level) + 1) % len(LEVELS)] if self.filter.level in LEVELS else "")
 
@@ -237,7 +240,20 @@ class LogScreen(Screen[None]):
 
         self.app.push_screen(LogDetail(entry), done)
 
+    def action_jump(self) -> None:
+        entry = self._highlighted()
+        if entry is not None:
+            self._jump(entry)
+
     def _jump(self, entry) -> None:
+        """To the record a line concerns: a customer's card, an invoice's row in Transfers; any other
+        record keeps only its lines here."""
+        invoice = _invoice_of(entry.record)
+        if invoice:
+            from ..transfers import TransfersScreen
+
+            self.app.push_screen(TransfersScreen(self.session, invoice=invoice))
+            return
         number = _customer_of(entry.record)
         if not number:
             if entry.record:
@@ -254,6 +270,3 @@ class LogScreen(Screen[None]):
             box.focus()
 
         card.call_after_refresh(search)
-
-    def action_back(self) -> None:
-        self.dismiss(None)

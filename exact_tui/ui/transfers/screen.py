@@ -14,14 +14,15 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.widgets import Footer, Input, ProgressBar, Static
 
+from ...domain.text import printable
 from ...domain.transfer import TransferStatus
 from .. import css
 from ...services.problems import explain
 from ...services.transfer import Cancel, TransferRow, TransferService, undo
 from ..screens.confirm import ConfirmScreen
+from ..screens.listing import ListScreen, list_keys
 from .table import TransfersTable
 from .timeline import TimelineScreen
 
@@ -29,7 +30,9 @@ ORDER = ("pending", "blocked", "transferred", "refused", "partial", "unknown", "
 RETRY = (TransferStatus.REFUSED, TransferStatus.PARTIAL, TransferStatus.BLOCKED, TransferStatus.UNKNOWN)
 
 
-class TransfersScreen(Screen[None]):
+class TransfersScreen(ListScreen):
+    """`invoice`: the number of an invoice to put the cursor on once the rows are read (from the log's `g`)."""
+
     AUTO_FOCUS = "TransfersTable"
     BINDINGS = [
         Binding("t", "transfer", "Transfer", id="transfers.transfer"),
@@ -38,15 +41,15 @@ class TransfersScreen(Screen[None]):
         Binding("u", "undo", "Undo export", id="transfers.undo"),
         Binding("r", "retry", "Retry refused", id="transfers.retry"),
         Binding("enter", "timeline", "Timeline", id="transfers.timeline"),
-        Binding("slash", "filter", "Filter", id="transfers.filter"),
-        Binding("ctrl+r", "reload", "Reload", show=False, id="transfers.reload"),
-        Binding("escape", "escape", "Stop / back", id="transfers.back"),
+        *list_keys("transfers", back="Stop / back"),
     ]
+    FILTER, LIST = "#transfers-filter", "#transfers-table"
     CSS_PATH = [css.WIDGETS, css.SCREENS, css.LINKING, css.TRANSFERS]
 
-    def __init__(self, session: Any) -> None:
+    def __init__(self, session: Any, *, invoice: str | None = None) -> None:
         super().__init__()
         self.session = session
+        self.go_to = invoice
         self.service = TransferService.for_session(session)
         self.cancel: Cancel | None = None
         self.by_id: dict[str, TransferRow] = {}
@@ -80,6 +83,27 @@ class TransfersScreen(Screen[None]):
         self.by_id = {r.id: r for r in rows}
         self.table.set_rows(rows)
         self._title()
+        if self.go_to is not None:
+            self._go_to(self.go_to)
+            self.go_to = None
+
+    def _go_to(self, number: str) -> None:
+        """Cursor on invoice `number` (an invoice before a credit note of the same number); the filter is
+        cleared first when it hides it."""
+        def find() -> int | None:
+            hits = [n for n, i in enumerate(self.table.view) if self.table.rows[i].invoice.number == number]
+            hits.sort(key=lambda n: str(self.table.rows[self.table.view[n]].invoice.kind) == "credit_note")
+            return hits[0] if hits else None
+
+        position = find()
+        if position is None and self.table.filter_text:
+            self.filter_box.value = ""
+            self.table.set_filter("")
+            position = find()
+        if position is None:
+            self.notify(f"Invoice {printable(number)} is not among the invoices here", severity="warning", timeout=5)
+            return
+        self.table.set_cursor(position)
 
     def _title(self) -> None:
         counts = Counter(str(r.status) for r in self.by_id.values())
@@ -111,13 +135,6 @@ class TransfersScreen(Screen[None]):
     def _filter(self, event: Input.Changed) -> None:
         self.table.set_filter(event.value)
         self._title()
-
-    @on(Input.Submitted, "#transfers-filter")
-    def _filter_done(self, _event: Any) -> None:
-        self.table.focus()
-
-    def action_filter(self) -> None:
-        self.query_one("#transfers-filter", Input).focus()
 
     def action_reload(self) -> None:
         self.load()
@@ -264,12 +281,9 @@ class TransfersScreen(Screen[None]):
         if row is not None:
             self.app.push_screen(TimelineScreen(row, self.service.timeline(row.id)))
 
-    def action_escape(self) -> None:
+    def action_back(self) -> None:
         if self.cancel is not None:
             self.cancel.set()
             self.notify("Stopping after the invoice in flight…", timeout=3)
             return
-        if self.focused is self.query_one("#transfers-filter"):
-            self.table.focus()
-            return
-        self.dismiss(None)
+        super().action_back()
