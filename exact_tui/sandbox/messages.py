@@ -64,6 +64,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "invoice_unknown": ("Ongeldige referentie: Factuur", "Invalid reference: Invoice"),
     "callback_https": ("Ongeldig: CallbackURL (https vereist)", "Invalid: CallbackURL (https required)"),
     "field_required": ("Verplicht: {field}", "Required: {field}"),
+    "field_required_named": ("Verplicht: {field_nl}", "Required: {field_en}"),
     "field_readonly": ("Niet toegestaan: {field} (alleen lezen)", "Not allowed: {field} (read-only)"),
     # --- malformed requests (HTTP 400) ---
     "bad_guid": ("Niet herkende GUID-indeling: {value}", "Unrecognized Guid format: {value}"),

@@ -21,7 +21,7 @@ from urllib.parse import urlencode
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
-from . import cashflow, rules
+from . import cashflow, mandatory, rules
 from .messages import SandboxError, fail, lang_tag
 from .oauth import bearer_user
 from .odata import (QueryError, compile_filter, filter_fields, load_body, parse_datetime, parse_filter, parse_guid,
@@ -510,6 +510,7 @@ class _Call:
         if create is None:  # pragma: no cover - specs and rules list the same writable tables
             raise fail(405, "method_not_allowed", method="POST", path=spec.path)
         body = self.typed_body(spec)
+        mandatory.check(spec, body)  # the reference's Mandatory column, before the record's own rules
         row = create(ctx, body)
         names = self.fields_of(spec) if spec.table != "salesinvoice/PrintedSalesInvoices" else list(spec.fields)
         prefer = "return=representation" in self.request.headers.get("prefer", "").lower()

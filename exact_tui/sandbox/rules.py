@@ -241,7 +241,7 @@ def update_account(ctx: Ctx, row: Row, body: Row) -> None:
 
 def create_contact(ctx: Ctx, body: Row) -> Row:
     account(ctx, body.get("Account"), "account_required", customer=False)
-    if not str(body.get("LastName") or "").strip():
+    if not any(str(body.get(name) or "").strip() for name in ("LastName", "FirstName")):  # one is enough
         raise fail(500, "field_required", field="Achternaam" if ctx.user.language == "nl" else "Last name")
     row = {f: None for f in ctx.rt.field_names(CONTACTS)}
     row.update(body)

@@ -6,7 +6,9 @@ because Exact gives them their own page size, `$select` rule and (for sync) orde
 from __future__ import annotations
 
 import functools
+import uuid
 from dataclasses import dataclass
+from typing import Any
 
 from .reference import PROPERTIES
 
@@ -317,15 +319,26 @@ ME = EntitySpec("current/Me", "", "UserID", "Me", ("Gebruiker", "User"), ME_FIEL
                 scope="system")
 
 # sync/Deleted EntityType numbers, as Exact documents them (the `sync/Deleted` page of the REST
-# reference): 1 TransactionLines, 2 Accounts, 3 Addresses, 5 Contacts, 7 GLAccounts, 8 ItemPrices,
-# 9 Items, 10 PaymentTerms, 13 SalesInvoices. There is no type for a sales entry: deleting one deletes
-# its transaction lines, listed as type 1 keyed by line (a sales entry line's ID is its transaction
-# line's). Tables without a type (invoice lines, webhooks, …) leave no row in sync/Deleted.
+# reference; facts §3): 1 TransactionLines, 2 Accounts, 3 Addresses, 5 Contacts, 7 GLAccounts,
+# 8 ItemPrices, 9 Items, 10 PaymentTerms, 13 SalesInvoices. There is no type for a sales entry (and no
+# type 0 for anything): deleting one deletes its transaction lines, listed as type 1 keyed by line (a
+# sales entry line's ID is its transaction line's). PaymentTerms are both sides of sync/Cashflow/
+# PaymentTerms: customer terms (receivables) and supplier terms (payments). Tables without a type
+# (invoice lines, webhooks, …) leave no row in sync/Deleted.
 DELETED_TYPES = {
     "salesentry/SalesEntryLines": 1, "financialtransaction/TransactionLines": 1, "crm/Accounts": 2,
     "crm/Addresses": 3, "crm/Contacts": 5, "financial/GLAccounts": 7, "logistics/SalesItemPrices": 8,
-    "logistics/Items": 9, "cashflow/Receivables": 10, "salesinvoice/SalesInvoices": 13,
+    "logistics/Items": 9, "cashflow/Receivables": 10, "cashflow/Payments": 10, "salesinvoice/SalesInvoices": 13,
 }
+# Rows Exact keeps beside a stored one (views.py derives them): deleting the source deletes them too,
+# each listed with its own type. (source table) -> [(EntityType, derived-key kind)]
+DERIVED_DELETIONS = {"crm/Accounts": [(3, "visit")], "logistics/Items": [(8, "price")]}
+_DERIVED_NS = uuid.UUID("6f1d2c3b-4a59-4e87-9b10-2c3d4e5f6a7b")  # the sandbox's namespace for derived keys
+
+
+def derived_key(source: Any, kind: str) -> str:
+    """The stable key of a row derived from `source` (an account's visiting address, an item's price)."""
+    return str(uuid.uuid5(_DERIVED_NS, f"{kind}:{source}"))
 
 
 @dataclass

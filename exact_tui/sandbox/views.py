@@ -10,20 +10,16 @@ its source row's `Timestamp`, so the `sync/` variants page the same way as store
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from collections import defaultdict
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from .schema import derived_key
 from .rules import ACCOUNTS, ENTRIES, ENTRY_LINES, GLS, ITEMS, JOURNALS, PERIODS, RECEIVABLES, VATS, Ctx
 
 Row = dict[str, Any]
-_NS = uuid.UUID("6f1d2c3b-4a59-4e87-9b10-2c3d4e5f6a7b")  # the sandbox's namespace for derived keys
-
-
-def _key(source: Any, kind: str) -> str:
-    return str(uuid.uuid5(_NS, f"{kind}:{source}"))
+_key = derived_key  # UUIDv5 of the source row (schema.py: deleting the source lists these in sync/Deleted)
 
 
 def _stamped(row: Row, source: Row) -> Row:

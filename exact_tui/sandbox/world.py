@@ -16,7 +16,7 @@ from typing import Any
 from exact_tui.domain.customer import pad_account_code
 
 from .clock import ScaledClock
-from .schema import DELETED_TYPES, TABLES
+from .schema import DELETED_TYPES, DERIVED_DELETIONS, TABLES, derived_key
 
 Row = dict[str, Any]
 FIRST_TIMESTAMP = 10_000_000_000  # Exact's row versions are large 64-bit numbers; start well away from 0
@@ -249,11 +249,14 @@ class World:
         row = self.table(division, name).remove(key)
         if row is None:
             return None
-        kind = DELETED_TYPES.get(name)
-        if kind is not None:  # only the entity types Exact documents leave a row in sync/Deleted
+        gone = [(DELETED_TYPES.get(name), key)] + [(kind, derived_key(key, what))
+                                                   for kind, what in DERIVED_DELETIONS.get(name, ())]
+        for kind, entity_key in gone:
+            if kind is None:  # only the entity types Exact documents leave a row in sync/Deleted
+                continue
             self.timestamp += 1
             self.table(division, "sync/Deleted").put({
-                "ID": str(uuid.uuid4()), "EntityKey": key, "EntityType": kind,
+                "ID": str(uuid.uuid4()), "EntityKey": entity_key, "EntityType": kind,
                 "DeletedBy": deleted_by or None, "DeletedDate": self.now(), "Division": division,
                 "Timestamp": self.timestamp,
             })
