@@ -35,7 +35,7 @@ from starlette.routing import Route
 
 from exact_tui.domain.customer import pad_account_code
 
-from . import rules
+from . import rules, writes
 from .messages import SandboxError
 from .odata import load_body
 from .schema import ALL_SCOPES, ROUTES
@@ -267,7 +267,7 @@ async def patch_row(request: Request) -> JSONResponse:
         return _bad(f"no {spec.table} row with key {raw_key}", 404)
     if request.method == "DELETE":
         user = next(iter(rt.world.users.values()))
-        remove = rules.DELETE.get(spec.table)
+        remove = writes.DELETE.get(spec.table)
         if remove is not None:
             remove(rules.Ctx(rt, division, user), row)
         else:
@@ -277,7 +277,7 @@ async def patch_row(request: Request) -> JSONResponse:
     unknown = sorted(set(changes) - set(rt.field_names(spec.table)))
     if unknown:
         return _bad(f"unknown fields {unknown} for {spec.table}")
-    from .rest import _coerce
+    from .bodies import coerce as _coerce
 
     typed = {k: _coerce(spec, k, v) for k, v in changes.items()}
     if spec.table == "crm/Accounts" and "Code" in typed and typed["Code"] is not None:

@@ -9,27 +9,23 @@ error cap. Every time value sent (reset headers, `Retry-After`) is on the one sa
 """
 from __future__ import annotations
 
-import datetime as dt
 import re
 import time
 import uuid
-from decimal import Decimal, InvalidOperation
-from itertools import islice
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlencode
 
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
-from . import cashflow, mandatory, rules
+from . import mandatory, rules, writes
+from .bodies import changeable, typed
 from .messages import SandboxError, fail, lang_tag
 from .oauth import bearer_user
-from .odata import (QueryError, compile_filter, filter_fields, load_body, parse_datetime, parse_filter, parse_guid,
-                    parse_orderby, parse_select, sort_rows)
+from .reads import Reads, ctx_label
+from .odata import QueryError, load_body, parse_select
 from .metadata import edmx
-from .views import VIEWS
 from .render import atom, dumps, error_body, wants_json, ATOM_TYPE, JSON_TYPE
-from .schema import BULK, ITEM_FILTER_CUT, ITEM_MANDATORY_FILTER, ME, ROUTES, SYNC, EntitySpec
+from .schema import ME, ROUTES, EntitySpec
 from .world import Row, User
 
 if TYPE_CHECKING:
@@ -37,22 +33,6 @@ if TYPE_CHECKING:
 
 # `service/Entity`, `service/Entity(key)`, `service/Entity(key)/Navigation`, and `/$count` on a list
 _KEYED = re.compile(r"^(?P<entity>[^()]*?)(?:\((?P<key>[^()]*)\)(?:/(?P<nav>\w+))?)?(?:/(?P<count>\$count))?$")
-DATE_FIELDS = {"EntryDate", "InvoiceDate", "DueDate", "StartDate", "EndDate", "Created", "Modified", "DeletedDate",
-               "LastPaymentDate"}
-DECIMAL_FIELDS = {"AmountFC", "AmountDC", "VATAmountFC", "VATAmountDC", "Quantity", "NetPrice", "Percentage",
-                  "VATPercentage", "Amount"}
-INT_FIELDS = {"Type", "Status", "PaymentDays", "LineNumber", "EntryNumber", "InvoiceNumber", "FinYear", "FinPeriod"}
-BOOL_FIELDS = {"Blocked", "IsSupplier", "IsSales", "IsSalesItem", "IsTime", "IsFractionAllowedItem", "IsBlocked",
-               "AllowVariableCurrency", "AllowVariableExchangeRate", "AllowVAT", "IsFullyPaid", "Closed",
-               "SendEmailToCustomer", "SendInvoiceToCustomerPostbox", "SendOutputBasedOnAccount"}
-MAX_AMOUNT = Decimal(10) ** 14
-LINE_SPECS = {"SalesEntryLines": "salesentry/SalesEntryLines", "SalesInvoiceLines": "salesinvoice/SalesInvoiceLines"}
-# (parent path, navigation property) -> (child path, the child's field holding the parent's key)
-NAVIGATIONS = {
-    ("salesentry/SalesEntries", "SalesEntryLines"): ("salesentry/SalesEntryLines", "EntryID"),
-    ("salesinvoice/SalesInvoices", "SalesInvoiceLines"): ("salesinvoice/SalesInvoiceLines", "InvoiceID"),
-    ("vat/VATCodes", "VATPercentages"): ("vat/VatPercentages", "VATCodeID"),
-}
 
 
 async def handle(request: Request) -> Response:
@@ -113,7 +93,7 @@ def _refused_early(request: Request, error: SandboxError) -> Response:
     return Response(body, status_code=error.status, media_type=media, headers={"X-Request-Id": str(uuid.uuid4())})
 
 
-class _Call:
+class _Call(Reads):
     def __init__(self, rt: "Runtime", request: Request, body: bytes) -> None:
         self.rt = rt
         self.request = request
@@ -211,12 +191,12 @@ class _Call:
             raise fail(400, "bad_query", detail=f"{self.method} needs a key: {spec.path}(guid'…')")
         row = self.lookup(ctx, spec, raw_key)
         if self.method == "PUT":
-            update = rules.UPDATE.get(spec.table)
+            update = writes.UPDATE.get(spec.table)
             if update is None:
                 raise fail(405, "method_not_allowed", method="PUT", path=spec.path)
-            update(ctx, row, _changeable(spec, self.typed_body(spec)))
+            update(ctx, row, changeable(spec, self.typed_body(spec)))
         else:
-            remove = rules.DELETE.get(spec.table)
+            remove = writes.DELETE.get(spec.table)
             if remove is not None:
                 remove(ctx, row)
             else:
@@ -298,215 +278,8 @@ class _Call:
         out.update({f: row.get(f) for f in select})
         return self.answer(200, {"d": {"results": [out]}}, ME)  # Exact answers Me as a one-row list
 
-    def key_literal(self, spec: EntitySpec, key: Any, row: Row | None = None) -> str:
-        if spec.composite and row is not None:  # `Year=2025,Period=3,Journal='70'`
-            return ",".join(f"{name}={row[name]}" if isinstance(row[name], int) else
-                            f"{name}='" + str(row[name]).replace("'", "''") + "'" for name in spec.composite)
-        if spec.key_is_int:
-            return str(key)
-        return f"guid'{key}'" if spec.key in spec.guid_fields else "'" + str(key).replace("'", "''") + "'"
-
-    def project(self, ctx: rules.Ctx, spec: EntitySpec, row: Row, fields: list[str], expand: set[str],
-                nested: dict[str, list[str]] | None = None) -> dict:
-        uri = f"{self.base}/api/v1/{ctx.division}/{spec.path}({self.key_literal(spec, row.get(spec.key), row)})"
-        out: dict[str, Any] = {"__metadata": {"uri": uri, "type": f"Exact.Web.Api.Models.{spec.type_name}"}}
-        for name in fields:
-            if name == spec.lines:
-                if name in expand:
-                    line_spec = ROUTES[LINE_SPECS[name].lower()]
-                    lines = [r for r in ctx.table(line_spec.table).rows.values() if r.get(spec.key) == row[spec.key]]
-                    lines.sort(key=lambda r: r.get("LineNumber") or 0)
-                    line_fields = (nested or {}).get(name) or self.rt.field_names(line_spec.table)
-                    out[name] = {"results": [self.project(ctx, line_spec, r, line_fields, set()) for r in lines]}
-                else:
-                    out[name] = {"__deferred": {"uri": f"{uri}/{name}"}}
-            else:
-                out[name] = row.get(name)
-        return out
-
-    def fields_of(self, spec: EntitySpec) -> list[str]:
-        names = [*spec.fields, *self.rt.extra_fields.get(spec.table, ())]
-        return names if spec.mode != SYNC else [*names, "Timestamp"]
-
-    def source(self, ctx: rules.Ctx, spec: EntitySpec, after: str | None) -> list[Row]:
-        if spec.table == "read/financial/ReceivablesList":
-            rows = rules.receivables_list(ctx)
-        elif spec.table in DIVISION_LISTS:
-            # system/Divisions: the user's divisions; hrm/Divisions: the same, in HRM's names;
-            # system/AllDivisions: every division of the licence, whether the user may open it or not
-            codes = sorted(self.rt.world.divisions) if spec.table == "system/AllDivisions" else ctx.user.divisions
-            rows = []
-            for code in codes:
-                row = self.rt.world.divisions.get(code)
-                if row is not None:
-                    rows.append(division_row(row, code == ctx.user.current_division, spec.fields))
-        elif spec.table in VIEWS:
-            rows = VIEWS[spec.table](ctx)
-        else:
-            return ctx.table(spec.table).by_key(after)
-        rows.sort(key=lambda r: r[spec.key])
-        if after is not None:
-            rows = [r for r in rows if str(r[spec.key]) > after] if not spec.key_is_int else \
-                [r for r in rows if r[spec.key] > int(after)]
-        return rows
-
-    def navigate(self, ctx: rules.Ctx, spec: EntitySpec, raw_key: str, nav: str, counting: bool) -> Response:
-        """`Parent(key)/Navigation`: the linked entities, served through the parent URL as Exact does
-        (the `__deferred` links the sandbox hands out lead here)."""
-        link = NAVIGATIONS.get((spec.path, nav))
-        if link is None:
-            raise fail(404, "path_not_found", path=f"{spec.path}({raw_key})/{nav}")
-        parent = self.lookup(ctx, spec, raw_key)
-        child, child_field = ROUTES[link[0].lower()], link[1]
-        wanted = parent[spec.key]
-        return self.get_list(ctx, child, within=lambda r: r.get(child_field) == wanted, count_only=counting)
-
-    def get_list(self, ctx: rules.Ctx, spec: EntitySpec, *, within: Any = None, count_only: bool = False) -> Response:
-        q = self.request.query_params
-        fields = set(self.fields_of(spec))
-        select, nested = self.selection(spec, q)
-        if spec.mode in (BULK, SYNC) and not select:
-            raise fail(400, "select_required")
-        node = parse_filter(q["$filter"]) if q.get("$filter") else None
-        pred = compile_filter(node, fields, spec.guid_fields) if node and spec.mode != SYNC else None
-        if within is None:
-            self.check_mandatory_filter(spec, node)  # a parent's URL is filter enough
-        else:
-            pred = within if pred is None else (lambda r, p=pred: within(r) and p(r))
-        if count_only:  # `/$count`: a plain number, whatever the Accept header
-            count_rows = self.source(ctx, spec, None) if spec.mode != SYNC else self.sync_rows(ctx, spec)(0)
-            total = sum(1 for r in count_rows if pred is None or pred(r))
-            return Response(str(total), status_code=200, media_type="text/plain; charset=utf-8", headers=self.headers)
-        order = parse_orderby(q["$orderby"], fields) if q.get("$orderby") else []
-        top, skip = _int_option(q, "$top"), _int_option(q, "$skip") or 0
-        token = q.get("$skiptoken")
-        expand = {x.strip() for x in q.get("$expand", "").split(",") if x.strip()}
-        limit = spec.page_size if top is None else min(top, spec.page_size)
-        count: int | None = None
-        if spec.mode == SYNC:
-            if order:
-                raise fail(400, "sync_filter")
-            since = _sync_since(node)
-            if token:
-                since = max(since, _int_token(token))
-            listed = self.sync_rows(ctx, spec)
-            window = listed(since)[skip: skip + limit + 1]
-            if q.get("$inlinecount") == "allpages":
-                count = len(listed(_sync_since(node)))
-            next_params = {"$skiptoken": f"{window[limit - 1]['Timestamp']}L"} if len(window) > limit else None
-        else:
-            if q.get("$inlinecount") == "allpages":
-                everything = self.source(ctx, spec, None)
-                count = sum(1 for r in everything if pred(r)) if pred else len(everything)
-            if order:  # the next page continues after the last row's key ($skiptoken), as Exact pages
-                matched = [r for r in self.source(ctx, spec, None) if pred is None or pred(r)]
-                matched = sort_rows(matched, order)
-                start = skip
-                if token:
-                    after = _key_token(token)
-                    start = next((i + 1 for i, r in enumerate(matched) if str(r[spec.key]).lower() == after.lower()), len(matched))
-                window = matched[start: start + limit + 1]
-                next_params = {"$skiptoken": self.key_literal(spec, window[limit - 1][spec.key])} \
-                    if len(window) > limit else None
-            else:
-                after = _key_token(token) if token else None
-                rows = self.source(ctx, spec, after)
-                found = filter(pred, rows) if pred else iter(rows)
-                start = 0 if token else skip
-                window = list(islice(found, start, start + limit + 1))
-                if len(window) > limit:
-                    last = window[limit - 1][spec.key]
-                    next_params = {"$skiptoken": self.key_literal(spec, last)}
-                else:
-                    next_params = None
-        if top is not None and top <= limit:
-            next_params = None
-        names = select or self.fields_of(spec)
-        results = [self.project(ctx, spec, r, names, expand, nested) for r in window[:limit]]
-        if top is not None and next_params is None and count is None and self.rt.behaviour.top_shape == "bare":
-            return self.answer(200, {"d": results}, spec)  # WCF Data Services' bare list (facts: likely)
-        d: dict[str, Any] = {"results": results}
-        if count is not None:
-            d["__count"] = str(count)
-        if next_params is not None:
-            params = {k: v for k, v in q.multi_items() if k not in ("$skiptoken", "$skip")}
-            if top is not None:
-                params["$top"] = str(top - limit)
-            params.update(next_params)
-            d["__next"] = f"{self.base}{self.request.url.path}?{urlencode(params, safe=chr(36) + chr(39) + ',()')}"
-        return self.answer(200, {"d": d}, spec)
-
-    def check_mandatory_filter(self, spec: EntitySpec, node: tuple | None) -> None:
-        """Exact's mandatory filtering: a GET on an entity with a sync/ alternative must filter on one of
-        the listed fields. Where Exact has not published the list, `Behaviour.mandatory_filter` says how
-        strict to be, so a client's fallback can be tried against both answers."""
-        if spec.mandatory_filter:
-            listed = set(spec.mandatory_filter)
-            used = filter_fields(node) if node is not None else set()
-            cut = ITEM_FILTER_CUT if spec.mandatory_filter is ITEM_MANDATORY_FILTER else None
-            if used & listed or (cut and any(name > cut for name in used)):
-                return
-            raise fail(400, "mandatory_filter", fields=",".join(spec.mandatory_filter))
-        if not spec.unpublished_filter or self.rt.behaviour.mandatory_filter == "none":
-            return
-        allowed = {spec.key} if self.rt.behaviour.mandatory_filter == "key-only" else set(self.fields_of(spec))
-        if node is None or not filter_fields(node) & allowed:
-            raise fail(400, "mandatory_filter", fields=",".join(sorted(allowed)))
-
-    def sync_rows(self, ctx: rules.Ctx, spec: EntitySpec):
-        """Rows after a Timestamp; `sync/Deleted` keeps a deletion for the retention period only."""
-        if spec.table == cashflow.TERMS:  # customer and supplier terms, one Timestamp order
-            return lambda stamp: cashflow.terms_since(ctx, stamp)
-        if spec.table in VIEWS:  # derived rows carry their source row's Timestamp
-            rows = sorted(VIEWS[spec.table](ctx), key=lambda r: r.get("Timestamp") or 0)
-            return lambda stamp: [r for r in rows if (r.get("Timestamp") or 0) > stamp]
-        table = ctx.table(spec.table)
-        if spec.table != "sync/Deleted":
-            return table.since
-        horizon = self.rt.clock.now() - dt.timedelta(days=self.rt.behaviour.deleted_retention_days)
-        return lambda stamp: [r for r in table.since(stamp) if r.get("DeletedDate") is None or r["DeletedDate"] >= horizon]
-
-    def lookup(self, ctx: rules.Ctx, spec: EntitySpec, raw_key: str) -> Row:
-        key = _parse_key(spec, raw_key)
-        if spec.table in DIVISION_LISTS or spec.table in VIEWS or spec.table == "read/financial/ReceivablesList":
-            row = next((r for r in self.source(ctx, spec, None) if r[spec.key] == key), None)
-        else:
-            row = ctx.table(spec.table).get(key)
-        if row is None:
-            raise fail(404, "not_found", entity=ctx_label(spec, self.language))
-        return row
-
-    def get_one(self, ctx: rules.Ctx, spec: EntitySpec, raw_key: str) -> Response:
-        row = self.lookup(ctx, spec, raw_key)
-        q = self.request.query_params
-        names, nested = self.selection(spec, q)
-        expand = {x.strip() for x in q.get("$expand", "").split(",") if x.strip()}
-        out = self.project(ctx, spec, row, names or self.fields_of(spec), expand, nested)
-        return self.answer(200, {"d": out}, spec)
-
-    def selection(self, spec: EntitySpec, q: Any) -> tuple[list[str], dict[str, list[str]]]:
-        """`$select` with nested paths (`EntryID,SalesEntryLines/AmountFC` with `$expand=SalesEntryLines`,
-        the knowledge base's own example): top-level names, and per expanded navigation its fields."""
-        if "$select" not in q:
-            return [], {}
-        top, nested = [], {}
-        for part in (p.strip() for p in q["$select"].split(",")):
-            nav, slash, sub = part.partition("/")
-            if slash and nav == spec.lines:
-                line_spec = ROUTES[LINE_SPECS[nav].lower()]
-                nested.setdefault(nav, []).extend(parse_select(sub, set(self.fields_of(line_spec))))
-                if nav not in top:
-                    top.append(nav)
-            elif slash:
-                raise QueryError(f"$select: could not find a navigation property named '{nav}'")
-            elif part and part not in top:
-                top.append(part)
-        if nested and not set(nested) <= {x.strip() for x in q.get("$expand", "").split(",")}:
-            raise QueryError("$select: a nested path needs its navigation property in $expand")
-        return parse_select(",".join(top), set(self.fields_of(spec)) | ({spec.lines} - {None})), nested
-
     def post(self, ctx: rules.Ctx, spec: EntitySpec) -> Response:
-        create = rules.CREATE.get(spec.table)
+        create = writes.CREATE.get(spec.table)
         if create is None:  # pragma: no cover - specs and rules list the same writable tables
             raise fail(405, "method_not_allowed", method="POST", path=spec.path)
         body = self.typed_body(spec)
@@ -530,165 +303,4 @@ class _Call:
             raise fail(400, "bad_json", detail=str(exc)) from None
         if not isinstance(raw, dict):
             raise fail(400, "bad_json", detail="the body must be a JSON object")
-        return _typed(spec, raw, set(self.fields_of(spec)) | {spec.lines} - {None}, self.rt)
-
-
-DIVISION_LISTS = {"system/Divisions", "hrm/Divisions", "system/AllDivisions"}
-BLOCKED_DIVISION_STATUS = 100  # BlockingStatus: 0 not blocked … 100 wait for deletion, 101 deleted (reference)
-
-
-def division_row(stored: Row, current: bool, fields: tuple[str, ...]) -> Row:
-    """A division as `system/Divisions` shows it: `Hid` (the number customers give it) and
-    `BlockingStatus` (0 = not blocked), as Exact names them; the stored row keeps the sandbox's own
-    state flags (`Blocked`, `LicenseExpired`, …), which are not Exact properties."""
-    row: Row = {f: stored.get(f) for f in fields}
-    hid = stored.get("Hid", stored.get("HID")) or stored.get("Code")
-    row.update(Current=current, Hid=hid, BlockingStatus=BLOCKED_DIVISION_STATUS if stored.get("Blocked") else 0,
-               Status=stored.get("Status", 1))  # 0 inactive, 1 active, 2 archived
-    if "HID" in fields:  # hrm/Divisions spells it HID
-        row["HID"] = hid
-    return {name: row.get(name) for name in fields}
-
-
-def _changeable(spec: EntitySpec, body: Row) -> Row:
-    """What a PUT may change: Exact leaves read-only properties (`Created`, `Division`, `IsSales`, …)
-    as they are and never changes the key, so they are dropped from the body, not stored."""
-    props = spec.properties
-    return {name: value for name, value in body.items()
-            if name != spec.key and not (name in props and (props[name].read_only or props[name].key))}
-
-
-def ctx_label(spec: EntitySpec, language: str) -> str:
-    return spec.label[0] if language == "nl" else spec.label[1]
-
-
-def _typed(spec: EntitySpec, raw: dict, known: set[str], rt: "Runtime") -> Row:
-    out: Row = {}
-    for name, value in raw.items():
-        if name == "__metadata":
-            continue
-        if name not in known:
-            raise fail(400, "unknown_property", field=name, entity=f"Exact.Web.Api.Models.{spec.type_name}")
-        if name in LINE_SPECS and name == spec.lines:
-            line_spec = ROUTES[LINE_SPECS[name].lower()]
-            items = value.get("results", value) if isinstance(value, dict) else value
-            if not isinstance(items, list):
-                raise fail(400, "bad_value", field=name, value="(not a list)")
-            line_fields = set(rt.field_names(line_spec.table))
-            out[name] = [_typed(line_spec, item if isinstance(item, dict) else {}, line_fields, rt) for item in items]
-            continue
-        out[name] = _coerce(spec, name, value)
-    return out
-
-
-def _kind(spec: EntitySpec, name: str) -> str:
-    """How a value is typed: from the documented Edm type, else the sandbox's own field sets."""
-    prop = spec.properties.get(name)
-    if prop is not None:
-        return {"Guid": "guid", "DateTime": "date", "Double": "dec", "Decimal": "dec", "Boolean": "bool",
-                "Int16": "int", "Int32": "int", "Int64": "int", "Byte": "int"}.get(prop.type, "str")
-    if name in spec.guid_fields:
-        return "guid"
-    if name in DATE_FIELDS:
-        return "date"
-    if name in DECIMAL_FIELDS:
-        return "dec"
-    if name in INT_FIELDS and not (spec.table == "crm/Accounts" and name == "Status"):
-        return "int"
-    return "bool" if name in BOOL_FIELDS else "str"
-
-
-def _coerce(spec: EntitySpec, name: str, value: Any) -> Any:
-    if value is None:
-        return None
-    kind = _kind(spec, name)
-    try:
-        if kind == "guid":
-            try:
-                return parse_guid(str(value))
-            except ValueError:
-                raise fail(400, "bad_guid", value=value) from None
-        if kind == "date":
-            return parse_datetime(str(value))
-        if kind == "dec":
-            number = Decimal(str(value))
-            if not number.is_finite() or abs(number) >= MAX_AMOUNT:
-                raise ValueError(value)  # Exact stores money and quantities as decimal(18, …)
-            return number
-        if kind == "int":
-            if isinstance(value, bool) or Decimal(str(value)) != int(Decimal(str(value))):
-                raise ValueError(value)
-            return int(Decimal(str(value)))
-        if kind == "bool":
-            if not isinstance(value, bool):
-                raise ValueError(value)
-            return value
-        if not isinstance(value, str) and spec.properties.get(name) is not None:
-            raise ValueError(value)  # a documented string property takes a string
-    except (ValueError, InvalidOperation, TypeError):
-        raise fail(400, "bad_value", field=name, value=value) from None
-    return value
-
-
-def _parse_key(spec: EntitySpec, raw: str) -> Any:
-    raw = raw.strip()
-    if spec.composite:  # `Year=2025,Period=3,Journal='70'`: the view's sortable key
-        parts = dict(p.partition("=")[::2] for p in re.split(r",(?=\w+=)", raw))
-        try:
-            year, period = int(parts["Year"]), int(parts["Period"])
-            journal = re.fullmatch(r"'(.*)'", parts["Journal"].strip()).group(1)  # type: ignore[union-attr]
-        except (KeyError, ValueError, AttributeError):
-            raise fail(400, "bad_value", field=",".join(spec.composite), value=raw) from None
-        return f"{year:04d}/{period:03d}/{journal}"
-    if spec.key_is_int:
-        try:
-            return int(raw.rstrip("L"))
-        except ValueError:
-            raise fail(400, "bad_value", field=spec.key, value=raw) from None
-    if spec.key not in spec.guid_fields:  # a string key: `('EUR')`
-        m = re.fullmatch(r"'(.*)'", raw)
-        if m is None:
-            raise fail(400, "bad_value", field=spec.key, value=raw)
-        return m.group(1).replace("''", "'")
-    m = re.fullmatch(r"guid'(.*)'", raw)
-    try:
-        return parse_guid(m.group(1) if m else "not a guid: " + raw)
-    except ValueError:
-        raise fail(400, "bad_guid", value=raw) from None
-
-
-def _int_option(q: Any, name: str) -> int | None:
-    if name not in q:
-        return None
-    try:
-        value = int(q[name])
-    except ValueError:
-        value = -1
-    if value < 0:
-        raise fail(400, "bad_query", detail=f"{name} must be a whole number of 0 or more, not {q[name]!r}")
-    return value
-
-
-def _key_token(token: str) -> str:
-    m = re.fullmatch(r"guid'(.*)'", token.strip())
-    if m:
-        return m.group(1).lower()
-    quoted = re.fullmatch(r"'(.*)'", token.strip())  # a string key: `'EUR'`, compared as stored
-    return quoted.group(1).replace("''", "'") if quoted else token.strip()
-
-
-def _int_token(token: str) -> int:
-    try:
-        return int(token.strip().rstrip("Ll"))
-    except ValueError:
-        raise fail(400, "bad_query", detail=f"$skiptoken {token!r} is not a Timestamp") from None
-
-
-def _sync_since(node: tuple | None) -> int:
-    """Sync endpoints take `Timestamp gt N` only (Exact refuses anything else)."""
-    if node is None:
-        return 0
-    if node[0] == "cmp" and node[1] == "gt" and node[2] == ("field", "Timestamp") and node[3][0] == "lit" \
-            and isinstance(node[3][1], int) and not isinstance(node[3][1], bool):
-        return node[3][1]
-    raise fail(400, "sync_filter")
+        return typed(spec, raw, set(self.fields_of(spec)) | {spec.lines} - {None}, self.rt)
