@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import uuid
 from decimal import Decimal
 
+import httpx
 import pytest
 
 from exact_tui.domain.exact_messages import MessageKind
@@ -13,7 +15,7 @@ from exact_tui.exact.records import Account, Contact, SalesEntry, SalesEntryLine
 from exact_tui.sandbox.testing import running_sandbox
 
 from .conftest import client, login
-from .seedworld import world
+from .seedworld import gid, world
 
 CUSTOMERS = 10_000
 
@@ -200,3 +202,22 @@ async def test_the_client_takes_bare_top_lists_and_reads_deferred_lines_through_
         assert "__deferred" in row["SalesEntryLines"]
         read = SalesEntry.from_exact(await exact._lines(row, "SalesEntryLines", path))
         assert [line.amount_fc for line in read.lines] == [Decimal("7.50")]
+
+
+async def test_a_closed_period_is_read_from_the_journals_status_list(server, demo):
+    # FinancialPeriods has no Closed property (the REST reference): whether a period is closed comes from
+    # read/financial/JournalStatusList, "Journal status for this year and period 0=open, 1=closed"
+    config, store = demo
+    year = dt.date.today().year + 1
+    async with client(server, config, store) as exact:
+        journal = next(j for j in await exact.journals(sales_only=True))
+        division = (await exact.me()).current_division
+        row = f"{server.base_url}/sandbox/divisions/{division}/rows/financial/FinancialPeriods/{gid(year * 100 + 4)}"
+        assert httpx.post(row, json={"Closed": True}).status_code == 200
+        try:
+            periods = await exact.financial_periods(journal.code)
+            closed = [(p.year, p.period) for p in periods if p.closed]
+            assert closed == [(year, 4)] and all(p.closed is False for p in periods if (p.year, p.period) != (year, 4))
+            assert all(p.closed is None for p in await exact.financial_periods())  # not asked: not known
+        finally:
+            httpx.post(row, json={"Closed": False})
