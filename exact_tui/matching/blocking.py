@@ -16,7 +16,7 @@ from rapidfuzz import fuzz, process
 from .model import MatchConfig
 from .prepare import Side
 
-_EQUALITY_BLOCKS = ("vat", "coc", "code", "email", "phone", "pc_house", "street_house", "domain", "web", "pc")
+_EQUALITY_BLOCKS = ("vat", "coc", "code", "email", "phone", "pc_house", "street_house", "street_city", "domain", "web", "pc")
 
 
 def _join_on_key(e: np.ndarray, l: np.ndarray, cap: int, exact_rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

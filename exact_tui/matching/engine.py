@@ -217,10 +217,7 @@ def _bucket(E: Side, L: Side, S: Scores, cfg: MatchConfig, e_active: np.ndarray,
     # More / Ignored: ranked candidates among local customers nobody has taken
     plausible = (S.score >= cfg.candidate_floor) | (prob >= cfg.candidate_probability)
     keep = np.nonzero(~used_e[S.ei] & ~used_l[S.li] & plausible)[0]
-    order = keep[np.lexsort((S.li[keep], -S.evidence[keep], -S.score[keep], S.ei[keep]))]
-    grouped = S.ei[order]
-    position = np.arange(len(order)) - np.searchsorted(grouped, grouped, side="left")
-    order = order[position < cfg.max_candidates]
+    order = _shortlist(S, keep, bits, cfg.max_candidates, cfg.likeliest)
     groups: dict[int, list[int]] = {}
     for row, i in zip(order.tolist(), S.ei[order].tolist()):
         groups.setdefault(i, []).append(row)
@@ -246,6 +243,30 @@ def _bucket(E: Side, L: Side, S: Scores, cfg: MatchConfig, e_active: np.ndarray,
         else:
             result.none.append(e_id)
             result.notes[e_id] = [f"no local customer scores {cfg.candidate_floor:.0f} or more"]
+
+
+def _shortlist(S: Scores, keep: np.ndarray, bits: np.ndarray, limit: int, likeliest: int) -> np.ndarray:
+    """Rows of each Exact account's `limit` candidates, best score first, that always hold its
+    `likeliest` candidates by the learned evidence. The score weighs the name most, so five
+    namesakes elsewhere ("Little Bridge Tavern", "The Little Bridge") would otherwise push out the
+    "Ltitle Bridge" in the same street and city that the learned evidence finds likeliest."""
+    def ranked(primary: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        order = keep[np.lexsort((S.li[keep], -S.evidence[keep], -primary[keep], S.ei[keep]))]
+        g = S.ei[order]
+        return order, np.arange(len(order)) - np.searchsorted(g, g, side="left")
+
+    by_score, pos_score = ranked(S.score)
+    if not len(by_score):
+        return by_score
+    by_bits, pos_bits = ranked(bits)
+    must = np.zeros(len(S), bool)
+    must[by_bits[pos_bits < likeliest]] = True
+    extra = np.zeros(len(S), bool)  # must-haves the score order leaves out of its top `limit`
+    extra[by_score[(pos_score >= limit) & must[by_score]]] = True
+    n_extra = np.bincount(S.ei[extra], minlength=int(S.ei.max()) + 1)
+    # per account: the best `limit - n_extra` by score, plus its must-haves
+    room = limit - n_extra[S.ei[by_score]]
+    return by_score[(pos_score < room) | must[by_score]]
 
 
 def _pct(p: float) -> str:
@@ -310,11 +331,11 @@ def _learned_ok(S: Scores, cfg: MatchConfig, bits: np.ndarray, strong_id: np.nda
     keys = (lv["vat"] == 1) | (lv["coc"] == 1) | (lv["code"] == 1) | (lv["phone"] >= 1) | (lv["email"] == 2)
     # another street address is a branch as often as a typo: then only the same postcode, a
     # number or a mailbox confirms; a shared mail domain or a postcode one digit off does not
-    moved = (lv["address"] == 0) & (lv["same_street"] == 0)
+    moved = lv["address"] == 0
     # ... and at another street address in the same postcode only a close name is the same customer
     # (one shared word, "Coppens Vastgoed" / "Vastgoed Jacobs", is a neighbour)
     same_pc = (lv["postcode"] == 3) & (~moved | (lv["name"] >= 3))
-    other = keys | (lv["address"] >= 2) | same_pc | (~moved & ((lv["postcode"] == 2) | (lv["email"] == 1)))
+    other = keys | (lv["address"] >= 4) | (lv["address"] == 2) | same_pc | (~moved & ((lv["postcode"] == 2) | (lv["email"] == 1)))
     # a different phone number or mail domain is another customer more often than a typo: the
     # learned route leaves those pairs to a person
     key_conflict = (lv["vat"] == 0) | (lv["coc"] == 0) | (lv["phone"] == 0) | (lv["email"] == 0)

@@ -156,6 +156,7 @@ class MatchConfig:
     min_name_code: float = 60.0  # with the same customer number the name need only be this alike
     candidate_floor: float = 45.0
     max_candidates: int = 5
+    likeliest: int = 2  # ... of which the learned evidence's two likeliest are always among them
     # weights of the fuzzy fields in the weighted mean (only fields both sides have count)
     w_name: float = 60.0
     w_address: float = 14.0

@@ -18,7 +18,7 @@ from .normalise import (
     website_domain,
 )
 
-KEY_FIELDS = ("pc", "pc_area", "house", "country", "phone", "email", "domain", "web", "vat", "coc",
+KEY_FIELDS = ("pc", "pc_area", "house", "street", "country", "phone", "email", "domain", "web", "vat", "coc",
               "code", "flags")
 
 
@@ -75,7 +75,11 @@ def prepare(records: Sequence[MatchRecord], codes: KeyCodes) -> Side:
             ak = normalise_address(r.address)
             address[i] = ak.text
             raw["house"][i] = ak.house
-            toks.update(t for t in ak.street.split() if t not in _GENERIC_STREET)
+            core = [t for t in ak.street.split() if t not in _GENERIC_STREET]
+            toks.update(core)
+            # the street without "Street"/"Rd."/"Pl.": one side writes "998 Spring", the other
+            # "998 Spring Boulevard"
+            raw["street"][i] = " ".join(core)
         block_tokens[i] = tuple(toks)
         if r.postcode:
             raw["pc"][i], raw["pc_area"][i] = normalise_postcode(r.postcode, country)
@@ -104,5 +108,7 @@ def prepare(records: Sequence[MatchRecord], codes: KeyCodes) -> Side:
     # postcode + house number: the address block that survives a mistyped street name
     side.keys["pc_house"] = codes.encode([f"{p}#{h}" if p and h else "" for p, h in zip(raw["pc"], raw["house"])])
     # street + house number: the address block where postcodes are missing or mistyped
-    side.keys["street_house"] = codes.encode([f"{a}#" if h and a != h else "" for a, h in zip(address, raw["house"])])
+    side.keys["street_house"] = codes.encode([f"{a}#{h}" if h and a else "" for a, h in zip(raw["street"], raw["house"])])
+    # street + place: the block for a mistyped house number where the postcode is missing too
+    side.keys["street_city"] = codes.encode([f"{a}#{c}" if a and c else "" for a, c in zip(raw["street"], city)])
     return side
