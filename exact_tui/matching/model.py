@@ -177,9 +177,10 @@ class MatchConfig:
     rare_max: int = 40
     rare_per_record: int = 4
     block_max: int = 60  # postcode / domain / phone blocks larger than this are skipped
-    fallback_cutoff: float = 60.0  # name similarity the brute-force pass must reach
+    prefilter_name: float = 50.0  # blocked pairs sharing no key are scored only with names this alike
+    fallback_cutoff: float = 60.0  # name similarity the name-only pass must reach
     fallback_claimed: float = 70.0  # local customers with a pair this good are skipped by that pass
-    fallback_chunk: int = 2048  # rows per cdist chunk in the brute-force pass (memory bound)
+    fallback_keys: int = 16  # ... which looks a record up by this many of its rarest name keys
     # learned evidence (learned.py): a pair the score rule leaves is a One match when the model
     # gives it at least this probability and it leads every rival on both sides by `margin_bits`
     min_probability: float = 0.999

@@ -30,8 +30,10 @@ class KeyCodes:
 
     def encode(self, values: list[str]) -> np.ndarray:
         codes = self._codes
-        add = codes.setdefault
-        return np.array([add(v, len(codes)) for v in values], dtype=np.int64)
+        for v in dict.fromkeys(values):  # each distinct value once, in first-seen order
+            if v not in codes:
+                codes[v] = len(codes)
+        return np.fromiter(map(codes.__getitem__, values), dtype=np.int64, count=len(values))
 
 
 @dataclass(slots=True)
@@ -109,6 +111,7 @@ def prepare(records: Sequence[MatchRecord], codes: KeyCodes) -> Side:
     side.keys["pc_house"] = codes.encode([f"{p}#{h}" if p and h else "" for p, h in zip(raw["pc"], raw["house"])])
     # street + house number: the address block where postcodes are missing or mistyped
     side.keys["street_house"] = codes.encode([f"{a}#{h}" if h and a else "" for a, h in zip(raw["street"], raw["house"])])
+    side.keys["city"] = codes.encode(city)
     # street + place: the block for a mistyped house number where the postcode is missing too
     side.keys["street_city"] = codes.encode([f"{a}#{c}" if a and c else "" for a, c in zip(raw["street"], city)])
     return side

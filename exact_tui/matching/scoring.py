@@ -62,10 +62,48 @@ class Scores:
                       {k: cat([p.level[k] for p in parts]) for k in first.level})
 
 
+def _pick(values: list[str], rows: np.ndarray) -> list[str]:
+    """`values[r]` for every row: through Python ints, as numpy scalars index a list ten times slower."""
+    return list(map(values.__getitem__, rows.tolist()))
+
+
 def _fuzzy(a: list[str], b: list[str], scorer, workers: int) -> np.ndarray:
     if not a:
         return np.empty(0, np.float32)
     return process.cpdist(a, b, scorer=scorer, dtype=np.float32, workers=workers)
+
+
+_SHARED_KEYS = ("pc", "city", "phone", "email", "vat", "coc", "code", "street_house")
+
+
+def worth_scoring(E: Side, L: Side, keys: np.ndarray, cfg: MatchConfig) -> np.ndarray:
+    """The blocked pairs worth scoring in full: names at least `prefilter_name` alike (by the cheap
+    `fuzz.ratio` or on their words), or one key in common (postcode, phone, e-mail address or
+    domain, VAT/KvK, number, street and house number, town). Most pairs from a shared rare word
+    share nothing else ("Vastgoed" in two names at two ends of the country); full scoring costs
+    ten comparisons a pair."""
+    if not len(keys):
+        return keys
+    n_l = max(len(L), 1)
+    ei, li = np.divmod(keys, n_l)
+    keep = np.zeros(len(keys), bool)
+    for k in _SHARED_KEYS:
+        a, b = E.keys[k][ei], L.keys[k][li]
+        keep |= (a != 0) & (a == b)
+    for a in ("domain", "web"):
+        for b in ("domain", "web"):
+            x, y = E.keys[a][ei], L.keys[b][li]
+            keep |= (x != 0) & (x == y)
+    rest = np.nonzero(~keep)[0]
+    if len(rest):
+        e_names, l_names = _pick(E.name, ei[rest]), _pick(L.name, li[rest])
+        alike = _fuzzy(e_names, l_names, fuzz.ratio, cfg.workers) >= cfg.prefilter_name
+        rest2 = rest[~alike]
+        keep[rest[alike]] = True
+        if len(rest2):  # word order and one name inside the other ("Deli Carnegie", "Carnegie Deli NYC")
+            words = _fuzzy(_pick(E.name, ei[rest2]), _pick(L.name, li[rest2]), fuzz.token_set_ratio, cfg.workers)
+            keep[rest2[words >= cfg.prefilter_name]] = True
+    return keys[keep]
 
 
 def score_pairs(E: Side, L: Side, keys: np.ndarray, cfg: MatchConfig) -> Scores:
@@ -75,8 +113,8 @@ def score_pairs(E: Side, L: Side, keys: np.ndarray, cfg: MatchConfig) -> Scores:
     ei = ei.astype(np.int64)
     li = li.astype(np.int64)
     w = cfg.workers
-    e_names = [E.name[i] for i in ei]
-    l_names = [L.name[j] for j in li]
+    e_names = _pick(E.name, ei)
+    l_names = _pick(L.name, li)
     name = np.maximum(_fuzzy(e_names, l_names, fuzz.ratio, w), _fuzzy(e_names, l_names, fuzz.token_sort_ratio, w))
     # one name inside the other ("Carnegie Deli" / "Carnegie Delicatessen Restaurant", "Webb" /
     # "Kyra Webb"): not in the score (a shorter name may be another company), only a level of its own
@@ -88,7 +126,7 @@ def score_pairs(E: Side, L: Side, keys: np.ndarray, cfg: MatchConfig) -> Scores:
     addr = np.full(len(ei), nan, np.float32)
     if has_addr.any():
         idx = np.nonzero(has_addr)[0]
-        addr[idx] = _fuzzy([E.address[ei[k]] for k in idx], [L.address[li[k]] for k in idx], fuzz.ratio, w)
+        addr[idx] = _fuzzy(_pick(E.address, ei[idx]), _pick(L.address, li[idx]), fuzz.ratio, w)
         he, hl = E.keys["house"][ei], L.keys["house"][li]
         house_conflict = has_addr & (he != 0) & (hl != 0) & (he != hl)
         same_street = house_conflict & (addr >= 85)  # "15 Bywaters Place" / "511 Bywaters Place"
@@ -96,8 +134,8 @@ def score_pairs(E: Side, L: Side, keys: np.ndarray, cfg: MatchConfig) -> Scores:
         # Road", "9 Eleanora St" / "91 Eleanora St"): the street parts compared on their own
         conflict_idx = np.nonzero(house_conflict)[0]
         if len(conflict_idx):
-            street = _fuzzy([E.raw["street"][ei[k]] for k in conflict_idx],
-                            [L.raw["street"][li[k]] for k in conflict_idx], fuzz.ratio, w)
+            street = _fuzzy(_pick(E.raw["street"], ei[conflict_idx]), _pick(L.raw["street"], li[conflict_idx]),
+                            fuzz.ratio, w)
             same_street[conflict_idx] |= street >= 85
         house_typo = same_street & _one_edit(E.raw["house"], L.raw["house"], ei, li, same_street, w)
         addr[house_conflict] = np.minimum(addr[house_conflict], 50)
@@ -108,7 +146,7 @@ def score_pairs(E: Side, L: Side, keys: np.ndarray, cfg: MatchConfig) -> Scores:
     city = np.full(len(ei), nan, np.float32)
     if has_city.any():
         idx = np.nonzero(has_city)[0]
-        city[idx] = _fuzzy([E.city[ei[k]] for k in idx], [L.city[li[k]] for k in idx], fuzz.ratio, w)
+        city[idx] = _fuzzy(_pick(E.city, ei[idx]), _pick(L.city, li[idx]), fuzz.ratio, w)
 
     def eq(key: str) -> tuple[np.ndarray, np.ndarray]:
         a, b = E.keys[key][ei], L.keys[key][li]
@@ -223,7 +261,7 @@ def _one_edit(e_raw: list[str], l_raw: list[str], ei: np.ndarray, li: np.ndarray
     out = np.zeros(len(ei), bool)
     idx = np.nonzero(where)[0]
     if len(idx):
-        d = process.cpdist([e_raw[ei[k]] for k in idx], [l_raw[li[k]] for k in idx], scorer=OSA.distance,
+        d = process.cpdist(_pick(e_raw, ei[idx]), _pick(l_raw, li[idx]), scorer=OSA.distance,
                            dtype=np.int32, workers=workers)
         out[idx] = d <= 1
     return out
