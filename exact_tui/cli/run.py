@@ -12,8 +12,10 @@ import json
 import sys
 import time
 
+from ..services.run import STEPS
+
 NAME = "run"
-HELP = "one unattended pass of everything due (payments), for cron and systemd timers"
+HELP = "one unattended pass of everything due (transfers, payments), for cron and systemd timers"
 ORDER = 45
 
 
@@ -22,6 +24,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--dry-run", action="store_true", help="say what is due and what it costs; send nothing")
     parser.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
                         help="when another process has the profile, wait up to this long (default: exit at once)")
+    parser.add_argument("--skip", action="append", default=[], choices=STEPS, metavar="STEP",
+                        help="leave a step out of this pass: " + ", ".join(STEPS) + " (repeatable)")
 
 
 async def _run(args: argparse.Namespace):
@@ -30,7 +34,7 @@ async def _run(args: argparse.Namespace):
 
     async with connected(args.profile, args.data_dir, progress=print_progress(sys.stderr),
                          need_exact=not args.dry_run) as session:
-        return await run_once(session, dry_run=args.dry_run)
+        return await run_once(session, dry_run=args.dry_run, skip=args.skip)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -56,6 +60,8 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(report.to_json(), indent=2, default=str))
     else:
+        if report.budget_left_today is not None:
+            print(f"API calls left today: {report.budget_left_today:,}")
         for step in report.steps:
             print(f"{step.step}: {step.status.replace('_', ' ')} — {step.message}")
     return report.exit_code

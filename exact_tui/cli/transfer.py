@@ -153,11 +153,13 @@ def _dry_run(args: argparse.Namespace, service: Any, invoices: list[Any], offlin
              "customer": c.customer.how if c.customer else "",
              "problems": [{"what": p.what, "why": p.cause, "side": str(p.side), "todo": p.todo} for p in c.problems]}
             for c in checks]
-    budget = service.client.budget if service.client is not None else None
-    left = budget.day_remaining if budget is not None else None
+    from ..services.budget import cost_line, day_left
+
+    # a run reads Exact's reference data and the changed accounts first (this process's copy is not kept)
+    calls += service.preparation_cost() if service.client is not None else 0
+    left = day_left(service)
     summary = (f"{len(ready):,} of {len(checks):,} invoices ready, {len(checks) - len(ready):,} blocked; "
-               f"transferring costs about {calls:,} API calls"
-               + (f" ({left:,} left today)" if left is not None else "")
+               f"transferring costs {cost_line(calls, left)}"
                + (f"; checked offline only ({offline}): Exact's journal, periods, VAT codes and items not compared"
                   if offline else ""))
     if not args.json:
@@ -165,7 +167,8 @@ def _dry_run(args: argparse.Namespace, service: Any, invoices: list[Any], offlin
             for p in c.problems:
                 print(f"{c.invoice.number}: {p.what}\n    why: {p.cause}\n    side: {p.side_label}\n    do: {p.todo}")
         print(summary)
-    return _emit(args, {"summary": summary, "calls": calls, "ready": len(ready), "blocked": len(checks) - len(ready),
+    return _emit(args, {"summary": summary, "calls": calls, "left_today": left, "ready": len(ready),
+                        "blocked": len(checks) - len(ready),
                         "invoices": rows}, 0 if len(ready) == len(checks) else 1)
 
 

@@ -4,30 +4,42 @@ One pass per profile at a time: the store's writer lock makes a second `run` (or
 the same profile refuse with who holds it, or wait for it with `--wait`. Profiles share nothing,
 so an agency runs one profile per client company side by side (Exact's limits are per company).
 
-Before the work, the pass adds up what each due step will cost in calls and compares it with what
-Exact said is left today: a step that does not fit is not started (said so, with the numbers), and
-steps run in order of importance, so what fits is the most important work.
+The steps, most important first:
+1. transfers — invoices booked locally and not yet in Exact (new ones, and blocked or unknown ones
+   whose cause may be gone), once the integration is activated (step 8). Their customers are
+   handled as the maintenance mode of step 5 says (linked, created at the first invoice, or the
+   invoice waits for a link); that is `TransferService`'s rule, used as it is.
+2. payments — every `interval_hours` (4 by default).
+Before the work, the pass compares what the steps will cost in calls with what Exact said is left
+today: transfers get the calls first, as many invoices as fit (in date order); a step that does not
+fit is not started. Each is said with the numbers.
 """
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from .payments import PaymentsService
+from .budget import cost_line, day_left, fitting
+
+STEPS = ("transfers", "payments")
+
+# kept for callers of the earlier name
+day_budget_left = day_left
 
 
 @dataclass(slots=True)
 class StepOutcome:
     step: str
-    status: str  # done | not_due | over_budget | failed | planned
+    status: str  # done | attention | not_due | off | over_budget | failed | planned
     message: str
-    calls: int = 0  # calls used (or, for planned / over_budget, the estimate)
+    calls: int = 0  # calls used; for planned or a step not started (over_budget, no counts) the estimate
     detail: dict[str, Any] = field(default_factory=dict)
 
     @property
     def needs_attention(self) -> bool:
-        return self.status in ("failed", "over_budget")
+        return self.status in ("failed", "over_budget", "attention")
 
 
 @dataclass(slots=True)
@@ -41,56 +53,113 @@ class RunReport:
     def exit_code(self) -> int:
         return 1 if any(s.needs_attention for s in self.steps) else 0
 
+    @property
+    def calls(self) -> int:
+        return sum(s.calls for s in self.steps if s.status != "planned" and (s.status != "over_budget"
+                                                                             or "counts" in s.detail))
+
     def to_json(self) -> dict[str, Any]:
         return {"profile": self.profile, "started_at": self.started_at.isoformat(), "exit": self.exit_code,
                 "budget_left_today": self.budget_left_today, "steps": [asdict(s) for s in self.steps]}
 
 
-def day_budget_left(session: Any) -> int | None:
-    """Calls Exact said are left today for the division (None when it has not said yet)."""
-    client = getattr(session, "client", None)
-    budget = client.budget if client is not None else None
-    if budget is None or budget.day_remaining is None:
-        return None
-    if budget.day_reset is not None and client is not None and client.clock.time() >= budget.day_reset:
-        return budget.day_limit
-    return budget.day_remaining
+def _failed(step: str, exc: Exception) -> StepOutcome:
+    from .problems import explain
+
+    problem = explain(exc)
+    return StepOutcome(step, "failed", f"{problem.what}: {problem.todo}", detail={"error": str(exc)})
 
 
-async def run_once(session: Any, *, now: dt.datetime | None = None, dry_run: bool = False) -> RunReport:
+async def run_once(session: Any, *, now: dt.datetime | None = None, dry_run: bool = False,
+                   skip: Iterable[str] = ()) -> RunReport:
     """Every due step, most important first, within today's remaining calls."""
     now = now or dt.datetime.now(dt.timezone.utc)
     report = RunReport(session.profile, now)
-    left = day_budget_left(session)
+    left = day_left(session)
     report.budget_left_today = left
+    skipped = set(skip)
+    for name, step in (("transfers", _transfers), ("payments", _payments)):
+        if name in skipped:
+            report.steps.append(StepOutcome(name, "off", "left out of this run (--skip)"))
+            continue
+        try:
+            outcome = await step(session, now, left, dry_run)
+        except Exception as exc:  # noqa: BLE001 - reported as this step's outcome, the pass goes on
+            outcome = _failed(name, exc)
+        report.steps.append(outcome)
+        if left is not None and (outcome.status != "over_budget" or "counts" in outcome.detail):
+            # what a step used (or, in a dry run, would use) is not there for the next one
+            left = max(0, left - outcome.calls)
+    return report
+
+
+async def _transfers(session: Any, now: dt.datetime, left: int | None, dry_run: bool) -> StepOutcome:
+    from .transfer import TransferService
+
+    settings = session.store.settings.get()
+    if not settings.active:
+        return StepOutcome("transfers", "off", "the integration is not activated (step 8): nothing is transferred")
+    service = TransferService.for_session(session)
+    if session.client is None:
+        await service.start(refresh_accounts=False)  # the journal's repairs only: no call
+    invoices = service.select(all=True)
+    if not invoices:
+        return StepOutcome("transfers", "not_due", "no invoices waiting to be transferred")
+    prepare = service.preparation_cost() if session.client is not None else 0
+    if dry_run:
+        checks, calls = service.dry_run(invoices)
+        calls += service.preparation_cost()
+        ready = sum(1 for c in checks if c.ok)
+        return StepOutcome("transfers", "planned",
+                           f"would transfer {ready:,} of {len(invoices):,} waiting invoices "
+                           f"({len(invoices) - ready:,} blocked by the pre-flight): {cost_line(calls, left)}",
+                           calls, {"ready": ready, "blocked": len(invoices) - ready,
+                                   "offline": session.client is None})
+    if left is not None and left < prepare + 1:
+        return StepOutcome("transfers", "over_budget",
+                           f"{len(invoices):,} invoices wait, but reading Exact's reference data alone needs about "
+                           f"{prepare} calls and Exact allows {left} more today: not started; they go after the "
+                           "daily reset", prepare + 1)
+    before = session.client.calls
+    await service.start()
+    spent = session.client.calls - before
+    checks = [service.preflight(i) for i in invoices]
+    costs = service.invoice_costs(checks)
+    room = None if left is None else left - spent
+    n = fitting(costs, room, extra=lambda k: service.run_cost(costs[:k]) - sum(costs[:k]))
+    chosen = invoices[:n]
+    later = len(invoices) - n
+    outcome = await service.run(chosen)
+    calls = spent + outcome.calls
+    detail = {"counts": dict(outcome.counts), "invoices": len(chosen), "left_for_tomorrow": later,
+              "stopped": outcome.stopped.what if outcome.stopped else None}
+    message = outcome.summary().replace(f" · {outcome.calls:,} API call", f" · {calls:,} API call")
+    if later:
+        needed = service.run_cost(costs) - service.run_cost(costs[:n])
+        return StepOutcome("transfers", "over_budget",
+                           f"{message}; {later:,} more invoices need about {needed:,} calls and do not fit in what "
+                           "Exact allows today: they go after the daily reset", calls, detail)
+    if outcome.stopped:
+        return StepOutcome("transfers", "failed", message, calls, detail)
+    return StepOutcome("transfers", "attention" if outcome.needs_attention else "done", message, calls, detail)
+
+
+async def _payments(session: Any, now: dt.datetime, left: int | None, dry_run: bool) -> StepOutcome:
+    from .payments import PaymentsService
+
     payments = session.store.payments
-    # the steps in order of importance; each: (name, due?, estimated calls, action)
     if not payments.due(now):
         last = payments.last_run
-        report.steps.append(StepOutcome("payments", "not_due",
-                                        f"checked at {last:%Y-%m-%d %H:%M} UTC; due every {payments.interval_hours:g} h"))
-        return report
+        return StepOutcome("payments", "not_due",
+                           f"checked at {last:%Y-%m-%d %H:%M} UTC; due every {payments.interval_hours:g} h")
     service = PaymentsService(session.store, session.client, events=session.events)
     estimate = service.estimate()
     if dry_run:
-        report.steps.append(StepOutcome("payments", "planned", f"would check payments: about {estimate} call(s)",
-                                        estimate))
-        return report
+        return StepOutcome("payments", "planned", f"would check payments: {cost_line(estimate, left)}", estimate)
     if left is not None and estimate > left:
-        report.steps.append(StepOutcome(
-            "payments", "over_budget", f"needs about {estimate} calls but Exact allows {left} more today: "
-            "not started; it runs after the daily reset", estimate))
-        return report
-    try:
-        outcome = await service.sync(now=now)
-    except Exception as exc:  # noqa: BLE001 - reported as this step's outcome, the pass goes on
-        from .problems import explain
-
-        problem = explain(exc)
-        report.steps.append(StepOutcome("payments", "failed", f"{problem.what}: {problem.todo}",
-                                        detail={"error": str(exc)}))
-        return report
+        return StepOutcome("payments", "over_budget", f"needs about {estimate} calls but Exact allows {left} more "
+                           "today: not started; it runs after the daily reset", estimate)
+    outcome = await service.sync(now=now)
     counts = ", ".join(f"{n} {s.replace('_', ' ')}" for s, n in sorted(outcome.counts.items())) or "no invoices"
-    report.steps.append(StepOutcome("payments", "done", f"{outcome.invoices} transferred invoices ({counts}); "
-                                    f"{len(outcome.changed)} changed", outcome.calls, outcome.to_json()))
-    return report
+    return StepOutcome("payments", "done", f"{outcome.invoices} transferred invoices ({counts}); "
+                       f"{len(outcome.changed)} changed", outcome.calls, outcome.to_json())

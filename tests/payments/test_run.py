@@ -47,6 +47,10 @@ def cli(data_dir, *args: str) -> subprocess.Popen:
                             env={**os.environ, "PYTHONUNBUFFERED": "1"})
 
 
+def payments_step(out: str) -> dict:
+    return next(s for s in json.loads(out)["steps"] if s["step"] == "payments")
+
+
 def test_two_runs_at_once_one_runs_the_other_refuses_and_they_stay_within_limits(server, profile):
     server.set_faults("latency:ms=1500")  # a run holds the profile for seconds: the two surely overlap
     server.runtime.stats.reset()
@@ -59,7 +63,8 @@ def test_two_runs_at_once_one_runs_the_other_refuses_and_they_stay_within_limits
     assert codes == [0, 2], results
     ran = next(out for code, out, _ in results if code == 0)
     refused = next(err for code, _, err in results if code == 2)
-    assert json.loads(ran)["steps"][0]["step"] == "payments" and json.loads(ran)["steps"][0]["status"] == "done"
+    steps = {s["step"]: s for s in json.loads(ran)["steps"]}
+    assert steps["payments"]["status"] == "done" and steps["transfers"]["status"] == "off"  # not activated
     assert "open for writing by process" in refused and "nothing done" in refused
     stats = server.runtime.stats.as_dict()
     assert not any(key.endswith(" 429") for key in stats["statuses"]) and stats["max_in_flight"] <= 1
@@ -78,15 +83,15 @@ def test_a_second_run_with_wait_waits_and_finds_nothing_due(server, profile):
     finally:
         server.set_faults(None)
     assert first.returncode == 0 and second.returncode == 0, err2
-    assert json.loads(out1)["steps"][0]["status"] == "done"
-    assert json.loads(out2)["steps"][0]["status"] == "not_due"  # checked a moment ago: due in 4 h
+    assert payments_step(out1)["status"] == "done"
+    assert payments_step(out2)["status"] == "not_due"  # checked a moment ago: due in 4 h
 
 
 def test_sync_payments_json_and_the_dry_run_cost(server, profile):
     dry = cli(profile, "run", "--dry-run", "--json")
     out, err = dry.communicate(timeout=60)
     assert dry.returncode == 0, err
-    step = json.loads(out)["steps"][0]
+    step = payments_step(out)
     assert step["status"] == "planned" and step["calls"] == 1  # no invoices yet: one call
     sync = cli(profile, "sync", "payments", "--json", "--every", "6")
     out, err = sync.communicate(timeout=60)
@@ -123,5 +128,5 @@ async def test_a_step_that_does_not_fit_todays_calls_is_not_started(tmp_path):
         session = SimpleNamespace(profile="acme", store=store, events=EventBus(),
                                   client=SimpleNamespace(budget=spent, clock=Clock(), calls=0))
         report = await run_once(session, now=dt.datetime(2026, 3, 1, tzinfo=dt.timezone.utc))
-    step = report.steps[0]
+    step = next(s for s in report.steps if s.step == "payments")
     assert step.status == "over_budget" and "allows 0 more today" in step.message and report.exit_code == 1

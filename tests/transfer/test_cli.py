@@ -25,6 +25,7 @@ async def test_transfer_all_json_and_the_transfers_list(profile, server):
     assert dry.returncode == 1, dry.stderr
     plan = json.loads(dry.stdout)
     assert plan["ready"] >= 1 and plan["blocked"] >= 1 and plan["calls"] >= 1
+    assert "left_today" in plan and f"about {plan['calls']:,} API call" in plan["summary"]
     assert entries(server, good.number) == []
     done = cli(profile, "transfer", "--all", "--json")
     assert done.returncode == 1, done.stderr  # one blocked: needs attention

@@ -46,6 +46,8 @@ async def test_transfer_all_from_the_keyboard_then_filter_timeline_ignore_and_un
                     "ignored")
         await pilot.press("T")
         await pilot.pause()
+        body = str(pilot.app.screen.body)  # the confirmation says the run's cost before anything is sent
+        assert "API budget: about" in body and "API call" in body, body
         await pilot.press("y")
         await until(pilot, lambda: not screen.running and screen.by_id[good.id].status is TransferStatus.TRANSFERRED,
                     "the run")

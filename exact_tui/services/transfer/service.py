@@ -22,7 +22,7 @@ from ...domain.link import MaintenanceMode
 from ...domain.transfer import TransferStatus
 from ..events import EventBus, Side
 from . import prepare
-from .facts import ExactFacts, read_facts
+from .facts import CACHE_KEY, ExactFacts, read_facts
 from .preflight import AccountIndex, Context, Preflight, check
 from .runner import Cancel, InvoiceResult, NotActivated, RunMixin, RunReport
 from .state import States, recover
@@ -259,14 +259,41 @@ class TransferService(RunMixin):
     def dry_run(self, invoices: list[Invoice]) -> tuple[list[Preflight], int]:
         """The pre-flight of each invoice and the API calls a run would cost (nothing is sent)."""
         checks = [self.preflight(i) for i in invoices]
-        ready = [c for c in checks if c.ok]
-        calls = len(ready) * (1 if self.model == prepare.ENTRIES else (1 if self.drafts else 2))
-        new = {c.invoice.customer_id for c in ready if c.customer and c.customer.how == "create"}
-        with_contact = sum(1 for cid in new if any(x.last_name for x in self.store.contacts.for_customer(cid)))
-        calls += len(new) + with_contact
-        if self.model == prepare.INVOICES and not self.drafts and ready:
-            calls += -(-len(ready) // 40)  # Exact's numbers of the processed invoices, 40 a call
-        return checks, calls
+        return checks, self.run_cost(self.invoice_costs(checks))
+
+    def invoice_costs(self, checks: list[Preflight]) -> list[int]:
+        """Calls each invoice of a run costs, in order: 0 for a blocked one (the pre-flight stops it
+        without a call), 1 per sales entry or draft, 2 per processed sales invoice, plus creating its
+        customer (and contact) in Exact for the first invoice of a customer that is made at transfer."""
+        per_invoice = 1 if self.model == prepare.ENTRIES or self.drafts else 2
+        made: set[str] = set()
+        costs = []
+        for c in checks:
+            cost = per_invoice if c.ok else 0
+            cid = c.invoice.customer_id
+            if c.ok and c.customer and c.customer.how == "create" and cid not in made:
+                made.add(cid)
+                cost += 1 + (1 if any(x.last_name for x in self.store.contacts.for_customer(cid)) else 0)
+            costs.append(cost)
+        return costs
+
+    def run_cost(self, costs: list[int]) -> int:
+        """A run's calls from its invoices' costs: plus Exact's numbers of processed invoices, 40 a call."""
+        calls = sum(costs)
+        if self.model == prepare.INVOICES and not self.drafts:
+            calls += -(-sum(1 for c in costs if c) // 40)
+        return calls
+
+    def preparation_cost(self) -> int:
+        """Calls `start()` costs before the first invoice: Exact's reference data (journals, G/L accounts,
+        VAT codes, periods, items at 1,000 a call) unless the session keeps it, and the accounts pulled
+        from the last Timestamp (plus `sync/Deleted`)."""
+        kept = getattr(self.cache, CACHE_KEY, None) if self.cache is not None else None
+        facts = 0 if kept is not None and getattr(kept, "journal_code", None) == self.journal else \
+            4 + len(self.store.products) // 1000 + 1
+        cached = self.store.exact_accounts
+        accounts = 1 if cached.timestamp is not None else len(self.store.customers) // 1000 + 1
+        return facts + accounts + 1
 
     # -- ignore, retry ------------------------------------------------------------------------------
     def ignore(self, invoices: Iterable[Invoice], *, on: bool = True) -> int:

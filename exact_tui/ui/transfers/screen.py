@@ -19,6 +19,7 @@ from textual.widgets import Footer, Input, ProgressBar, Static
 from ...domain.text import printable
 from ...domain.transfer import TransferStatus
 from .. import css
+from ...services.budget import cost_line, day_left
 from ...services.problems import explain
 from ...services.transfer import Cancel, TransferRow, TransferService, undo
 from ..screens.confirm import ConfirmScreen
@@ -183,10 +184,11 @@ class TransfersScreen(ListScreen):
             self.notify("Not connected to Exact Online: connect in step 1 first", severity="error")
             return
         model = "sales entries" if self.service.model == "entries" else "sales invoices"
+        _checks, calls = self.service.dry_run(invoices)  # the pre-flight from data at hand: no call
+        calls += self.service.preparation_cost()
         body = (f"{len(invoices):,} to journal {self.service.journal} as {model}. The pre-flight blocks what Exact "
-                "would refuse (no call); each ready invoice costs about one API call"
-                + ("" if self.service.model == "entries" else " plus one to process it") + ". Esc stops after "
-                "the invoice in flight.")
+                "would refuse (no call). Esc stops after the invoice in flight.\n"
+                f"API budget: {cost_line(calls, day_left(self.session))}")
         self.app.push_screen(ConfirmScreen(title, body, yes="Transfer", no="Not now"),
                              lambda yes: self.run_transfer(invoices) if yes else None)
 
