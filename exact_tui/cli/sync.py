@@ -1,7 +1,7 @@
-"""`exact-tui sync payments`: one flow now, headless (progress on stderr, `--json` on stdout).
+"""`exact-tui sync payments|products`: one flow now, headless (progress on stderr, `--json` on stdout).
 
-Exit 0 done, 1 something needs attention, 2 could not run (not connected, profile busy, Exact
-unreachable).
+Exit 0 done, 1 something needs attention (an item in use that Exact will refuse), 2 could not run
+(not connected, profile busy, Exact unreachable).
 """
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ import json
 import sys
 
 NAME = "sync"
-HELP = "bring Exact's side back now: payments of transferred invoices"
+HELP = "bring Exact's side back now: payments of transferred invoices, product numbers (items)"
 ORDER = 44
-FLOWS = ("payments",)
+FLOWS = ("payments", "products")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -40,12 +40,21 @@ async def _payments(args: argparse.Namespace) -> tuple[int, dict]:
                    "every_hours": session.store.payments.interval_hours}
 
 
+async def _products(args: argparse.Namespace) -> tuple[int, dict]:
+    from ..services.headless import connected, print_progress
+    from ..services.product_sync import sync_products
+
+    async with connected(args.profile, args.data_dir, progress=print_progress(sys.stderr)) as session:
+        report = await sync_products(session.store, session.client, events=session.events)
+        return (1 if report.flags else 0), {"flow": "products", **report.to_json()}
+
+
 def run(args: argparse.Namespace) -> int:
     from ..services.headless import CannotRun
     from ..services.problems import explain
 
     try:
-        code, outcome = asyncio.run(_payments(args))
+        code, outcome = asyncio.run(_products(args) if args.flow == "products" else _payments(args))
     except CannotRun as exc:
         print(f"exact-tui sync {args.flow}: {exc}", file=sys.stderr)
         return 2
@@ -62,7 +71,12 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(outcome, indent=2, default=str))
     else:
-        if "invoice" in outcome:
+        if args.flow == "products":
+            print(f"products: {len(outcome['added'])} new, {len(outcome['changed'])} changed, "
+                  f"{len(outcome['gone'])} gone in Exact; {outcome['calls']} call(s)")
+            for flag in outcome["flags"]:
+                print(f"item {flag['code']} ({', '.join(flag['used_by'])}): {flag['problem']}\n    do: {flag['todo']}")
+        elif "invoice" in outcome:
             print(f"invoice {outcome['invoice']}: {outcome['payment']}"
                   + (f", {outcome['amount_open']} open" if outcome.get("payment") == "partly_paid" else "")
                   + (f", paid on {outcome['paid_on']}" if outcome.get("payment") == "paid" and outcome['paid_on'] else ""))

@@ -1,6 +1,7 @@
 """Product numbers: Exact items, the local data types that carry them, and how lines find one."""
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -56,10 +57,20 @@ class ProductNumber:
     revenue_gl: str = ""  # GLRevenueCode; empty makes invoices fail in Exact
     vat_code: str = ""
     active: bool = False  # chosen by the user for use in invoicing
+    ends_at: dt.datetime | None = None  # Exact's EndDate: from then on Exact refuses the item on new lines
+    gone: bool = False  # deleted in Exact (sync/Deleted) or no longer in its item list
 
-    def problems(self) -> list[str]:
+    def ended(self, now: dt.datetime | None = None) -> bool:
+        """Exact no longer accepts the item: deleted, or its end date has passed."""
+        return self.gone or (self.ends_at is not None and self.ends_at <= (now or dt.datetime.now(dt.timezone.utc)))
+
+    def problems(self, now: dt.datetime | None = None) -> list[str]:
         """What will make invoices using this item fail or go wrong in Exact."""
         found = []
+        if self.gone:
+            found.append("deleted in Exact: invoices using it are refused")
+        elif self.ended(now):
+            found.append(f"ended in Exact on {self.ends_at:%Y-%m-%d}: invoices using it are refused")
         if not self.divisible:
             found.append("not divisible: hours in fractions will be refused")
         if not self.revenue_gl:

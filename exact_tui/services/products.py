@@ -128,4 +128,10 @@ def product_status(session: ConsoleSession) -> ProductStatus:
     if risky:
         missing.append(f"{len(risky)} active items will fail or go wrong in Exact ({', '.join(risky[:5])}"
                        + ("…" if len(risky) > 5 else "") + ")")
+    from .product_sync import item_flags
+
+    mapped = sorted({f.code for f in item_flags(session.store) if f.code not in risky})
+    if mapped:
+        missing.append(f"{len(mapped)} items mapped in step 7 cannot be invoiced ({', '.join(mapped[:5])}"
+                       + ("…" if len(mapped) > 5 else "") + "): exact-tui sync products lists why")
     return ProductStatus(len(items), len(active), missing)

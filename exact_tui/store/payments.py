@@ -14,11 +14,12 @@ from typing import Any
 from ..domain.payment import InvoicePayment
 from . import codec
 from .atomic import AtomicJSONStorage, KeyedDB
+from .cursor import SyncCursor
 
 DEFAULT_INTERVAL_HOURS = 4.0
 
 
-class PaymentStore:
+class PaymentStore(SyncCursor):
     def __init__(self, db: KeyedDB) -> None:
         self._terms = db.table("terms")
         self._invoices = db.table("invoices")
@@ -38,19 +39,10 @@ class PaymentStore:
     def all(self) -> dict[str, InvoicePayment]:
         return {key: self._codec.load(row) for key, row in self._invoices.rows().items()}
 
-    # -- state --------------------------------------------------------------------------------
-    @property
-    def state(self) -> dict[str, Any]:
-        return dict(self._state.rows().get("state") or {})
-
-    @property
-    def timestamp(self) -> int | None:
-        return self.state.get("timestamp")
-
+    # -- state (`state`, `timestamp` from SyncCursor) -----------------------------------------
     @property
     def last_run(self) -> dt.datetime | None:
-        value = self.state.get("last_run")
-        return dt.datetime.fromisoformat(value) if value else None
+        return self.moment("last_run")
 
     @property
     def interval_hours(self) -> float:
@@ -59,7 +51,7 @@ class PaymentStore:
     def set_interval(self, hours: float) -> None:
         if not 0 < hours <= 24 * 7:
             raise ValueError("the payment check interval must be more than 0 and at most 168 hours")
-        self._state.replace_all({"state": {**self.state, "interval_hours": hours}})
+        self.write_state({**self.state, "interval_hours": hours})
 
     def due(self, now: dt.datetime) -> bool:
         last = self.last_run
@@ -87,7 +79,7 @@ class PaymentStore:
                 state["last_run"] = ran_at.isoformat()
             if division is not None:
                 state["division"] = division
-            self._state.replace_all({"state": state})
+            self.write_state(state)
 
     def remember_deleted(self, keys: list[str], timestamp: int | None) -> None:
         """Keys `sync/Deleted` reported (payment terms, sales invoices) and where its next pull continues."""
@@ -95,4 +87,4 @@ class PaymentStore:
         state["deleted"] = keys
         if timestamp is not None:
             state["deleted_timestamp"] = max(timestamp, state.get("deleted_timestamp") or 0)
-        self._state.replace_all({"state": state})
+        self.write_state(state)

@@ -9,7 +9,7 @@ Layout of `<profile dir>/store/` (schema 2):
     invoices.json        booked invoices and credit notes + lines (manifest of 32 shards in invoices/)
     transfer_state.json  each invoice's transfer status, Exact number and id (sharded; derived from
                          the journal, which is written first)
-    catalogue.json       dimensions (hourly rates, …) and product numbers
+    catalogue.json       dimensions (hourly rates, …), product numbers and the items' sync Timestamp
     links.json           links, ignored Exact accounts, rejected pairs ("not this pair")
     exact_accounts.json  cache of pulled Exact accounts + the sync Timestamp (sharded)
     payments.json        Exact's payment terms of our invoices, each invoice's payment state, the
@@ -46,6 +46,7 @@ from .repos import (
     SettingsRepository,
 )
 from .payments import PaymentStore
+from .cursor import ItemSync
 from .schema import SCHEMA_VERSION, STORE_DIR, check_readable, upgrade
 
 # Big tables are spread over shard files so that one change rewrites a slice, not the table.
@@ -75,6 +76,7 @@ class ProfileStore:
         catalogue = self._db("catalogue.json")
         self.dimensions = DimensionRepository(catalogue)
         self.products = ProductRepository(catalogue)
+        self.item_sync = ItemSync(catalogue.table("item_sync"))
         links = self._db("links.json")
         self.ignored = IgnoredRepository(links)
         self.links = LinkRepository(links, self.ignored)

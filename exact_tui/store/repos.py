@@ -23,6 +23,7 @@ from ..domain.transfer import InvoiceTransfer, TransferStatus
 from . import codec
 from .atomic import AtomicJSONStorage, KeyedDB, KeyedTable
 from ..domain.decisions import ContactLink, RejectedPair, rejected_key
+from .cursor import SyncCursor
 from .errors import DivisionLocked, StoreConflict
 
 T = TypeVar("T")
@@ -385,7 +386,7 @@ class ContactLinkRepository(Repository[ContactLink]):
         return link
 
 
-class ExactAccountCache:
+class ExactAccountCache(SyncCursor):
     """The Exact accounts last pulled, with the `sync/` Timestamp to continue from.
 
     Lets the Link customers screen and next-number work offline, and lets a refresh ask Exact only
@@ -415,21 +416,12 @@ class ExactAccountCache:
         return [strip_account_code(row.get("code")) for row in self._table.rows().values() if row.get("code")]
 
     @property
-    def state(self) -> dict[str, Any]:
-        return dict(self._state.rows().get("state") or {})
-
-    @property
-    def timestamp(self) -> int | None:
-        return self.state.get("timestamp")
-
-    @property
     def division(self) -> int | None:
         return self.state.get("division")
 
     @property
     def pulled_at(self) -> dt.datetime | None:
-        value = self.state.get("pulled_at")
-        return dt.datetime.fromisoformat(value) if value else None
+        return self.moment("pulled_at")
 
     @property
     def deleted_timestamp(self) -> int | None:
@@ -442,7 +434,7 @@ class ExactAccountCache:
         docs = _account_docs(rows)
         with self._storage.batch():
             self._table.replace_all(docs)
-            self._state.replace_all({"state": _state(division, timestamp, deleted_timestamp)})
+            self.write_state(_state(division, timestamp, deleted_timestamp))
         return len(docs)
 
     def merge(self, rows: Iterable[Any], *, division: int | None, timestamp: int | None = None,
@@ -464,7 +456,7 @@ class ExactAccountCache:
                 self._table.delete_many(gone)
             best = max((t for t in (previous, timestamp) if t is not None), default=None)
             best_deleted = max((t for t in (previous_deleted, deleted_timestamp) if t is not None), default=None)
-            self._state.replace_all({"state": _state(division, best, best_deleted)})
+            self.write_state(_state(division, best, best_deleted))
         return len(docs)
 
     def clear(self) -> None:

@@ -218,6 +218,16 @@ def _item_problem(item, product: ProductNumber | None, quantity: Decimal, ctx: C
         return ("is not a sales item", fix, "Exact accepts only sales items on sales lines.")
     if item is not None and not item.active(ctx.now):
         return ("is not active in Exact (start or end date)", fix, "Exact refuses inactive items on new lines.")
+    if item is None and product is not None:  # offline: what the last item sync saw (exact-tui sync products)
+        if product.gone:
+            return ("was deleted in Exact", "Map another item in step 7, or choose another item on the line.",
+                    "The last item sync found it in Exact's list of deleted records.")
+        if product.ended(ctx.now):
+            return (f"is not active in Exact (ended on {product.ends_at:%Y-%m-%d})", fix,
+                    "Exact refuses inactive items on new lines.")
+        if not product.revenue_gl:
+            return ("has no revenue G/L account", fix, "Exact refuses a line whose item has no revenue G/L account "
+                    "('Required: general ledger account').")
     divisible = item.divisible if item is not None else product.divisible  # type: ignore[union-attr]
     if divisible is False and quantity != quantity.to_integral_value():
         return (f"is not divisible and the quantity is {quantity}", "Make the item divisible in Exact, or use a "
