@@ -13,9 +13,7 @@ from exact_tui.exact.records import SalesEntry, SalesEntryLine
 from exact_tui.sandbox import cashflow as sandbox_cashflow
 from exact_tui.sandbox.testing import running_sandbox
 from exact_tui.services.payments import PaymentsService, Transferred, describe, payment_fields
-from exact_tui.store.profile import ProfileStore
 
-from exact.conftest import client, login
 from exact.seedworld import DIV, gid, world
 
 
@@ -31,20 +29,6 @@ def server():
     tables.update(sandbox_cashflow.seed_tables(DIV, dt.date.today(), tables["crm/Accounts"]))
     with running_sandbox(seed_data=seed, time_scale=60.0) as server:
         yield server
-
-
-@pytest.fixture
-async def exact(server, tmp_path):
-    config, tokens = await login(server, tmp_path, "api")
-    async with client(server, config, tokens) as exact:
-        yield exact
-
-
-@pytest.fixture
-def store(tmp_path):
-    store = ProfileStore.open(tmp_path / "profile")
-    yield store
-    store.close()
 
 
 async def book(exact, customer: int, amount: str, *, journal="70", currency=None, number=None) -> tuple[Transferred, dict]:

@@ -12,9 +12,7 @@ from exact_tui.domain.invoice import Invoice, InvoiceLine
 from exact_tui.exact.records import SalesEntry, SalesEntryLine
 from exact_tui.services.payments import Transferred
 from exact_tui.services.reconcile import number_gaps, reconcile
-from exact_tui.store.profile import ProfileStore
 
-from exact.conftest import client, login
 from exact.seedworld import DIV, gid, world
 
 
@@ -24,20 +22,6 @@ def server():
 
     with running_sandbox(seed_data=world(12), time_scale=60.0) as server:
         yield server
-
-
-@pytest.fixture
-async def exact(server, tmp_path):
-    config, tokens = await login(server, tmp_path, "api")
-    async with client(server, config, tokens) as exact:
-        yield exact
-
-
-@pytest.fixture
-def store(tmp_path):
-    store = ProfileStore.open(tmp_path / "profile")
-    yield store
-    store.close()
 
 
 async def book(exact, store, number: str, customer: int, *, currency="EUR") -> Transferred:
