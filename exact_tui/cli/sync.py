@@ -1,6 +1,7 @@
-"""`exact-tui sync payments|products`: one flow now, headless (progress on stderr, `--json` on stdout).
+"""`exact-tui sync payments|products|customers`: one flow now, headless (progress on stderr, `--json` on stdout).
 
-Exit 0 done, 1 something needs attention (an item in use that Exact will refuse), 2 could not run
+Exit 0 done, 1 something needs attention (an item in use that Exact will refuse, new Exact customers
+to link, an account Exact would not update), 2 could not run
 (not connected, profile busy, Exact unreachable).
 """
 from __future__ import annotations
@@ -11,9 +12,9 @@ import json
 import sys
 
 NAME = "sync"
-HELP = "bring Exact's side back now: payments of transferred invoices, product numbers (items)"
+HELP = "bring Exact's side back now: payments of transferred invoices, product numbers (items), customers"
 ORDER = 44
-FLOWS = ("payments", "products")
+FLOWS = ("payments", "products", "customers")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -49,12 +50,24 @@ async def _products(args: argparse.Namespace) -> tuple[int, dict]:
         return (1 if report.flags else 0), {"flow": "products", **report.to_json()}
 
 
+async def _customers(args: argparse.Namespace) -> tuple[int, dict]:
+    from ..services.customer_sync import sync_customers
+    from ..services.headless import connected, print_progress
+
+    async with connected(args.profile, args.data_dir, progress=print_progress(sys.stderr)) as session:
+        report = await sync_customers(session.store, session.client, events=session.events)
+        return (1 if report.failed or report.proposed else 0), {"flow": "customers", **report.to_json()}
+
+
+FLOW_RUNNERS = {"payments": _payments, "products": _products, "customers": _customers}
+
+
 def run(args: argparse.Namespace) -> int:
     from ..services.headless import CannotRun
     from ..services.problems import explain
 
     try:
-        code, outcome = asyncio.run(_products(args) if args.flow == "products" else _payments(args))
+        code, outcome = asyncio.run(FLOW_RUNNERS[args.flow](args))
     except CannotRun as exc:
         print(f"exact-tui sync {args.flow}: {exc}", file=sys.stderr)
         return 2
@@ -76,6 +89,15 @@ def run(args: argparse.Namespace) -> int:
                   f"{len(outcome['gone'])} gone in Exact; {outcome['calls']} call(s)")
             for flag in outcome["flags"]:
                 print(f"item {flag['code']} ({', '.join(flag['used_by'])}): {flag['problem']}\n    do: {flag['todo']}")
+        elif args.flow == "customers":
+            print(f"customers: {outcome['pulled']} changed in Exact; {len(outcome['local_updated'])} local updated, "
+                  f"{len(outcome['exact_updated'])} Exact updated; {outcome['calls']} call(s)")
+            for line in outcome["failed"]:
+                print(f"not updated: {line}")
+            if outcome["proposed"]:
+                print(f"{len(outcome['proposed'])} new Exact customers to {outcome['how_proposed']} in Link customers "
+                      "(F3): " + ", ".join(f"{p['code']} {p['name']}".strip() for p in outcome["proposed"][:10])
+                      + (" …" if len(outcome["proposed"]) > 10 else ""))
         elif "invoice" in outcome:
             print(f"invoice {outcome['invoice']}: {outcome['payment']}"
                   + (f", {outcome['amount_open']} open" if outcome.get("payment") == "partly_paid" else "")
