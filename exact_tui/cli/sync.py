@@ -21,7 +21,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("flow", choices=FLOWS, help="what to bring back from Exact")
     parser.add_argument("--invoice", metavar="NUMBER", help="payments: only this invoice, in one call")
     parser.add_argument("--every", metavar="HOURS", type=float,
-                        help="payments: after how many hours a scheduled check is due again (default 4); saved in the profile")
+                        help="after how many hours `exact-tui run` does this flow again (payments 4, products and customers "
+                             "24 by default; 0 switches products or customers off); saved in the profile")
     parser.add_argument("--json", action="store_true", help="print the outcome as JSON on stdout")
 
 
@@ -46,8 +47,11 @@ async def _products(args: argparse.Namespace) -> tuple[int, dict]:
     from ..services.product_sync import sync_products
 
     async with connected(args.profile, args.data_dir, progress=print_progress(sys.stderr)) as session:
+        if args.every is not None:
+            session.store.item_sync.set_interval(args.every)
         report = await sync_products(session.store, session.client, events=session.events)
-        return (1 if report.flags else 0), {"flow": "products", **report.to_json()}
+        return (1 if report.flags else 0), {"flow": "products", **report.to_json(),
+                                            "every_hours": session.store.item_sync.interval_hours}
 
 
 async def _customers(args: argparse.Namespace) -> tuple[int, dict]:
@@ -55,8 +59,11 @@ async def _customers(args: argparse.Namespace) -> tuple[int, dict]:
     from ..services.headless import connected, print_progress
 
     async with connected(args.profile, args.data_dir, progress=print_progress(sys.stderr)) as session:
+        if args.every is not None:
+            session.store.customer_sync.set_interval(args.every)
         report = await sync_customers(session.store, session.client, events=session.events)
-        return (1 if report.failed or report.proposed else 0), {"flow": "customers", **report.to_json()}
+        return (1 if report.failed or report.proposed else 0), {"flow": "customers", **report.to_json(),
+                                                                 "every_hours": session.store.customer_sync.interval_hours}
 
 
 FLOW_RUNNERS = {"payments": _payments, "products": _products, "customers": _customers}

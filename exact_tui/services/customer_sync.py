@@ -14,6 +14,7 @@ Link customers, or, when customers are created in Exact (step 5), for 'Import to
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -70,9 +71,7 @@ async def sync_customers(store: Any, exact: Any, *, events: EventBus | None = No
     report = CustomerSyncReport()
     before_calls = exact.calls
     linking = LinkingService(store, events, exact, division=division, user="sync")
-    linking.cache.load(division)
-    known = set(linking.cache.accounts)
-    first = linking.cache.timestamp is None
+    since = store.customer_sync.timestamp  # accounts up to here were looked at by the last customer sync
     report.pulled = await linking.pull()
     accounts = linking.cache.accounts
     customers = {c.id: c for c in store.customers.all()}
@@ -123,8 +122,8 @@ async def sync_customers(store: Any, exact: Any, *, events: EventBus | None = No
     ignored = {i.exact_id for i in store.ignored.all()} if hasattr(store, "ignored") else set()
     mode = settings.maintenance
     report.how_proposed = "import to local" if mode is MaintenanceMode.CREATED_IN_EXACT else "link"
-    fresh = [a for i, a in accounts.items() if (first or i not in known) and i not in linked and i not in ignored
-             and is_customer(a)]
+    fresh = [a for i, a in accounts.items() if (since is None or (a.timestamp or 0) > since)
+             and i not in linked and i not in ignored and is_customer(a)]
     report.proposed = [{"exact_id": a.id, "code": a.code or "", "name": a.name or ""}
                        for a in sorted(fresh, key=lambda a: (a.code or "", a.name or ""))]
     if report.proposed:
@@ -133,5 +132,8 @@ async def sync_customers(store: Any, exact: Any, *, events: EventBus | None = No
         events.info(f"{len(report.proposed):,} Exact customers are not linked: see {where}; nothing is merged "
                     "without you", side=Side.EXACT, topic="customers")
     report.calls = exact.calls - before_calls
+    # `run` starts the next one `interval_hours` later; accounts looked at now are not proposed again
+    store.customer_sync.advance(dt.datetime.now(dt.timezone.utc),
+                                max((a.timestamp or 0 for a in accounts.values()), default=None))
     events.info(report.summary(), side=Side.CONSOLE, topic="customers")
     return report

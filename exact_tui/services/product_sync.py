@@ -134,6 +134,7 @@ async def sync_products(store: Any, exact: Any, *, events: EventBus | None = Non
         if changed:
             store.products.put_many(changed)
         cursor.advance(division=division, timestamp=pulled.timestamp, deleted_timestamp=deleted.timestamp)
+        cursor.ran(dt.datetime.now(dt.timezone.utc))  # `run` starts the next one `interval_hours` later
     report.flags = item_flags(store)
     if events is not None:
         events.info("Product numbers: " + report.summary(), side=Side.EXACT, topic="products")

@@ -9,7 +9,9 @@ The steps, most important first:
    whose cause may be gone), once the integration is activated (step 8). Their customers are
    handled as the maintenance mode of step 5 says (linked, created at the first invoice, or the
    invoice waits for a link); that is `TransferService`'s rule, used as it is.
-2. payments — every `interval_hours` (4 by default).
+2. payments — every `interval_hours` (4 by default);
+3. products (Exact's item changes) and 4. customers (accounts both ways), every 24 hours by default;
+   each schedule is set with `exact-tui sync FLOW --every HOURS` (0 switches products or customers off).
 Before the work, the pass compares what the steps will cost in calls with what Exact said is left
 today: transfers get the calls first, as many invoices as fit (in date order); a step that does not
 fit is not started. Each is said with the numbers.
@@ -23,7 +25,7 @@ from typing import Any
 
 from .budget import cost_line, day_left, fitting
 
-STEPS = ("transfers", "payments")
+STEPS = ("transfers", "payments", "products", "customers")
 
 # kept for callers of the earlier name
 day_budget_left = day_left
@@ -78,7 +80,8 @@ async def run_once(session: Any, *, now: dt.datetime | None = None, dry_run: boo
     left = day_left(session)
     report.budget_left_today = left
     skipped = set(skip)
-    for name, step in (("transfers", _transfers), ("payments", _payments)):
+    for name, step in (("transfers", _transfers), ("payments", _payments), ("products", _products),
+                       ("customers", _customers)):
         if name in skipped:
             report.steps.append(StepOutcome(name, "off", "left out of this run (--skip)"))
             continue
@@ -144,22 +147,62 @@ async def _transfers(session: Any, now: dt.datetime, left: int | None, dry_run: 
     return StepOutcome("transfers", "attention" if outcome.needs_attention else "done", message, calls, detail)
 
 
+def _not_due(step: str, schedule: Any) -> StepOutcome:
+    """The outcome of a scheduled step that is switched off or not due yet."""
+    if schedule.interval_hours <= 0:
+        return StepOutcome(step, "off", f"switched off (exact-tui sync {step} --every HOURS switches it on)")
+    last = schedule.last_run
+    return StepOutcome(step, "not_due", f"done at {last:%Y-%m-%d %H:%M} UTC; due every {schedule.interval_hours:g} h")
+
+
+def _fits(step: str, estimate: int, left: int | None, dry_run: bool, what: str) -> StepOutcome | None:
+    if dry_run:
+        return StepOutcome(step, "planned", f"would {what}: {cost_line(estimate, left)}", estimate)
+    if left is not None and estimate > left:
+        return StepOutcome(step, "over_budget", f"needs about {estimate} calls but Exact allows {left} more "
+                           "today: not started; it runs after the daily reset", estimate)
+    return None
+
+
 async def _payments(session: Any, now: dt.datetime, left: int | None, dry_run: bool) -> StepOutcome:
     from .payments import PaymentsService
 
     payments = session.store.payments
     if not payments.due(now):
-        last = payments.last_run
-        return StepOutcome("payments", "not_due",
-                           f"checked at {last:%Y-%m-%d %H:%M} UTC; due every {payments.interval_hours:g} h")
+        return _not_due("payments", payments)
     service = PaymentsService(session.store, session.client, events=session.events)
-    estimate = service.estimate()
-    if dry_run:
-        return StepOutcome("payments", "planned", f"would check payments: {cost_line(estimate, left)}", estimate)
-    if left is not None and estimate > left:
-        return StepOutcome("payments", "over_budget", f"needs about {estimate} calls but Exact allows {left} more "
-                           "today: not started; it runs after the daily reset", estimate)
+    early = _fits("payments", service.estimate(), left, dry_run, "check payments")
+    if early is not None:
+        return early
     outcome = await service.sync(now=now)
     counts = ", ".join(f"{n} {s.replace('_', ' ')}" for s, n in sorted(outcome.counts.items())) or "no invoices"
     return StepOutcome("payments", "done", f"{outcome.invoices} transferred invoices ({counts}); "
                        f"{len(outcome.changed)} changed", outcome.calls, outcome.to_json())
+
+
+async def _products(session: Any, now: dt.datetime, left: int | None, dry_run: bool) -> StepOutcome:
+    from .product_sync import estimate, sync_products
+
+    store = session.store
+    if not store.item_sync.due(now):
+        return _not_due("products", store.item_sync)
+    early = _fits("products", estimate(store), left, dry_run, "sync the items changed in Exact")
+    if early is not None:
+        return early
+    report = await sync_products(store, session.client, events=session.events)
+    text = report.summary() + "".join(f"\n  {flag.text()}" for flag in report.flags[:10])
+    return StepOutcome("products", "attention" if report.flags else "done", text, report.calls, report.to_json())
+
+
+async def _customers(session: Any, now: dt.datetime, left: int | None, dry_run: bool) -> StepOutcome:
+    from .customer_sync import estimate, sync_customers
+
+    store = session.store
+    if not store.customer_sync.due(now):
+        return _not_due("customers", store.customer_sync)
+    early = _fits("customers", estimate(store), left, dry_run, "sync the customers changed on either side")
+    if early is not None:
+        return early
+    report = await sync_customers(store, session.client, events=session.events)
+    needs = bool(report.failed or report.proposed)
+    return StepOutcome("customers", "attention" if needs else "done", report.summary(), report.calls, report.to_json())

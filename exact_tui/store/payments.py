@@ -14,12 +14,16 @@ from typing import Any
 from ..domain.payment import InvoicePayment
 from . import codec
 from .atomic import AtomicJSONStorage, KeyedDB
-from .cursor import SyncCursor
+from .cursor import Scheduled
 
 DEFAULT_INTERVAL_HOURS = 4.0
 
 
-class PaymentStore(SyncCursor):
+class PaymentStore(Scheduled):
+    DEFAULT_INTERVAL_HOURS = DEFAULT_INTERVAL_HOURS
+    CAN_BE_OFF = False
+    WHAT = "payment check"
+
     def __init__(self, db: KeyedDB) -> None:
         self._terms = db.table("terms")
         self._invoices = db.table("invoices")
@@ -39,23 +43,7 @@ class PaymentStore(SyncCursor):
     def all(self) -> dict[str, InvoicePayment]:
         return {key: self._codec.load(row) for key, row in self._invoices.rows().items()}
 
-    # -- state (`state`, `timestamp` from SyncCursor) -----------------------------------------
-    @property
-    def last_run(self) -> dt.datetime | None:
-        return self.moment("last_run")
-
-    @property
-    def interval_hours(self) -> float:
-        return float(self.state.get("interval_hours") or DEFAULT_INTERVAL_HOURS)
-
-    def set_interval(self, hours: float) -> None:
-        if not 0 < hours <= 24 * 7:
-            raise ValueError("the payment check interval must be more than 0 and at most 168 hours")
-        self.write_state({**self.state, "interval_hours": hours})
-
-    def due(self, now: dt.datetime) -> bool:
-        last = self.last_run
-        return last is None or now - last >= dt.timedelta(hours=self.interval_hours)
+    # `state`, `timestamp`, `last_run`, `interval_hours`, `set_interval`, `due` come from Scheduled
 
     # -- writing (one atomic write per pull) ----------------------------------------------------
     def save(self, *, terms: Mapping[str, Mapping[str, Any]], drop: Iterable[str] = (),

@@ -46,7 +46,7 @@ from .repos import (
     SettingsRepository,
 )
 from .payments import PaymentStore
-from .cursor import ItemSync
+from .cursor import CustomerSchedule, ItemSync
 from .schema import SCHEMA_VERSION, STORE_DIR, check_readable, upgrade
 
 # Big tables are spread over shard files so that one change rewrites a slice, not the table.
@@ -82,6 +82,7 @@ class ProfileStore:
         self.links = LinkRepository(links, self.ignored)
         self.ignored.links = self.links
         self.rejected = RejectedRepository(links)
+        self.customer_sync = CustomerSchedule(links.table("customer_sync"))
         self.exact_accounts = ExactAccountCache(self._db("exact_accounts.json"))
         self.transfers = TransferJournal(self.folder / "transfers.jsonl", readonly=readonly)
         self.log = IntegrationLog(self.folder / "log.jsonl", readonly=readonly, retention=log_retention,

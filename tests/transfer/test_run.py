@@ -25,7 +25,7 @@ async def test_run_transfers_new_invoices_before_payments_and_reports_each_step(
     good = profile.invoice(profile.customer(), hours())
     bad = profile.invoice(profile.customer(), hours(item="HOSTING"))  # not a sales item: blocked by the pre-flight
     report = await run_once(profile.session)
-    assert [s.step for s in report.steps] == ["transfers", "payments"]
+    assert [s.step for s in report.steps] == ["transfers", "payments", "products", "customers"]
     transfers = step(report, "transfers")
     assert transfers.status == "attention" and report.exit_code == 1, transfers
     assert transfers.detail["counts"] == {"transferred": 1, "blocked": 1}
@@ -37,6 +37,21 @@ async def test_run_transfers_new_invoices_before_payments_and_reports_each_step(
     assert step(again, "transfers").calls <= 2  # the accounts since the last Timestamp and sync/Deleted
     assert len(entries(server, good.number)) == 1  # never twice
     assert step(again, "payments").status == "not_due"
+    assert step(report, "customers").status == "attention" and step(report, "customers").detail["proposed"]
+    assert step(again, "products").status == "not_due" and step(again, "customers").status == "not_due"
+
+
+async def test_products_and_customers_follow_their_schedule(profile, server):
+    import datetime as dt
+
+    store = profile.store
+    store.item_sync.set_interval(0)  # products off
+    store.customer_sync.set_interval(1)
+    first = await run_once(profile.session, skip=["payments"])
+    assert step(first, "products").status == "off" and step(first, "customers").status in ("done", "attention")
+    later = dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=1, minutes=1)
+    second = await run_once(profile.session, now=later, skip=["payments"])
+    assert step(second, "customers").status == "done" and step(second, "customers").calls == 2  # nothing new
 
 
 async def test_a_run_does_the_transfers_that_fit_in_todays_calls_and_says_so(profile, server, monkeypatch):
@@ -53,7 +68,7 @@ async def test_a_run_does_the_transfers_that_fit_in_todays_calls_and_says_so(pro
     assert "1 more invoices need about 1 calls" in transfers.message and "daily reset" in transfers.message
     done = [i for i in invoices if entries(server, i.number)]
     assert done == invoices[:2]  # oldest first; the third waits
-    assert step(report, "payments").status == "over_budget"  # nothing left for the less important step
+    assert {step(report, s).status for s in ("payments", "products", "customers")} == {"over_budget"}  # none left
     assert transfers.calls == prepare + 2
 
 
@@ -71,7 +86,7 @@ async def test_nothing_fits_nothing_starts(profile, server, monkeypatch):
 async def test_run_before_activation_transfers_nothing_and_skip_leaves_a_step_out(profile, server):
     invoice = profile.invoice(profile.customer(), hours())
     profile.store.settings.update(active=False)
-    report = await run_once(profile.session, skip=["payments"])
+    report = await run_once(profile.session, skip=["payments", "products", "customers"])
     assert step(report, "transfers").status == "off" and "step 8" in step(report, "transfers").message
     assert step(report, "payments").status == "off" and report.exit_code == 0
     assert entries(server, invoice.number) == []
@@ -86,9 +101,10 @@ async def test_run_dry_run_shows_the_cost_of_each_step_and_sends_nothing(profile
     steps = {s["step"]: s for s in json.loads(dry.stdout)["steps"]}
     assert steps["transfers"]["status"] == "planned" and steps["transfers"]["calls"] >= 2
     assert "would transfer" in steps["transfers"]["message"] and "API call" in steps["transfers"]["message"]
-    assert steps["payments"]["status"] == "planned"
+    assert steps["payments"]["status"] == "planned" and steps["products"]["status"] == "planned"
+    assert steps["customers"]["status"] == "planned" and "API call" in steps["customers"]["message"]
     assert entries(server, good.number) == []
-    text = cli(profile, "run")
+    text = cli(profile, "run", "--skip", "customers")
     assert text.returncode == 1, text.stdout + text.stderr  # one blocked: needs attention
     assert "transfers: attention" in text.stdout and "payments: done" in text.stdout
     assert len(entries(server, good.number)) == 1
