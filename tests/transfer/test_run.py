@@ -55,7 +55,10 @@ async def test_products_and_customers_follow_their_schedule(profile, server):
 
 
 async def test_a_run_does_the_transfers_that_fit_in_todays_calls_and_says_so(profile, server, monkeypatch):
-    await TransferService.for_session(profile.session).start()  # the session keeps Exact's reference data
+    first = TransferService.for_session(profile.session)
+    estimated, before = first.preparation_cost(), profile.session.client.calls
+    await first.start()  # the session keeps Exact's reference data from now on
+    assert profile.session.client.calls - before == estimated  # the estimate is what it costs
     invoices = [profile.invoice(profile.customer(), hours()) for _ in range(3)]
     service = TransferService.for_session(profile.session)
     prepare = service.preparation_cost()

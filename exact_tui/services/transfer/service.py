@@ -286,11 +286,11 @@ class TransferService(RunMixin):
 
     def preparation_cost(self) -> int:
         """Calls `start()` costs before the first invoice: Exact's reference data (journals, G/L accounts,
-        VAT codes, periods, items at 1,000 a call) unless the session keeps it, and the accounts pulled
-        from the last Timestamp (plus `sync/Deleted`)."""
+        VAT codes, periods and the journal's period status, items at 1,000 a call) unless the session
+        keeps it, and the accounts pulled from the last Timestamp (plus `sync/Deleted`)."""
         kept = getattr(self.cache, CACHE_KEY, None) if self.cache is not None else None
         facts = 0 if kept is not None and getattr(kept, "journal_code", None) == self.journal else \
-            4 + len(self.store.products) // 1000 + 1
+            5 + len(self.store.products) // 1000 + 1
         cached = self.store.exact_accounts
         accounts = 1 if cached.timestamp is not None else len(self.store.customers) // 1000 + 1
         return facts + accounts + 1
