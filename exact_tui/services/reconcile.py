@@ -7,6 +7,11 @@ invoice. `sync/Deleted` is read with Exact's documented entity types: 10 Payment
 sales entry takes its term with it), 13 SalesInvoices; 1 TransactionLines is keyed by line, and
 there is no SalesEntries type, so a deleted entry is found through its term.
 
+Amounts are compared including VAT (Exact's terms carry the booking's total): the local lines
+with their VAT code (the line's, else its item's) at the rates `vat/VATCodes` gives — one more call,
+only when there is something to check. An invoice edited locally after its transfer (its content
+fingerprint differs from the one transferred) is named as such instead of as an amount difference.
+
 Each drift item names the local invoice and says what to do.
 """
 from __future__ import annotations
@@ -15,6 +20,7 @@ import datetime as dt
 import re
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from .payments import Matcher, PaymentsService, Transferred, transferred_invoices
@@ -25,7 +31,7 @@ PAYMENT_TERMS_TYPE, SALES_INVOICES_TYPE = 10, 13
 @dataclass(slots=True)
 class Drift:
     number: str  # the local invoice number
-    kind: str  # missing | deleted_in_exact | number | currency | customer | booked_twice | gap
+    kind: str  # missing | deleted_in_exact | number | currency | customer | amount | edited | booked_twice | gap
     what: str
     fix: str
 
@@ -62,9 +68,28 @@ def number_gaps(numbers: list[str]) -> list[tuple[str, str, list[str]]]:
     return gaps
 
 
+CENT = Decimal("0.01")
+
+
+def expected_total(invoice: Any, vat_of_line: Any, rates: dict[str, Decimal]) -> Decimal | None:
+    """The invoice's total including VAT as Exact books it (VAT rounded per line), or None when a
+    line's VAT code is unknown or inclusive (then the amount is not compared)."""
+    total = Decimal(0)
+    for line in invoice.lines:
+        rate = rates.get(vat_of_line(line))
+        if rate is None:
+            return None
+        net = (Decimal(line.quantity) * Decimal(line.unit_price)).quantize(CENT)
+        total += net + (net * rate).quantize(CENT)
+    return abs(total)
+
+
 def compare(invoices: list[Transferred], local: dict[str, Any], rows: list[dict[str, Any]],
-            deleted: set[str]) -> list[Drift]:
-    """The drift (pure): transferred invoices, their local records, the kept terms, deleted keys."""
+            deleted: set[str], *, edited: set[str] | None = None,
+            totals: dict[str, Decimal | None] | None = None) -> list[Drift]:
+    """The drift (pure): transferred invoices, their local records, the kept terms, deleted keys, the
+    invoices edited locally since their transfer and their expected totals including VAT."""
+    totals, edited = totals or {}, edited or set()
     matcher = Matcher(invoices)
     per_invoice: dict[str, list[dict[str, Any]]] = defaultdict(list)
     unplaced: list[dict[str, Any]] = []
@@ -98,6 +123,20 @@ def compare(invoices: list[Transferred], local: dict[str, Any], rows: list[dict[
             items.append(Drift(inv.number, "currency", f"invoice {inv.number} is in {record.currency} locally but in "
                                f"{', '.join(sorted(str(c) for c in currencies))} in Exact",
                                "correct the booking in Exact (or credit it and transfer the invoice again)"))
+        if inv.invoice_id in edited:
+            items.append(Drift(inv.number, "edited", f"invoice {inv.number} was edited locally after its transfer: "
+                               f"Exact still has the content sent (Exact number {inv.exact_number})",
+                               "credit it in the invoicing system and book the corrected invoice (both are "
+                               "transferred), or undo the export and transfer it again where Exact allows it"))
+        else:
+            booked = next((abs(Decimal(t["total_fc"])) for t in terms if t.get("total_fc") is not None), None)
+            wanted = totals.get(inv.invoice_id)
+            if booked is not None and wanted is not None and record is not None and \
+                    abs(booked - wanted) > CENT * max(1, len(record.lines)):
+                items.append(Drift(inv.number, "amount", f"invoice {inv.number} totals {wanted:,.2f} {record.currency} "
+                                   f"including VAT locally but {booked:,.2f} in Exact (Exact number {inv.exact_number})",
+                                   "the booking was changed in Exact: correct it there, or credit it and transfer "
+                                   "the invoice again"))
         accounts = {str(t.get("account") or "").lower() for t in terms} - {""}
         if inv.customer_exact_id and accounts and inv.customer_exact_id.lower() not in accounts:
             items.append(Drift(inv.number, "customer", f"invoice {inv.number} is booked on another Exact account than "
@@ -131,8 +170,47 @@ async def reconcile(store: Any, exact: Any, *, invoices: list[Transferred] | Non
     new_deleted = {str(d.entity_key).lower() for d in deleted_result.rows if d.entity_type in wanted and d.entity_key}
     deleted = set(state.get("deleted") or []) | new_deleted
     store.payments.remember_deleted(sorted(deleted), deleted_result.timestamp)
-    report.calls = exact.calls - before
     local = {inv.invoice_id: store.invoices.get(inv.invoice_id) for inv in invoices}
     local = {k: v for k, v in local.items() if v is not None}
-    report.items = compare(invoices, local, store.payments.terms(), deleted)
+    edited = _edited(store, local)
+    totals: dict[str, Decimal | None] = {}
+    if local:
+        rates = {v.code.strip(): v.percentage for v in await exact.vat_codes()
+                 if v.percentage is not None and v.type != "I"}
+        vat_of_line = _vat_of_line(store)
+        totals = {k: expected_total(v, vat_of_line, rates) for k, v in local.items() if k not in edited}
+    report.calls = exact.calls - before
+    report.items = compare(invoices, local, store.payments.terms(), deleted, edited=edited, totals=totals)
     return report
+
+
+def _edited(store: Any, local: dict[str, Any]) -> set[str]:
+    """Invoices whose content changed locally after their transfer (the transfer's fingerprint rule)."""
+    from .transfer.prepare import fingerprint
+
+    out = set()
+    for invoice_id, invoice in local.items():
+        state = store.invoice_transfers.get(invoice_id)
+        if state is not None and state.fingerprint and state.fingerprint != fingerprint(invoice):
+            out.add(invoice_id)
+    return out
+
+
+def _vat_of_line(store: Any) -> Any:
+    """A line's VAT code as the transfer sends it: the line's own, else its item's (found as the transfer finds it)."""
+    from .transfer.prepare import product_for
+
+    products = {p.code: p for p in store.products.all()}
+    dimensions = {(str(d.kind), d.id): d for d in store.dimensions.all()}
+    from types import SimpleNamespace
+
+    from .defaults import principles as chosen_principles
+
+    principles = chosen_principles(SimpleNamespace(settings=store.settings.get))  # type: ignore[arg-type]
+
+    def vat(line: Any) -> str:
+        if (line.vat_code or "").strip():
+            return line.vat_code.strip()
+        product = products.get(product_for(line, principles, dimensions).code)
+        return (product.vat_code or "").strip() if product is not None else ""
+    return vat
