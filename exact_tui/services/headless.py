@@ -19,8 +19,10 @@ class CannotRun(Exception):
 
 @contextlib.asynccontextmanager
 async def connected(profile: str, data_dir: str | None, *, progress: Callable[[Event], None] | None = None,
-                    need_exact: bool = True) -> AsyncIterator[ConsoleSession]:
-    """An open session with `session.client` connected (when `need_exact`), closed afterwards."""
+                    need_exact: bool = True, need_division: bool = True) -> AsyncIterator[ConsoleSession]:
+    """An open session with `session.client` connected (when `need_exact`), closed afterwards.
+
+    `need_division=False` is for the commands that choose it (`exact-tui setup division`)."""
     from ..store import StoreError
     from . import connection
 
@@ -40,7 +42,7 @@ async def connected(profile: str, data_dir: str | None, *, progress: Callable[[E
             if report is None:
                 raise CannotRun(f"profile '{profile}' is not connected to Exact Online (or its client secret is not "
                                 "kept): run `exact-tui connect` or step 1 of the console first")
-            if not session.store.settings.get().division:
+            if need_division and not session.store.settings.get().division:
                 raise CannotRun("no division chosen yet: pick one in step 2 (or `exact-tui setup division NUMBER`)")
         yield session
     finally:

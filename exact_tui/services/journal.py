@@ -1,7 +1,9 @@
 """Step 3 of the set-up: the sales journal invoices are booked in.
 
 Only sales journals (type 20) are offered; a journal without variable currency is flagged when
-the local side has invoices in another currency, because Exact would refuse each of them.
+the local side has invoices in another currency, because Exact would refuse each of them. How
+invoices are booked in it (sales entries or sales invoices, `choose_model`) is saved here too: the
+console has no screen for it yet, `exact-tui setup model` sets it.
 """
 from __future__ import annotations
 
@@ -42,3 +44,43 @@ def choose_journal(session: ConsoleSession, journal) -> None:
     session.store.settings.update(journal=journal.code)
     session.events.success(f"Sales journal {journal.code} {journal.description} chosen", side=Side.LOCAL,
                            topic="journal")
+
+
+JOURNAL_TYPES = {10: "cash journal", 12: "bank journal", 20: "sales journal", 21: "sales return journal",
+                 22: "purchase journal", 23: "purchase return journal", 90: "general journal"}
+
+
+async def find_journal(session: ConsoleSession, code: str):
+    """The sales journal with this code, or a ValueError that says what the code is instead.
+
+    A code that exists but is another kind (bank, purchase, general) is named with its type, which
+    costs one more call only on that mistake."""
+    wanted = code.strip()
+    journals = await load_journals(session)
+    journal = next((j for j in journals if j.code == wanted), None)
+    if journal is not None:
+        return journal
+    listed = ", ".join(f"{j.code} {j.description}" for j in journals) or "none: create one in Exact (type Sales)"
+    other = next((j for j in await session.require_client().journals() if j.code == wanted), None)
+    if other is not None:
+        kind = JOURNAL_TYPES.get(other.type or 0, f"type {other.type}")
+        raise ValueError(f"journal {wanted} ({other.description}) is a {kind}, not a sales journal (type 20): "
+                         f"invoices can only be booked in a sales journal. Sales journals here: {listed}")
+    division = getattr(session.settings(), "division", None)
+    raise ValueError(f"journal {wanted}: no such journal in division {division}. Sales journals here: {listed}")
+
+
+def choose_model(session: ConsoleSession, model: str, *, drafts: bool = False) -> None:
+    """Save how invoices are booked: sales entries, or sales invoices (processed, or left as drafts).
+
+    The transfer reads `transfer_model` and `invoice_drafts` from the settings (`services/transfer`)."""
+    from ..domain.settings import TRANSFER_MODELS
+
+    if model not in TRANSFER_MODELS:
+        raise ValueError(f"transfer model {model!r}: choose one of {', '.join(TRANSFER_MODELS)}")
+    if drafts and model != "invoices":
+        raise ValueError("drafts: only sales invoices can be left as drafts in Exact (model 'invoices')")
+    session.store.settings.update(transfer_model=model, invoice_drafts=bool(drafts and model == "invoices"))
+    what = ("sales entries (salesentry/SalesEntries)" if model == "entries" else
+            "sales invoices left as drafts" if drafts else "sales invoices, processed so Exact numbers them")
+    session.events.success(f"Invoices are booked as {what}", side=Side.LOCAL, topic="journal")

@@ -1,4 +1,5 @@
-"""Step 2: pick the division (administration) from those the user may use; locked after the first transfer."""
+"""Step 2: pick the division (administration) from those the user may use; locked after the first transfer
+(see `services/division.py` for what locks it and what a change before that undoes)."""
 from __future__ import annotations
 
 from rich.text import Text
@@ -36,7 +37,8 @@ class DivisionStep(StepView):
 
     def _show_lock(self) -> str | None:
         lock = svc.division_lock(self.session)
-        self.query_one("#lock", Static).update(Text("🔒 " + lock) if lock else "")
+        warning = None if lock else svc.change_warning(self.session)
+        self.query_one("#lock", Static).update(Text("🔒 " + lock) if lock else Text("⚠ " + warning) if warning else "")
         self.query_one("#divisions", OptionList).disabled = bool(lock)
         return lock
 
@@ -74,6 +76,7 @@ class DivisionStep(StepView):
         name = next((d.description for d in (self.session.cache.divisions or []) if d.code == code), "")
 
         def done(_):
+            self._show_lock()
             self._fill((self.session.cache.divisions or []))
             self.app.refresh_header()
 
