@@ -37,7 +37,7 @@ from exact_tui.domain.customer import pad_account_code
 
 from . import rules, writes
 from .messages import SandboxError
-from .odata import load_body
+from .values import load_body
 from .schema import ALL_SCOPES, ROUTES
 
 if TYPE_CHECKING:

@@ -10,7 +10,7 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from .messages import fail
-from .odata import parse_datetime, parse_guid
+from .values import parse_datetime, parse_guid
 from .schema import ROUTES, EntitySpec
 from .world import Row
 

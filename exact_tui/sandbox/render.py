@@ -10,7 +10,7 @@ from xml.sax.saxutils import escape
 
 from starlette.responses import Response
 
-from .odata import json_default, to_json_date
+from .values import json_default, to_json_date
 
 JSON_TYPE = "application/json; charset=utf-8"
 ATOM_TYPE = "application/atom+xml; charset=utf-8"

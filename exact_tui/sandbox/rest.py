@@ -22,7 +22,8 @@ from .bodies import changeable, typed
 from .messages import SandboxError, fail, lang_tag
 from .oauth import bearer_user
 from .reads import Reads, ctx_label
-from .odata import QueryError, load_body, parse_select
+from .odata import QueryError, parse_select
+from .values import load_body
 from .metadata import edmx
 from .render import atom, dumps, error_body, wants_json, ATOM_TYPE, JSON_TYPE
 from .schema import ME, ROUTES, EntitySpec
