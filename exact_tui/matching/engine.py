@@ -194,7 +194,7 @@ def _bucket(E: Side, L: Side, S: Scores, cfg: MatchConfig, e_active: np.ndarray,
     evidence_ok = S.second_field | strong_id | code_ok
     flags_ok = ~S.flag_mismatch | strong_id
     eligible = (S.score >= cfg.threshold) & name_ok & evidence_ok & flags_ok
-    learned_ok = _learned_ok(S, cfg, bits, strong_id, flags_ok) if len(S) else np.zeros(0, bool)
+    learned_ok = _learned_ok(S, cfg, bits, parts, strong_id, flags_ok) if len(S) else np.zeros(0, bool)
     learned = (bits, learned_ok)
     competing = ~ignored[S.ei]
     used_e = np.zeros(n_e, bool)
@@ -349,7 +349,7 @@ def _why_not_learned(S: Scores, rows: list[int], cfg: MatchConfig, bits: np.ndar
     return notes
 
 
-def _learned_ok(S: Scores, cfg: MatchConfig, bits: np.ndarray, strong_id: np.ndarray,
+def _learned_ok(S: Scores, cfg: MatchConfig, bits: np.ndarray, parts: dict[str, np.ndarray], strong_id: np.ndarray,
                 flags_ok: np.ndarray) -> np.ndarray:
     """Pairs the learned evidence may link: likely enough, the name at least partly alike, a field
     besides the name agreeing, no Holding/Stichting word on one side only and no differing VAT/KvK."""
@@ -362,7 +362,12 @@ def _learned_ok(S: Scores, cfg: MatchConfig, bits: np.ndarray, strong_id: np.nda
     # ... and at another street address in the same postcode only a close name is the same customer
     # (one shared word, "Coppens Vastgoed" / "Vastgoed Jacobs", is a neighbour)
     same_pc = (lv["postcode"] == 3) & (~moved | (lv["name"] >= 3))
-    other = keys | (lv["address"] >= 4) | (lv["address"] == 2) | same_pc | (~moved & ((lv["postcode"] == 2) | (lv["email"] == 1)))
+    other = keys | (lv["address"] >= 5) | (lv["address"] == 3) | same_pc | (~moved & ((lv["postcode"] == 2) | (lv["email"] == 1)))
+    # ... or the fields besides the name together, by their learned weights, make the pair
+    # `min_other_bits` likelier ("the same town, the postcode one typo off": 2^8 times); at
+    # another street address only with a close name (neighbours share postcode and town)
+    besides = sum(w for f, w in parts.items() if f != "name")
+    other |= (besides >= cfg.min_other_bits) & (~moved | (lv["name"] >= 3))
     # a different phone number or mail domain is another customer more often than a typo: the
     # learned route leaves those pairs to a person
     key_conflict = (lv["vat"] == 0) | (lv["coc"] == 0) | (lv["phone"] == 0) | (lv["email"] == 0)

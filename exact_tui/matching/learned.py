@@ -25,7 +25,7 @@ import numpy as np
 # levels per field, lowest (disagrees) first; see scoring._levels
 PRIOR_M = {
     "name": (0.03, 0.07, 0.10, 0.15, 0.65),
-    "address": (0.10, 0.03, 0.04, 0.05, 0.13, 0.65),
+    "address": (0.10, 0.05, 0.03, 0.04, 0.05, 0.13, 0.60),
     "postcode": (0.05, 0.03, 0.07, 0.85),
     "city": (0.05, 0.10, 0.85),
     "country": (0.02, 0.98),
@@ -37,7 +37,7 @@ PRIOR_M = {
 }
 PRIOR_U = {
     "name": (0.90, 0.08, 0.015, 0.004, 0.001),
-    "address": (0.965, 0.004, 0.0005, 0.02, 0.007, 0.003),
+    "address": (0.9555, 0.01, 0.004, 0.0005, 0.02, 0.007, 0.003),
     "postcode": (0.90, 0.07, 0.02, 0.01),
     "city": (0.90, 0.03, 0.07),
     "country": (0.50, 0.50),
@@ -50,7 +50,8 @@ PRIOR_U = {
 FIELDS = tuple(PRIOR_M)
 LEVEL_WORDS = {
     "name": ("different", "one part alike", "alike", "close", "the same"),
-    "address": ("different", "the same street", "one typo in the number", "alike", "close", "the same"),
+    "address": ("different", "the same number", "the same street", "one typo in the number", "alike", "close",
+                "the same"),
     "postcode": ("different", "same area", "one typo apart", "the same"),
     "city": ("different", "close", "the same"),
     "country": ("different", "the same"),

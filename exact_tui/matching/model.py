@@ -185,6 +185,7 @@ class MatchConfig:
     # gives it at least this probability and it leads every rival on both sides by `margin_bits`
     min_probability: float = 0.999
     margin_bits: float = 6.0  # 2^6: 64 times likelier than the runner-up
+    min_other_bits: float = 6.0  # 2^6, as the margin: the rest of the record alone makes the pair 64 times likelier
     candidate_probability: float = 0.5  # ... or is at least this likely by the learned evidence
     u_sample: int = 20_000  # random pairs counted for the u probabilities
     em_top: int = 3  # EM learns from each record's best few candidates

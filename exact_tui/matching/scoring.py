@@ -139,8 +139,11 @@ def score_pairs(E: Side, L: Side, keys: np.ndarray, cfg: MatchConfig) -> Scores:
             same_street[conflict_idx] |= street >= 85
         house_typo = same_street & _one_edit(E.raw["house"], L.raw["house"], ei, li, same_street, w)
         addr[house_conflict] = np.minimum(addr[house_conflict], 50)
+        # the same number on another street, or the street left out on one side ("8 Eddy
+        # Crescent" / "8"): weak on its own, a confirmation beside the same postcode
+        same_house = has_addr & (he != 0) & (he == hl)
     else:
-        same_street = house_typo = np.zeros(len(ei), bool)
+        same_street = house_typo = same_house = np.zeros(len(ei), bool)
 
     has_city = E.has_city[ei] & L.has_city[li]
     city = np.full(len(ei), nan, np.float32)
@@ -250,7 +253,7 @@ def score_pairs(E: Side, L: Side, keys: np.ndarray, cfg: MatchConfig) -> Scores:
         contrib[k] = np.round(parts[n], 1).astype(np.float32)
     shown = np.round(parts.sum(axis=0), 1)
     ph_edit = _one_edit(E.raw["phone"], L.raw["phone"], ei, li, ph_both & ~ph_eq, w)
-    level = _levels(sims, name_set, pc_edit, ph_edit, area_eq, key_state, same_street, house_typo)
+    level = _levels(sims, name_set, pc_edit, ph_edit, area_eq, key_state, same_street, house_typo, same_house)
     return Scores(ei, li, score, sims, contrib, key_state, second, conflict, flag_mismatch, shown,
                   raw.astype(np.float32), level)
 
@@ -269,7 +272,7 @@ def _one_edit(e_raw: list[str], l_raw: list[str], ei: np.ndarray, li: np.ndarray
 
 def _levels(sims: dict[str, np.ndarray], name_set: np.ndarray, pc_edit: np.ndarray, ph_edit: np.ndarray,
             area_eq: np.ndarray, key_state: dict[str, np.ndarray], same_street: np.ndarray,
-            house_typo: np.ndarray) -> dict[str, np.ndarray]:
+            house_typo: np.ndarray, same_house: np.ndarray) -> dict[str, np.ndarray]:
     """Comparison levels (0 = disagrees ... highest = the same; -1 = a side lacks the field).
 
     The learned model (`learned.py`) gives each level its own weight from agreement statistics, so
@@ -286,12 +289,13 @@ def _levels(sims: dict[str, np.ndarray], name_set: np.ndarray, pc_edit: np.ndarr
     name = cut(sims["name"], (55, 75, 88, 97))
     contained = (name_set >= 95) & (name < 2)
     name[contained] = 2
-    # address: different / same street, other number / same street, number one typo apart /
-    # alike / close / the same
-    address = cut(sims["address"], (-1, -1, 70, 85, 95))
-    address[(address >= 0) & (address < 3)] = 0
-    address[same_street & (address < 1)] = 1
-    address[house_typo & (address < 2)] = 2
+    # address: different / the same number, another street / the same street, another number /
+    # the same street, the number one typo apart / alike / close / the same
+    address = cut(sims["address"], (-1, -1, -1, 70, 85, 95))
+    address[(address >= 0) & (address < 4)] = 0
+    address[same_house & (address < 1)] = 1
+    address[same_street & (address < 2)] = 2
+    address[house_typo & (address < 3)] = 3
     city = cut(sims["city"], (80, 95))
     pc = sims["postcode"]
     postcode = np.where(np.isnan(pc), -1, np.where(pc >= 100, 3, np.where(pc_edit, 2, np.where(area_eq, 1, 0))))

@@ -298,3 +298,25 @@ def test_a_local_customer_does_not_fall_to_the_next_best_account():
     result = match(exact, local)
     assert result.one["e1"].local_id == "l1"
     assert "e2" not in result.one
+
+
+def test_the_likeliest_candidate_is_listed_even_when_namesakes_score_higher():
+    # five "... Bridge" namesakes elsewhere score higher on the name than the mistyped "Little
+    # Bridge Brasserie" in the same street and town; the learned evidence keeps it in the list
+    e = R("e1", "Ltitle Bridge", address="1372 Sunset Rd.", city="Seattle")
+    local = [R("true", "Little Bridge Brasserie", address="1382 Sunset Road", city="Seattle")] + [
+        R(f"n{k}", name, address=f"{100 + k} {street}", city="Seattle")
+        for k, (name, street) in enumerate([("Teh Little Bridge", "Melrose Place"), ("The Littl eBridge", "Franklin"),
+                                            ("Olive Bridge", "Peachtree Dr."), ("Little Bridge Tavern", "Main Blvd."),
+                                            ("The Star Bridge", "Washington Road"), ("Little Bridge Bakery", "Pine St")])]
+    result = match([e], local)
+    assert "true" in [c.local_id for c in result.candidates("e1")]
+    assert len(result.candidates("e1")) <= MatchConfig().max_candidates
+
+
+def test_a_name_with_swapped_letters_is_found_without_any_shared_key():
+    # no address, postcode or phone to block on and the only rare word mistyped: the name-only
+    # pass finds it through its one-letter-left-out keys
+    local = [R("l1", "Ltitle Brigde Brasserie")] + [R(f"x{k}", f"Other Company {k}") for k in range(30)]
+    result = match([R("e1", "Little Bridge Brasserie")], local)
+    assert "l1" in [c.local_id for c in result.candidates("e1")]

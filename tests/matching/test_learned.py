@@ -52,3 +52,57 @@ def test_why_a_pair_stayed_in_more_names_the_learned_evidence_too():
     notes = " | ".join(result.notes["e1"])
     assert "only the name agrees" in notes
     assert "learned evidence" in notes and "bits: name the same" in notes
+
+
+def _people_with(exact_extra, local_extra, n=60):
+    """`n` distinct persons on both sides, each on both (so EM has true pairs to learn from; one in
+    four with its street typed anew), plus the pair under test."""
+    streets = ["Bayly Place", "Sturt Avenue", "Learmonth Drive", "Boolee Street", "Kavel Street", "Wade Street"]
+    given = ["jack", "emma", "oliver", "kyra", "lexie", "adam", "molly", "hugo", "darcy", "tahlia"]
+    family = ["ryan", "green", "rickett", "webb", "cochrane", "caire", "alderson", "noble", "snell", "kuras",
+              "menzies", "dent"]
+    exact, local = [exact_extra], [local_extra]
+    for k in range(n):
+        rec = dict(name=f"{given[k % 10]} {family[k % 12]}{k}", address=f"{k + 3} {streets[k % 6]}",
+                   postcode=str(2000 + 37 * k), city=f"town{k % 40}")
+        exact.append(MatchRecord(f"e{k}", **rec))
+        if k % 4 == 0:  # typed anew on one side: another street, as in the public person sets
+            rec = {**rec, "address": f"{k + 200} {streets[(k + 1) % 6]}"}
+        local.append(MatchRecord(f"l{k}", **rec))
+    return exact, local
+
+
+def test_address_levels_tell_a_mistyped_number_and_a_missing_street_from_another_address():
+    from exact_tui.matching.prepare import KeyCodes, prepare
+    from exact_tui.matching.model import MatchConfig
+    from exact_tui.matching.scoring import score_pairs
+
+    pairs = [("1372 Sunset Rd.", "1382 Sunset Road"), ("8 Eddy Crescent", "8"), ("15 Bywaters Place", "511 Bywaters Pl"),
+             ("26 Griffin Place", "26 Griffin Place"), ("4 Esperance Street", "90 Pearcey Place")]
+    codes = KeyCodes()
+    E = prepare([MatchRecord(f"e{k}", "x", address=a) for k, (a, _) in enumerate(pairs)], codes)
+    L = prepare([MatchRecord(f"l{k}", "x", address=b) for k, (_, b) in enumerate(pairs)], codes)
+    S = score_pairs(E, L, np.arange(len(pairs)) * len(pairs) + np.arange(len(pairs)), MatchConfig())
+    words = [learned.LEVEL_WORDS["address"][lv] for lv in S.level["address"]]
+    assert words == ["one typo in the number", "the same number", "the same street", "the same", "different"]
+
+
+def test_the_same_person_with_a_mistyped_postcode_at_another_street_is_linked_by_the_rest_of_the_record():
+    # the name the same, the same town, the postcode one typo off, the street replaced: the fields
+    # besides the name make the pair far likelier than not, and nobody else is close
+    exact, local = _people_with(
+        MatchRecord("x", "stephanie rumbal", address="26 griffin place", postcode="6258", city="galston"),
+        MatchRecord("y", "stephanie rumbal", address="31 sollya place", postcode="6285", city="galston"))
+    result = match(exact, local)
+    assert result.one["x"].local_id == "y"
+    assert result.notes["x"][0].startswith("learned evidence")
+
+
+def test_a_neighbour_sharing_one_name_word_and_the_postcode_is_not_linked():
+    # "Coppens Vastgoed" / "Vastgoed Jacobs": the same postcode and town, another street address
+    exact, local = _people_with(
+        MatchRecord("x", "Coppens Vastgoed BV", address="Stationsstraat 23b", postcode="8040", city="Brugge", country="BE"),
+        MatchRecord("y", "Vastgoed Jacobs BVBA", address="Kortrijksesteenweg 15b", postcode="8040", city="Brugge",
+                    country="BE"))
+    result = match(exact, local)
+    assert "x" not in result.one
