@@ -83,3 +83,17 @@ def check(spec: EntitySpec, body: dict[str, Any], *, parent_key: str | None = No
                             "SalesInvoiceLines": "salesinvoice/salesinvoicelines"}[spec.lines]]
         for line in body[spec.lines]:
             check(line_spec, line, parent_key=spec.key)
+
+
+def check_put(spec: EntitySpec, row: dict[str, Any], body: dict[str, Any]) -> None:
+    """A PUT leaves what it does not send as it is, so only what it sends can empty a mandatory
+    property: refused as on POST (a contact keeps one of its names either way)."""
+    type_name = spec.reference or spec.type_name
+    either = EITHER.get(type_name, ())
+    merged = {**row, **body}
+    for name in required(type_name):
+        if name not in body or not _empty(body[name]) or name == spec.lines:
+            continue
+        if name in either and any(not _empty(merged.get(other)) for other in either):
+            continue
+        raise _error(type_name, either[0] if name in either else name)  # the pair is named as on POST

@@ -195,7 +195,9 @@ class _Call(Reads):
             update = writes.UPDATE.get(spec.table)
             if update is None:
                 raise fail(405, "method_not_allowed", method="PUT", path=spec.path)
-            update(ctx, row, changeable(spec, self.typed_body(spec)))
+            body = changeable(spec, self.typed_body(spec))
+            mandatory.check_put(spec, row, body)  # a mandatory property cannot be emptied either
+            update(ctx, row, body)
         else:
             remove = writes.DELETE.get(spec.table)
             if remove is not None:

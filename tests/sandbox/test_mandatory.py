@@ -137,3 +137,16 @@ def test_metadata_marks_mandatory_properties_not_nullable(nl):
                 if t.get("Name") == "SalesEntryLine")
     nullable = {p.get("Name"): p.get("Nullable") for p in line.iter(f"{{{ns['e']}}}Property")}
     assert nullable["AmountFC"] == "false" and nullable["Description"] == "true"
+
+
+def test_a_put_cannot_empty_a_mandatory_property(nl, en):
+    entry = posted(nl, "salesentry/SalesEntries", entry_body())
+    key = f"/{DIV}/salesentry/SalesEntries(guid'{entry['EntryID']}')"
+    emptied = en.put(key, json={"Journal": ""})
+    assert emptied.status_code == 500 and message(emptied) == "Required: Journal"
+    assert en.put(key, json={"Description": "only this"}).status_code == 204  # what is not sent stays
+    contact = posted(nl, "crm/Contacts", {"Account": customer_id(44), "FirstName": "Els", "LastName": "Smit"})
+    contact_url = f"/{DIV}/crm/Contacts(guid'{contact['ID']}')"
+    assert nl.put(contact_url, json={"LastName": None}).status_code == 204  # the first name is enough
+    gone = nl.put(contact_url, json={"FirstName": ""})
+    assert gone.status_code == 500 and message(gone) == "Verplicht: Achternaam"
