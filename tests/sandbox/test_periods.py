@@ -62,3 +62,15 @@ def test_closing_a_period_shows_in_the_status_list(server, en):
         assert {r["Status"] for r in every(en, STATUS, **flt)} == {1}
     finally:
         httpx.post(url, json={"Closed": False})
+
+
+def test_metadata_names_the_three_key_parts(nl):
+    answer = nl.get(f"/{DIV}/read/$metadata")
+    assert answer.status_code == 200
+    text = answer.text
+    start = text.index('<EntityType Name="JournalStatusList">')
+    keys = text[start: text.index("</Key>", start)]
+    assert all(f'<PropertyRef Name="{name}" />' in keys for name in ("Year", "Period", "Journal"))
+    financial = nl.get(f"/{DIV}/financial/$metadata").text
+    period = financial[financial.index('<EntityType Name="FinancialPeriod">'):]
+    assert 'Name="Closed"' not in period[: period.index("</EntityType>")]
