@@ -13,7 +13,7 @@ import numpy as np
 
 from .model import MatchRecord
 from .normalise import (
-    NameKey, email_parts, normalise_address, normalise_city, normalise_code, normalise_coc,
+    AddressKey, NameKey, email_parts, normalise_address, normalise_city, normalise_code, normalise_coc,
     normalise_country, normalise_name, normalise_phone, normalise_postcode, normalise_vat, phone_key,
     website_domain,
 )
@@ -23,16 +23,20 @@ KEY_FIELDS = ("pc", "pc_area", "house", "street", "country", "phone", "email", "
 
 
 class KeyCodes:
-    """Shared string -> int dictionary for equality keys of both sides ("" is always 0)."""
+    """What the two sides of one run share: the string -> int dictionary for equality keys ("" is
+    always 0) and the normalised names and addresses seen so far."""
 
     def __init__(self) -> None:
         self._codes: dict[str, int] = {"": 0}
+        # one run's normalised names and addresses by their text: both sides often hold the very
+        # same spelling (a customer copied from one system to the other), normalised only once
+        self.names: dict[str, NameKey] = {}
+        self.addresses: dict[str, AddressKey] = {}
 
     def encode(self, values: list[str]) -> np.ndarray:
         codes = self._codes
-        for v in dict.fromkeys(values):  # each distinct value once, in first-seen order
-            if v not in codes:
-                codes[v] = len(codes)
+        new = sorted(set(values) - codes.keys())  # sorted: the same records always get the same codes
+        codes.update(zip(new, range(len(codes), len(codes) + len(new))))
         return np.fromiter(map(codes.__getitem__, values), dtype=np.int64, count=len(values))
 
 
@@ -67,14 +71,19 @@ def prepare(records: Sequence[MatchRecord], codes: KeyCodes) -> Side:
     name, address, city = [""] * n, [""] * n, [""] * n
     raw: dict[str, list[str]] = {k: [""] * n for k in KEY_FIELDS}
     block_tokens: list[tuple[str, ...]] = [()] * n
+    name_cache, address_cache = codes.names, codes.addresses
     for i, r in enumerate(recs):
-        nk = normalise_name(r.name)
+        nk = name_cache.get(r.name)
+        if nk is None:
+            nk = name_cache[r.name] = normalise_name(r.name)
         names.append(nk)
         name[i] = nk.core
         country = normalise_country(r.country) if r.country else ""
         toks = set(nk.tokens)
         if r.address:
-            ak = normalise_address(r.address)
+            ak = address_cache.get(r.address)
+            if ak is None:
+                ak = address_cache[r.address] = normalise_address(r.address)
             address[i] = ak.text
             raw["house"][i] = ak.house
             core = [t for t in ak.street.split() if t not in _GENERIC_STREET]
