@@ -121,6 +121,8 @@ def prepare(records: Sequence[MatchRecord], codes: KeyCodes) -> Side:
     # street + house number: the address block where postcodes are missing or mistyped
     side.keys["street_house"] = codes.encode([f"{a}#{h}" if h and a else "" for a, h in zip(raw["street"], raw["house"])])
     side.keys["city"] = codes.encode(city)
+    # house number + place: survives a mistyped street name where the postcode is missing
+    side.keys["house_city"] = codes.encode([f"{h}#{c}" if h and c else "" for h, c in zip(raw["house"], city)])
     # street + place: the block for a mistyped house number where the postcode is missing too
     side.keys["street_city"] = codes.encode([f"{a}#{c}" if a and c else "" for a, c in zip(raw["street"], city)])
     return side
