@@ -85,3 +85,35 @@ def test_mypy_is_clean_on_the_lower_layers():
 
 def test_package_is_the_one_under_test():
     assert Path(exact_tui.__file__).resolve().is_relative_to(ROOT)
+
+
+def _sources() -> dict[str, str]:
+    package = ROOT / "exact_tui"
+    return {str(p.relative_to(ROOT)): p.read_text(encoding="utf-8") for p in package.rglob("*.py")}
+
+
+def test_one_atomic_writer():
+    """Every file replaced by exact-tui goes through domain/files.py (temp file, fsync, rename, folder fsync)."""
+    import re
+
+    hand_written = re.compile(r"\bos\.(replace|rename)\(|mkstemp\(|with_suffix\([\"']\.tmp|\b\w*(tmp|partial)\w*\.(replace|rename)\(")
+    found = [f"{name}:{n}: {line.strip()}" for name, text in _sources().items() if name != "exact_tui/domain/files.py"
+             for n, line in enumerate(text.splitlines(), 1) if hand_written.search(line)]
+    assert not found, "hand-written atomic writes (call exact_tui.domain.files.atomic_write):\n" + "\n".join(found)
+
+
+def test_the_atomic_writer_fsyncs_the_file_and_the_folder_and_leaves_nothing_on_failure(tmp_path, monkeypatch):
+    import stat
+
+    from exact_tui.domain import files
+
+    synced: list[int] = []
+    real = os.fsync
+    monkeypatch.setattr(files.os, "fsync", lambda fd: (synced.append(fd), real(fd)))
+    target = files.atomic_write(tmp_path / "a" / "x.json", "één", parents=True)
+    assert target.read_text(encoding="utf-8") == "één" and len(synced) == 2  # the file, then its folder
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    monkeypatch.setattr(files.os, "replace", lambda *a: (_ for _ in ()).throw(OSError("disk full")))
+    with pytest.raises(OSError):
+        files.atomic_write(target, b"new")
+    assert target.read_text(encoding="utf-8") == "één" and [p.name for p in target.parent.iterdir()] == ["x.json"]

@@ -18,13 +18,14 @@ import datetime as dt
 import fcntl
 import json
 import os
-import tempfile
 import time
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from ..domain.files import atomic_write as _atomic_write
+from ..domain.files import fsync_dir
 from .clock import SYSTEM_CLOCK, Clock
 
 TOKEN_FILE = "tokens.json"
@@ -107,32 +108,8 @@ class TokenSet:
 
 
 def atomic_write(path: Path, data: bytes, mode: int = 0o600) -> None:
-    """Replace `path` with `data` so that a reader (or a crash) only ever sees the old or the new file.
-
-    temp file in the same folder → write → fsync → rename over the target → fsync the folder.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        os.fchmod(fd, mode)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-    _fsync_dir(path.parent)
-
-
-def _fsync_dir(directory: Path) -> None:
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    """Replace `path` with `data`, 0600, making its folder: the one atomic write (domain/files.py)."""
+    _atomic_write(path, data, mode=mode, parents=True)
 
 
 class TokenStore:
@@ -202,7 +179,7 @@ class TokenStore:
                 self.path.unlink()
             except FileNotFoundError:
                 return False
-            _fsync_dir(self.path.parent)
+            fsync_dir(self.path.parent)
             return True
 
     # -- the cross-process lock ---------------------------------------------------------------

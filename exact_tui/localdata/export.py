@@ -6,17 +6,16 @@ Excel opens correctly on every platform.
 """
 from __future__ import annotations
 
-import contextlib
 import csv
 import dataclasses
 import io
 import json
-import os
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from ..domain.files import atomic_write
 from ..domain.invoice import Invoice
 from ..domain.text import csv_guard
 from ._gc import paused_gc
@@ -124,20 +123,6 @@ EXPORT_MODE = 0o600  # exports hold customers' personal data: readable by the us
 
 
 def _write_text(path: Path, text: str) -> None:
-    """Write next to the target and rename, so an interrupted export never leaves half a file.
-
-    Created 0600 from the start (not chmod-ed afterwards), so no other user can open it meanwhile.
-    """
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.partial")
-    with contextlib.suppress(FileNotFoundError):
-        tmp.unlink()  # a partial file of an interrupted export may carry another mode
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, EXPORT_MODE)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        tmp.replace(path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
+    """The one atomic write (domain/files.py): an interrupted export never leaves half a file, and the
+    file is 0600 from the start (not chmod-ed afterwards), so no other user can open it meanwhile."""
+    atomic_write(path, text, mode=EXPORT_MODE)

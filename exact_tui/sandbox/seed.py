@@ -19,6 +19,7 @@ import csv
 import datetime as dt
 import gc
 import hashlib
+import io
 import random
 from exact_tui.domain.text import csv_guard
 from dataclasses import dataclass, field, fields
@@ -170,13 +171,13 @@ def _text(value: Any) -> str:
 
 
 def _write(path: Path, header: list[str], rows: Iterable[list[Any]]) -> Path:
-    tmp = path.with_name(path.name + ".tmp")
-    with tmp.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(header)
-        writer.writerows([_text(v) for v in row] for row in rows)
-    tmp.replace(path)
-    return path
+    from exact_tui.domain.files import atomic_write
+
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    writer.writerows([_text(v) for v in row] for row in rows)
+    return atomic_write(path, buffer.getvalue(), mode=0o644)  # an export for the user to open: as before
 
 
 def _exact_value(row: Any, exact_name: str, attr: str) -> Any:

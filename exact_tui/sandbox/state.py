@@ -6,10 +6,11 @@ import dataclasses
 import datetime as dt
 import json
 import os
-import tempfile
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+
+from exact_tui.domain.files import atomic_write
 
 from .world import AccessToken, AuthCode, Chain, RefreshToken, User, World
 
@@ -63,17 +64,7 @@ def save(world: World, path: str | os.PathLike[str]) -> None:
     data = json.dumps(snapshot(world), default=_encode, separators=(",", ":"))
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        os.fchmod(fd, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write(target, data)  # the one atomic write: temp file, fsync, rename, fsync of the folder
     world.dirty = False
 
 

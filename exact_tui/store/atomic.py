@@ -4,7 +4,8 @@ TinyDB's own `JSONStorage` truncates and rewrites the file in place, so a kill i
 write leaves half a file and loses everything. Here a write goes to `.<name>.<pid>.tmp` in the same
 folder, is flushed and fsynced, then `os.replace`d over the real file (atomic on POSIX), and the
 folder is fsynced so the rename itself survives a power cut. A kill at any moment leaves either the
-old or the new file; a left-over temp file is deleted by the next writer.
+old or the new file; a left-over temp file is deleted by the next writer. The write itself is the
+one atomic write of `domain/files.py`.
 
 The storage also keeps the parsed data in memory: TinyDB calls `read()` for every operation, and
 re-parsing 100,000 invoices each time would make the store unusable at scale.
@@ -26,46 +27,14 @@ from tinydb.table import Table
 
 from .errors import CorruptStore, StoreReadOnly
 
-FILE_MODE = 0o600
-
-
-def fsync_dir(folder: Path) -> None:
-    """Make a rename in `folder` durable (no-op where directories cannot be opened)."""
-    try:
-        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
-    except OSError:  # pragma: no cover - e.g. Windows
-        return
-    try:
-        os.fsync(fd)
-    except OSError:  # pragma: no cover - some file systems refuse
-        pass
-    finally:
-        os.close(fd)
+# The one atomic write (domain/files.py), under the names the store's modules use.
+from ..domain.files import FILE_MODE, fsync_dir  # noqa: E402
+from ..domain.files import atomic_write as _atomic_write  # noqa: E402
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Replace `path` with `data` so that a crash leaves the old or the new content, never a mix."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
-    try:
-        view = memoryview(data)
-        while view:
-            written = os.write(fd, view)
-            view = view[written:]
-        os.fsync(fd)
-    except BaseException:
-        os.close(fd)
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    os.close(fd)
-    try:
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    fsync_dir(path.parent)
+    """Replace `path` with `data` so that a crash leaves the old or the new content, never a mix (0600)."""
+    _atomic_write(path, data)
 
 
 def _write_new_file(path: Path, data: bytes) -> None:

@@ -50,10 +50,9 @@ def load_prefs(data_dir: str | os.PathLike[str] | None = None) -> ConsolePrefs:
 def save_prefs(prefs: ConsolePrefs, data_dir: str | os.PathLike[str] | None = None) -> Path:
     """Written atomically: a console killed while saving keeps the previous preferences."""
     path = _config_dir(data_dir) / CONSOLE_FILE
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(asdict(prefs), indent=2))
-    os.replace(tmp, path)
-    return path
+    from ..domain.files import atomic_write
+
+    return atomic_write(path, json.dumps(asdict(prefs), indent=2), mode=0o644)  # not secret: as before
 
 
 class KeymapError(ValueError):
