@@ -37,6 +37,32 @@ def profile_dir(profile: str = DEFAULT_PROFILE, data_dir: str | os.PathLike[str]
     return path
 
 
+class UnknownProfile(LookupError):
+    """A command that only works on an existing profile was given a name that has none (a typo)."""
+
+
+def known_profiles(data_dir: str | os.PathLike[str] | None = None) -> list[str]:
+    """The profiles that exist under the data dir, sorted."""
+    folder = data_root(data_dir) / "profiles"
+    try:
+        return sorted(p.name for p in folder.iterdir() if p.is_dir() and _PROFILE_NAME.fullmatch(p.name))
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+
+
+def existing_profile_dir(profile: str = DEFAULT_PROFILE, data_dir: str | os.PathLike[str] | None = None) -> Path:
+    """The folder of a profile that must exist already: read-only commands never create one.
+
+    Raises `UnknownProfile` naming the profiles that do exist, so `--profile acme-bv` for `acme_bv`
+    is a clear message instead of a new, empty profile that then looks "not connected"."""
+    path = profile_dir(profile, data_dir, create=False)
+    if path.is_dir():
+        return path
+    known = known_profiles(data_dir)
+    listed = f"known: {', '.join(known)}" if known else f"no profiles yet in {data_root(data_dir)}"
+    raise UnknownProfile(f"profile {profile!r} does not exist ({listed})")
+
+
 def config_dir(data_dir: str | os.PathLike[str] | None = None) -> Path:
     """Console-wide settings (theme, keymap) that are not per client company."""
     if data_dir or os.environ.get("EXACT_TUI_DATA_DIR"):

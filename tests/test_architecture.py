@@ -117,3 +117,23 @@ def test_the_atomic_writer_fsyncs_the_file_and_the_folder_and_leaves_nothing_on_
     with pytest.raises(OSError):
         files.atomic_write(target, b"new")
     assert target.read_text(encoding="utf-8") == "één" and [p.name for p in target.parent.iterdir()] == ["x.json"]
+
+
+def test_one_exact_config_builder_and_one_personal_user_rule():
+    constructed = [name for name, text in _sources().items() if "ExactConfig(" in text.replace("class ExactConfig(", "")
+                   and name != "exact_tui/exact/config.py"]
+    assert not constructed, f"ExactConfig built outside exact/config.make_config: {constructed}"
+    word_lists = [name for name, text in _sources().items() if '"koppel' in text or "|koppel|" in text]
+    assert word_lists == ["exact_tui/services/connection.py"], word_lists
+
+
+def test_make_config_names_what_is_missing_and_refuses_a_bad_redirect():
+    from exact_tui.exact.config import MissingAppSettings, make_config
+
+    with pytest.raises(MissingAppSettings) as missing:
+        make_config("nl", " ", "", "https://x.example/cb")
+    assert missing.value.missing == ["client id", "client secret"]
+    assert make_config("be", "id", "", "https://x.example/cb", need_secret=False).base_url.endswith(".be")
+    with pytest.raises(ValueError, match="must start with http"):
+        make_config("nl", "id", "s", "x.example/cb")
+    assert make_config("https://sandbox.test/", "id", "s", "http://127.0.0.1:1/cb", "42").division == 42

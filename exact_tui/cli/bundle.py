@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import sys
 from pathlib import Path
 
@@ -16,28 +17,26 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 async def _run(args: argparse.Namespace):
-    from ..paths import profile_dir
     from ..services.bundle import make_bundle
-    from ..services.session import ConsoleSession
-    from ..store import ProfileStore
+    from ..services.headless import reading_session
 
-    folder = profile_dir(args.profile, args.data_dir)
-    session = ConsoleSession(args.profile, folder, ProfileStore.open(folder, readonly=True), keep_log=False)
-    try:
+    async with reading_session(args.profile, args.data_dir) as session:
         return await make_bundle(session, args.out)
-    finally:
-        await session.aclose()
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..store import StoreError
+    from ..services.headless import CannotRun, StoreError
 
     print("bundle: collecting settings, log, transfers; running the doctor …", file=sys.stderr)
     try:
         result = asyncio.run(_run(args))
-    except (StoreError, OSError) as exc:
+    except (CannotRun, StoreError, OSError) as exc:
         print(f"exact-tui bundle: {exc}", file=sys.stderr)
         return 2
+    if args.json:
+        print(json.dumps({"path": str(result.path), "log_lines": result.log_lines, "transfers": result.transfers,
+                          "doctor": result.doctor_status}, ensure_ascii=False, indent=2))
+        return 0
     print(f"{result.path}  ({result.log_lines} log lines, {result.transfers} transfer records, doctor: "
           f"{result.doctor_status}; secrets and personal data redacted)")
     return 0

@@ -5,6 +5,8 @@ import argparse
 import sys
 
 NAME = "demo"
+PROFILE = "none"  # makes its own throw-away profile
+JSON = False  # opens the console
 HELP = "try the console against a local sandbox Exact Online with seeded data (nothing real is touched)"
 DESCRIPTION = (
     "Starts the sandbox Exact Online in this process with seeded data, creates a throw-away demo profile "

@@ -6,6 +6,7 @@ import json
 import sys
 
 NAME = "diagnose"
+PROFILE = "none"  # explains a text; no profile involved
 HELP = "explain an Exact Online error message (any language or wrapper): what, why, who must act, what to do"
 DESCRIPTION = (HELP + ". Paste the message as it appeared (JSON envelope, `Error 500: …`, several lines, an "
                "OAuth answer, an HTML page): `exact-tui diagnose 'Verplicht: Betalingsconditie'`, or `-` to read stdin.")
@@ -15,7 +16,6 @@ ORDER = 70
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("message", nargs="+", help="Exact's message (quote it), or - to read it from stdin")
     parser.add_argument("--status", type=int, default=None, help="the HTTP status it came with, when known")
-    parser.add_argument("--json", action="store_true", help="one JSON object: summary, cause, remedy, side, kind, field, catalogue")
 
 
 def run(args: argparse.Namespace) -> int:

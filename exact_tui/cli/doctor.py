@@ -14,33 +14,28 @@ ORDER = 71
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--json", action="store_true", help="the report as one JSON object on stdout")
+    """No options of its own: `--json` (the report as one JSON object on stdout) is global."""
 
 
 async def _run(profile: str, data_dir: str | None, progress):
-    from ..paths import profile_dir
     from ..services.doctor import run_doctor
-    from ..services.session import ConsoleSession
-    from ..store import ProfileStore
+    from ..services.headless import reading_session
 
-    folder = profile_dir(profile, data_dir)
-    store = ProfileStore.open(folder, readonly=True)
-    session = ConsoleSession(profile, folder, store, keep_log=False)
-    try:
+    async with reading_session(profile, data_dir) as session:
         return await run_doctor(session, on_check=progress)
-    finally:
-        await session.aclose()
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..store import StoreError
+    from ..services.headless import CannotRun, StoreError
 
     def progress(check) -> None:
-        print(f"doctor: {check.title}: {check.status}", file=sys.stderr)
+        line = json.dumps({"check": check.title, "status": str(check.status)}) if args.json \
+            else f"doctor: {check.title}: {check.status}"
+        print(line, file=sys.stderr)
 
     try:
         report = asyncio.run(_run(args.profile, args.data_dir, progress if args.json else None))
-    except (StoreError, OSError, ValueError) as exc:
+    except (CannotRun, StoreError, OSError, ValueError) as exc:
         print(f"exact-tui doctor: {exc}", file=sys.stderr)
         return 2
     if args.json:

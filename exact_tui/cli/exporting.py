@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 
 NAME = "export"
@@ -24,30 +25,34 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..paths import profile_dir
+    from ..services.headless import CannotRun, StoreError, reading
     from ..services.local_import import export_file
-    from ..store import ProfileStore, StoreError
 
-    try:
-        store = ProfileStore.open(profile_dir(args.profile, args.data_dir), readonly=True)
-    except StoreError as exc:
-        print(f"exact-tui export: {exc}", file=sys.stderr)
+    if args.json and args.file == "-":
+        print("exact-tui export: --json describes the file written; with - the data itself is on stdout "
+              "(use --format json for JSON data)", file=sys.stderr)
         return 2
     try:
-        if args.file == "-":
-            import tempfile
-            from pathlib import Path
-
-            with tempfile.TemporaryDirectory() as tmp:
-                target = Path(tmp) / ("out." + (args.format or "csv"))
-                export_file(store, args.kind, target, fmt=args.format)
-                sys.stdout.write(target.read_text(encoding="utf-8-sig"))
-            return 0
-        count = export_file(store, args.kind, args.file, fmt=args.format)
-    except (OSError, ValueError) as exc:
+        with reading(args.profile, args.data_dir) as store:
+            return _export(args, store, export_file)
+    except (CannotRun, StoreError, OSError, ValueError) as exc:
         print(f"exact-tui export: {exc}", file=sys.stderr)
         return 2
-    finally:
-        store.close()
-    print(f"wrote {count} {args.kind} rows to {args.file}")
+
+
+def _export(args: argparse.Namespace, store, export_file) -> int:
+    if args.file == "-":
+        import tempfile
+        from pathlib import Path
+
+        with tempfile.TemporaryDirectory() as tmp:
+            target = Path(tmp) / ("out." + (args.format or "csv"))
+            export_file(store, args.kind, target, fmt=args.format)
+            sys.stdout.write(target.read_text(encoding="utf-8-sig"))
+        return 0
+    count = export_file(store, args.kind, args.file, fmt=args.format)
+    if args.json:
+        print(json.dumps({"kind": args.kind, "rows": count, "file": str(args.file)}))
+    else:
+        print(f"wrote {count} {args.kind} rows to {args.file}")
     return 0

@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 
 NAME = "import"
+PROFILE = "create"  # the first import may start a profile
 HELP = "import local customers, contacts, invoices, products or dimensions from CSV or JSON"
 DESCRIPTION = (
     "Import one data type of the local side from a CSV (UTF-8, with or without BOM; ',' ';' or tab "
@@ -36,29 +38,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..domain.text import printable
-    from ..localdata import FileProblem, MappingProblem, parse_overrides
-    from ..paths import profile_dir
-    from ..services.local_import import import_file
-    from ..store import ProfileStore, StoreError
+    from ..services.headless import CannotRun
+    from ..services.local_import import import_into_profile
 
     try:
-        overrides = parse_overrides(args.map)
-        folder = profile_dir(args.profile, args.data_dir)
-        store = ProfileStore.open(folder, readonly=args.dry_run)
-    except (MappingProblem, StoreError, ValueError) as exc:
+        result = import_into_profile(args.profile, args.data_dir, args.kind, args.file, fmt=args.format,
+                                     columns=args.map, dry_run=args.dry_run, strict_numbers=args.strict_numbers,
+                                     replace_lines=args.replace_lines)
+    except CannotRun as exc:
         print(printable(f"exact-tui import: {exc}"), file=sys.stderr)
         return 2
-    try:
-        result = import_file(store, args.kind, args.file, fmt=args.format, mapping=overrides, dry_run=args.dry_run,
-                             strict_numbers=args.strict_numbers, replace_lines=args.replace_lines)
-    except (FileProblem, MappingProblem) as exc:
-        print(printable(f"exact-tui import: {exc}"), file=sys.stderr)
-        return 2
-    except StoreError as exc:
-        print(f"exact-tui import: nothing was saved: {exc}", file=sys.stderr)
-        return 2
-    finally:
-        store.close()
+    if args.json:
+        print(json.dumps(result.as_dict(), ensure_ascii=False, indent=1))
+        return 1 if result.problems else 0
     # Every line holds text from the file (record ids, cells): shown literally, never as terminal commands.
     def say(text: str) -> None:
         print(printable(text))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 
 from ..domain.text import printable
@@ -16,15 +17,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..paths import profile_dir
+    from ..services.headless import CannotRun, StoreError, reading
     from ..services.numbering import propose_next_number
-    from ..store import ProfileStore, StoreError
 
     try:
-        with ProfileStore.open(profile_dir(args.profile, args.data_dir), readonly=True) as store:
+        with reading(args.profile, args.data_dir) as store:
             proposal = propose_next_number(store)
-    except (StoreError, ValueError) as exc:
+    except (CannotRun, StoreError, ValueError) as exc:
         print(printable(f"exact-tui next-number: {exc}"), file=sys.stderr)
         return 2
-    print(proposal.number if args.quiet else proposal.explain())
+    if args.json:
+        print(json.dumps({"number": proposal.number, "explanation": proposal.explain()}, ensure_ascii=False))
+    else:
+        print(proposal.number if args.quiet else proposal.explain())
     return 0

@@ -15,14 +15,14 @@ ORDER = 46
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--json", action="store_true", help="print the outcome and the drift items as JSON")
+    """No options of its own: `--json` (the outcome and the drift items) is global."""
 
 
 async def _reconcile(args: argparse.Namespace):
-    from ..services.headless import connected, print_progress
+    from ..services.headless import connected, progress_printer
     from ..services.reconcile import reconcile
 
-    async with connected(args.profile, args.data_dir, progress=print_progress(sys.stderr)) as session:
+    async with connected(args.profile, args.data_dir, progress=progress_printer(sys.stderr, as_json=args.json)) as session:
         return await reconcile(session.store, session.client)
 
 

@@ -20,7 +20,6 @@ ORDER = 45
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--json", action="store_true", help="print the outcome as JSON on stdout")
     parser.add_argument("--dry-run", action="store_true", help="say what is due and what it costs; send nothing")
     parser.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
                         help="when another process has the profile, wait up to this long (default: exit at once)")
@@ -29,17 +28,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 async def _run(args: argparse.Namespace):
-    from ..services.headless import connected, print_progress
+    from ..services.headless import connected, progress_printer
     from ..services.run import run_once
 
-    async with connected(args.profile, args.data_dir, progress=print_progress(sys.stderr),
+    async with connected(args.profile, args.data_dir, progress=progress_printer(sys.stderr, as_json=args.json),
                          need_exact=not args.dry_run) as session:
         return await run_once(session, dry_run=args.dry_run, skip=args.skip)
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..services.headless import CannotRun
-    from ..store.errors import ProfileLocked
+    from ..services.headless import CannotRun, ProfileLocked
 
     deadline = time.monotonic() + max(0.0, args.wait)
     while True:

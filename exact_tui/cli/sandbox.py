@@ -5,6 +5,8 @@ import argparse
 import sys
 
 NAME = "sandbox"
+PROFILE = "none"  # serves a stand-in Exact; no profile involved
+JSON = False  # a server: its address and log go to the terminal
 HELP = "run a local Exact Online stand-in (OAuth + REST API) on 127.0.0.1"
 DESCRIPTION = (
     "Serve a faithful local Exact Online (OAuth, REST API, limits, business rules, fault profiles) with "

@@ -35,6 +35,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 NAME = "serve"
+PROFILE = lambda args: "none" if args.demo else "create"  # noqa: E731 - serves the console, which makes a new profile
+JSON = False  # a server
 HELP = "serve the console in a browser tab via textual-serve (loopback only unless --host says otherwise)"
 DESCRIPTION = (
     "Runs the console behind textual-serve: every browser connection starts its own console process with this "

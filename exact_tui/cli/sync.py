@@ -23,14 +23,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--every", metavar="HOURS", type=float,
                         help="after how many hours `exact-tui run` does this flow again (payments 4, products and customers "
                              "24 by default; 0 switches products or customers off); saved in the profile")
-    parser.add_argument("--json", action="store_true", help="print the outcome as JSON on stdout")
 
 
 async def _payments(args: argparse.Namespace) -> tuple[int, dict]:
-    from ..services.headless import connected, print_progress
+    from ..services.headless import connected, progress_printer
     from ..services.payments import PaymentsService, payment_fields
 
-    async with connected(args.profile, args.data_dir, progress=print_progress(sys.stderr)) as session:
+    async with connected(args.profile, args.data_dir, progress=progress_printer(sys.stderr, as_json=args.json)) as session:
         if args.every is not None:
             session.store.payments.set_interval(args.every)
         service = PaymentsService(session.store, session.client, events=session.events)
@@ -43,10 +42,10 @@ async def _payments(args: argparse.Namespace) -> tuple[int, dict]:
 
 
 async def _products(args: argparse.Namespace) -> tuple[int, dict]:
-    from ..services.headless import connected, print_progress
+    from ..services.headless import connected, progress_printer
     from ..services.product_sync import sync_products
 
-    async with connected(args.profile, args.data_dir, progress=print_progress(sys.stderr)) as session:
+    async with connected(args.profile, args.data_dir, progress=progress_printer(sys.stderr, as_json=args.json)) as session:
         if args.every is not None:
             session.store.item_sync.set_interval(args.every)
         report = await sync_products(session.store, session.client, events=session.events)
@@ -56,9 +55,9 @@ async def _products(args: argparse.Namespace) -> tuple[int, dict]:
 
 async def _customers(args: argparse.Namespace) -> tuple[int, dict]:
     from ..services.customer_sync import sync_customers
-    from ..services.headless import connected, print_progress
+    from ..services.headless import connected, progress_printer
 
-    async with connected(args.profile, args.data_dir, progress=print_progress(sys.stderr)) as session:
+    async with connected(args.profile, args.data_dir, progress=progress_printer(sys.stderr, as_json=args.json)) as session:
         if args.every is not None:
             session.store.customer_sync.set_interval(args.every)
         report = await sync_customers(session.store, session.client, events=session.events)

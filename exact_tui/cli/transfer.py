@@ -34,9 +34,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--undo", action="store_true", help="undo the export of the NUMBERs (delete them in Exact)")
     parser.add_argument("--ignore", action="store_true", help="ignore the NUMBERs: left out until --unignore")
     parser.add_argument("--unignore", action="store_true", help="take ignored NUMBERs back")
-    parser.add_argument("--json", action="store_true", help="results as JSON on stdout")
-    parser.add_argument("--profile", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
-    parser.add_argument("--data-dir", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
 
 def _date(text: str | None, flag: str):
@@ -57,7 +54,7 @@ def _err(text: str) -> None:
 def run(args: argparse.Namespace) -> int:
     import asyncio
 
-    from ..store import StoreError
+    from ..services.headless import CannotRun, StoreError
 
     if not (args.all or args.numbers or args.retry_failed or args.date_from or args.date_to or args.customer
             or args.kind):
@@ -68,18 +65,18 @@ def run(args: argparse.Namespace) -> int:
         return 2
     try:
         return asyncio.run(_run(args))
-    except (StoreError, LookupError, ValueError) as exc:
+    except (CannotRun, StoreError, LookupError, ValueError) as exc:
         _err(f"exact-tui transfer: {exc}")
         return 2
 
 
 async def _run(args: argparse.Namespace) -> int:
     from ..services import connection
+    from ..services.headless import open_session
     from ..services.problems import explain
-    from ..services.session import ConsoleSession
     from ..services.transfer import TransferService
 
-    session = ConsoleSession.open(args.profile, args.data_dir)
+    session = open_session(args.profile, args.data_dir)
     unsubscribe = session.events.subscribe(_progress_printer(args))
     try:
         service = TransferService.for_session(session)
@@ -180,9 +177,9 @@ def _emit(args: argparse.Namespace, payload: Any, code: int) -> int:
 
 
 def _progress_printer(args: argparse.Namespace):
-    def show(event: Any) -> None:
-        if event.topic not in ("transfer", "connection") or (event.topic == "connection" and event.level == "info"):
-            return
-        prefix = f"[{event.progress[0]}/{event.progress[1]}] " if event.progress else ""
-        _err(f"{prefix}{event.message}")
-    return show
+    """The transfer's events on stderr: text lines, or with --json one JSON object per line."""
+    from ..services.headless import progress_printer
+
+    def keep(event: Any) -> bool:
+        return event.topic == "transfer" or (event.topic == "connection" and event.level != "info")
+    return progress_printer(sys.stderr, as_json=args.json, keep=keep)

@@ -20,27 +20,20 @@ STATUSES = ("blocked", "pending", "transferred", "refused", "partial", "unknown"
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--status", choices=STATUSES, action="append", help="only these statuses (repeatable)")
-    parser.add_argument("--json", action="store_true", help="a JSON list on stdout")
-    parser.add_argument("--profile", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
-    parser.add_argument("--data-dir", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..paths import profile_dir
+    from ..services.headless import CannotRun, StoreError, reading
     from ..services.payments import describe, payment_fields
     from ..services.transfer import TransferService
-    from ..store import ProfileStore, StoreError
 
     try:
-        store = ProfileStore.open(profile_dir(args.profile, args.data_dir), readonly=True)
-    except StoreError as exc:
+        with reading(args.profile, args.data_dir) as store:
+            rows = TransferService(store).rows()
+            payments = {r.invoice.id: store.payments.get(r.invoice.id) for r in rows}
+    except (CannotRun, StoreError) as exc:
         print(f"exact-tui transfers: {exc}", file=sys.stderr)
         return 2
-    try:
-        rows = TransferService(store).rows()
-        payments = {r.invoice.id: store.payments.get(r.invoice.id) for r in rows}
-    finally:
-        store.close()
     if args.status:
         rows = [r for r in rows if str(r.status) in args.status]
     objects = [{"number": r.invoice.number, "kind": str(r.invoice.kind), "date": r.invoice.date.isoformat(),

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 
-from .config import ENV_BASE_URL, ENV_CLIENT_ID, ENV_CLIENT_SECRET, ENV_REDIRECT_URI, ExactConfig
+from .config import (COUNTRY_HOSTS, ENV_BASE_URL, ENV_CLIENT_ID, ENV_CLIENT_SECRET, ENV_REDIRECT_URI, ExactConfig,
+                     MissingAppSettings, make_config)
 from .tokens import atomic_write
 
 APP_FILE = "exact-app.json"
@@ -58,14 +60,33 @@ def save_app_config(profile_dir: str | os.PathLike[str], config: ExactConfig, *,
     return path
 
 
-def config_from_profile(profile_dir: str | os.PathLike[str], **overrides: object) -> ExactConfig:
-    """An `ExactConfig` from the profile's file + environment + explicit overrides (non-empty ones win)."""
-    values = load_app_config(profile_dir)
-    values.update({k: v for k, v in overrides.items() if v not in (None, "")})
-    missing = [k for k in ("base_url", "client_id", "client_secret", "redirect_uri") if not values.get(k)]
-    if missing:
-        raise ValueError("missing Exact app settings: " + ", ".join(missing)
-                         + f" (run `exact-tui connect` or set {ENV_CLIENT_ID}/{ENV_CLIENT_SECRET}/{ENV_REDIRECT_URI})")
-    division = values.get("division")
-    return ExactConfig(str(values["base_url"]), str(values["client_id"]), str(values["client_secret"]),
-                       str(values["redirect_uri"]), int(str(division)) if division not in (None, "") else None)
+Ask = Callable[[str, bool], str]  # (what to ask, is it a secret) -> the answer; a terminal's input/getpass
+
+
+def config_from_profile(profile_dir: str | os.PathLike[str], *, host: str | None = None, client_id: str | None = None,
+                        client_secret: str | None = None, redirect_uri: str | None = None,
+                        division: int | None = None, need_secret: bool = True, ask: Ask | None = None) -> ExactConfig:
+    """An `ExactConfig` from the profile's file + environment, overridden by explicit values (non-empty
+    ones win), built by `make_config`.
+
+    What is still missing is asked through `ask` (a terminal), or — no one to ask — named in a
+    `MissingAppSettings` that says where each value can come from."""
+    stored = load_app_config(profile_dir)
+    values = {"base_url": host or stored.get("base_url") or COUNTRY_HOSTS["nl"],
+              "client_id": client_id or stored.get("client_id") or "",
+              "redirect_uri": redirect_uri or stored.get("redirect_uri") or "",
+              "client_secret": client_secret or stored.get("client_secret") or ""}
+    questions = [("client_id", "client id (--client-id)", "Exact app client id: ", False),
+                 ("redirect_uri", "redirect URI (--redirect-uri)", "Exact app redirect URI (exactly as registered): ", False),
+                 ("client_secret", "client secret", "Exact app client secret (not shown): ", True)]
+    missing = [q for q in questions if not values[q[0]] and (need_secret or q[0] != "client_secret")]
+    if missing and ask is None:
+        labels = [label for _, label, _, _ in missing]
+        raise MissingAppSettings(labels, f"this profile has no {' and no '.join(labels)} stored and there is no "
+                                         f"terminal to ask; pass it, set ${ENV_CLIENT_SECRET} for the secret, or store "
+                                         "it once with `connect --keep-secret`")
+    for key, _, prompt, secret in missing:
+        values[key] = ask(prompt, secret).strip() if ask else ""
+    chosen = division if division is not None else stored.get("division")
+    return make_config(str(values["base_url"]), str(values["client_id"]), str(values["client_secret"]),
+                       str(values["redirect_uri"]), chosen, need_secret=need_secret)

@@ -1,7 +1,6 @@
 """Where the connection goes and with which app registration."""
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
 # One host per country serves both OAuth and the REST API.
@@ -68,21 +67,30 @@ class ExactConfig:
     def api_url(self) -> str:
         return f"{self.base_url}/api/v1"
 
-    @classmethod
-    def from_env(cls, *, base_url: str | None = None, client_id: str | None = None, client_secret: str | None = None,
-                 redirect_uri: str | None = None, division: int | None = None) -> "ExactConfig":
-        """A config from explicit values, falling back to EXACT_* environment variables.
 
-        Lets a consultant keep the client secret out of shell history and out of the profile.
-        """
-        values = {
-            "base_url": base_url or os.environ.get(ENV_BASE_URL) or COUNTRY_HOSTS["nl"],
-            "client_id": client_id or os.environ.get(ENV_CLIENT_ID, ""),
-            "client_secret": client_secret or os.environ.get(ENV_CLIENT_SECRET, ""),
-            "redirect_uri": redirect_uri or os.environ.get(ENV_REDIRECT_URI, ""),
-        }
-        missing = [name for name, value in values.items() if not value]
-        if missing:
-            raise ValueError("missing Exact app settings: " + ", ".join(missing)
-                             + f" (pass them or set {ENV_CLIENT_ID}/{ENV_CLIENT_SECRET}/{ENV_REDIRECT_URI})")
-        return cls(division=division, **values)
+class MissingAppSettings(ValueError):
+    """Client id, client secret or redirect URI is not known: `missing` names them in the user's words."""
+
+    def __init__(self, missing: list[str], message: str | None = None) -> None:
+        self.missing = missing
+        super().__init__(message or ("missing " + ", ".join(missing) + " (from the app registration in Exact's App "
+                                     f"Center, or {ENV_CLIENT_ID} / {ENV_CLIENT_SECRET} / {ENV_REDIRECT_URI})"))
+
+
+def make_config(host: str, client_id: str, client_secret: str, redirect_uri: str, division: object = None, *,
+                need_secret: bool = True) -> ExactConfig:
+    """The one way an `ExactConfig` is made — step 1's form, `exact-tui connect`, a stored profile.
+
+    `host` is a country code or a URL; values are stripped; a missing value raises
+    `MissingAppSettings` naming each (the secret only when `need_secret`: printing a login URL needs
+    none); a redirect URI that is not http(s) is refused here rather than by Exact's login page;
+    `division` may be text from a file ("" or None: not chosen yet)."""
+    values = {"client id": client_id.strip(), "client secret": client_secret.strip(),
+              "redirect URI": redirect_uri.strip()}
+    missing = [label for label, value in values.items() if not value and (need_secret or label != "client secret")]
+    if missing:
+        raise MissingAppSettings(missing)
+    if not values["redirect URI"].startswith(("http://", "https://")):
+        raise ValueError(f"redirect URI {redirect_uri!r} must start with http:// or https://")
+    return ExactConfig(host_for_country(str(host or "nl")), values["client id"], values["client secret"],
+                       values["redirect URI"], int(str(division)) if division not in (None, "") else None)

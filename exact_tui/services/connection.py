@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from ..exact import oauth
 from ..exact.appconfig import load_app_config, save_app_config
-from ..exact.config import COUNTRY_HOSTS, ExactConfig, host_for_country
+from ..exact.config import COUNTRY_HOSTS, ExactConfig, make_config
 from .events import Side
 from .session import ConsoleSession
 
@@ -40,15 +40,8 @@ class ConnectionForm:
     keep_secret: bool = False
 
     def config(self, division: int | None = None) -> ExactConfig:
-        missing = [label for label, value in (("client id", self.client_id), ("client secret", self.client_secret),
-                                              ("redirect URI", self.redirect_uri)) if not value.strip()]
-        if missing:
-            raise ValueError("missing " + ", ".join(missing) + " (from the app registration in Exact's App Center, "
-                             "or EXACT_CLIENT_ID / EXACT_CLIENT_SECRET / EXACT_REDIRECT_URI)")
-        if not self.redirect_uri.strip().startswith(("http://", "https://")):
-            raise ValueError(f"redirect URI {self.redirect_uri!r} must start with http:// or https://")
-        return ExactConfig(host_for_country(self.host), self.client_id.strip(), self.client_secret.strip(),
-                           self.redirect_uri.strip(), division)
+        """The form's values as a config (`make_config`: the one builder, which names what is missing)."""
+        return make_config(self.host, self.client_id, self.client_secret, self.redirect_uri, division)
 
 
 @dataclass(slots=True)

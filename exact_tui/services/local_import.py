@@ -47,6 +47,16 @@ class ImportResult:
                 f"{' (dry run: nothing saved)' if self.dry_run else ''}; {bad} invalid {'rows' if bad != 1 else 'row'} "
                 f"{verb} left out{notes}")
 
+    def as_dict(self) -> dict[str, Any]:
+        """`import --json`: counts, ids and each problem with its line, record and field."""
+        def problem(p: Problem) -> dict[str, Any]:
+            return {"line": p.line, "record": p.record, "field": p.field, "message": p.message, "where": p.where}
+        return {"kind": self.kind, "file": str(self.path), "dry_run": self.dry_run, "source": self.source,
+                "rows": self.rows, "valid": self.valid, "added": self.added, "changed": self.changed,
+                "unchanged": self.unchanged, "problems": [problem(p) for p in self.problems],
+                "notices": [problem(p) for p in self.notices], "warnings": self.warnings, "mapping": self.mapping,
+                "summary": self.summary}
+
 
 def _repository(store: Any, kind: str) -> Any:
     return getattr(store, kind)
@@ -71,6 +81,33 @@ def import_file(store: Any, kind: str, path: Path | str, *, fmt: str | None = No
     with paused_gc():  # bulk rows in a big heap: see localdata._gc
         return _import_file(store, kind, Path(path), fmt, mapping, dry_run, events or EventBus(), strict_numbers,
                             replace_lines)
+
+
+def import_into_profile(profile: str, data_dir: str | None, kind: str, path: Path | str, *, fmt: str | None = None,
+                        columns: list[str] | None = None, dry_run: bool = False, strict_numbers: bool = False,
+                        replace_lines: bool = False) -> ImportResult:
+    """`exact-tui import`: one file into the profile (made by the first import), or checked (`dry_run`,
+    read-only next to a console). `columns` are `--map COLUMN=FIELD` strings.
+
+    Everything that stops the import is a `CannotRun` whose message names the file, line and field
+    (a bad `--map`, an unusable file) or says that nothing was saved (the store refused the write)."""
+    from ..localdata import MappingProblem, parse_overrides
+    from ..store.errors import StoreError
+    from .headless import CannotRun, reading, writing
+
+    try:
+        overrides = parse_overrides(columns or [])
+    except (MappingProblem, ValueError) as exc:
+        raise CannotRun(str(exc)) from None
+    opened = reading(profile, data_dir, create=True) if dry_run else writing(profile, data_dir, create=True)
+    with opened as store:
+        try:
+            return import_file(store, kind, path, fmt=fmt, mapping=overrides, dry_run=dry_run,
+                               strict_numbers=strict_numbers, replace_lines=replace_lines)
+        except (FileProblem, MappingProblem) as exc:
+            raise CannotRun(str(exc)) from None
+        except StoreError as exc:
+            raise CannotRun(f"nothing was saved: {exc}") from None
 
 
 def _import_file(store: Any, kind: str, path: Path, fmt: str | None, mapping: Mapping[str, str] | None,

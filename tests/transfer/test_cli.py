@@ -33,7 +33,8 @@ async def test_transfer_all_json_and_the_transfers_list(profile, server):
     by_number = {r["number"]: r for r in result["invoices"]}
     assert by_number[good.number]["status"] == "transferred" and by_number[good.number]["exact_number"]
     assert by_number[bad.number]["status"] == "blocked" and "HOSTING" in by_number[bad.number]["message"]
-    assert "[1/" in done.stderr or "[2/" in done.stderr  # progress on stderr
+    events = [json.loads(line) for line in done.stderr.splitlines()]  # --json: one event object per line
+    assert any(e["topic"] == "transfer" and e["progress"] for e in events)  # progress on stderr
     listed = cli(profile, "transfers", "--json")
     assert listed.returncode == 0
     rows = {r["number"]: r for r in json.loads(listed.stdout)}
