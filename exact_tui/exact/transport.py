@@ -13,6 +13,8 @@ or missing rows), so every HTTP exchange runs under one asyncio lock. Around eac
 Reads (GET, and DELETE, whose retry is harmless) are retried on network errors and 5xx with
 bounded backoff. A POST is retried only when it provably never left (connect error) or Exact
 said 429; after a timeout or a dropped answer it raises `OutcomeUnknown` with the lookup keys.
+
+Why over 400 lines: the steps above share one lock and one request's state; split, each needs the others.
 """
 from __future__ import annotations
 

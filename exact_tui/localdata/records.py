@@ -4,6 +4,8 @@ A row with any problem is left out whole (an invoice with any bad line is left o
 what goes into the store is always complete. Checks that need what is already stored (does this
 customer exist, is this invoice number taken) read a `Known` snapshot the caller fills in, which
 keeps this module free of the store.
+
+Why over 400 lines: one converter per record type over the shared cell parsers they all use.
 """
 from __future__ import annotations
 

@@ -4,6 +4,8 @@ Every bulk method is one atomic write of the table's file, so an import of 50,00
 one fsync and either lands whole or not at all. Records come back as domain dataclasses; they are
 shared with the repository's in-memory copy, so change them with `dataclasses.replace` and `put`,
 never in place.
+
+Why over 400 lines: fourteen short repository classes, one per table, over one shared base.
 """
 from __future__ import annotations
 

@@ -6,6 +6,9 @@ decision already taken passed in so a re-run never undoes one; plans an action o
 of one handler per action, batching the store writes; and keeps the last local-only action for
 undo. No Textual here: the UI runs these coroutines in a worker and renders `RowResult`s and
 events; `exact-tui link --accept` runs the same plan headless.
+
+Why over 400 lines: one class whose state (tabs, accounts, undo, pending writes) plan, run and undo share;
+everything that stands alone already has its own module beside it (actions, records, handlers, merge, …).
 """
 from __future__ import annotations
 

@@ -2,6 +2,8 @@
 
 The screen never talks HTTP and never writes the store itself: `LinkingService` does the work in
 a Textual worker; the screen shows its per-row results, its progress and its counts.
+
+Why over 400 lines: bindings, modals and worker glue for every Link action; the logic is in services/linking/.
 """
 from __future__ import annotations
 
