@@ -59,7 +59,8 @@ def test_every_sub_command_takes_the_global_options_after_it():
 # -- a read-only command on a mistyped profile --------------------------------------------------------
 
 READ_ONLY = [["doctor"], ["transfers"], ["export", "customers", "-"], ["next-number"], ["bundle"], ["reconcile"],
-             ["run"], ["sync", "payments"], ["transfer", "--all"], ["connect", "--status"], ["connect", "--disconnect"]]
+             ["run"], ["sync", "payments"], ["transfer", "--all"], ["connect", "--status"], ["connect", "--disconnect"],
+             ["setup"], ["setup", "division"], ["link"]]
 
 
 @pytest.mark.parametrize("command", READ_ONLY, ids=lambda c: " ".join(c))

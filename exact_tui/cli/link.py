@@ -31,16 +31,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="whose fields win when linking: exact (local fields take Exact's; default) or local "
                              "(the Exact accounts are updated)")
     parser.add_argument("--dry-run", action="store_true", help="with --accept: say what would happen and what it costs")
-    parser.add_argument("--json", action="store_true", help="the outcome as JSON on stdout")
-    parser.add_argument("--profile", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
-    parser.add_argument("--data-dir", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
 
 def run(args: argparse.Namespace) -> int:
     import asyncio
 
-    from ..services.headless import CannotRun
-    from ..store import StoreError
+    from ..services.headless import CannotRun, StoreError
 
     try:
         return asyncio.run(_run(args))

@@ -89,8 +89,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     import asyncio
 
-    from ..services.headless import CannotRun
-    from ..store import StoreError
+    from ..services.headless import CannotRun, StoreError
 
     step = getattr(args, "setup_step", None)
     handler = HANDLERS[step]
@@ -108,9 +107,9 @@ def run(args: argparse.Namespace) -> int:
 
 # -- helpers ---------------------------------------------------------------------------------------
 def _session(args: argparse.Namespace, **kw: Any):
-    from ..services.headless import connected, print_progress
+    from ..services.headless import connected, progress_printer
 
-    return connected(args.profile, args.data_dir, progress=print_progress(sys.stderr), **kw)
+    return connected(args.profile, args.data_dir, progress=progress_printer(sys.stderr, as_json=args.json), **kw)
 
 
 def _dump(payload: Any) -> None:

@@ -32,8 +32,6 @@ back, before the first fiscal year Exact has), numbered per year ("2600042"),
 1-5 lines on hourly rates, task types, project types/categories, expense types and explicit product
 numbers, quantities in quarter hours; GBP for most UK customers and USD for a few others; about 6 %
 are credited by a credit note dated after the invoice that names it in `credits_invoice`.
-
-Why over 400 lines: one generator whose treatment shares (above) must add up; split per kind they would not show.
 """
 from __future__ import annotations
 

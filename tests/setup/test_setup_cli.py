@@ -6,12 +6,16 @@ import datetime as dt
 import json
 
 from exact_tui.domain.transfer import TransferOutcome, TransferRecord
+from exact_tui.paths import profile_dir
 
 from .conftest import DIVISION, Script, settings_of, store_of
 
 
 def test_checklist_says_each_step_and_what_is_missing(connected, server, tmp_path):
-    offline = Script(server, tmp_path / "elsewhere")("setup", "--json", check=1)  # a profile never connected
+    never = Script(server, tmp_path / "elsewhere")
+    assert "profile 'acme' does not exist" in never("setup", check=2).stderr  # a read-only look creates nothing
+    profile_dir("acme", tmp_path / "elsewhere")
+    offline = never("setup", "--json", check=1)  # a profile never connected
     steps = json.loads(offline.stdout)["steps"]
     assert steps[0]["key"] == "connection" and not steps[0]["done"]
     out = connected.json("setup", check=1)
