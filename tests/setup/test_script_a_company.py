@@ -21,7 +21,7 @@ def test_a_client_company_from_connect_to_transferred_invoices(script, server, t
     script("setup", "model", "entries", check=0)
     script("setup", "maintenance", "auto", check=0)
     items = "CONS,CONS-SR,CONS-JR,PM,ARCH,DEV,DEV-SR,TEST,TRAIN,SUPPORT,ANALYSE,REIS-U,KM,REISK,HOTEL,PARK,MAALTIJD,DIV"
-    products = script.json("setup", "products", "--import", "--activate", items)
+    products = script.json("setup", "products", "--import", "--activate", items, check=None)
     assert products["active"] == len(items.split(","))
     script("setup", "default", "expenses", "--item", "DIV", check=None)
     linked = script.json("link", "--accept", "one", "--use", "exact", check=None)

@@ -1,4 +1,6 @@
-"""Settings: the theme (built-in Textual themes + the files in `themes/`), log pane, keymap location."""
+"""Settings: the theme (built-in Textual themes + the files in `themes/`), log pane, keymap location, and
+how invoices are booked in Exact (the transfer model, saved through `services/journal.choose_model`,
+the same call as `exact-tui setup model`)."""
 from __future__ import annotations
 
 from textual import on
@@ -11,6 +13,19 @@ from textual.widgets.option_list import Option
 
 from .. import css
 from ..widgets.toggles import ShapedCheckbox
+
+
+MODELS: tuple[tuple[str, str], ...] = (
+    ("entries", "Sales entries: booked at once, no invoicing module needed"),
+    ("invoices", "Sales invoices, processed: Exact numbers them"),
+    ("drafts", "Sales invoices left as drafts in Exact"),
+)
+
+
+def _model_key(settings: object) -> str:
+    if getattr(settings, "transfer_model", "entries") != "invoices":
+        return "entries"
+    return "drafts" if getattr(settings, "invoice_drafts", False) else "invoices"
 
 
 class SettingsScreen(ModalScreen[None]):
@@ -27,6 +42,8 @@ class SettingsScreen(ModalScreen[None]):
             options = OptionList(*[Option(name, id=name) for name in names], id="themes")
             yield options
             yield ShapedCheckbox("Show the integration log pane (F2)", app.prefs.log_visible, id="log-visible")
+            yield Static("Invoices are booked in Exact as (Enter saves):")
+            yield OptionList(id="transfer-model")
             yield Static(f"Keymap file: {app.keymap_path}\nThemes folder: {app.user_themes_dir}", classes="status")
 
     def on_mount(self) -> None:
@@ -36,6 +53,25 @@ class SettingsScreen(ModalScreen[None]):
             options.highlighted = names.index(self.app.theme)
         options.focus()
         self._original = self.app.theme
+        self._show_models()
+
+    def _show_models(self) -> None:
+        """The three models, the one in force marked ● (as steps 2 and 3 mark their choice)."""
+        models = self.query_one("#transfer-model", OptionList)
+        current = _model_key(self.app.session.settings())
+        models.clear_options()
+        models.add_options([Option(("● " if key == current else "  ") + label, id=key) for key, label in MODELS])
+        models.highlighted = [key for key, _ in MODELS].index(current)
+
+    @on(OptionList.OptionSelected, "#transfer-model")
+    def _model(self, event: OptionList.OptionSelected) -> None:
+        from ...services.journal import choose_model
+        from ..calls import run_service
+
+        key = event.option.id or "entries"
+        run_service(self, choose_model, self.app.session, "entries" if key == "entries" else "invoices",
+                    drafts=key == "drafts", topic="settings", group="model",
+                    done=lambda _: self._show_models())
 
     @on(OptionList.OptionHighlighted, "#themes")
     def _preview(self, event: OptionList.OptionHighlighted) -> None:
