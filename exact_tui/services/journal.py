@@ -3,7 +3,7 @@
 Only sales journals (type 20) are offered; a journal without variable currency is flagged when
 the local side has invoices in another currency, because Exact would refuse each of them. How
 invoices are booked in it (sales entries or sales invoices, `choose_model`) is saved here too: the
-console has no screen for it yet, `exact-tui setup model` sets it.
+console's Settings (F4) and `exact-tui setup model` both call it.
 """
 from __future__ import annotations
 
