@@ -9,6 +9,7 @@ import pytest
 
 from exact_tui.domain.link import DataSource
 from exact_tui.exact import ExactClient, ExactConfig, TokenStore, oauth
+from exact_tui.exact.errors import AuthError
 from exact_tui.sandbox.testing import approve, running_sandbox
 from exact_tui.services.events import EventBus
 from exact_tui.services.linking import Action, LinkingService
@@ -29,8 +30,16 @@ def server():
 async def connect(server, folder) -> ExactClient:
     config = ExactConfig(server.base_url, server.client_id, server.client_secret, server.redirect_uri, DIV)
     tokens = TokenStore(folder / "tokens.json", clock=server.clock)
-    state = oauth.new_state()
-    await oauth.exchange_redirect(config, tokens, approve(oauth.authorize_url(config, state)), state)
+    for attempt in range(5):
+        state = oauth.new_state()
+        try:
+            await oauth.exchange_redirect(config, tokens, approve(oauth.authorize_url(config, state)), state)
+            break
+        except AuthError as exc:
+            # at this time scale a 3-minute code lives 0.15 s of wall time: on a busy machine it can
+            # expire between approving and exchanging; a user would log in again too
+            if "authorization code" not in str(exc) or attempt == 4:
+                raise
     return ExactClient(config, tokens, clock=server.clock)
 
 

@@ -43,7 +43,7 @@ def session(sandbox, tmp_path):
         s.close_store()
 
 
-async def wait_for(pilot, predicate, *, timeout: float = 30.0, what: str = "condition") -> None:
+async def wait_for(pilot, predicate, *, timeout: float = 60.0, what: str = "condition") -> None:
     """Let the app run until `predicate()` holds (workers talk to the sandbox over real HTTP)."""
     deadline = time.monotonic() + timeout
     while not predicate():
