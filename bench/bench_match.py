@@ -15,7 +15,8 @@ Speed: wall time and peak RSS of `match()` on the own generator, beside a naive 
 same process: `process.cdist` of all names with `fuzz.ratio` (chunked, best per row); above 10k
 the naive figure is measured on 2,000 rows and scaled up (it grows with the square), and says so.
 Asserts nothing (tests never assert wall-clock times); the machine is shared, so the load average
-is printed beside every figure.
+is printed beside every figure, and the CPU seconds of the run (which other processes do not
+inflate the way they inflate wall time).
 """
 from __future__ import annotations
 
@@ -37,6 +38,13 @@ def _rss_kb(field: str) -> int:
             if line.startswith(field):
                 return int(line.split()[1])
     return 0
+
+
+def _cpu_seconds() -> float:
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _reset_peak() -> None:
@@ -229,15 +237,20 @@ def speed(n: int, args) -> None:
     load = os.getloadavg()
     rss_before = _rss_kb("VmRSS")
     _reset_peak()
+    cpu0 = _cpu_seconds()
     t0 = time.perf_counter()
     result = match(exact, local)
     seconds = time.perf_counter() - t0
+    cpu = _cpu_seconds() - cpu0
+    load_after = os.getloadavg()
     peak = _rss_kb("VmHWM")
     acc = accuracy(result, truth)
     naive, scaled = naive_seconds(exact, local, None if n <= 10_000 else 2000)
     goal = {10_000: (1.5, 300), 50_000: (6.0, None), 100_000: (15.0, 1500)}.get(n, (None, None))
     st = result.stats
-    print(f"== speed {len(exact):,} x {len(local):,} (load avg {load[0]:.2f} {load[1]:.2f} on {os.cpu_count()} cores)")
+    print(f"== speed {len(exact):,} x {len(local):,} (load avg {load[0]:.2f} {load[1]:.2f} before, "
+          f"{load_after[0]:.2f} after, on {os.cpu_count()} cores)")
+    print(f"   CPU {cpu:.2f} s (user + system, all threads: what the run costs whatever else the machine does)")
     print(f"   match {seconds:.2f} s (prepare {st['prepare_s']:.2f}, block+score {st['score_s']:.2f}, "
           f"learn {st['learn_s']:.2f}, bucket {st['bucket_s']:.2f}; {int(st['pairs']):,} pairs)"
           + (f"; goal {goal[0]} s" if goal[0] else ""))

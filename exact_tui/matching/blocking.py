@@ -127,7 +127,6 @@ def fallback_pairs(E: Side, L: Side, cfg: MatchConfig, e_rows: np.ndarray, l_act
     l_rows = np.nonzero(l_active)[0]
     if not len(e_rows) or not len(l_rows):
         return np.empty(0, np.int64)
-    n_l = max(len(L), 1)
     index: dict[str, list[int]] = defaultdict(list)
     for j, keys in zip(l_rows.tolist(), _name_keys([L.name[j] for j in l_rows])):
         for key in keys:
@@ -135,17 +134,30 @@ def fallback_pairs(E: Side, L: Side, cfg: MatchConfig, e_rows: np.ndarray, l_act
     # rare relative to the file: in 100,000 customers a word 100 of them carry still says something
     cap, per_row = max(cfg.rare_max, int(cfg.fallback_share * len(L))), cfg.fallback_keys
     get = index.get
+    out: list[np.ndarray] = []
     ei_out: list[int] = []
     li_out: list[int] = []
     for i, keys in zip(e_rows.tolist(), _name_keys([E.name[i] for i in e_rows])):
         found = sorted((len(post), key) for key in keys if (post := get(key)) is not None and len(post) <= cap)
         seen: set[int] = set()
-        for _, key in found[:per_row]:
+        for _, key in found[:per_row]:  # the rarest first, until the row has enough to look at
             seen.update(index[key])
+            if len(seen) >= cfg.fallback_budget:
+                break
         ei_out.extend([i] * len(seen))
         li_out.extend(seen)
+        if len(ei_out) >= 262_144:  # scored in slices: memory stays flat however many rows
+            out.append(_best_by_name(E, L, cfg, ei_out, li_out))
+            ei_out, li_out = [], []
+    out.append(_best_by_name(E, L, cfg, ei_out, li_out))
+    return np.unique(np.concatenate(out))
+
+
+def _best_by_name(E: Side, L: Side, cfg: MatchConfig, ei_out: list[int], li_out: list[int]) -> np.ndarray:
+    """Of the (row, local) candidates, the pairs whose names are `fallback_cutoff` alike, the best few per row."""
     if not ei_out:
         return np.empty(0, np.int64)
+    n_l = max(len(L), 1)
     ei = np.array(ei_out, np.int64)
     li = np.array(li_out, np.int64)
     sim = process.cpdist([E.name[i] for i in ei_out], [L.name[j] for j in li_out], scorer=fuzz.ratio,
@@ -157,4 +169,4 @@ def fallback_pairs(E: Side, L: Side, cfg: MatchConfig, e_rows: np.ndarray, l_act
     ei, li = ei[order], li[order]
     first = np.searchsorted(ei, ei, side="left")
     keep = (np.arange(len(ei)) - first) < 3 * cfg.max_candidates
-    return np.unique(ei[keep] * n_l + li[keep])
+    return ei[keep] * n_l + li[keep]

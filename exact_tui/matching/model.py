@@ -182,6 +182,7 @@ class MatchConfig:
     fallback_claimed: float = 70.0  # local customers with a pair this good are skipped by that pass
     fallback_keys: int = 16  # ... which looks a record up by this many of its rarest name keys
     fallback_share: float = 0.005  # ... each carried by at most this share of the local customers (or rare_max)
+    fallback_budget: int = 150  # ... until it has this many local customers to compare names with
     # learned evidence (learned.py): a pair the score rule leaves is a One match when the model
     # gives it at least this probability and it leads every rival on both sides by `margin_bits`
     min_probability: float = 0.999
