@@ -21,7 +21,7 @@ from ..domain.link import DataSource, Link
 from ..domain.decisions import ContactLink
 from .events import Side
 from .linking.fields import FIELDS, same_value
-from .linking.merge import changes_for_exact
+from .linking.merge import changes_for_exact, identity_conflicts
 from .session import ConsoleSession
 
 
@@ -132,17 +132,9 @@ def account_warnings(account) -> list[str]:
 
 def link_warnings(customer: LocalCustomer, account) -> list[str]:
     """Why linking `customer` to `account` by hand may be wrong: a VAT or Chamber of Commerce number that
-    is filled on both sides and differs names two different companies (formatting aside)."""
-    out = []
-    for label, local, exact in (("VAT number", "vat", "vat"), ("Chamber of Commerce number", "coc", "coc")):
-        mine, theirs = _digits(getattr(customer, local, "")), _digits(getattr(account, exact, ""))
-        if mine and theirs and mine != theirs:
-            out.append(f"{label} differs: local {getattr(customer, local)} · Exact {getattr(account, exact)}")
-    return out + account_warnings(account)
-
-
-def _digits(value: str) -> str:
-    return "".join(ch for ch in (value or "").upper() if ch.isalnum())
+    is filled on both sides and differs (`merge.identity_conflicts`, the bulk link's rule too), and what
+    `account_warnings` says of the account."""
+    return identity_conflicts(customer, account) + account_warnings(account)
 
 
 def link(session: ConsoleSession, customer: LocalCustomer, account) -> Link:

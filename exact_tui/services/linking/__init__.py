@@ -38,14 +38,14 @@ from __future__ import annotations
 from .accounts import AccountCache
 from .actions import ACTION_LABELS, TAB_TITLES, TABS, Action, Cancel, Tab
 from .fields import FIELD_LABELS, FIELDS, MERGE_FIELDS, CustomerField, same_value
-from .merge import changes_for_exact, merge_from_exact
+from .merge import AccountDiff, FieldChange, LinkDiff, changes_for_exact, identity_conflicts, link_diff, merge_from_exact
 from .problems import LinkProblem, ProblemKind
 from .records import ActionReport, ExactAccount, Plan, PlanCost, Row, RowResult, plan_cost, reasons
 from .review import CSV_COLUMNS, DecisionImport, csv_safe, csv_unsafe
 from .service import LinkingService
 
 __all__ = [
-    "ACTION_LABELS", "CSV_COLUMNS", "FIELDS", "FIELD_LABELS", "MERGE_FIELDS", "TABS", "TAB_TITLES", "AccountCache",
+    "ACTION_LABELS", "AccountDiff", "CSV_COLUMNS", "FieldChange", "LinkDiff", "identity_conflicts", "link_diff", "FIELDS", "FIELD_LABELS", "MERGE_FIELDS", "TABS", "TAB_TITLES", "AccountCache",
     "Action", "ActionReport", "Cancel", "CustomerField", "DecisionImport", "ExactAccount", "LinkProblem",
     "LinkingService", "Plan", "PlanCost", "ProblemKind", "Row", "RowResult", "Tab", "changes_for_exact", "csv_safe",
     "csv_unsafe", "merge_from_exact", "plan_cost", "reasons", "same_value",

@@ -7,10 +7,12 @@ sent (fewer calls against the 60/minute budget), and never `Code`. "Differ" is `
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from ...domain.customer import LocalCustomer, customer_number_problem
-from .fields import MERGE_FIELDS, same_value
+from .fields import FIELDS, MERGE_FIELDS, same_value
 
 
 def merge_from_exact(customer: LocalCustomer, account: Any) -> tuple[LocalCustomer, dict[str, tuple[str, str]]]:
@@ -50,3 +52,100 @@ def number_fix(customer: LocalCustomer, problem: str) -> str:
     return (f"Change local customer {customer.name!r}'s number to digits only (at most 9), e.g. its Exact code, "
             f"or use 'Link and use data from Exact' ({problem})")
 
+
+
+# -- what a link would change, before it runs --------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class FieldChange:
+    """One field that a link overwrites: its label, the value now and the value after."""
+
+    key: str  # the field table's key (`fields.FIELDS`)
+    label: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True, slots=True)
+class AccountDiff:
+    """What linking one Exact account to its local customer changes, on one side."""
+
+    exact_id: str
+    exact_code: str
+    exact_name: str
+    local_number: str
+    changes: tuple[FieldChange, ...]
+    warning: str = ""  # VAT / Chamber of Commerce numbers filled on both sides and different
+
+    @property
+    def title(self) -> str:
+        return f"{self.exact_code or self.exact_id} {self.exact_name} ↔ local {self.local_number}".strip()
+
+
+@dataclass(frozen=True, slots=True)
+class LinkDiff:
+    """What a planned link changes, per field and per account, on one side ("Exact" or "local").
+
+    The confirmation before `l` shows `by_field()` and the accounts; `e` overwrites local fields
+    with the same rule the other way round. Accounts whose data already agree are only counted.
+    """
+
+    side: str
+    accounts: tuple[AccountDiff, ...]
+    unchanged: int
+
+    def by_field(self) -> list[tuple[str, int]]:
+        """(label, accounts changing it), in the field table's order, only fields that change."""
+        seen: dict[str, int] = {}
+        for account in self.accounts:
+            for change in account.changes:
+                seen[change.key] = seen.get(change.key, 0) + 1
+        return [(f.label, seen[f.key]) for f in FIELDS if f.key in seen]
+
+    @property
+    def warnings(self) -> list[AccountDiff]:
+        return [a for a in self.accounts if a.warning]
+
+
+_BY_API = {f.api: f for f in FIELDS if f.api}
+_BY_KEY = {f.key: f for f in FIELDS}
+
+
+def identity_conflicts(customer: LocalCustomer, account: Any) -> list[str]:
+    """'VAT number differs: local … · Exact …' for a VAT or Chamber of Commerce number filled on both
+    sides and different (formatting aside): two different companies, most likely. The card's link by
+    hand and the bulk link's confirmation both warn with this."""
+    out = []
+    for label, key in (("VAT number", "vat"), ("Chamber of Commerce number", "coc")):
+        mine, theirs = getattr(customer, key, "") or "", getattr(account, key, "") or ""
+        if _alnum(mine) and _alnum(theirs) and _alnum(mine) != _alnum(theirs):
+            out.append(f"{label} differs: local {mine} · Exact {theirs}")
+    return out
+
+
+def _alnum(value: str) -> str:
+    return "".join(ch for ch in value.upper() if ch.isalnum())
+
+
+def link_diff(to_exact: bool, pairs: Iterable[tuple[LocalCustomer, Any]],
+              exact_changes: dict[str, dict[str, tuple[str, str]]] | None = None) -> LinkDiff:
+    """What linking each (local customer, Exact account) pair changes, by the merge rule above.
+
+    `to_exact`: "link and use local data" (Exact's fields change, `changes_for_exact`; a plan's own
+    `changes` can be passed so the confirmation shows exactly what will be sent); otherwise "link and
+    use data from Exact" (local fields change, `merge_from_exact`)."""
+    accounts: list[AccountDiff] = []
+    unchanged = 0
+    for customer, account in pairs:
+        if to_exact:
+            raw = exact_changes.get(account.id, {}) if exact_changes is not None \
+                else changes_for_exact(customer, account)
+            changes = tuple(FieldChange(_BY_API[f].key, _BY_API[f].label, old, new) for f, (old, new) in raw.items())
+        else:
+            _, local = merge_from_exact(customer, account)
+            changes = tuple(FieldChange(k, _BY_KEY[k].label, old, new) for k, (old, new) in local.items())
+        if not changes:
+            unchanged += 1
+            continue
+        accounts.append(AccountDiff(account.id, account.code or "", account.name or "", customer.number or customer.id,
+                                    changes, "; ".join(identity_conflicts(customer, account))))
+    return LinkDiff("Exact" if to_exact else "local", tuple(accounts), unchanged)

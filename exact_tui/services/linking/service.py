@@ -30,7 +30,7 @@ from . import review
 from .accounts import ACCOUNT_ENTITY, AccountCache, is_customer
 from .actions import TAB_TITLES, TABS, Action, Cancel, Tab
 from .fields import COMPARED
-from .merge import changes_for_exact, number_fix
+from .merge import LinkDiff, changes_for_exact, link_diff, number_fix
 from .problems import LinkProblem, find_problems
 from .records import ActionReport, ExactAccount, Pending, Plan, Row, RowResult, link_event
 from .handlers import HANDLERS, RowStep
@@ -275,6 +275,15 @@ class LinkingService:
                 taken[row.local_id] = row.exact.code or row.id
             ok.append(row)
         return Plan(action, ok, refused, changes)
+
+    def diff(self, plan: Plan) -> LinkDiff:
+        """What a link plan changes per account and field, on the side it overwrites (Exact for
+        "link and use local data", local for "link and use data from Exact"), by the merge rule."""
+        if plan.action not in (Action.LINK_EXACT, Action.LINK_LOCAL):
+            raise ValueError(f"{plan.action.label} changes no customer fields")
+        pairs = [(self.customers[row.local_id], row.exact) for row in plan.rows if row.local_id in self.customers]
+        to_exact = plan.action is Action.LINK_LOCAL
+        return link_diff(to_exact, pairs, plan.changes if to_exact else None)
 
     # -- running --------------------------------------------------------------------------------
     async def run(self, plan: Plan, *, on_row: RowCallback | None = None, cancel: Cancel | None = None) -> ActionReport:

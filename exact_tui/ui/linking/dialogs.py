@@ -8,7 +8,9 @@ from __future__ import annotations
 from typing import Any
 
 from ...domain.wording import count
-from ...services.linking import LinkingService, LinkProblem, Plan, ProblemKind, Row, plan_cost
+from rich.markup import escape
+
+from ...services.linking import LinkDiff, LinkingService, LinkProblem, Plan, ProblemKind, Row, plan_cost
 
 
 def confirm_text(plan: Plan, client: Any) -> str:
@@ -34,6 +36,46 @@ def confirm_text(plan: Plan, client: Any) -> str:
                      "and stay selected with the reason.")
     lines.append("Exact-side changes cannot be undone here; each one is listed in the log.")
     return "\n".join(lines)
+
+
+SHOWN_ACCOUNTS = 50  # accounts written out in the confirmation; `v` lists every one
+
+
+def diff_text(diff: LinkDiff, *, shown: int = SHOWN_ACCOUNTS) -> str:
+    """Per field how many accounts change, the VAT / KvK conflicts, then the first accounts field by
+    field, old → new (Rich markup; values escaped: they are the customers' data)."""
+    if not diff.accounts:
+        return f"No {diff.side} field changes: the data already agree."
+    where = "in Exact" if diff.side == "Exact" else "locally"
+    lines = [f"[b]What changes {where}[/] ({count(len(diff.accounts), 'account')}; "
+             f"{count(diff.unchanged, 'account')} already equal):"]
+    width = max(len(label) for label, _ in diff.by_field())
+    lines += [f"  {label:<{width}}  {count(n, 'account')}" for label, n in diff.by_field()]
+    conflicts = diff.warnings
+    if conflicts:
+        lines.append(f"[b $warning]⚠ {count(len(conflicts), 'account')} with a different VAT or Chamber of "
+                     "Commerce number: check each is the same company (listed first).[/]")
+    ordered = sorted(diff.accounts, key=lambda a: not a.warning)
+    for account in ordered[:shown]:
+        lines.append("")
+        lines.append(f"[b]{escape(account.title)}[/]")
+        if account.warning:
+            lines.append(f"  [$warning]⚠ {escape(account.warning)}[/]")
+        lines += [f"  {escape(c.label)}: {escape(repr(c.old))} → {escape(repr(c.new))}" for c in account.changes]
+    if len(ordered) > shown:
+        lines.append(f"\n… and {count(len(ordered) - shown, 'more account')}: v lists every account.")
+    return "\n".join(lines)
+
+
+def diff_choices(diff: LinkDiff) -> list[tuple[str, str, str]]:
+    """Every changing account for the picker (type to filter by code or name): the fields, old → new."""
+    out = []
+    for account in sorted(diff.accounts, key=lambda a: not a.warning):
+        detail = "\n  ".join([*(f"⚠ {account.warning}" for _ in [0] if account.warning),
+                              *(f"{c.label}: {c.old!r} → {c.new!r}" for c in account.changes)])
+        fields = ", ".join(c.label for c in account.changes)
+        out.append((account.exact_id, f"{'⚠ ' if account.warning else ''}{account.title} · {fields}", detail))
+    return out
 
 
 def candidate_choices(service: LinkingService, row: Row) -> list[tuple[str, str, str]]:

@@ -32,7 +32,7 @@ from ..screens.help import HelpScreen
 from ..screens.pick import PickScreen
 from ..widgets.problem import ProblemBox
 from .detail import DetailPanel
-from .dialogs import candidate_choices, confirm_text, problem_choices
+from .dialogs import candidate_choices, confirm_text, diff_choices, diff_text, problem_choices
 from .status import StatusText
 from .table import PairsTable
 
@@ -343,11 +343,27 @@ class LinkCustomersScreen(Screen[None]):
                 self.notify("Not connected to Exact Online: connect in step 1 to update Exact accounts",
                             severity="error")
                 return
-            self.app.push_screen(ConfirmScreen(f"{action.label}?", confirm_text(plan, self.service.client),
-                                               yes="Yes, go"),
-                                 lambda yes: self._start(plan) if yes else None)
+            diff = self.service.diff(plan)
+            self._confirm_link(plan, diff, confirm_text(plan, self.service.client) + "\n\n" + diff_text(diff))
             return
+        if action is Action.LINK_EXACT and plan.rows:
+            diff = self.service.diff(plan)
+            if diff.warnings:  # local data would be overwritten by what may be another company's
+                self._confirm_link(plan, diff, f"{count(len(plan.rows), 'account')} will be linked and local "
+                                   "fields overwritten with Exact's (u undoes).\n\n" + diff_text(diff))
+                return
         self._start(plan)
+
+    def _confirm_link(self, plan: Plan, diff: Any, body: str) -> None:
+        """The link's question with its field diff; v lists every changing account (type to filter)."""
+        def each() -> None:
+            side = "in Exact" if diff.side == "Exact" else "locally"
+            self.app.push_screen(PickScreen(f"{count(len(diff.accounts), 'account')} change {side}",
+                                            diff_choices(diff), hint="type to filter · ↑/↓ read · Enter/Esc back"))
+
+        self.app.push_screen(ConfirmScreen(f"{plan.action.label}?", body, yes="Yes, go",
+                                           details=("Each account", each) if diff.accounts else None),
+                             lambda yes: self._start(plan) if yes else None)
 
     def _start(self, plan: Plan | list[Plan]) -> None:
         plans = plan if isinstance(plan, list) else [plan]
