@@ -135,8 +135,12 @@ async def test_ignore_unignore_and_undo(store):
     await svc.run(svc.plan(Action.IGNORE, [svc.rows["e5"]]))
     await svc.run(svc.plan(Action.UNIGNORE, [svc.rows["e5"]]))
     assert store.ignored.all() == [] and svc.rows["e5"].tab == "none"
-    with pytest.raises(LookupError):
-        svc.undo(), svc.undo()
+    svc.undo()  # the un-ignore, then the ignore before it: several steps back
+    assert svc.rows["e5"].tab == "ignored"
+    svc.undo()
+    assert svc.rows["e5"].tab == "none" and store.ignored.all() == []
+    with pytest.raises(LookupError, match="^nothing to undo$"):  # not a word about Exact: nothing changed it
+        svc.undo()
 
 
 async def test_link_from_ignored_unignores(store):

@@ -130,5 +130,5 @@ def resolve(service: "LinkingService", local_ids: Iterable[str]) -> str:
         service.events.emit(Event(f"{p.fix_label}: {p.text}", side=Side.LOCAL, level=Level.INFO, topic="link",
                                   record=f"customer {p.customer.number if p.customer else p.local_id}"))
     service.rebuild()
-    service.last_undo = undo
+    service.undo_stack.push(undo)
     return "; ".join(parts)

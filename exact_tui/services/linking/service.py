@@ -34,7 +34,7 @@ from .merge import LinkDiff, changes_for_exact, link_diff, number_fix
 from .problems import LinkProblem, find_problems
 from .records import ActionReport, ExactAccount, Pending, Plan, Row, RowResult, link_event
 from .handlers import HANDLERS, RowStep
-from .undo import Undo, undo_last
+from .undo import Undo, UndoStack, undo_last
 
 RowCallback = Callable[[RowResult], None]
 
@@ -43,7 +43,7 @@ class LinkingService:
     """The Link customers use case for one session (store + events + client).
 
     `load()` / `refresh()` build the tabs; `plan()` says what an action would do; `run()` does it,
-    row by row, reporting each row; `undo()` reverts the last local-only action.
+    row by row, reporting each row; `undo()` reverts the newest local-only step, again and again.
     """
 
     FLUSH_EVERY = 200  # links written to the store in batches: one TinyDB write per batch, not per row
@@ -64,7 +64,7 @@ class LinkingService:
         self.customers: dict[str, LocalCustomer] = {}
         self.links: dict[str, Link] = {}  # exact_id -> Link
         self.ignored: dict[str, IgnoredAccount] = {}
-        self.last_undo: Undo | None = None
+        self.undo_stack = UndoStack()
         self.linked_count = 0
         self.proposed: dict[str, set[str]] = {}  # local_id -> exact ids of rows proposing it
         self.rejected: set[tuple[str, str]] = set()  # (exact_id, local_id) "not this pair"
@@ -173,8 +173,7 @@ class LinkingService:
             if row.id in results:
                 row.result, row.problem = results[row.id]
         for tab in TABS:
-            ordered = sorted(self.tabs[tab].values(), key=lambda r: (-r.score, r.exact.name.casefold()))
-            self.tabs[tab] = {r.id: r for r in ordered}
+            self.sort_tab(tab)
         counts = self.counts()
         self.events.info("Matched: " + ", ".join(f"{counts[t]:,} {TAB_TITLES[t].lower()}" for t in TABS)
                          + f", {self.linked_count:,} linked", side=Side.LOCAL, topic="link")
@@ -205,6 +204,11 @@ class LinkingService:
         for cand in row.candidates:
             self.proposed.setdefault(cand.local_id, set()).add(row.id)
         self.tabs[row.tab][row.id] = row
+
+    def sort_tab(self, tab: Tab | str) -> None:
+        """A tab's own order: best score first, then by name (a row put back by undo takes its place)."""
+        ordered = sorted(self.tabs[tab].values(), key=lambda r: (-r.score, r.exact.name.casefold()))
+        self.tabs[tab] = {r.id: r for r in ordered}
 
     def tab_rows(self, tab: Tab | str) -> list[Row]:
         return list(self.tabs[tab].values())
@@ -319,10 +323,10 @@ class LinkingService:
                     self.events.emit(_progress(plan.action, done, total))
         finally:
             self._flush(pending)
-            if plan.action.touches_exact:
-                self.last_undo = None  # Exact changed: nothing before this can be undone safely
+            if plan.action.touches_exact and report.calls:
+                self.undo_stack.cut(plan.action.label)  # Exact changed: nothing before this can be undone safely
             elif undo.rows:
-                self.last_undo = undo
+                self.undo_stack.push(undo)
             level = Level.WARNING if report.failed or report.cancelled or report.stopped else Level.SUCCESS
             self.events.emit(link_event(report.summary(), level, Side.EXACT if plan.action.touches_exact else Side.LOCAL))
         if report.ok:
@@ -408,11 +412,20 @@ class LinkingService:
         self.add(row)
 
     # -- undo and the review CSV ------------------------------------------------------------------
+    @property
+    def last_undo(self) -> Undo | None:
+        """The step `undo()` reverts next (None: nothing to undo)."""
+        return self.undo_stack.top
+
     def undo_text(self) -> str | None:
-        return self.last_undo.text() if self.last_undo is not None else None
+        top = self.undo_stack.top
+        if top is None:
+            return None
+        more = len(self.undo_stack) - 1
+        return top.text() + (f" (and {more:,} step{'s' if more != 1 else ''} before it)" if more else "")
 
     def undo(self) -> str:
-        """Revert the last local-only action (see `undo.undo_last`)."""
+        """Revert the newest local-only step; called again, the one before it (see `undo.undo_last`)."""
         return undo_last(self)
 
     def export_csv(self, rows: Sequence[Row], path: Path) -> int:

@@ -1,8 +1,10 @@
-"""Undo of the last local-only Link customers action (links, overwritten fields, imports, ignores,
-rejections, problem fixes).
+"""Undo of Link customers actions, several steps back: links, overwritten fields, imports, ignores,
+un-ignores, rejections and problem fixes, newest first (`UndoStack`).
 
-An action that changed Exact (link with local data) clears the undo: Exact's side cannot be put
-back from here, and every change it made is in the log with old and new values.
+An action that changed Exact (link with local data) empties the stack: Exact's side cannot be put
+back from here, and an older local step undone on top of it could contradict what Exact now holds
+(every change it made is in the log with old and new values). The stack keeps the last
+`UndoStack.DEPTH` steps: each holds copies of the rows it changed, at 100k rows a bounded cost.
 """
 from __future__ import annotations
 
@@ -47,13 +49,45 @@ class Undo:
         return f"{self.description} ({len(self.rows):,} account{'s' if len(self.rows) != 1 else ''})"
 
 
+class UndoStack:
+    """The local-only steps that can be undone, newest last; `cut()` when Exact changed."""
+
+    DEPTH = 20
+
+    def __init__(self) -> None:
+        self.steps: list[Undo] = []
+        self.cut_by = ""  # the Exact-changing action that emptied the stack, for the "nothing to undo" text
+
+    def push(self, undo: Undo) -> None:
+        self.steps.append(undo)
+        del self.steps[:-self.DEPTH]
+        self.cut_by = ""
+
+    def cut(self, why: str) -> None:
+        self.steps.clear()
+        self.cut_by = why
+
+    def pop(self) -> Undo:
+        if not self.steps:
+            if self.cut_by:
+                raise LookupError(f"nothing to undo: '{self.cut_by}' changed Exact, which cannot be undone here "
+                                  "(every change is in the log with old and new values)")
+            raise LookupError("nothing to undo")
+        return self.steps.pop()
+
+    @property
+    def top(self) -> Undo | None:
+        return self.steps[-1] if self.steps else None
+
+    def __len__(self) -> int:
+        return len(self.steps)
+
+
 def undo_last(service: "LinkingService") -> str:
-    """Revert the service's last local-only action: links removed, overwritten local fields restored,
-    imported customers removed, ignores reverted; the rows go back to their tabs."""
-    u = service.last_undo
-    if u is None:
-        raise LookupError("nothing to undo (actions that changed Exact cannot be undone here: see the log)")
-    service.last_undo = None
+    """Revert the service's newest local-only step: links removed, overwritten local fields restored,
+    imported customers removed, ignores and rejections reverted; the rows go back to their tabs, in
+    the tabs' order, with no result left on them (they are as before the step)."""
+    u = service.undo_stack.pop()
     store = service.store
     if u.links_removed or u.links_before:  # fixes of linked-account problems: links back as they were
         store.links.put_many([*u.links_removed, *u.links_before])
@@ -88,12 +122,15 @@ def undo_last(service: "LinkingService") -> str:
     if u.ignored_removed:
         store.ignored.ignore_many(u.ignored_removed)
         service.ignored.update({i.exact_id: i for i in u.ignored_removed})
+    tabs = set()
     for before in u.rows:
         current = service.rows.get(before.id)
         if current is not None:
+            tabs.add(current.tab)
             service.drop(current)
-        before.result, before.problem = "undone", ""
+        before.result, before.problem = "", ""  # no ✓ left from the undone step
         service.add(before)
+        tabs.add(before.tab)
     # rows that lost a candidate to a link get it back (latest change undone first, so the
     # earliest state is what remains)
     for row, candidates, choice, tab in reversed(u.touched):
@@ -104,7 +141,10 @@ def undo_last(service: "LinkingService") -> str:
         for cand in candidates:
             service.proposed.setdefault(cand.local_id, set()).add(target.id)
         if target.tab != tab:
+            tabs.update((target.tab, tab))
             service.move(target, tab)
+    for tab in tabs:
+        service.sort_tab(tab)
     service.publish_counts()  # step 4 shows the state undone to, as the screen does
     text = f"Undone: {u.description} on {len(u.rows):,} account{'s' if len(u.rows) != 1 else ''}"
     service.events.info(text, side=Side.LOCAL, topic="link")

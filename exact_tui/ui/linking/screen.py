@@ -429,7 +429,8 @@ class LinkCustomersScreen(Screen[None]):
             return
         self.table.set_rows(self.service.tab_rows(self.tab))
         self._update_counts()
-        self._message(text)
+        following = self.service.undo_text()
+        self._message(text + (f" · u undoes {following}" if following else ""))
         self.notify(text, title="Link customers")
 
     # -- CSV and re-matching ---------------------------------------------------------------------

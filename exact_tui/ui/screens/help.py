@@ -26,7 +26,7 @@ GENERAL = [("1 … 8", "Go to step 1 … 8 (when not typing)", "app.step_1 … a
 LINK_NOTES = ("Filter (/ then type): words match name, code, city and the local customer; >=80, <50, 60..80 "
               "test the score; name: code: city: postcode: local: search one field. Enter or Esc goes back "
               "to the list.\nSelect acts on the selection, or on the row under the cursor when nothing is "
-              "selected. Exact-side changes are listed in the log; local-only actions are undone with u.")
+              "selected. Exact-side changes are listed in the log; local-only actions are undone with u, step by step (the last 20).")
 
 
 def key_table(app, *, width: int = 120, first: str | None = None) -> Group:
