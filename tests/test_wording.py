@@ -22,3 +22,16 @@ def test_money():
     assert money("1234567.125", "GBP") == "GBP 1,234,567.13"
     assert money(Decimal("-12.5")) == "EUR -12.50"
     assert money("n/a") == "EUR n/a"
+
+
+def test_services_word_their_counts_with_the_one_formatter():
+    """Step 3 read '1517 EUR' (a count of invoices, not an amount) and step 6 '1 items imported'."""
+    from collections import Counter
+
+    from exact_tui.services.journal import currency_summary
+    from exact_tui.services.products import ImportResult
+
+    assert currency_summary(Counter({"EUR": 1517, "USD": 1})) == \
+        "Local invoices by currency: 1,517 invoices in EUR, 1 invoice in USD"
+    one = ImportResult(items=[object()], added=["A"])  # type: ignore[list-item]
+    assert one.summary() == "1 item imported from Exact"

@@ -44,6 +44,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="forget this profile's tokens (the app settings stay); Exact keeps the app's consent")
 
 
+def _finish_hint(args: argparse.Namespace) -> str:
+    """The command that finishes a `--url-only` login, with the same data dir and profile (pasted into
+    another shell, it must find the state and settings this one saved)."""
+    import shlex
+
+    where = f"--data-dir {shlex.quote(str(args.data_dir))} " if getattr(args, "data_dir", None) else ""
+    return (f"Finish with: exact-tui {where}--profile {shlex.quote(args.profile)} connect --paste "
+            "'<the address the browser ends on>'")
+
+
 def _profile_dir(args: argparse.Namespace):
     from ..paths import profile_dir
 
@@ -102,8 +112,7 @@ async def _connect(args: argparse.Namespace) -> int:
     if args.url_only:
         connect.save_settings(folder, config, keep_secret=args.keep_secret)
         print(json.dumps({"url": link.url, "state": link.state}) if args.json else link.url)
-        print(f"Finish with: exact-tui --profile {args.profile} connect --paste '<the address the browser ends on>'",
-              file=sys.stderr)
+        print(_finish_hint(args), file=sys.stderr)
         return 0
     if args.paste:
         pasted = args.paste

@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Awaitable, Callable
 
 from ..domain.customer import customer_number_problem
+from ..domain.wording import count, number
 from .events import Side
 
 OK, WARNING, FAILING, SKIPPED = "ok", "warning", "failing", "skipped"
@@ -97,9 +98,9 @@ def check_customer_numbers(store: Any) -> Check:
             bad.append(f"{customer.number or customer.id} {customer.name} ({problem})")
     if not bad:
         return Check("customer_numbers", "Local customer numbers", OK,
-                     f"every linked or invoiced customer has a number Exact accepts ({len(linked | waiting)} checked)")
+                     f"every linked or invoiced customer has a number Exact accepts ({number(len(linked | waiting))} checked)")
     return Check("customer_numbers", "Local customer numbers", FAILING,
-                 f"{len(bad)} customers have a number Exact will not take: {_few(bad, 3)}",
+                 f"{count(len(bad), 'customer')} {'has' if len(bad) == 1 else 'have'} a number Exact will not take: {_few(bad, 3)}",
                  "Give them digits-only numbers of at most 9 digits in the time-tracking system and re-import "
                  "(`exact-tui next-number` proposes the next free one).", Side.LOCAL, bad[:20])
 

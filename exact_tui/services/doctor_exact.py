@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any, Awaitable, Callable
 
 
+from ..domain.wording import count, number
 from .doctor import FAILING, OK, WARNING, Check, _few, pending_invoices
 from .events import Side
 
@@ -138,11 +139,11 @@ async def items(session: Any, client: Any, context: dict[str, Any]) -> Check:
         if why:
             bad.append(f"{code} ({', '.join(why)})")
     if bad:
-        return Check("items", "Items used in mappings", FAILING, f"{len(bad)} of {len(used)} items would be refused: "
+        return Check("items", "Items used in mappings", FAILING, f"{number(len(bad))} of {count(len(used), 'item')} would be refused: "
                      + _few(bad, 4), "In Exact (Master data → Logistics → Items): make them active, sales items and "
                      "divisible with an unblocked revenue G/L account — or map other items in step 7.", Side.EXACT, bad)
     return Check("items", "Items used in mappings", OK,
-                 f"{len(used)} items: active, for sale, divisible, revenue G/L not blocked")
+                 f"{count(len(used), 'item')}: active, for sale, divisible, revenue G/L not blocked")
 
 
 async def vat(session: Any, client: Any, context: dict[str, Any]) -> Check:
@@ -168,7 +169,7 @@ async def vat(session: Any, client: Any, context: dict[str, Any]) -> Check:
         return Check("vat", "VAT codes exclusive", FAILING, _few(bad, 4),
                      "Lines are sent excluding VAT: in Exact (Master data → Financial → VAT codes) use exclusive codes "
                      "(catalogue #38), or give the items another code.", Side.EXACT, bad)
-    return Check("vat", "VAT codes exclusive", OK, f"{len(used)} VAT codes in use, all exclusive")
+    return Check("vat", "VAT codes exclusive", OK, f"{count(len(used), 'VAT code')} in use, all exclusive")
 
 
 async def payment_condition(session: Any, client: Any, context: dict[str, Any]) -> Check:
@@ -187,7 +188,7 @@ async def payment_condition(session: Any, client: Any, context: dict[str, Any]) 
                      "or one on the customer (catalogue #30), then transfer again.", Side.EXACT,
                      [r.invoice_number or r.invoice_id for r in failed][:20])
     return Check("payment_condition", "Default payment condition", OK,
-                 f"{len(conditions)} payment conditions in Exact; no transfer was refused for lack of one")
+                 f"{count(len(conditions), 'payment condition')} in Exact; no transfer was refused for lack of one")
 
 
 async def periods(session: Any, client: Any, context: dict[str, Any]) -> Check:
@@ -210,7 +211,7 @@ async def periods(session: Any, client: Any, context: dict[str, Any]) -> Check:
                      [n for v in bad.values() for n in v][:20])
     first, last = min(i.date for i in pending), max(i.date for i in pending)
     return Check("periods", "Fiscal years and open periods", OK,
-                 f"{len(pending)} invoices waiting ({first} … {last}) all fall in open periods")
+                 f"{count(len(pending), 'invoice')} waiting ({first} … {last}) all fall in open periods")
 
 
 async def linked_accounts(session: Any, client: Any, context: dict[str, Any]) -> Check:
@@ -229,8 +230,8 @@ async def linked_accounts(session: Any, client: Any, context: dict[str, Any]) ->
         elif link.exact_code and strip_account_code(link.exact_code) != strip_account_code(account.code):
             drifted.append(f"{strip_account_code(link.exact_code)} → {strip_account_code(account.code)}")
     if gone or drifted:
-        parts = ([f"{len(gone)} deleted in Exact ({_few(gone, 3)})"] if gone else []) + \
-                ([f"{len(drifted)} changed code ({_few(drifted, 3)})"] if drifted else [])
+        parts = ([f"{number(len(gone))} deleted in Exact ({_few(gone, 3)})"] if gone else []) + \
+                ([f"{number(len(drifted))} changed code ({_few(drifted, 3)})"] if drifted else [])
         return Check("links", "Linked accounts present, same code", FAILING, "; ".join(parts),
                      "Open Link customers (step 4 → ctrl+o) and press P: unlink the deleted ones, accept or undo the "
                      "changed codes.", Side.EXACT, gone + drifted)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from ..domain.wording import count, number
 from .events import Side
 from .session import ConsoleSession
 
@@ -27,13 +28,19 @@ def invoice_currencies(session: ConsoleSession) -> Counter[str]:
     return Counter((inv.currency or "EUR").upper() for inv in session.store.invoices.all())
 
 
+def currency_summary(currencies: Counter[str]) -> str:
+    """'Local invoices by currency: 1,517 invoices in EUR, 1 invoice in USD' (a count, not an amount)."""
+    listed = ", ".join(f"{count(n, 'invoice')} in {cur}" for cur, n in sorted(currencies.items()))
+    return f"Local invoices by currency: {listed}"
+
+
 def journal_warning(journal, currencies: Counter[str]) -> str | None:
     """Warn when foreign-currency invoices would be refused by a journal without variable currency."""
     home = (journal.currency or "EUR").upper()
     foreign = {cur: n for cur, n in currencies.items() if cur != home}
     if not foreign or journal.allow_variable_currency:
         return None
-    listed = ", ".join(f"{n} in {cur}" for cur, n in sorted(foreign.items()))
+    listed = ", ".join(f"{number(n)} in {cur}" for cur, n in sorted(foreign.items()))
     return (f"Journal {journal.code} does not allow variable currency, but the local side has invoices in "
             f"other currencies ({listed}). Exact will refuse them: allow variable currency on the journal in "
             "Exact, or choose a journal that does.")

@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from ..domain.products import ProductNumber
+from ..domain.wording import count, number
 from .events import Side
 from .session import ConsoleSession
 
@@ -32,11 +33,11 @@ class ImportResult:
 
     def summary(self) -> str:
         if self.first:
-            return f"{len(self.items)} items imported from Exact"
+            return f"{count(len(self.items), 'item')} imported from Exact"
         if not (self.added or self.changed or self.removed):
-            return f"{len(self.items)} items, nothing changed in Exact since the last import"
-        return (f"{len(self.items)} items: {len(self.added)} new, {len(self.changed)} changed, "
-                f"{len(self.removed)} gone from Exact")
+            return f"{count(len(self.items), 'item')}, nothing changed in Exact since the last import"
+        return (f"{count(len(self.items), 'item')}: {number(len(self.added))} new, {number(len(self.changed))} changed, "
+                f"{number(len(self.removed))} gone from Exact")
 
 
 def products(session: ConsoleSession) -> list[ProductNumber]:
@@ -101,7 +102,7 @@ def set_active(session: ConsoleSession, codes: set[str]) -> list[ProductNumber]:
     if changed:
         session.store.products.put_many(changed)
     active = [p for p in current if p.code in codes]
-    session.events.success(f"{len(active)} product numbers active", side=Side.LOCAL, topic="products")
+    session.events.success(f"{count(len(active), 'product number')} active", side=Side.LOCAL, topic="products")
     for product in active:
         for problem in product.problems():
             session.events.warning(f"Item {product.code}: {problem}", side=Side.EXACT, topic="products",

@@ -177,8 +177,11 @@ def test_cli_two_step_connect_checks_the_state_of_the_printed_url(server, tmp_pa
     base = ["--data-dir", str(tmp_path), "connect"]
     assert main([*base, "--base-url", server.base_url, "--client-id", server.client_id,
                  "--redirect-uri", server.redirect_uri, "--url-only"]) == 0
-    url = capsys.readouterr().out.strip()
+    printed = capsys.readouterr()
+    url = printed.out.strip()
     assert url.startswith(server.base_url) and "state=" in url
+    # the finishing hint works pasted as it is: it names the data dir it was given (#16 item 13)
+    assert f"exact-tui --data-dir {tmp_path} --profile default connect --paste" in printed.err, printed.err
     foreign = approve(oauth.authorize_url(config_for(server), "someone-elses"), "demo", "demo")
     assert main([*base, "--paste", foreign]) == 2  # settings were saved by --url-only; the state is checked
     assert "state" in capsys.readouterr().err

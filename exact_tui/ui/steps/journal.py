@@ -37,8 +37,7 @@ class JournalStep(StepView):
             self.show_problem(explain(exc))
             self.currencies = {}
         if self.currencies:
-            listed = ", ".join(f"{n} {cur}" for cur, n in sorted(self.currencies.items()))
-            self.query_one("#currencies", Static).update(f"Local invoices by currency: {listed}")
+            self.query_one("#currencies", Static).update(svc.currency_summary(self.currencies))
         if self.session.client is None:
             self.query_one("#chosen", Static).update("Connect in step 1 to see the journals.")
             return
