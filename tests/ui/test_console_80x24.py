@@ -126,6 +126,11 @@ async def test_step_1_after_connecting_shows_the_established_box_and_ticks(sessi
         assert step.scroll_offset.y == 0 and box.region.y < step.region.bottom  # in view, title too
         first = str(app.query_one("#rail").get_option_at_index(0).prompt)
         assert "✓" in first, first  # not ● while still on step 1
+        # the focus is on what comes next, in view: Enter opens step 2
+        following = step.query_one("#next-step")
+        assert app.focused is following and following.region.bottom <= step.region.bottom
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.current_step == "division", what="step 2")
 
 
 async def test_plain_link_is_shown_alone_on_the_normal_screen(session, tmp_path, monkeypatch):

@@ -29,7 +29,7 @@ async def test_whole_checklist_from_the_keyboard(session, tmp_path):
         established = text_of(app, "#established")
         assert "Connection established" in established and "Demo Consultant" in established
         assert "looks like a personal account" in established  # demo is a person, not an integration user
-        assert app.focused is app.query_one("#rail")
+        assert app.focused is app.query_one("#next-step")  # what comes next: Enter opens step 2
 
         # 2. division: the user's divisions, Enter saves the highlighted (current) one
         await pilot.press("2")

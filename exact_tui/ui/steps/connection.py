@@ -35,7 +35,9 @@ class ConnectionStep(StepView):
 
     def compose_body(self):
         form = svc.load_form(self.session)
-        yield Static("", id="established")  # first, so "connected as …" is what a small terminal shows
+        # first, so what to do next and "connected as …" are what a small terminal shows
+        yield Button("Next step: 2 Division", id="next-step", variant="success")
+        yield Static("", id="established")
         with Horizontal(classes="row"):
             yield Label("Country / host")
             yield Input(form.host, id="host", placeholder="nl, be, de, uk, fr, es, us — or a full https:// URL")
@@ -68,6 +70,7 @@ class ConnectionStep(StepView):
 
     def on_mount(self) -> None:
         self.query_one("#login-url").display = False
+        self.query_one("#next-step").display = self.session.client is not None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """The demo shortcut exists only in `exact-tui demo`: not offered (nor shown) on a real profile."""
@@ -78,7 +81,7 @@ class ConnectionStep(StepView):
     def first_focus(self):
         if self.session.client is not None:
             self.scroll_home(animate=False)
-            return None  # connected: keep the rail's focus, show "Connection established" at the top
+            return self.query_one("#next-step")  # connected: Enter goes on to step 2
         inputs = [self.query_one(f"#{name}", Input) for name in ("client-id", "client-secret", "redirect-uri")]
         for widget in inputs:
             if not widget.value:
@@ -217,14 +220,26 @@ class ConnectionStep(StepView):
         self.query_one("#login-url").display = False
         self.query_one("#link-help", Static).update("")
         self._show_report()
-        self.app.query_one("#rail").focus()
-        # the paste box was at the bottom: back to the top, where "Connection established" now is
-        self.call_after_refresh(self.scroll_home, animate=False, immediate=True)
+        # the paste box was at the bottom: back to the top, where "Connection established" now is, with
+        # the focus on what comes next (Enter opens step 2)
+        self.call_after_refresh(self._home_and_next)
         self.app.notify(f"Connection established: {report.who}", title="Exact Online")
+
+    def _home_and_next(self) -> None:
+        following = self.query_one("#next-step", Button)
+        if following.display:
+            following.focus(scroll_visible=False)
+        # after the focus has moved (disabling the focused paste box moves it too, and scrolls to it)
+        self.call_after_refresh(self.scroll_home, animate=False, immediate=True)
+
+    @on(Button.Pressed, "#next-step")
+    async def _next_step(self) -> None:
+        await self.app.run_action("app.next_step")
 
     def _show_report(self) -> None:
         box = self.query_one("#established", Static)
         self.query_one("#disconnect", Button).disabled = self.session.client is None
+        self.query_one("#next-step", Button).display = self.session.client is not None
         if self.session.client is None or self.session.me is None:
             box.remove_class("-shown")
             return
