@@ -28,7 +28,7 @@ from textual.app import App  # noqa: E402
 from exact_tui.domain.customer import LocalCustomer  # noqa: E402
 from exact_tui.matching import Candidate  # noqa: E402
 from exact_tui.services.events import EventBus  # noqa: E402
-from exact_tui.services.linking import ExactAccount, LinkingService, Row  # noqa: E402
+from exact_tui.services.linking import ExactAccount, LinkingService, Row, Tab  # noqa: E402
 from exact_tui.ui.linking import LinkCustomersScreen  # noqa: E402
 
 WORDS = ("Bakkerij", "Installatie", "Advies", "Transport", "Bouw", "Jansen", "de Vries", "Bakker", "Visser", "Smit",
@@ -56,7 +56,7 @@ def build(n: int, seed: int = 1) -> LinkingService:
                               f"{1000 + i % 8999} AB", city if i % 7 else rnd.choice(CITIES), "NL")
         service.customers[local.id] = local
         score = round(rnd.uniform(40, 100), 1)
-        service._add(Row(exact, "one", [Candidate(exact.id, local.id, score, {}, ("same name",))]))
+        service.add(Row(exact, Tab.ONE if i % 5 else Tab.MORE, [Candidate(exact.id, local.id, score, {}, ("same name",))]))
     return service
 
 
@@ -86,7 +86,7 @@ async def measure(n: int, repeat: int) -> dict[str, tuple[float, float, float]]:
                 walls.append(time.perf_counter() - started)
             figures["open"] = (statistics.median(samples), max(samples), statistics.median(walls))
             keys = ["down", "up", "pagedown", "pageup", "end", "home", "space", "shift+down", "a", "n", "i",
-                    "right", "s"]
+                    "right", "s", "S"]
             for key in keys:
                 samples, walls = [], []
                 for _ in range(repeat):
@@ -95,6 +95,14 @@ async def measure(n: int, repeat: int) -> dict[str, tuple[float, float, float]]:
                     samples.append(time.process_time() - cpu)
                     walls.append(time.perf_counter() - started)
                 figures[key] = (statistics.median(samples), max(samples), statistics.median(walls))
+            # tab switch: More matches and back (a fifth of the rows there)
+            samples, walls = [], []
+            for key in ("2", "1") * max(1, repeat // 2):
+                started, cpu = time.perf_counter(), time.process_time()
+                await pilot.press(key)
+                samples.append(time.process_time() - cpu)
+                walls.append(time.perf_counter() - started)
+            figures["tab switch"] = (statistics.median(samples), max(samples), statistics.median(walls))
             # filter as you type: one character more each time, then a score range
             screen.query_one("#link-filter").focus()
             samples, walls = [], []

@@ -83,6 +83,8 @@ class LinkCustomersScreen(Screen[None]):
         self._selections: dict[str, set[str]] = {}  # each tab keeps its own selection
         self._ready = service is not None and bool(service.rows or service.linked_count)
         self._detail_wanted = True
+        self._labels: dict[str, str] = {}
+        self._title = ""
 
     # -- layout ----------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -125,16 +127,24 @@ class LinkCustomersScreen(Screen[None]):
         counts = self.service.counts()
         tabs = self.query_one(Tabs)
         for tab in TABS:
-            tabs.query_one(f"#{tab}", Tab).label = self._tab_label(tab, counts[tab])
+            label = self._tab_label(tab, counts[tab])
+            if self._labels.get(tab) != label:  # a new label lays the tabs out again: only when it changed
+                self._labels[tab] = label
+                tabs.query_one(f"#{tab}", Tab).label = label
         linked = self.service.linked_count
         problems = len(self.service.link_problems)
-        self.query_one("#link-title", StatusText).update(
+        self._set_title(
             f"[b]Link customers[/] · {number(sum(counts.values()))} to decide · {number(linked)} linked"
             if self.size.width < 100 else  # 80 columns: short words, nothing cut mid-word
             f"[b]Link customers[/] · {count(sum(counts.values()), 'Exact customer')} to decide · {number(linked)} linked"
             + (f" · [b red]{count(problems, 'linked account')} {'needs' if problems == 1 else 'need'} you (P)[/]"
                if problems else "")
             + (f" · {self._budget()}" if self._budget() else ""))
+
+    def _set_title(self, text: str) -> None:
+        if text != self._title:
+            self._title = text
+            self.query_one("#link-title", StatusText).update(text)
 
     def _budget(self) -> str:
         text = getattr(self.session, "budget_text", None)

@@ -139,11 +139,12 @@ class PairsTable(ScrollView, can_focus=True):
         self.sort_key: str | None = None
         self.sort_reverse = False
         self._anchor: int | None = None
-        self._hay: dict[str, str] | None = None
+        self._hay: dict[str, tuple[Any, int, str]] | None = None
         self._styles: dict[str, Style] | None = None
         self._layout: list[tuple[Column, int]] = []
         self._generation = 0
-        self._hays = None
+        self._hays: list[str] | None = None
+        self._sort_keys: dict[str, list[Any]] = {}
 
     @property
     def allow_horizontal_scroll(self) -> bool:
@@ -152,11 +153,16 @@ class PairsTable(ScrollView, can_focus=True):
 
     # -- data ------------------------------------------------------------------------------------
     def set_rows(self, rows: Sequence[Any], *, keep_cursor: bool = True) -> None:
-        """Show these rows (a tab). The selection keeps only ids still present; filter and sort stay."""
+        """Show these rows (a tab). The selection keeps only ids still present; filter and sort stay.
+
+        The search texts already built stay (by row id, checked against the row's local customer), so
+        switching tabs and back does not build them again."""
         current = self.current_row if keep_cursor else None
         self.rows = list(rows)
-        self._hay = None
-        self._hays: list[str] | None = None
+        self._hays = None
+        self._sort_keys = {}
+        if not self.KEEP_SEARCH_TEXT:
+            self._hay = None
         self._generation += 1
         if len(self.rows) > self.WARM_CHUNK and self.is_mounted:
             self.set_timer(0.2, partial(self._warm, self._generation, 0))
@@ -190,9 +196,11 @@ class PairsTable(ScrollView, can_focus=True):
             indices = self._matching(indices, self.filter_text)
         view = list(indices)
         if self.sort_key:
-            key = self._sort_function(self.sort_key)
-            rows = self.rows
-            view.sort(key=lambda i: key(rows[i]), reverse=self.sort_reverse)
+            keys = self._sort_keys.get(self.sort_key)
+            if keys is None or len(keys) != len(self.rows):  # once per row set and column: S only reverses
+                key = self._sort_function(self.sort_key)
+                keys = self._sort_keys[self.sort_key] = [key(r) for r in self.rows]
+            view.sort(key=keys.__getitem__, reverse=self.sort_reverse)
         self.view = view
         self._settle(keep)
 
@@ -244,18 +252,26 @@ class PairsTable(ScrollView, can_focus=True):
         return lambda r: (r.exact.value(key) or "").casefold()
 
     def haystack(self, row: Any) -> str:
+        """The row's free-text search text, kept for this row object and its chosen candidate (the
+        service makes new rows when it matches again, e.g. after every action)."""
         hay = self._hay
         if hay is None:
             hay = self._hay = {}
-        text = hay.get(row.id)
-        if text is None:
-            text = hay[row.id] = self.field_text(row, "all")
+        entry = hay.get(row.id)
+        choice = getattr(row, "choice", 0)
+        if entry is not None and entry[0] is row and entry[1] == choice:
+            return entry[2]
+        text = self.field_text(row, "all")
+        hay[row.id] = (row, choice, text)
         return text
 
     def field_text(self, row: Any, name: str) -> str:
         return field_text(row, self.local(row.local_id), name)
 
-    WARM_CHUNK = 4000
+    # a pair's search text depends only on the row and its chosen candidate (checked by identity);
+    # a subclass whose rows change in place in other ways sets this False
+    KEEP_SEARCH_TEXT = True
+    WARM_CHUNK = 1000  # ~10 ms of work: a key pressed meanwhile waits at most that long
 
     def _warm(self, generation: int, start: int) -> None:
         """Build the filter's search text in small chunks while the user reads the first page, so
@@ -270,9 +286,12 @@ class PairsTable(ScrollView, can_focus=True):
             self.set_timer(0.02, partial(self._warm, generation, end))
 
     def refresh_rows(self) -> None:
-        """Rows changed in place (a result, another candidate): repaint; search text rebuilt lazily."""
-        self._hay = None
+        """Rows changed in place (a result, another candidate): repaint; the search texts are checked
+        again (a row whose local customer changed gets a new one)."""
         self._hays = None
+        self._sort_keys = {}
+        if not self.KEEP_SEARCH_TEXT:
+            self._hay = None
         self.refresh()
 
     # -- cursor ----------------------------------------------------------------------------------
@@ -293,9 +312,15 @@ class PairsTable(ScrollView, can_focus=True):
 
     def set_cursor(self, position: int) -> None:
         position = max(0, min(position, len(self.view) - 1)) if self.view else 0
+        before, top = self.cursor, self.scroll_offset.y
         self.cursor = position
         self._scroll_to_cursor()
-        self.refresh()
+        if self.scroll_offset.y == top and before != position:
+            # a move within the page: only the two lines that changed are drawn again (line 0 is the header)
+            self.refresh_line(before + 1)
+            self.refresh_line(position + 1)
+        else:
+            self.refresh()
         self.post_message(self.CursorMoved(self, self.current_row))
 
     def _scroll_to_cursor(self) -> None:

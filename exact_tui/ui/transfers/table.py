@@ -32,6 +32,8 @@ class TransfersTable(PairsTable):
         Column("message", "Last message", 20, flex=3, min_total=110),
     )
 
+    KEEP_SEARCH_TEXT = False  # status and message change in place
+
     def _matching(self, indices: Iterable[int], text: str) -> list[int]:
         hays = self._hay_list()
         out = list(indices)
