@@ -16,6 +16,8 @@ from rapidfuzz import fuzz, process
 from .model import MatchConfig
 from .prepare import Side
 
+# blocks on the town, for records without a postcode (a town holds many streets and numbers)
+_WHERE_NO_POSTCODE = frozenset({"street_city", "house_city"})
 _EQUALITY_BLOCKS = ("vat", "coc", "code", "email", "phone", "pc_house", "street_house", "street_city", "house_city", "domain", "web", "pc")
 
 
@@ -55,6 +57,9 @@ def blocked_pairs(E: Side, L: Side, cfg: MatchConfig, e_active: np.ndarray, l_ac
         # a street in a town is a wide block: kept only where it is a short one
         cap = cfg.block_max // 3 if key == "street_city" else cfg.block_max
         ei, li = _join_on_key(E.keys[key], l_key, cap, exact_rows)
+        if key in _WHERE_NO_POSTCODE:  # where both have one, postcode + house number does this better
+            lacks = (E.keys["pc"][ei] == 0) | (L.keys["pc"][li] == 0)
+            ei, li = ei[lacks], li[lacks]
         parts.append(ei * n_l + li)
     parts.append(_rare_token_pairs(E, L, cfg, e_active, l_active))
     if not parts:
