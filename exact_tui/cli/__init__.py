@@ -123,8 +123,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.print_help()
             return 0
         return _console.run(args)
+    from ._output import printable_output
+
     try:
-        return int(run(args) or 0)
+        with printable_output(args):  # names and Exact's words are printed as data, never obeyed
+            return int(run(args) or 0)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

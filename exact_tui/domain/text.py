@@ -51,6 +51,15 @@ def printable(value: object, *, multiline: bool = False) -> str:
     return pattern.sub(_escape, text)
 
 
+def printable_json(text: str) -> str:
+    """A JSON text (json.dumps' output) with what `printable(multiline=True)` escapes written as
+    `\\uXXXX`: the same data for any JSON reader (json.dumps leaves DEL, C1 controls and bidi marks
+    raw), and nothing a terminal obeys when a person reads `--json` output."""
+    if _UNSAFE_MULTILINE.search(text) is None:
+        return text
+    return _UNSAFE_MULTILINE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 def has_control_characters(text: str) -> bool:
     """True when `text` holds characters `printable` would escape (tab, CR and LF excepted)."""
     return _UNSAFE_MULTILINE.search(text.replace("\t", " ")) is not None
@@ -71,4 +80,4 @@ def csv_unguard(text: str) -> str:
     return text
 
 
-__all__ = ["csv_guard", "csv_unguard", "has_control_characters", "printable"]
+__all__ = ["csv_guard", "csv_unguard", "has_control_characters", "printable", "printable_json"]

@@ -26,6 +26,7 @@ from .themes import load_themes
 from .widgets.header import StatusHeader
 from .widgets.log_pane import EventArrived, LogPane
 from .widgets.rail import StepRail
+from .shown import printable
 
 STEP_KEYS = [step.KEY for step in STEPS]
 
@@ -269,6 +270,13 @@ class ExactApp(App[int]):
 
     def action_log_shrink(self) -> None:
         self._resize_log(-2)
+
+    def notify(self, message: str, *, title: str = "", severity="information", timeout: float | None = None,
+               markup: bool = True) -> None:
+        """Every notice of every screen passes here: its words often hold a record's name or Exact's
+        message, so they are shown literally (control characters escaped, never read as markup)."""
+        super().notify(printable(message, multiline=True), title=printable(title), severity=severity,
+                       timeout=timeout, markup=False)
 
     # -- screens, themes, keys -------------------------------------------------------------------
     def action_help(self) -> None:

@@ -9,6 +9,7 @@ from rich.text import Text
 from textual.widget import Widget
 
 from ...services.linking import LinkingService, Row, reasons
+from ..shown import printable, safe
 
 
 class DetailPanel(Widget):
@@ -36,16 +37,17 @@ class DetailPanel(Widget):
 def render_detail(service: LinkingService, row: Row) -> Any:
     table = Table(box=None, pad_edge=False, expand=True, show_header=True, header_style="bold")
     table.add_column("Field", style="dim", no_wrap=True, width=13)
-    table.add_column("Exact " + (row.exact.code or ""), ratio=1, no_wrap=True, overflow="ellipsis")
+    table.add_column("Exact " + printable(row.exact.code), ratio=1, no_wrap=True, overflow="ellipsis")
     customer = service.customer(row.local_id)
-    local_title = f"Local {customer.number}" if customer else "Local (none proposed)"
+    local_title = f"Local {printable(customer.number)}" if customer else "Local (none proposed)"
     table.add_column(local_title, ratio=1, no_wrap=True, overflow="ellipsis")
     for label, exact_value, local_value in service.compare(row):
         if not exact_value and not local_value:
             continue
         differ = customer is not None and exact_value.replace(" ", "").casefold() != local_value.replace(" ", "").casefold()
-        table.add_row(label, exact_value or Text("—", style="dim"),
-                      Text(local_value or "—", style="bold yellow" if differ and local_value else "dim" if not local_value else ""))
+        # Text, never a str: Rich reads a str cell as markup, and these are Exact's and the file's words
+        table.add_row(label, safe(exact_value) if exact_value else Text("—", style="dim"),
+                      safe(local_value or "—", "bold yellow" if differ and local_value else "dim" if not local_value else ""))
     lines: list[Any] = []
     cand = row.candidate
     if cand is not None:
@@ -54,11 +56,11 @@ def render_detail(service: LinkingService, row: Row) -> Any:
             head += "  (←/→ or Enter: other candidates)"
         lines.append(Text(head, style="bold"))
         for reason in reasons(row) or ["no reasons recorded"]:
-            lines.append(Text(f"• {reason}", style="italic"))
+            lines.append(safe(f"• {reason}", "italic"))
     for note in row.notes:
-        lines.append(Text(f"• {note}", style="dim"))
+        lines.append(safe(f"• {note}", "dim"))
     if row.result and not row.problem:
-        lines.append(Text(f"✓ {row.result}", style="green"))
+        lines.append(safe(f"✓ {row.result}", "green"))
     if not lines:
         lines.append(Text("No local customer proposed: import it (m) or ignore it (x).", style="dim"))
     grid = Table.grid(expand=True, padding=(0, 2))
@@ -66,5 +68,5 @@ def render_detail(service: LinkingService, row: Row) -> Any:
     grid.add_column(ratio=2)
     grid.add_row(table, Group(*lines))
     if row.problem:  # first and over the full width: at 80×24 the reason and its fix are what the row needs
-        return Group(Text(f"✗ {row.problem}", style="bold red"), grid)
+        return Group(safe(f"✗ {row.problem}", "bold red"), grid)
     return grid

@@ -12,6 +12,8 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+from rich.text import Text
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -30,6 +32,7 @@ from ..screens.ask import AskValue
 from ..screens.confirm import ConfirmScreen
 from ..screens.help import HelpScreen
 from ..screens.pick import PickScreen
+from ..shown import printable, safe
 from ..widgets.problem import ProblemBox
 from .detail import DetailPanel
 from .dialogs import candidate_choices, confirm_text, diff_choices, diff_text, problem_choices
@@ -167,7 +170,7 @@ class LinkCustomersScreen(Screen[None]):
             await asyncio.to_thread(service.rebuild)
         except Exception as exc:  # noqa: BLE001 - shown with cause, side and remedy instead of crashing
             problem = explain(exc)
-            self._message(f"[b red]Could not build the lists:[/] {problem.what}")
+            self._message(Text.assemble(("Could not build the lists: ", "bold red"), printable(problem.what)))
             self.show_problem(problem)
             return
         self.show_problem(None)
@@ -226,8 +229,9 @@ class LinkCustomersScreen(Screen[None]):
         box.show_problem(problem)
         self.notify(f"{problem.what} ({problem.side.value})", title="Problem", severity="error", timeout=6)
 
-    def _message(self, text: str) -> None:
-        self.query_one("#link-message", StatusText).update(text)
+    def _message(self, text: str | Text) -> None:
+        """The last result: it names accounts, files and Exact's words, so a string is shown literally."""
+        self.query_one("#link-message", StatusText).update(text if isinstance(text, Text) else safe(text))
 
     def _update_selection(self) -> None:
         table = self.table

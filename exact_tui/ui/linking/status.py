@@ -16,8 +16,10 @@ class StatusText(Widget):
         super().__init__(id=id)
         self._text: Any = Text.from_markup(text)
 
-    def update(self, text: str) -> None:
-        self._text = Text.from_markup(text, overflow="ellipsis")
+    def update(self, text: str | Text) -> None:
+        """`text`: markup of our own words, or a `Text` (what holds names or Exact's words)."""
+        self._text = text.copy() if isinstance(text, Text) else Text.from_markup(text)
+        self._text.overflow = "ellipsis"
         self._text.no_wrap = True
         self.refresh()
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,6 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from .. import css
+from ..shown import safe
 
 
 class AskValue(ModalScreen[str | None]):
@@ -27,9 +27,9 @@ class AskValue(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Static(self.title_text, id="dialog-title")
+            yield Static(safe(self.title_text), id="dialog-title")
             yield Input(self.value, id="ask")
-            yield Static(self.hint, id="ask-hint", classes="dialog-hint")
+            yield Static(safe(self.hint, multiline=True), id="ask-hint", classes="dialog-hint")
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
@@ -38,7 +38,7 @@ class AskValue(ModalScreen[str | None]):
     def _submitted(self, event: Input.Submitted) -> None:
         problem = self.check(event.value) if self.check else None
         if problem:
-            self.query_one("#ask-hint", Static).update(Text(problem, style="bold red"))
+            self.query_one("#ask-hint", Static).update(safe(problem, "bold red", multiline=True))
             return
         self.dismiss(event.value)
 

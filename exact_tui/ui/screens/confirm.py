@@ -17,6 +17,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from .. import css
+from ..shown import safe
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -34,7 +35,7 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Static(self.title_text, id="dialog-title")
+            yield Static(safe(self.title_text), id="dialog-title")  # may name a record: literal
             with VerticalScroll(id="dialog-scroll"):
                 yield Static(self.body, id="dialog-body")
             with Horizontal(id="dialog-buttons"):

@@ -10,12 +10,12 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
 from ...domain.customer import customer_number_problem
-from ...domain.text import printable
 from ...domain.wording import count
 from ...services import customers as svc
 from ...services.problems import explain
 from .. import css
 from ..calls import report_problem, run_service
+from ..shown import printable, safe
 from ..widgets.header import StatusHeader
 from ..widgets.problem import ProblemBox
 from .ask import AskValue
@@ -98,7 +98,7 @@ class CustomerCardScreen(Screen[None]):
         for row in rows:
             c = row.customer
             mark = Text("linked", style="green") if row.link else Text("—", style="dim")
-            table.add_row(printable(c.number), printable(c.name), printable(c.city), mark, key=c.id)
+            table.add_row(safe(c.number), safe(c.name), safe(c.city), mark, key=c.id)  # Text: never read as markup
             self.rows[c.id] = row
         more = f" (first {len(rows)} shown: type more to narrow)" if total > len(rows) else ""
         self.query_one("#found", Static).update(f"{count(total, 'customer')}{more}")
@@ -130,32 +130,32 @@ class CustomerCardScreen(Screen[None]):
             title.update("No customer")
             return
         c = row.customer
-        title.update(printable(f"{c.number or '(no number)'} {c.name}"))
+        title.update(safe(f"{c.number or '(no number)'} {c.name}"))
         warnings = svc.account_warnings(account) if account is not None else []
         number_problem = customer_number_problem(c.number or "")
         if number_problem:
             warnings.insert(0, f"{number_problem}: Exact refuses it as a code (ctrl+n edits it)")
         box = self.query_one("#account-warnings", Static)
-        box.update(Text("\n".join(f"⚠ {w}" for w in warnings), style="bold yellow") if warnings else "")
+        box.update(Text("\n".join(f"⚠ {printable(w)}" for w in warnings), style="bold yellow") if warnings else "")
         box.display = bool(warnings)
         for pair in svc.side_by_side(c, account):
             style = "" if pair.same or not account else "bold yellow"
-            pairs.add_row(pair.label, Text(printable(pair.local), style=style), Text(printable(pair.exact), style=style))
+            pairs.add_row(pair.label, safe(pair.local, style), safe(pair.exact, style))
         status = self.query_one("#card-status", Static)
         if row.link is None:
             status.update("Not linked. ctrl+l links it by hand to an Exact account.")
         elif account is None:
-            status.update(f"Linked to Exact account {row.link.exact_code or row.link.exact_id} "
-                          f"({row.link.source}, by {row.link.linked_by or '?'}). Loading Exact's side…")
+            status.update(safe(f"Linked to Exact account {row.link.exact_code or row.link.exact_id} "
+                               f"({row.link.source}, by {row.link.linked_by or '?'}). Loading Exact's side…"))
             if self.session.client is not None:
                 self._run(svc.counterpart, self.session, row.link.exact_id,
                           done=lambda acc, r=row: self._loaded(r, acc), group="detail")
             else:
-                status.update(f"Linked to Exact account {row.link.exact_code}. Connect in step 1 to see Exact's side.")
+                status.update(safe(f"Linked to Exact account {row.link.exact_code}. Connect in step 1 to see Exact's side."))
         else:
             differ = sum(1 for p in svc.side_by_side(c, account) if not p.same and p.local)
-            status.update(f"Linked to {account.code} {account.name}; {differ} fields differ (yellow). "
-                          "ctrl+s pushes the local data to Exact, ctrl+u unlinks.")
+            status.update(safe(f"Linked to {account.code} {account.name}; {differ} fields differ (yellow). "
+                               "ctrl+s pushes the local data to Exact, ctrl+u unlinks."))
 
     def _loaded(self, row, account) -> None:
         current = self._current()
@@ -172,8 +172,8 @@ class CustomerCardScreen(Screen[None]):
         table.clear()
         self.contact_rows = pairs
         for pair in pairs:
-            local = pair.local.full_name if pair.local else Text("— (only in Exact)", style="dim")
-            email = (pair.local or pair.exact).email or ""
+            local = safe(pair.local.full_name) if pair.local else Text("— (only in Exact)", style="dim")
+            email = safe((pair.local or pair.exact).email or "")
             table.add_row(local, email, _exact_cell(pair))
         linked = sum(1 for p in pairs if p.stored)
         table.border_title = f"Contacts ({len(pairs)}, {linked} linked)"
@@ -229,9 +229,10 @@ class CustomerCardScreen(Screen[None]):
                     link_now(choice)
                     return
                 self.app.push_screen(ConfirmScreen(
-                    "Link anyway?", f"{row.customer.name} and Exact account {choice.account.code} "
-                    f"{choice.account.name}: " + "; ".join(choice.conflicts)
-                    + ". Different numbers usually mean different companies.", yes="Link anyway", no="Cancel"),
+                    "Link anyway?", safe(f"{row.customer.name} and Exact account {choice.account.code} "
+                                         f"{choice.account.name}: " + "; ".join(choice.conflicts)
+                                         + ". Different numbers usually mean different companies."),
+                    yes="Link anyway", no="Cancel"),
                     lambda yes: link_now(choice) if yes else None)
 
             self.app.push_screen(PickScreen(f"Link {row.customer.name} to which Exact account?", choices,
@@ -329,8 +330,9 @@ class CustomerCardScreen(Screen[None]):
                 self._run(svc.unlink, self.session, row.customer,
                           done=lambda _: self._search(self.query_one("#search", Input).value))
 
-        self.app.push_screen(ConfirmScreen("Unlink?", f"Unlink {row.customer.name} from Exact account "
-                                           f"{row.link.exact_code}? Nothing changes in Exact."), answer)
+        self.app.push_screen(ConfirmScreen("Unlink?", safe(f"Unlink {row.customer.name} from Exact account "
+                                                            f"{row.link.exact_code}? Nothing changes in Exact.")),
+                             answer)
 
     def action_push(self) -> None:
         row = self._current()
@@ -345,8 +347,9 @@ class CustomerCardScreen(Screen[None]):
 
                 self._run(svc.push_update, self.session, row.customer, done=pushed)
 
-        self.app.push_screen(ConfirmScreen("Push to Exact?", f"Send the non-empty local fields of {row.customer.name} "
-                                           "to its Exact account (one API call; empty local fields are not sent)?"),
+        self.app.push_screen(ConfirmScreen("Push to Exact?", safe(
+                                 f"Send the non-empty local fields of {row.customer.name} "
+                                 "to its Exact account (one API call; empty local fields are not sent)?")),
                              answer)
 
 
@@ -361,4 +364,4 @@ def _exact_cell(pair) -> Text:
                     style="green")
     if pair.local is not None:
         return Text("missing: ctrl+k creates it, ctrl+t links by hand", style="yellow")
-    return Text(" ".join(p for p in (pair.exact.first_name, pair.exact.last_name) if p))
+    return safe(" ".join(p for p in (pair.exact.first_name, pair.exact.last_name) if p))

@@ -10,6 +10,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from .. import css
+from ..shown import printable
 
 _MARK = {"ok": ("✓", "green"), "warning": ("!", "bold yellow"), "failing": ("✗", "bold red"), "skipped": ("-", "dim")}
 
@@ -56,10 +57,10 @@ class HealthScreen(Screen[None]):
         mark, style = _MARK.get(check.status, ("?", ""))
         text = Text()
         text.append(f"{mark} {check.title}: ", style=style)
-        text.append(check.detail)
+        text.append(printable(check.detail))  # names Exact's items, journals, accounts
         if check.fix and check.status in ("warning", "failing"):
             text.append("\n   fix: ", style="bold")
-            text.append(check.fix)
+            text.append(printable(check.fix))
             if check.side:
                 text.append(f"  (side: {check.side})", style="dim")
         self.query_one("#health-checks").mount(Static(text, classes="check"))

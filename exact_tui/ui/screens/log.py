@@ -19,8 +19,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from ...domain.text import printable
 from .. import css
+from ..shown import printable, safe
 from .listing import ListScreen, list_keys
 
 LEVELS = ("", "error", "warning", "success", "info")
@@ -106,7 +106,7 @@ class LogDetail(ModalScreen[str | None]):
         d = diagnosis_of(e)
         with VerticalScroll():
             yield Static(Text.assemble(("Log line", "bold"), f"  {e.time:%Y-%m-%d %H:%M:%S} · " if e.time else "  ",
-                                       f"{e.side} · {e.level}" + (f" · {e.topic}" if e.topic else "")))
+                                       printable(f"{e.side} · {e.level}" + (f" · {e.topic}" if e.topic else ""))))
             # Exact's words and local data are shown with control characters escaped (one rule: printable)
             yield Static(Text.assemble(("Record: ", "bold"), printable(e.record) or "(none)"))
             yield Static(Text.assemble(("Message: ", "bold"), printable(e.message, multiline=True)))
@@ -114,8 +114,8 @@ class LogDetail(ModalScreen[str | None]):
                 yield Static(Text.assemble(("Exact's answer / detail: ", "bold"), printable(e.detail, multiline=True)))
             if d is not None:
                 yield Static(Text.assemble(("Diagnosis: ", "bold"), printable(d.summary)), id="diagnosis")
-                yield Static(f"  kind: {d.kind} · field: {d.field or '-'} · side: {d.side}"
-                             + (f" · catalogue #{', #'.join(map(str, d.catalogue))}" if d.catalogue else ""))
+                yield Static(safe(f"  kind: {d.kind} · field: {d.field or '-'} · side: {d.side}"
+                                  + (f" · catalogue #{', #'.join(map(str, d.catalogue))}" if d.catalogue else "")))
                 yield Static(Text.assemble(("  Cause: ", "bold"), printable(d.cause)))
                 yield Static(Text.assemble(("  What to do: ", "bold"), printable(d.remedy)))
             keys = ["esc close"]
@@ -196,7 +196,7 @@ class LogScreen(ListScreen):
             more += f" · newest {LOADED:,} lines loaded (`exact-tui export log FILE` has all)"
         what = self.filter.text() or "no filter"
         self.query_one("#log-count", Static).update(
-            f"{len(matching):,} of {len(self.entries):,} lines · {what}{more} · Enter explains a line")
+            safe(f"{len(matching):,} of {len(self.entries):,} lines · {what}{more} · Enter explains a line"))
 
     def _set(self, **changes) -> None:
         for key, value in changes.items():

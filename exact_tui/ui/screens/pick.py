@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -20,6 +19,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from .. import css
+from ..shown import printable, safe
 
 Choice = tuple[str, str] | tuple[str, str, str]
 
@@ -45,13 +45,13 @@ class PickScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Static(self.title_text, id="dialog-title")
+            yield Static(safe(self.title_text), id="dialog-title")  # names from Exact or a file: literal
             if self.note:
-                yield Static(self.note, classes="dialog-note")
+                yield Static(safe(self.note, multiline=True), classes="dialog-note")
             if self.with_filter:
                 yield Input(placeholder="type to filter, ↓ to the list, Enter picks", id="pick-filter")
             yield OptionList(*self._options(""), id="pick-list")
-            yield Static(self.hint or self._hint(), classes="dialog-hint")
+            yield Static(safe(self.hint or self._hint()), classes="dialog-hint")
 
     def _hint(self) -> str:
         parts = ["↑/↓ choose", "Enter pick"]
@@ -64,9 +64,9 @@ class PickScreen(ModalScreen[str | None]):
         for key, label, detail in self.choices:
             if wanted and not any(wanted in part.lower() for part in (label, key, detail)):
                 continue
-            prompt = Text(label)
+            prompt = safe(label)
             if detail:
-                prompt.append("\n  " + detail, style="dim")
+                prompt.append("\n  " + printable(detail), style="dim")
             out.append(Option(prompt, id=key))
         return out
 

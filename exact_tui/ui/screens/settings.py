@@ -12,6 +12,7 @@ from textual.widgets import Checkbox, OptionList, Static
 from textual.widgets.option_list import Option
 
 from .. import css
+from ..shown import safe
 from ..widgets.toggles import ShapedCheckbox
 
 
@@ -39,12 +40,13 @@ class SettingsScreen(ModalScreen[None]):
             yield Static("Theme — ↑/↓ previews, Enter keeps it (remembered for next time). "
                          "'ansi-dark' / 'ansi-light' use the terminal's own 16 colours.")
             names = sorted(app.available_themes)
-            options = OptionList(*[Option(name, id=name) for name in names], id="themes")
+            options = OptionList(*[Option(safe(name), id=name) for name in names], id="themes")  # user theme files name them
             yield options
             yield ShapedCheckbox("Show the integration log pane (F2)", app.prefs.log_visible, id="log-visible")
             yield Static("Invoices are booked in Exact as (Enter saves):")
             yield OptionList(id="transfer-model")
-            yield Static(f"Keymap file: {app.keymap_path}\nThemes folder: {app.user_themes_dir}", classes="status")
+            yield Static(safe(f"Keymap file: {app.keymap_path}\nThemes folder: {app.user_themes_dir}", multiline=True),
+                         classes="status")
 
     def on_mount(self) -> None:
         options = self.query_one("#themes", OptionList)

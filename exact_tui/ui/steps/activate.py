@@ -9,6 +9,7 @@ from textual.widgets import Button, Static
 
 from ...services import activation as svc
 from ..screens.confirm import ConfirmScreen
+from ..shown import printable
 from .base import StepView
 
 MARK = {svc.StepState.DONE: ("✓", "green"), svc.StepState.ATTENTION: ("✗", "red"),
@@ -48,17 +49,17 @@ class ActivateStep(StepView):
             text.append(f"{mark} ", style=style)
             text.append(f"{number}. {step.title}", style="bold")
             if step.summary:
-                text.append(f" — {step.summary}")
+                text.append(f" — {printable(step.summary)}")  # may name a division, journal, item
             text.append("\n")
             for missing in step.missing:
-                text.append(f"     • {missing}\n", style="yellow")
+                text.append(f"     • {printable(missing)}\n", style="yellow")
         hard = svc.blocking(steps)
         active = bool(getattr(self.session.settings(), "active", False))
         if active:
             text.append("\nThe integration is ACTIVE.", style="bold green")
             text.append("\nTransfer booked invoices on the Transfers screen (F7) or with exact-tui transfer --all.")
         elif hard:
-            text.append("\nActivation is not possible yet: " + "; ".join(hard), style="bold red")
+            text.append("\nActivation is not possible yet: " + "; ".join(map(printable, hard)), style="bold red")
         else:
             text.append("\nReady to activate." + (" Read the warnings above first." if any(s.missing for s in steps)
                                                    else ""), style="bold")

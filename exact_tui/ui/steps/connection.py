@@ -11,6 +11,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Static, TextArea
 
 from ...services import connection as svc
 from ..widgets.toggles import ShapedCheckbox
+from ..shown import printable
 from .base import StepView
 
 
@@ -249,18 +250,18 @@ class ConnectionStep(StepView):
             svc.personal_user_warning(me.user_name, me.full_name, me.email), None)
         text = Text()
         text.append("✓ Connection established", style="bold green")
-        text.append(f" — {report.who}\n")
+        text.append(f" — {printable(report.who)}\n")  # the user's name and e-mail are Exact's words
         if report.email:
-            text.append(f"e-mail {report.email}   ")
+            text.append(f"e-mail {printable(report.email)}   ")
         text.append(f"division {report.division}\n")
         text.append("Advice: ", style="bold")
-        text.append(report.advice + "\n")
+        text.append(printable(report.advice) + "\n")
         if report.warning:
             text.append("Warning: ", style="bold yellow")
-            text.append(report.warning + "\n", style="yellow")
+            text.append(printable(report.warning) + "\n", style="yellow")
         if report.refresh_warning:
             text.append("Warning: ", style="bold yellow")
-            text.append(report.refresh_warning, style="yellow")
+            text.append(printable(report.refresh_warning), style="yellow")
         box.update(text)
         box.border_title = "Exact Online"
         box.add_class("-shown")

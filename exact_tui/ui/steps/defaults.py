@@ -10,6 +10,7 @@ from ...domain.products import DataType, DimensionKind, Principle, ProductPrinci
 from ...services import defaults as svc
 from ...services import products as product_numbers
 from ..screens.pick import PickScreen
+from ..shown import printable, safe
 from .base import StepView
 
 PRINCIPLE_ORDER = [Principle.SELECT_WHEN_INVOICING, Principle.BY_DIMENSION, Principle.SPECIFIC]
@@ -56,7 +57,7 @@ class DefaultsStep(StepView):
             if principle.principle is Principle.BY_DIMENSION and principle.dimension_kind:
                 detail = svc.DIMENSION_LABELS[principle.dimension_kind]
             elif principle.principle is Principle.SPECIFIC:
-                detail = principle.product_number or "(pick with Enter)"
+                detail = safe(principle.product_number) if principle.product_number else "(pick with Enter)"
             table.add_row(svc.DATA_TYPE_LABELS[data_type], svc.PRINCIPLE_LABELS[principle.principle], detail,
                           key=data_type.value)
         table.move_cursor(row=min(row, table.row_count - 1))
@@ -67,7 +68,7 @@ class DefaultsStep(StepView):
                  if p.principle is Principle.BY_DIMENSION and p.dimension_kind is not None]
         status = svc.defaults_status(self.session)
         self.query_one("#unmapped", Static).update(
-            Text("⚠ Still unmapped: " + "; ".join(status.missing)) if status.missing
+            Text("⚠ Still unmapped: " + "; ".join(map(printable, status.missing))) if status.missing
             else Text("✓ Everything that needs a product number has one.", style="green") if kinds
             else "Choose 'By dimension' for a data type to map its hourly rates, project types, …")
         table = self.query_one("#mapping", DataTable)
@@ -78,7 +79,7 @@ class DefaultsStep(StepView):
             if kind not in kinds or (self.unmapped_only and dim.product_number):
                 continue
             mark = Text("✓", style="green") if dim.product_number else Text("unmapped", style="bold yellow")
-            table.add_row(svc.DIMENSION_LABELS[kind], dim.name, dim.product_number or "—", mark,
+            table.add_row(svc.DIMENSION_LABELS[kind], safe(dim.name), safe(dim.product_number or "—"), mark,
                           key=f"{kind.value}|{dim.id}")
         table.border_title = f"Mapping ({table.row_count})"
         if table.row_count:

@@ -9,6 +9,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...services import division as svc
+from ..shown import printable, safe
 from .base import StepView
 
 
@@ -38,7 +39,7 @@ class DivisionStep(StepView):
     def _show_lock(self) -> str | None:
         lock = svc.division_lock(self.session)
         warning = None if lock else svc.change_warning(self.session)
-        self.query_one("#lock", Static).update(Text("🔒 " + lock) if lock else Text("⚠ " + warning) if warning else "")
+        self.query_one("#lock", Static).update(safe("🔒 " + lock) if lock else safe("⚠ " + warning) if warning else "")
         self.query_one("#divisions", OptionList).disabled = bool(lock)
         return lock
 
@@ -51,7 +52,7 @@ class DivisionStep(StepView):
             label = Text(no_wrap=True, overflow="ellipsis")
             label.append("● " if division.code == chosen else "  ", style="bold green")
             label.append(f"{division.code:>7}  ", style="bold")
-            label.append(division.description or "")
+            label.append(printable(division.description))
             if division.code == current:
                 label.append("  (user's current)", style="dim")
             if division.blocked:
@@ -67,7 +68,7 @@ class DivisionStep(StepView):
         settings = self.session.settings()
         division = getattr(settings, "division", None)
         self.query_one("#chosen", Static).update(
-            f"✓ Division {division} {getattr(settings, 'division_name', '') or ''} is used." if division
+            safe(f"✓ Division {division} {getattr(settings, 'division_name', '') or ''} is used.") if division
             else "No division chosen yet.")
 
     @on(OptionList.OptionSelected, "#divisions")

@@ -8,6 +8,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...services import journal as svc
+from ..shown import printable, safe
 from .base import StepView
 
 
@@ -37,7 +38,7 @@ class JournalStep(StepView):
             self.show_problem(explain(exc))
             self.currencies = {}
         if self.currencies:
-            self.query_one("#currencies", Static).update(svc.currency_summary(self.currencies))
+            self.query_one("#currencies", Static).update(safe(svc.currency_summary(self.currencies)))
         if self.session.client is None:
             self.query_one("#chosen", Static).update("Connect in step 1 to see the journals.")
             return
@@ -56,9 +57,9 @@ class JournalStep(StepView):
         for index, journal in enumerate(journals):
             label = Text(no_wrap=True, overflow="ellipsis")
             label.append("● " if journal.code == chosen else "  ", style="bold green")
-            label.append(f"{journal.code:>4}  ", style="bold")
-            label.append(f"{journal.description}  ")
-            label.append(f"{journal.currency or 'EUR'}", style="dim")
+            label.append(f"{printable(journal.code):>4}  ", style="bold")
+            label.append(f"{printable(journal.description)}  ")
+            label.append(printable(journal.currency or "EUR"), style="dim")
             label.append("  variable currency" if journal.allow_variable_currency else "  fixed currency", style="dim")
             if svc.journal_warning(journal, currencies):
                 label.append("  ⚠ foreign invoices", style="bold yellow")
@@ -76,9 +77,9 @@ class JournalStep(StepView):
         chosen = getattr(self.session.settings(), "journal", "")
         journal = next((j for j in journals if j.code == chosen), None)
         warning = svc.journal_warning(journal, Counter(self.currencies)) if journal else None
-        self.query_one("#journal-warning", Static).update(Text("⚠ " + warning) if warning else "")
+        self.query_one("#journal-warning", Static).update(safe("⚠ " + warning) if warning else "")
         self.query_one("#chosen", Static).update(
-            f"✓ Journal {journal.code} {journal.description} is used." if journal else "No sales journal chosen yet.")
+            safe(f"✓ Journal {journal.code} {journal.description} is used.") if journal else "No sales journal chosen yet.")
 
     @on(OptionList.OptionSelected, "#journals")
     def _picked(self, event: OptionList.OptionSelected) -> None:

@@ -10,6 +10,7 @@ from textual.widgets.selection_list import Selection
 from ...services import products as svc
 from ..widgets.toggles import ShapedSelectionList
 from .base import StepView
+from ..shown import printable, safe
 
 
 class ProductsStep(StepView):
@@ -43,24 +44,24 @@ class ProductsStep(StepView):
                          group="import")
 
     def _imported(self, result: svc.ImportResult) -> None:
-        text = Text(result.summary(), style="bold")
+        text = safe(result.summary(), "bold")
         for code in result.added[:8] if not result.first else []:
-            text.append(f"\n  + {code} new")
+            text.append(f"\n  + {printable(code)} new")
         for code, diffs in list(result.changed.items())[:8]:
-            text.append(f"\n  ~ {code}: " + "; ".join(diffs))
+            text.append(f"\n  ~ {printable(code)}: " + "; ".join(map(printable, diffs)))
         for code in result.removed[:8]:
-            text.append(f"\n  − {code} gone from Exact")
+            text.append(f"\n  − {printable(code)} gone from Exact")
         self.query_one("#changes", Static).update(text)
         self._fill()
 
     def _label(self, product) -> Text:
         label = Text(no_wrap=True, overflow="ellipsis")
-        label.append(f"{product.code:<10} ", style="bold")
-        label.append(product.description)
+        label.append(f"{printable(product.code):<10} ", style="bold")
+        label.append(printable(product.description))
         problems = product.problems()
         if problems:
             short = ", ".join(p.split(":")[0] for p in problems)
-            label.append(f"  ⚠ {short}", style="bold yellow")
+            label.append(f"  ⚠ {printable(short)}", style="bold yellow")
         return label
 
     def _fill(self) -> None:
@@ -82,7 +83,7 @@ class ProductsStep(StepView):
             f"{len(active)} active of {len(items)} imported" + (f" · {shown} shown" if shown != len(items) else "")
             if items else "No items yet: press ctrl+r to import them from Exact.")
         risky = [f"{p.code}: {'; '.join(p.problems())}" for p in active if p.problems()]
-        self.query_one("#risky", Static).update(Text("⚠ " + "\n⚠ ".join(risky[:6])) if risky else "")
+        self.query_one("#risky", Static).update(Text("⚠ " + "\n⚠ ".join(map(printable, risky[:6]))) if risky else "")
 
     @on(SelectionList.SelectionHighlighted, "#items")
     def _highlighted(self, event: SelectionList.SelectionHighlighted) -> None:
@@ -92,11 +93,11 @@ class ProductsStep(StepView):
             self.query_one("#current", Static).update("")
             return
         text = Text()
-        text.append(f"{product.code}", style="bold")
-        text.append(f"  {product.description}  ")
+        text.append(printable(product.code), style="bold")
+        text.append(f"  {printable(product.description)}  ")
         text.append("active" if product.active else "not active", style="green" if product.active else "dim")
         for problem in product.problems():
-            text.append(f"\n⚠ {problem}", style="yellow")
+            text.append(f"\n⚠ {printable(problem)}", style="yellow")
         self.query_one("#current", Static).update(text)
 
     @on(Input.Changed, "#filter")

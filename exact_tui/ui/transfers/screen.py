@@ -16,7 +16,6 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Footer, Input, ProgressBar, Static
 
-from ...domain.text import printable
 from ...domain.transfer import TransferStatus
 from .. import css
 from ...services.budget import cost_line, day_left
@@ -24,6 +23,7 @@ from ...services.problems import explain
 from ...services.transfer import Cancel, TransferRow, TransferService, undo
 from ..screens.confirm import ConfirmScreen
 from ..screens.listing import ListScreen, list_keys
+from ..shown import printable, safe, safe_markup
 from .table import TransfersTable
 from .timeline import TimelineScreen
 
@@ -126,7 +126,7 @@ class TransfersScreen(ListScreen):
             text = row.message or str(row.status)
             if row.todo and row.status is not TransferStatus.TRANSFERRED:
                 text += f"\nWhat to do: {row.todo}"
-        self.query_one("#transfers-detail", Static).update(text)
+        self.query_one("#transfers-detail", Static).update(safe(text, multiline=True))
 
     @on(TransfersTable.SelectionChanged)
     def _selection(self, _event: Any) -> None:
@@ -186,7 +186,7 @@ class TransfersScreen(ListScreen):
         model = "sales entries" if self.service.model == "entries" else "sales invoices"
         _checks, calls = self.service.dry_run(invoices)  # the pre-flight from data at hand: no call
         calls += self.service.preparation_cost()
-        body = (f"{len(invoices):,} to journal {self.service.journal} as {model}. The pre-flight blocks what Exact "
+        body = (f"{len(invoices):,} to journal {safe_markup(self.service.journal)} as {model}. The pre-flight blocks what Exact "
                 "would refuse (no call). Esc stops after the invoice in flight.\n"
                 f"API budget: {cost_line(calls, day_left(self.session))}")
         self.app.push_screen(ConfirmScreen(title, body, yes="Transfer", no="Not now"),

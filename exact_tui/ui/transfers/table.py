@@ -10,11 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from rich.cells import set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 
-from ..linking.table import Column, PairsTable
+from ..linking.table import Column, PairsTable, set_cell_size
 
 STATUS_STYLE = {"transferred": "ok", "blocked": "problem", "refused": "problem", "partial": "mid",
                 "unknown": "mid", "ignored": "dim", "pending": "base"}

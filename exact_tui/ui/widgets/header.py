@@ -5,6 +5,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from ...services.session import ConsoleSession, HealthState
+from ..shown import printable
 
 HEALTH_STYLE = {HealthState.CONNECTED: ("●", "bold green"), HealthState.OFFLINE: ("○", "dim"),
                 HealthState.PROBLEM: ("●", "bold red"), HealthState.RECONNECT: ("✗", "bold red")}
@@ -27,7 +28,7 @@ class StatusHeader(Static):
         connection and user, the division, and the API budget last (cut with … when it does not fit)."""
         s = self.session
         text = Text(no_wrap=True, overflow="ellipsis")
-        text.append(f"[{s.profile}] ", style="bold")
+        text.append(f"[{printable(s.profile)}] ", style="bold")
         try:
             settings = s.settings()
         except Exception:  # noqa: BLE001 - the header must never fail
@@ -38,11 +39,11 @@ class StatusHeader(Static):
         text.append("  ")
         text.append(mark + " ", style=style)
         if s.me is not None:
-            text.append(s.me.full_name or s.me.user_name)
+            text.append(printable(s.me.full_name or s.me.user_name))  # Exact's words
         else:
-            text.append(s.health.text, style="dim")
+            text.append(printable(s.health.text), style="dim")
         if s.health.state in (HealthState.PROBLEM, HealthState.RECONNECT):
-            text.append(f"  {s.health.text}", style="bold red")
+            text.append(f"  {printable(s.health.text)}", style="bold red")
         division = getattr(settings, "division", None)  # the chosen one only: not the user's current division
         if division:
             text.append(f"  div {division}")

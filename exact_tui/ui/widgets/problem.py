@@ -5,23 +5,25 @@ from rich.text import Text
 from textual.widgets import Static
 
 from ...services.problems import Problem
+from ..shown import printable
 
 
 def problem_text(problem: Problem) -> Text:
     """The explanation as the console prints it everywhere (box, Link screen status, card)."""
     text = Text()
-    text.append("✗ " + problem.what + "\n", style="bold red")
+    # Exact's words and local data in every part: shown, never obeyed (control characters escaped)
+    text.append("✗ " + printable(problem.what) + "\n", style="bold red")
     if problem.cause:
         text.append("Cause: ", style="bold")
-        text.append(problem.cause + "\n")
+        text.append(printable(problem.cause) + "\n")
     text.append("Side: ", style="bold")
     text.append(problem.side_label + "\n")
     text.append("What to do: ", style="bold")
-    text.append(problem.todo)
+    text.append(printable(problem.todo))
     if problem.catalogue:
-        text.append(f" (error catalogue {problem.catalogue_ref})", style="dim")
+        text.append(f" (error catalogue {printable(problem.catalogue_ref)})", style="dim")
     if problem.detail:
-        text.append("\n" + problem.detail, style="dim")
+        text.append("\n" + printable(problem.detail, multiline=True), style="dim")
     return text
 
 
