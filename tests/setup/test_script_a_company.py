@@ -25,7 +25,7 @@ def test_a_client_company_from_connect_to_transferred_invoices(script, server, t
     assert products["active"] == len(items.split(","))
     script("setup", "default", "expenses", "--item", "DIV", check=None)
     linked = script.json("link", "--accept", "one", "--use", "exact", check=None)
-    assert linked["linked_now"] and not linked["failed"]
+    assert linked["linked_now"] and all("blocked in Exact" in f["reason"] for f in linked["failed"])
     activated = script.json("setup", "activate", "--yes", check=None)
     assert activated["active"] is True
     checklist = script.json("setup", check=None)
@@ -35,6 +35,10 @@ def test_a_client_company_from_connect_to_transferred_invoices(script, server, t
     result = json.loads(done.stdout)
     transferred = [r for r in result["invoices"] if r["status"] == "transferred"]
     assert len(transferred) >= 10, result["summary"]
+    refused = [r for r in result["invoices"] if r["status"] == "refused"]
+    exact_said_blocked = [r for r in refused if "exact account is blocked" in json.dumps(r).lower()
+                          or "geblokkeerd: klant" in json.dumps(r).lower()]
+    assert not exact_said_blocked, exact_said_blocked  # a blocked account stops in the pre-flight, no POST
     for row in transferred:
         assert len(entries_for(server, row["number"])) == 1, row["number"]  # one entry each in Exact
     listed = {r["number"]: r for r in script.json("transfers")}

@@ -135,12 +135,15 @@ def test_link_accept_one_links_every_one_match(connected):
     dry = connected.json("link", "--accept", "one", "--use", "local", "--dry-run", check=None)
     assert dry["action"] == "link-local" and dry["accepted"] + len(dry["refused"]) == ones
     assert len(store_of_links(connected)) == 0  # a dry run changes nothing
-    done = connected.json("link", "--accept", "one")
-    assert done["action"] == "link-exact" and len(done["linked_now"]) == ones and done["tabs"]["one"] == 0
+    done = connected.json("link", "--accept", "one", check=None)
+    blocked = [f for f in done["failed"] if "blocked in Exact" in f["reason"]]  # the seed blocks some accounts
+    assert done["failed"] == blocked  # nothing else refused
+    assert done["action"] == "link-exact" and len(done["linked_now"]) == ones - len(blocked)
+    assert done["tabs"]["one"] == len(blocked)  # left for a person, with the reason on the row
     links = store_of_links(connected)
     assert {l.exact_id for l in links} == {r["exact_id"] for r in done["linked_now"]}
-    again = connected.json("link", "--accept", "one")  # idempotent: nothing left to accept
-    assert again["accepted"] == 0 and again["linked"] == ones
+    again = connected.json("link", "--accept", "one", check=None)  # idempotent: nothing left to accept
+    assert again["accepted"] == 0 and again["linked"] == ones - len(blocked)
 
 
 def store_of_links(script) -> list:
@@ -186,3 +189,34 @@ def test_division_locks_at_the_first_booked_invoice_and_while_an_answer_is_missi
     assert "Locked" in locked.stderr and "2026-02-01 at 09:30 UTC" in locked.stderr and "new profile" in locked.stderr
     assert settings_of(connected).division == DIVISION
     assert connected.json("setup", "division")["locked"].startswith("Locked")
+
+
+def test_link_accept_one_skips_a_one_match_whose_exact_account_is_blocked(connected, template, server, tmp_path):
+    import shutil
+
+    import httpx
+
+    learn = Script(server, tmp_path / "learn")  # a second copy, to learn which accounts are One matches
+    shutil.copytree(template.data_dir, learn.data_dir)
+    learn("setup", "division", str(DIVISION), check=0)
+    ones = learn.json("link", "--accept", "one", check=None)["linked_now"]
+    assert len(ones) >= 2
+    blocked = ones[0]
+    url = f"{server.base_url}/sandbox/divisions/{DIVISION}/rows/crm/Accounts/{blocked['exact_id']}"
+    httpx.post(url, json={"Blocked": True}).raise_for_status()
+    try:
+        connected("setup", "division", str(DIVISION), check=0)
+        dry = connected.json("link", "--accept", "one", "--dry-run", check=1)
+        refused = {r["exact_id"]: r for r in dry["refused"]}
+        assert blocked["exact_id"] in refused and dry["accepted"] == len(ones) - 1
+        assert "blocked in Exact" in refused[blocked["exact_id"]]["reason"]
+        assert "customer card" in refused[blocked["exact_id"]]["fix"]
+        done = connected.json("link", "--accept", "one", check=1)  # 1: something needs the user
+    finally:
+        httpx.post(url, json={"Blocked": False}).raise_for_status()
+    assert {r["exact_id"] for r in done["linked_now"]} == {r["exact_id"] for r in ones[1:]}
+    failed = {f["exact_id"]: f for f in done["failed"]}
+    assert "blocked in Exact" in failed[blocked["exact_id"]]["reason"]
+    assert blocked["exact_id"] not in {link.exact_id for link in store_of_links(connected)}
+    again = connected.json("link", "--accept", "one", "--dry-run", check=None)  # unblocked: linkable again
+    assert again["accepted"] == 1 and blocked["exact_id"] not in {r["exact_id"] for r in again["refused"]}

@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+import httpx
 import pytest
 
 from exact_tui.domain.invoice import InvoiceLine
 from exact_tui.domain.products import DataType, DimensionKind
 from exact_tui.domain.transfer import TransferStatus
 
-from .conftest import TODAY, entries, hours
+from .conftest import DIVISION, TODAY, entries, exact_customers, hours
 
 
 async def _run_one(profile, invoice):
@@ -107,3 +108,31 @@ async def test_dry_run_lists_the_problems_and_the_cost_and_sends_nothing(profile
     problem = checks[1].problems[0]
     assert problem.what and problem.cause and problem.todo and problem.side
     assert entries(server, good.number) == []
+
+
+def _posts(server) -> int:
+    """POSTs the sandbox has answered (over HTTP, as a script would count them)."""
+    calls = httpx.get(f"{server.base_url}/sandbox/stats").json()["calls"]
+    return sum(n for key, n in calls.items() if key.startswith("POST "))
+
+
+async def test_an_invoice_to_a_blocked_exact_account_is_blocked_without_a_post(profile, server):
+    account = exact_customers(server)[0]
+    customer = profile.customer(exact=account, number="4711")
+    url = f"{server.base_url}/sandbox/divisions/{DIVISION}/rows/crm/Accounts/{account['ID']}"
+    httpx.post(url, json={"Blocked": True}).raise_for_status()  # blocked in Exact after it was linked
+    try:
+        invoice = profile.invoice(customer, hours())
+        posts = _posts(server)
+        _, _, calls = await _run_one(profile, invoice)  # start() pulls the accounts: the flag arrives
+        code = account["Code"].strip()
+        _blocked(profile, server, invoice, invoice.number, customer.name, code, "blocked in Exact")
+        state = profile.store.invoice_transfers.get(invoice.id)
+        assert f"Unblock account {code} in Exact" in state.todo and "another Exact account" in state.todo
+        assert calls == 0 and _posts(server) == posts  # no POST spent on an invoice Exact must refuse
+        assert profile.store.exact_accounts.get(account["ID"])["blocked"] is True  # the cache keeps the flag
+    finally:
+        httpx.post(url, json={"Blocked": False}).raise_for_status()
+    again = profile.invoice(customer, hours())
+    await _run_one(profile, again)  # unblocked in Exact: the next run re-reads it and sends
+    assert profile.store.invoice_transfers.get(again.id).status is TransferStatus.TRANSFERRED

@@ -36,6 +36,7 @@ class ExactAccount:
     coc: str = ""
     website: str = ""
     status: str = ""
+    blocked: bool = False  # Exact's `Blocked`: invoices to it are refused (rows cached before it was kept: False)
     timestamp: int | None = None
 
     @classmethod
@@ -46,7 +47,7 @@ class ExactAccount:
                    address=get("address") or "", postcode=get("postcode") or "", city=get("city") or "",
                    country=get("country") or "", email=get("email") or "", phone=get("phone") or "",
                    vat=get("vat") or "", coc=get("coc") or "", website=get("website") or "",
-                   status=get("status") or "", timestamp=get("timestamp"))
+                   status=get("status") or "", blocked=bool(get("blocked")), timestamp=get("timestamp"))
 
     def value(self, local_field: str) -> str:
         return self.code if local_field == "number" else getattr(self, local_field, "") or ""
@@ -99,6 +100,7 @@ class RowResult:
     text: str
     fix: str = ""
     exact_changed: dict[str, tuple[str, str]] = field(default_factory=dict)  # Exact field -> (old, new)
+    side: Side | None = None  # where the cause is, when the text alone does not say (a blocked account: Exact)
 
 
 @dataclass(slots=True)

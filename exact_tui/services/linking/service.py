@@ -38,6 +38,12 @@ from .undo import Undo, UndoStack, undo_last
 
 RowCallback = Callable[[RowResult], None]
 
+# A blocked Exact account refuses every invoice ("Blocked: Customer"): a bulk link would make links
+# whose transfers are all refused, so it is skipped and named; a person can still link it on the card.
+BLOCKED_REFUSAL = "refused: Exact account {code} is blocked in Exact, which refuses invoices to it"
+BLOCKED_FIX = ("Unblock it in Exact and pull again, or link the customer to another account; to link it anyway, "
+               "do it by hand on the customer card (F3), which warns that it is blocked.")
+
 
 class LinkingService:
     """The Link customers use case for one session (store + events + client).
@@ -263,6 +269,10 @@ class LinkingService:
                 other = taken.get(row.local_id or "")
                 if other:
                     why = f"local customer {row.local_id} is also chosen for Exact account {other} in this selection"
+            if why is None and action in (Action.LINK_EXACT, Action.LINK_LOCAL) and row.exact.blocked:
+                refused.append(RowResult(row.id, False, BLOCKED_REFUSAL.format(code=row.exact.code or row.exact.name),
+                                         BLOCKED_FIX, side=Side.EXACT))
+                continue
             if why is None and action is Action.LINK_LOCAL:
                 customer = self.customers[row.local_id]  # type: ignore[index]
                 problem = customer_number_problem(customer.number)
@@ -397,8 +407,9 @@ class LinkingService:
             row.result = result.text if result.ok else ""
             row.problem = "" if result.ok else (result.text + (f" — {result.fix}" if result.fix else ""))
         if not result.ok:
-            self.events.emit(link_event(result.text, Level.WARNING, Side.LOCAL if result.text.startswith("refused") else Side.EXACT,
-                                    record=f"account {row.exact.code if row else result.exact_id}", detail=result.fix))
+            side = result.side or (Side.LOCAL if result.text.startswith("refused") else Side.EXACT)
+            self.events.emit(link_event(result.text, Level.WARNING, side,
+                                        record=f"account {row.exact.code if row else result.exact_id}", detail=result.fix))
         if on_row:
             on_row(result)
 

@@ -69,17 +69,22 @@ class AccountIndex:
     by_vat: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     by_coc: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     ids: set[str] = field(default_factory=set)
+    blocked: dict[str, dict[str, Any]] = field(default_factory=dict)  # lower-case id -> row Exact marks Blocked
     complete: bool = False  # the cache is a pulled copy of every account (absent = deleted)
+    pulled_at: dt.datetime | None = None  # when the cache last heard from Exact (a blocked flag is as of then)
 
     @classmethod
-    def of(cls, rows: list[dict[str, Any]], *, complete: bool) -> "AccountIndex":
-        index = cls(complete=complete)
+    def of(cls, rows: list[dict[str, Any]], *, complete: bool, pulled_at: dt.datetime | None = None) -> "AccountIndex":
+        index = cls(complete=complete, pulled_at=pulled_at)
         for row in rows:
             index.add(row)
         return index
 
     def add(self, row: dict[str, Any]) -> None:
-        self.ids.add(str(row.get("id") or "").lower())
+        key = str(row.get("id") or "").lower()
+        self.ids.add(key)
+        if row.get("blocked"):
+            self.blocked[key] = row
         for key, table in ((strip_account_code(row.get("code")), self.by_code), (_norm(row.get("vat") or ""), self.by_vat),
                            (_norm(row.get("coc") or ""), self.by_coc)):
             if key:
@@ -282,6 +287,10 @@ def _customer(invoice: Invoice, ctx: Context, add) -> CustomerPlan:
                         "Unlink it in Link customers (P lists such links), then link or let a transfer create it.",
                         cause="An invoice cannot be booked on a deleted account."))
             return CustomerPlan("blocked")
+        blocked = ctx.accounts.blocked.get(link.exact_id.lower())
+        if blocked is not None:
+            add(_blocked_problem(invoice, who, blocked, ctx.accounts.pulled_at))
+            return CustomerPlan("blocked")
         return CustomerPlan("linked", link.exact_id, link.exact_code)
     if ctx.mode is not MaintenanceMode.AUTO_CREATE:
         mode = "manual" if ctx.mode is MaintenanceMode.MANUAL else "created in Exact"
@@ -303,6 +312,9 @@ def _customer(invoice: Invoice, ctx: Context, add) -> CustomerPlan:
                         "Make it a customer in Exact (relation type customer), or link another account by hand.",
                         cause="Exact refuses invoices on a relation that is not a customer ('Invalid: Customer (Type)')."))
             return CustomerPlan("blocked", candidates=candidates)
+        if str(row.get("id") or "").lower() in ctx.accounts.blocked:
+            add(_blocked_problem(invoice, who, row, ctx.accounts.pulled_at, found=True))
+            return CustomerPlan("blocked", candidates=candidates)
         return CustomerPlan("found", str(row.get("id")), strip_account_code(row.get("code")), candidates=candidates)
     number = customer.number.strip()
     if number:
@@ -313,3 +325,20 @@ def _customer(invoice: Invoice, ctx: Context, add) -> CustomerPlan:
                         "proposes one), or link it by hand.", cause="Exact codes of linked customers are numeric."))
             return CustomerPlan("blocked")
     return CustomerPlan("create", number=number)
+
+
+def _blocked_problem(invoice: Invoice, who: str, row: dict[str, Any], pulled_at: dt.datetime | None, *,
+                     found: bool = False) -> Problem:
+    """Exact refuses every invoice to a blocked account ("Blocked: Customer"): stop it here, for free.
+
+    The flag is what the accounts cache last read from Exact (a run re-reads it first when connected),
+    so the remedy says as of when, in case the account was unblocked since."""
+    account = describe_account(row)
+    how = "matches" if found else "is linked to"
+    when = f" (as Exact said at {pulled_at:%Y-%m-%d %H:%M} UTC)" if pulled_at is not None else ""
+    return Problem(f"Invoice {invoice.number}: {who} {how} Exact account {account}, which is blocked in Exact{when}",
+                   Side.EXACT,
+                   f"Unblock account {strip_account_code(row.get('code')) or account} in Exact, or link {who} to "
+                   f"another Exact account on the customer card (F3); then transfer again (a run with a connection "
+                   "re-reads the accounts first, so an account unblocked since is seen then).",
+                   cause="Exact refuses invoices to a blocked account ('Blocked: Customer').", kind="blocked")

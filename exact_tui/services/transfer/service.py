@@ -235,7 +235,8 @@ class TransferService(RunMixin):
     def _index_accounts(self) -> None:
         cache = self.store.exact_accounts
         same = cache.division in (None, self.division)
-        self.accounts = AccountIndex.of(cache.all() if same else [], complete=same and cache.timestamp is not None)
+        self.accounts = AccountIndex.of(cache.all() if same else [], complete=same and cache.timestamp is not None,
+                                        pulled_at=cache.pulled_at if same else None)
 
     def context(self) -> Context:
         if self._ctx is None:
