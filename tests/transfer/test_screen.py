@@ -76,3 +76,26 @@ async def test_transfer_all_from_the_keyboard_then_filter_timeline_ignore_and_un
         await until(pilot, lambda: not screen.running and screen.by_id[good.id].status is TransferStatus.PENDING,
                     "undo")
         assert entries(server, good.number) == []
+
+
+async def test_the_payment_column_at_80x24(profile, server):
+    from exact_tui.services.payments import PaymentsService
+
+    paid = profile.invoice(profile.customer(), hours())
+    waiting = profile.invoice(profile.customer(), hours())
+    service = profile.service()
+    await service.start()
+    await service.run([paid])
+    await PaymentsService(profile.store, profile.session.client).sync()
+    app = Host(profile.session)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        await until(pilot, lambda: paid.id in getattr(screen, "by_id", {}), "rows")
+        assert screen.by_id[paid.id].payment == "open" and screen.by_id[waiting.id].payment == ""
+        svg = app.export_screenshot()
+        assert "Payment" in svg and "Exact&#160;no." in svg  # the column fits at 80 columns beside Exact's number
+        screen.table.set_cursor(next(n for n, i in enumerate(screen.table.view) if screen.table.rows[i].id == paid.id))
+        await until(pilot, lambda: "payment: open" in str(screen.query_one("#transfers-detail").render()), "detail")
+        screen.query_one("#transfers-filter").value = "open"
+        await until(pilot, lambda: paid.id in [r.id for r in screen.table.visible_rows]
+                    and waiting.id not in [r.id for r in screen.table.visible_rows], "filter on the payment")

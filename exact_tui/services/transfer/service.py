@@ -43,6 +43,8 @@ class TransferRow:
     message: str = ""
     edited: bool = False  # changed locally after it was transferred
     todo: str = ""
+    payment: str = ""  # open | partly_paid | paid | credited, from the last payments check ("" = not checked)
+    payment_text: str = ""  # 'partly paid, 810.00 EUR open' / 'paid on 2026-03-02'
 
     @property
     def id(self) -> str:
@@ -140,8 +142,11 @@ class TransferService(RunMixin):
     # -- what there is ---------------------------------------------------------------------------
     def rows(self) -> list[TransferRow]:
         """Every invoice with its transfer status (the Transfers screen's table; `exact-tui transfers`)."""
+        from ..payments import describe
+
         states = self.states.all()
         customers = {c.id: c for c in self.store.customers.all()}
+        payments = self.store.payments.all() if getattr(self.store, "payments", None) is not None else {}
         out = []
         for invoice in self.store.invoices.all():
             state = states.get(invoice.id)
@@ -156,8 +161,9 @@ class TransferService(RunMixin):
             if edited:
                 message = "edited locally after the transfer: Exact still has the old content (a credit note and a " \
                           "new invoice correct it)"
+            paid = payments.get(invoice.id) if state.status is TransferStatus.TRANSFERRED else None
             out.append(TransferRow(invoice, state.status, name, state.exact_number, state.exact_id, message, edited,
-                                   state.todo))
+                                   state.todo, paid.status.value if paid else "", describe(paid)))
         out.sort(key=lambda r: (r.invoice.date, r.invoice.number))
         return out
 

@@ -124,6 +124,8 @@ class TransfersScreen(ListScreen):
         text = ""
         if row is not None:
             text = row.message or str(row.status)
+            if row.payment_text:
+                text += f" · payment: {row.payment_text}"
             if row.todo and row.status is not TransferStatus.TRANSFERRED:
                 text += f"\nWhat to do: {row.todo}"
         self.query_one("#transfers-detail", Static).update(safe(text, multiline=True))

@@ -1,8 +1,9 @@
 """`TransfersTable`: the Link screen's virtual table showing invoices and their transfer status.
 
 Same widget (`PairsTable`: only the visible lines are drawn, so 100,000 invoices open as fast as
-100), other columns: status, number, date, customer, amount, currency, Exact number, last message.
-The filter is plain words, all of which must match (number, customer, status, Exact number,
+100), other columns: status, number, date, customer, amount, currency (from 96 columns), Exact number,
+payment (from the last payments check), last message.
+The filter is plain words, all of which must match (number, customer, status, Exact number, payment,
 message, date, currency).
 """
 from __future__ import annotations
@@ -19,15 +20,22 @@ STATUS_STYLE = {"transferred": "ok", "blocked": "problem", "refused": "problem",
                 "unknown": "mid", "ignored": "dim", "pending": "base"}
 
 
+# the payment column is short at 80 columns; the detail line under the table says it in full
+PAYMENT_SHORT = {"open": "open", "partly_paid": "part paid", "paid": "paid", "credited": "credited"}
+PAYMENT_STYLE = {"open": "base", "partly_paid": "mid", "paid": "ok", "credited": "dim"}
+PAYMENT_ORDER = {"open": 0, "partly_paid": 1, "paid": 2, "credited": 3}
+
+
 class TransfersTable(PairsTable):
     COLUMNS = (
         Column("status", "Status", 11),
         Column("number", "Number", 10),
         Column("date", "Date", 10),
-        Column("customer", "Customer", 12, flex=2),
+        Column("customer", "Customer", 10, flex=2),
         Column("amount", "Amount", 11),
-        Column("currency", "Cur", 3),
+        Column("currency", "Cur", 3, min_total=96),
         Column("exact", "Exact no.", 9),
+        Column("payment", "Payment", 9),
         Column("message", "Last message", 20, flex=3, min_total=110),
     )
 
@@ -43,7 +51,7 @@ class TransfersTable(PairsTable):
     def field_text(self, row: Any, name: str) -> str:
         inv = row.invoice
         return (f"{row.status} {inv.number} {inv.date.isoformat()} {row.customer} {inv.currency} {inv.kind} "
-                f"{row.exact_number} {row.message}" + (" edited" if row.edited else "")).casefold()
+                f"{row.exact_number} {row.message} {row.payment_text}" + (" edited" if row.edited else "")).casefold()
 
     def _sort_function(self, key: str) -> Callable[[Any], Any]:
         if key == "amount":
@@ -58,6 +66,8 @@ class TransfersTable(PairsTable):
             return lambda r: str(r.status)
         if key == "currency":
             return lambda r: r.invoice.currency
+        if key == "payment":
+            return lambda r: (PAYMENT_ORDER.get(r.payment, 9), r.payment_text)
         if key == "customer":
             return lambda r: r.customer.casefold()
         return lambda r: r.message.casefold()
@@ -89,5 +99,8 @@ class TransfersTable(PairsTable):
         if key == "exact":
             return [Segment(set_cell_size(row.exact_number or "—", width), bg + (Style() if row.exact_number
                                                                                else self._style("dim")))]
+        if key == "payment":
+            short = PAYMENT_SHORT.get(row.payment, "—")
+            return [Segment(set_cell_size(short, width), bg + self._style(PAYMENT_STYLE.get(row.payment, "dim")))]
         style = self._style("problem") if row.problem else self._style("dim")
         return [Segment(set_cell_size(row.message, width), bg + style)]
