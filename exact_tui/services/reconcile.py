@@ -86,9 +86,10 @@ def expected_total(invoice: Any, vat_of_line: Any, rates: dict[str, Decimal]) ->
 
 def compare(invoices: list[Transferred], local: dict[str, Any], rows: list[dict[str, Any]],
             deleted: set[str], *, edited: set[str] | None = None,
-            totals: dict[str, Decimal | None] | None = None) -> list[Drift]:
+            totals: dict[str, Decimal | None] | None = None, series: list[str] | None = None) -> list[Drift]:
     """The drift (pure): transferred invoices, their local records, the kept terms, deleted keys, the
-    invoices edited locally since their transfer and their expected totals including VAT."""
+    invoices edited locally since their transfer, their expected totals including VAT, and every
+    local invoice number (a hole in the series; default: the transferred invoices' numbers)."""
     totals, edited = totals or {}, edited or set()
     matcher = Matcher(invoices)
     per_invoice: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -150,7 +151,8 @@ def compare(invoices: list[Transferred], local: dict[str, Any], rows: list[dict[
                                f"reference (Exact number {row.get('entry_number') or row.get('invoice_number')})",
                                "delete or credit the extra booking in Exact; the local record points at "
                                f"Exact number {inv.exact_number}"))
-    for before, after, missing in number_gaps([getattr(r, "number", "") for r in local.values()]):
+    local_numbers = series if series is not None else [getattr(r, "number", "") for r in local.values()]
+    for before, after, missing in number_gaps(local_numbers):
         items.append(Drift(after, "gap", f"local invoice numbers jump from {before} to {after} "
                            f"({', '.join(missing)}{'…' if len(missing) == 5 else ''} missing)",
                            "check the invoicing system for invoices that were never exported (or deleted locally)"))
@@ -180,7 +182,8 @@ async def reconcile(store: Any, exact: Any, *, invoices: list[Transferred] | Non
         vat_of_line = _vat_of_line(store)
         totals = {k: expected_total(v, vat_of_line, rates) for k, v in local.items() if k not in edited}
     report.calls = exact.calls - before
-    report.items = compare(invoices, local, store.payments.terms(), deleted, edited=edited, totals=totals)
+    report.items = compare(invoices, local, store.payments.terms(), deleted, edited=edited, totals=totals,
+                           series=sorted(store.invoices.numbers()))
     return report
 
 

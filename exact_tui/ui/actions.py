@@ -88,6 +88,10 @@ async def _run_transfers(app: Any, binding: Binding) -> None:
     await app.run_transfers_action(binding.action)
 
 
+async def _run_reconcile(app: Any, binding: Binding) -> None:
+    await app.run_reconcile_action(binding.action)
+
+
 def _run_link(table: bool) -> Runner:
     async def run(app: Any, binding: Binding) -> None:
         await app.run_linking_action(binding.action, table=table)
@@ -137,6 +141,10 @@ def areas(app: Any | None = None) -> list[Area]:
 
     out.append(Area("transfers", "Transfers (F7)", (*TransfersScreen.BINDINGS, *TimelineScreen.BINDINGS),
                     _run_transfers, screen=TransfersScreen))
+    from .reconcile import ReconcileScreen
+
+    out.append(Area("reconcile", "Reconcile (F8)", tuple(ReconcileScreen.BINDINGS), _run_reconcile,
+                    screen=ReconcileScreen))
     out.append(Area("settings", "Settings (F4)", tuple(SettingsScreen.BINDINGS)))
     from .screens.health import HealthScreen
     from .screens.log import LogDetail, LogScreen
@@ -225,4 +233,4 @@ def _short(area: Area) -> str:
     if area.key.startswith("step."):
         return area.title.split(": ", 1)[1]
     return {"card": "Customer card", "link": "Link customers", "link.table": "Link customers",
-            "settings": "Settings", "log": "Integration log", "health": "Health"}.get(area.key, area.title)
+            "settings": "Settings", "log": "Integration log", "health": "Health", "reconcile": "Reconcile"}.get(area.key, area.title)

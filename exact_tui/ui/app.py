@@ -46,6 +46,7 @@ class ExactApp(App[int]):
         Binding("f5", "log_screen", "Full log", show=False, id="app.log_screen"),
         Binding("f6", "health", "Health", show=False, id="app.health"),
         Binding("f7", "transfers", "Transfers", show=False, id="app.transfers"),
+        Binding("f8", "reconcile", "Reconcile", show=False, id="app.reconcile"),
         Binding("ctrl+n", "next_step", "Next step", id="app.next_step"),
         Binding("ctrl+b", "previous_step", "Previous step", show=False, id="app.previous_step"),
         Binding("ctrl+up", "log_grow", "Log taller", show=False, id="app.log_grow"),
@@ -307,6 +308,20 @@ class ExactApp(App[int]):
 
         if not isinstance(self.screen, TransfersScreen):
             self.push_screen(TransfersScreen(self.session))
+
+    def action_reconcile(self) -> None:
+        from .reconcile import ReconcileScreen
+
+        if not isinstance(self.screen, ReconcileScreen):
+            self.push_screen(ReconcileScreen(self.session))
+
+    async def run_reconcile_action(self, action: str) -> None:
+        from .reconcile import ReconcileScreen
+
+        if not isinstance(self.screen, ReconcileScreen):
+            self.action_reconcile()
+        if isinstance(self.screen, ReconcileScreen):
+            await self.run_action(action, self.screen)
 
     async def run_transfers_action(self, action: str) -> None:
         from .transfers import TransfersScreen

@@ -12,3 +12,4 @@ STEPS = UI / "steps" / "steps.tcss"  # the eight step panes
 SCREENS = UI / "screens" / "screens.tcss"  # dialogs (confirm, pick, ask, help), settings, customer card
 LINKING = UI / "linking" / "linking.tcss"  # the Link customers screen and its table
 TRANSFERS = UI / "transfers" / "transfers.tcss"  # the Transfers screen and the invoice timeline
+RECONCILE = UI / "reconcile" / "reconcile.tcss"  # the Reconcile screen
