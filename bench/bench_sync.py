@@ -6,7 +6,8 @@ The invoices are booked straight into the sandbox's world (10,000 POSTs would on
 60-calls-a-minute limit, which bench_client does), each with its customer payment term; supplier
 terms with colliding numbers sit beside them. Then, through the real client and the payments
 service: the first full pull, an unchanged re-sync, a re-sync after 300 payments (a third partial),
-one invoice on demand, and a reconcile of all of them. Prints calls, 429s, sandbox minutes and wall seconds (rough on a shared
+one invoice on demand, and a reconcile of all of them (amounts including VAT against the local
+invoices, which the store holds). Prints calls, 429s, sandbox minutes and wall seconds (rough on a shared
 machine) and checks the outcome (every state right, no supplier line counted).
 """
 from __future__ import annotations
@@ -26,17 +27,22 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 
 def book_world(server, division: int, customers: list[str], n: int, suppliers: int) -> list:
-    """N booked entries with their receivables, and supplier terms, straight into the world."""
+    """N booked entries with their receivables, and supplier terms, straight into the world; the
+    transferred invoices and their local records (one line at 21 % VAT, code 2 of the seed)."""
+    from exact_tui.domain.invoice import Invoice, InvoiceLine
     from exact_tui.sandbox import cashflow
     from exact_tui.services.payments import Transferred
 
     world = server.runtime.world
     today = dt.datetime.now(dt.timezone.utc)
-    invoices = []
+    invoices, local = [], []
     with world.lock:
         for i in range(n):
             entry_id, customer = str(uuid.uuid4()), customers[i % len(customers)]
-            amount = Decimal(100 + i % 900)
+            net = Decimal(100 + i % 900)
+            amount = net + (net * Decimal("0.21")).quantize(Decimal("0.01"))
+            local.append(Invoice(f"inv-{i}", f"B{i:06d}", f"c{i % len(customers)}", today.date(),
+                                 lines=[InvoiceLine("Uren", Decimal(1), net, "2")]))
             world.insert(division, "cashflow/Receivables", {
                 "ID": str(uuid.uuid4()), "Account": customer, "LineType": cashflow.RECEIPT, "Journal": "70",
                 "EntryNumber": 70_000_000 + i, "InvoiceNumber": 70_000_000 + i, "YourRef": f"B{i:06d}",
@@ -52,7 +58,7 @@ def book_world(server, division: int, customers: list[str], n: int, suppliers: i
                 "EntryNumber": 70_000_000 + k, "InvoiceNumber": 70_000_000 + k, "YourRef": f"B{k:06d}",
                 "AmountFC": Decimal(-50), "AmountDC": Decimal(-50), "Currency": "EUR", "IsFullyPaid": False,
                 "Status": cashflow.OPEN, "TransactionEntryID": str(uuid.uuid4())})
-    return invoices
+    return invoices, local
 
 
 async def run(args: argparse.Namespace) -> None:
@@ -68,12 +74,13 @@ async def run(args: argparse.Namespace) -> None:
     with running_sandbox(seed_data=build(50), time_scale=args.scale) as server, \
             tempfile.TemporaryDirectory() as folder:
         customers = [gid(100_000 + i) for i in range(1, 51)]
-        invoices = book_world(server, DIV, customers, args.invoices, args.suppliers)
+        invoices, local = book_world(server, DIV, customers, args.invoices, args.suppliers)
         config = ExactConfig(server.base_url, server.client_id, server.client_secret, server.redirect_uri, DIV)
         tokens = TokenStore(Path(folder) / "tokens.json", clock=server.clock)
         state = oauth.new_state()
         await oauth.exchange_redirect(config, tokens, approve(oauth.authorize_url(config, state), "api", "api"), state)
         store = ProfileStore.open(Path(folder) / "profile")
+        store.invoices.put_many(local)
         seen: list = []
         async with ExactClient(config, tokens, clock=server.clock, observer=seen.append) as exact:
             service = PaymentsService(store, exact, invoices=invoices)
