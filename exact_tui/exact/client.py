@@ -159,6 +159,15 @@ class ExactClient(TransferLookups, ExactTransport):
         return await self.list_records(Contact, "bulk/CRM/Contacts",
                                filter=f"Account eq {guid_literal(account)}" if account else None)
 
+    async def sync_contacts(self, since: int | None = None) -> SyncResult[Contact]:
+        return await self.sync(Contact, "sync/CRM/Contacts", since)
+
+    async def update_contact(self, contact_id: str, changes: Mapping[str, Any]) -> None:
+        """PUT the given fields of a contact (Exact field names)."""
+        body = {k: v for k, v in changes.items() if k not in ("ID", "Account")}
+        if body:
+            await self.put(f"{CONTACTS}({guid_literal(contact_id)})", body)
+
     async def create_contact(self, contact: Contact) -> Contact:
         lookup = {"Account": contact.account, "Email": contact.email, "LastName": contact.last_name}
         created = await self.post(CONTACTS, contact.to_exact(), entity="contact", lookup=lookup)

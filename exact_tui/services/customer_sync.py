@@ -21,7 +21,13 @@ from typing import Any
 from ..domain.link import DataSource, MaintenanceMode
 from .events import EventBus, Side
 from .linking.fields import MERGE_FIELDS
-from .linking.merge import changes_for_exact, merge_from_exact
+from .linking.merge import (
+    CONTACT_FIELDS,
+    changes_for_exact,
+    contact_changes_for_exact,
+    contact_from_exact,
+    merge_from_exact,
+)
 
 EXACT_MASTER = (DataSource.EXACT, DataSource.IMPORTED)
 
@@ -32,6 +38,8 @@ class CustomerSyncReport:
     pulled: int = 0  # accounts changed in Exact since the last pull
     local_updated: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # number -> field -> [old, new]
     exact_updated: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # Exact code -> field -> [old, new]
+    contacts_local: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # contact name -> changes
+    contacts_exact: dict[str, dict[str, list[str]]] = field(default_factory=dict)
     proposed: list[dict[str, str]] = field(default_factory=list)  # new, unlinked Exact customers
     how_proposed: str = ""
     failed: list[str] = field(default_factory=list)
@@ -41,7 +49,8 @@ class CustomerSyncReport:
 
     def summary(self) -> str:
         text = (f"customers: {self.pulled:,} changed in Exact; {len(self.local_updated):,} local customers updated "
-                f"from Exact, {len(self.exact_updated):,} Exact accounts updated from local; "
+                f"from Exact, {len(self.exact_updated):,} Exact accounts updated from local; contacts: "
+                f"{len(self.contacts_local):,} updated from Exact, {len(self.contacts_exact):,} in Exact; "
                 f"{len(self.proposed):,} new Exact customers to {self.how_proposed or 'link'}")
         if self.failed:
             text += f"; {len(self.failed):,} not updated"
@@ -49,12 +58,13 @@ class CustomerSyncReport:
 
 
 def estimate(store: Any, pending_pushes: int = 0) -> int:
-    """Calls the next sync costs: the accounts pull (every account on the first) and `sync/Deleted`,
-    plus one PUT per account the local side changed."""
+    """Calls the next sync costs: the accounts pull (every account on the first), `sync/Deleted` and
+    the contacts pull, plus one PUT per account or contact the local side changed."""
     from .budget import pages
 
     cache = store.exact_accounts
-    return (1 if cache.timestamp is not None else pages(len(store.customers))) + 1 + pending_pushes
+    contacts = 1 if store.customer_sync.state.get("contacts_timestamp") is not None else pages(len(store.contacts))
+    return (1 if cache.timestamp is not None else pages(len(store.customers))) + 1 + contacts + pending_pushes
 
 
 async def sync_customers(store: Any, exact: Any, *, events: EventBus | None = None,
@@ -118,6 +128,7 @@ async def sync_customers(store: Any, exact: Any, *, events: EventBus | None = No
                         side=Side.LOCAL, topic="customers", record=f"customer {merged.number or merged.id}")
     if pushed:
         linking.cache.store_rows(pushed)
+    await _contacts(store, exact, events, report, {link.local_id: link.source for link in store.links.all()})
     linked = store.links.exact_ids()
     ignored = {i.exact_id for i in store.ignored.all()} if hasattr(store, "ignored") else set()
     mode = settings.maintenance
@@ -137,3 +148,66 @@ async def sync_customers(store: Any, exact: Any, *, events: EventBus | None = No
                                 max((a.timestamp or 0 for a in accounts.values()), default=None))
     events.info(report.summary(), side=Side.CONSOLE, topic="customers")
     return report
+
+
+async def _contacts(store: Any, exact: Any, events: EventBus, report: CustomerSyncReport,
+                    master: dict[str, Any]) -> None:
+    """Linked contacts by the same rule: `sync/CRM/Contacts` from its own Timestamp; the last known
+    values of the linked Exact contacts are kept beside the schedule, so a quiet sync sends nothing."""
+    from ..exact.errors import ExactError
+    from .problems import explain
+
+    links = {link.exact_id.lower(): link for link in store.contact_links.all()}
+    state = store.customer_sync.state
+    known: dict[str, dict[str, str]] = dict(state.get("contacts") or {})
+    pulled = await exact.sync_contacts(state.get("contacts_timestamp"))
+    for row in pulled.rows:
+        key = str(row.id or "").lower()
+        if key in links:
+            known[key] = {f: getattr(row, f) or "" for f, _ in CONTACT_FIELDS}
+    local_changes = []
+    for key, link in links.items():
+        values, contact = known.get(key), store.contacts.get(link.local_id)
+        if values is None or contact is None:
+            continue
+        exact_contact = _Values(values)
+        name = contact.full_name or contact.id
+        source = master.get(link.customer_id or contact.customer_id)
+        if source in EXACT_MASTER:
+            merged, changed = contact_from_exact(contact, exact_contact)
+            if changed:
+                local_changes.append(merged)
+                report.contacts_local[name] = {f: [o, n] for f, (o, n) in changed.items()}
+        elif source is DataSource.LOCAL:
+            diff = contact_changes_for_exact(contact, exact_contact)
+            if not diff:
+                continue
+            try:
+                await exact.update_contact(link.exact_id, {f: new for f, (_, new) in diff.items()})
+            except ExactError as exc:
+                problem = explain(exc)
+                report.failed.append(f"contact {name}: {problem.what}")
+                events.error(f"Exact contact {name} not updated: {problem.what}", side=problem.side,
+                             topic="customers", detail=problem.todo, record=f"contact {name}")
+                continue
+            for local_field, exact_field in CONTACT_FIELDS:
+                if exact_field in diff:
+                    values[local_field] = diff[exact_field][1]
+            report.contacts_exact[name] = {f: [o, n] for f, (o, n) in diff.items()}
+            events.info(f"Exact contact {name} updated from local: "
+                        + "; ".join(f"{f} {o!r} → {n!r}" for f, (o, n) in diff.items()),
+                        side=Side.EXACT, topic="customers", record=f"contact {name}")
+    if local_changes:
+        store.contacts.put_many(local_changes)
+    state = store.customer_sync.state
+    state["contacts"] = {k: v for k, v in known.items() if k in links}
+    if pulled.timestamp is not None:
+        state["contacts_timestamp"] = max(pulled.timestamp, state.get("contacts_timestamp") or 0)
+    store.customer_sync.write_state(state)
+
+
+class _Values:
+    """A kept Exact contact's values read as attributes (what the merge rule reads)."""
+
+    def __init__(self, values: dict[str, str]) -> None:
+        self.__dict__.update(values)

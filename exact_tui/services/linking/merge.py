@@ -1,8 +1,9 @@
-"""The merge rule in both directions, for bulk linking and the customer card alike.
+"""The merge rule in both directions, for bulk linking, the customer card and the customer sync alike.
 
 From Exact: Exact's fields overwrite local ones, but an empty Exact field never wipes a filled
 local one (Exact is often the thinner record). To Exact: only filled local values that differ are
 sent (fewer calls against the 60/minute budget), and never `Code`. "Differ" is `fields.same_value`.
+Contacts follow the same rule over their own fields (`CONTACT_FIELDS`).
 """
 from __future__ import annotations
 
@@ -39,10 +40,35 @@ def merge_from_exact(customer: LocalCustomer, account: Any) -> tuple[LocalCustom
 
 def changes_for_exact(customer: LocalCustomer, account: Any) -> dict[str, tuple[str, str]]:
     """Exact fields to PUT (field -> (old, new)): filled local values that differ. Never `Code`."""
+    return _filled_changes(customer, account, MERGE_FIELDS)
+
+
+# a contact's fields: (local / Exact client record attribute, Exact API field)
+CONTACT_FIELDS: tuple[tuple[str, str], ...] = (("first_name", "FirstName"), ("last_name", "LastName"),
+                                               ("email", "Email"), ("phone", "Phone"))
+
+
+def contact_from_exact(contact: Any, exact_contact: Any) -> tuple[Any, dict[str, tuple[str, str]]]:
+    """The local contact with the Exact contact's filled fields that differ (changes: field -> (old, new))."""
     changes: dict[str, tuple[str, str]] = {}
-    for local_field, exact_field in MERGE_FIELDS:
-        new = (getattr(customer, local_field) or "").strip()
-        old = str(getattr(account, local_field, "") or "")
+    for local_field, _ in CONTACT_FIELDS:
+        new = (getattr(exact_contact, local_field, "") or "").strip()
+        old = getattr(contact, local_field) or ""
+        if new and not same_value(local_field, new, old):
+            changes[local_field] = (old, new)
+    return dataclasses.replace(contact, **{f: new for f, (_, new) in changes.items()}), changes
+
+
+def contact_changes_for_exact(contact: Any, exact_contact: Any) -> dict[str, tuple[str, str]]:
+    """Exact contact fields to PUT: filled local values that differ (an empty local field is never sent)."""
+    return _filled_changes(contact, exact_contact, CONTACT_FIELDS)
+
+
+def _filled_changes(local: Any, exact: Any, fields: tuple[tuple[str, str], ...]) -> dict[str, tuple[str, str]]:
+    changes: dict[str, tuple[str, str]] = {}
+    for local_field, exact_field in fields:
+        new = (getattr(local, local_field) or "").strip()
+        old = str(getattr(exact, local_field, "") or "")
         if new and not same_value(local_field, old, new):
             changes[exact_field] = (old, new)
     return changes
