@@ -15,7 +15,7 @@ import time
 from ..services.run import STEPS
 
 NAME = "run"
-HELP = "one unattended pass of everything due (transfers, payments), for cron and systemd timers"
+HELP = "one unattended pass of everything due (transfers, payments, products, customers), for cron and systemd timers"
 ORDER = 45
 
 
