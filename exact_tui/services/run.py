@@ -24,6 +24,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from .budget import cost_line, day_left, fitting
+from .events import Side
 
 STEPS = ("transfers", "payments", "products", "customers")
 
@@ -50,6 +51,7 @@ class RunReport:
     started_at: dt.datetime
     steps: list[StepOutcome] = field(default_factory=list)
     budget_left_today: int | None = None
+    planned_calls: int | None = None  # what the due steps were estimated to cost before the pass
 
     @property
     def exit_code(self) -> int:
@@ -62,7 +64,8 @@ class RunReport:
 
     def to_json(self) -> dict[str, Any]:
         return {"profile": self.profile, "started_at": self.started_at.isoformat(), "exit": self.exit_code,
-                "budget_left_today": self.budget_left_today, "steps": [asdict(s) for s in self.steps]}
+                "budget_left_today": self.budget_left_today, "planned_calls": self.planned_calls,
+                "steps": [asdict(s) for s in self.steps]}
 
 
 def _failed(step: str, exc: Exception) -> StepOutcome:
@@ -80,8 +83,11 @@ async def run_once(session: Any, *, now: dt.datetime | None = None, dry_run: boo
     left = day_left(session)
     report.budget_left_today = left
     skipped = set(skip)
-    for name, step in (("transfers", _transfers), ("payments", _payments), ("products", _products),
-                       ("customers", _customers)):
+    steps = [(name, step) for name, step in (("transfers", _transfers), ("payments", _payments),
+                                             ("products", _products), ("customers", _customers))]
+    if not dry_run and left is not None:
+        await _say_budget_first(session, report, [(n, s) for n, s in steps if n not in skipped], now, left)
+    for name, step in steps:
         if name in skipped:
             report.steps.append(StepOutcome(name, "off", "left out of this run (--skip)"))
             continue
@@ -94,6 +100,22 @@ async def run_once(session: Any, *, now: dt.datetime | None = None, dry_run: boo
             # what a step used (or, in a dry run, would use) is not there for the next one
             left = max(0, left - outcome.calls)
     return report
+
+
+async def _say_budget_first(session: Any, report: RunReport, steps: list[Any], now: dt.datetime, left: int) -> None:
+    """Before any work: what the due steps cost against what is left today, said when it does not fit."""
+    need = 0
+    for _name, step in steps:
+        try:
+            planned = await step(session, now, None, True)  # the dry run: no call
+        except Exception:  # noqa: BLE001 - the real step reports its own failure
+            continue
+        need += planned.calls if planned.status == "planned" else 0
+    report.planned_calls = need
+    if need > left:
+        session.events.warning(f"This pass needs about {need:,} API calls and Exact allows {left:,} more today: the "
+                               "most important work goes first (transfers, then payments, products, customers); "
+                               "what does not fit waits for the daily reset", side=Side.CONSOLE, topic="run")
 
 
 async def _transfers(session: Any, now: dt.datetime, left: int | None, dry_run: bool) -> StepOutcome:

@@ -64,7 +64,10 @@ async def test_a_run_does_the_transfers_that_fit_in_todays_calls_and_says_so(pro
     prepare = service.preparation_cost()
     assert prepare == 2  # reference data kept: the accounts since the last Timestamp and sync/Deleted
     monkeypatch.setattr(run_service, "day_left", lambda session: prepare + 2)
+    said = []
+    profile.session.events.subscribe(lambda e: said.append(e.message) if e.topic == "run" else None)
     report = await run_once(profile.session)
+    assert report.planned_calls > prepare + 2 and said and "Exact allows 4 more today" in said[0]  # said first
     transfers = step(report, "transfers")
     assert transfers.status == "over_budget" and report.exit_code == 1
     assert transfers.detail["invoices"] == 2 and transfers.detail["left_for_tomorrow"] == 1
