@@ -16,6 +16,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from .. import css
+from ..shown import safe, safe_markup
 
 KINDS = {"missing": "missing in Exact", "deleted_in_exact": "deleted in Exact", "number": "Exact number",
          "currency": "currency", "customer": "customer", "amount": "amount", "edited": "edited locally",
@@ -53,6 +54,7 @@ class ReconcileScreen(Screen[None]):
         self.action_check()
 
     def _detail(self, text: str, *, agree: bool = False) -> None:
+        """`text` is markup: data in it goes through `safe_markup` (Exact's and the files' words are data)."""
         detail = self.query_one("#reconcile-detail", Static)
         detail.set_class(agree, "agree")
         detail.update(text)
@@ -81,7 +83,7 @@ class ReconcileScreen(Screen[None]):
             problem = explain(exc)
             self.session.events.error(problem.what, side=problem.side, topic="reconcile", detail=problem.todo)
             self._title("the check failed")
-            self._detail(f"{problem.what}\nWhat to do: {problem.todo}")
+            self._detail(f"{safe_markup(problem.what)}\nWhat to do: {safe_markup(problem.todo)}")
         finally:
             self.running = False
 
@@ -93,7 +95,7 @@ class ReconcileScreen(Screen[None]):
         table = self.table
         table.clear()
         for n, item in enumerate(report.items):
-            table.add_row(item.number, KINDS.get(item.kind, item.kind), item.what, key=str(n))
+            table.add_row(safe(item.number), KINDS.get(item.kind, item.kind), safe(item.what), key=str(n))
         calls = f"{report.calls} API call{'s' if report.calls != 1 else ''}"
         checked = f"{report.checked:,} transferred invoice{'s' if report.checked != 1 else ''}"
         if report.agree:
@@ -115,7 +117,7 @@ class ReconcileScreen(Screen[None]):
         items = self.report.items if self.report is not None else []
         if 0 <= index < len(items):
             item = items[index]
-            self._detail(f"{item.what}\n[b]Fix:[/] {item.fix}")
+            self._detail(f"{safe_markup(item.what, multiline=True)}\n[b]Fix:[/] {safe_markup(item.fix, multiline=True)}")
 
     def action_open_invoice(self) -> None:
         items = self.report.items if self.report is not None else []
