@@ -104,7 +104,14 @@ def rank_accounts(session: ConsoleSession, customer: LocalCustomer, accounts: Se
     free = [a for a in accounts if a.id not in linked and is_customer_account(getattr(a, "status", ""))]
     by_id = {str(a.id): a for a in free}
     ranked = rank(MatchRecord.of(customer), [MatchRecord.of(a) for a in free], limit=limit)
-    return [AccountChoice(by_id[r.id], r.candidate.score, tuple(r.candidate.reasons), r.conflicts) for r in ranked]
+    return [AccountChoice(by_id[r.id], r.candidate.score, tuple(r.candidate.reasons),
+                          r.conflicts + ((BLOCKED_CONFLICT,) if getattr(by_id[r.id], "blocked", None) else ()))
+            for r in ranked]
+
+
+# A blocked account may be linked by hand (a person may be about to unblock it), but not unasked:
+# bulk linking skips it, and here it is a conflict the card confirms first.
+BLOCKED_CONFLICT = "blocked in Exact: invoices to it are refused until it is unblocked there"
 
 
 def side_by_side(customer: LocalCustomer, account) -> list[FieldPair]:

@@ -56,4 +56,7 @@ def test_the_card_picker_ranks_with_the_engine_and_leaves_out_linked_and_non_cus
     assert ids.index("a2") < ids.index("a1")  # the same address beats a shared "& Zonen BV"
     conflict = next(c for c in ranked if c.account.id == "a3")
     assert conflict.conflicts and conflict.conflicts[0].startswith("VAT number differs")
+    accounts[1].blocked = True  # blocked in Exact: still offered by hand, with a conflict to confirm
+    blocked = next(c for c in rank_accounts(SimpleNamespace(store=store), customer, accounts) if c.account.id == "a2")
+    assert any("blocked in Exact" in c for c in blocked.conflicts)
     store.close()

@@ -231,7 +231,8 @@ class CustomerCardScreen(Screen[None]):
                 self.app.push_screen(ConfirmScreen(
                     "Link anyway?", safe(f"{row.customer.name} and Exact account {choice.account.code} "
                                          f"{choice.account.name}: " + "; ".join(choice.conflicts)
-                                         + ". Different numbers usually mean different companies."),
+                                         + (". Different numbers usually mean different companies."
+                                            if any("differs" in c for c in choice.conflicts) else ".")),
                     yes="Link anyway", no="Cancel"),
                     lambda yes: link_now(choice) if yes else None)
 
