@@ -99,6 +99,21 @@ class DefaultsStatus:
     summary: str
     missing: list[str]
     unmapped: dict[DimensionKind, int]
+    flags: dict[str, list[str]] = dataclasses.field(default_factory=dict)  # item code -> why invoices cannot use it
+    unusable: list[str] = dataclasses.field(default_factory=list)  # the `missing` lines about mapped items
+
+
+def mapping_flags(session: ConsoleSession) -> dict[str, list[str]]:
+    """Per item code used in step 7 (a dimension's item or a data type's default), why invoices cannot
+    use it: missing from Exact's item list, deleted, ended (inactive), not for sale, no revenue G/L, not
+    activated in step 6 — `product_sync.item_flags`, the one rule the pre-flight and `sync products` use."""
+    from .product_sync import item_flags
+
+    out: dict[str, list[str]] = {}
+    for flag in item_flags(session.store):
+        if any("step 7" in use for use in flag.used_by):
+            out.setdefault(flag.code, []).append(flag.problem)
+    return out
 
 
 def defaults_status(session: ConsoleSession) -> DefaultsStatus:
@@ -114,9 +129,18 @@ def defaults_status(session: ConsoleSession) -> DefaultsStatus:
             unmapped[kind] = unmapped.get(kind, 0) + 1
     missing = [f"{n} {DIMENSION_LABELS[k].lower()}s without a product number" for k, n in sorted(unmapped.items())]
     active = {p.code for p in session.store.products.all() if p.active}
+    said = set()
     for p in chosen.values():
         if p.principle is Principle.SPECIFIC and p.product_number not in active:
             missing.append(f"{DATA_TYPE_LABELS[p.data_type]}: item {p.product_number} is not active")
+            said.add(p.product_number)
+    flags = mapping_flags(session)
+    unusable = []
+    for code, problems in flags.items():
+        problems = [w for w in problems if code not in said or "not activated" not in w]
+        if problems:
+            unusable.append(f"item {code} is mapped but {'; '.join(problems)}")
     picked = sum(1 for p in chosen.values() if p.principle is not Principle.SELECT_WHEN_INVOICING)
     summary = f"{picked} of {len(chosen)} data types automatic" + (f", {sum(unmapped.values())} unmapped" if unmapped else "")
-    return DefaultsStatus(bool(getattr(session.settings(), "principles", None)), summary, missing, unmapped)
+    return DefaultsStatus(bool(getattr(session.settings(), "principles", None)), summary, missing + unusable,
+                          unmapped, flags, unusable)

@@ -1,6 +1,7 @@
 """What a consultant at 80×24 over SSH could not see or do (issue 16), each checked from the keyboard."""
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 from textual.widgets import DataTable, Input, TextArea
@@ -198,3 +199,39 @@ async def test_rail_shows_step_1_needs_attention_after_reconnect_required(sessio
         await pilot.press("2", "ctrl+r")  # the next call finds the login gone
         await wait_for(pilot, lambda: "✗" in str(rail.get_option_at_index(0).prompt), what="✗ 1", timeout=20)
         assert "reconnect required" in str(app.query_one(StatusHeader).render_status())
+
+
+async def test_step_7_flags_a_mapping_to_an_item_exact_does_not_have_or_ended(session, tmp_path):
+    """#16 item 11: step 7 showed 'OUD-TARIEF ✓' for an item Exact does not have, and inactive items looked fine."""
+    import dataclasses
+
+    from exact_tui.domain.products import DataType, DimensionKind, Principle, ProductNumber, ProductPrinciple
+    from exact_tui.services import activation, defaults
+
+    store = session.store
+    store.products.put_many([ProductNumber("HOUR", "Uren", revenue_gl="8000", active=True),
+                             ProductNumber("OLD", "Oud uurtarief", revenue_gl="8000", active=True,
+                                           ends_at=dt.datetime(2020, 12, 31, tzinfo=dt.timezone.utc))])
+    defaults.set_principle(session, ProductPrinciple(DataType.TIME_MATERIAL, Principle.BY_DIMENSION,
+                                                     DimensionKind.HOURLY_RATE))
+    rates = list(store.dimensions.of_kind("hourly_rate"))
+    assert len(rates) >= 3
+    store.dimensions.put_many([dataclasses.replace(rates[0], product_number="HOUR"),
+                               dataclasses.replace(rates[1], product_number="OUD-TARIEF"),  # not in Exact's list
+                               dataclasses.replace(rates[2], product_number="OLD")])  # ended in Exact
+    status = defaults.defaults_status(session)
+    assert set(status.flags) == {"OUD-TARIEF", "OLD"} and "HOUR" not in status.flags
+    app = ExactApp(session, data_dir=tmp_path, deterministic=True, resume=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("7")
+        await pilot.pause()
+        table = app.query_one("#mapping", DataTable)
+        marks = {str(table.get_row(key)[2]): str(table.get_row(key)[3]) for key in table.rows}
+        assert marks["HOUR"] == "✓"
+        assert marks["OUD-TARIEF"].startswith("⚠") and "not in Exact" in marks["OUD-TARIEF"]
+        assert marks["OLD"].startswith("⚠") and "ended" in marks["OLD"]
+        said = str(app.query_one("#unmapped").content)
+        assert "OUD-TARIEF" in said and "OLD" in said
+    steps = {s.key: s for s in activation.checklist(session)}
+    assert steps["defaults"].state is activation.StepState.ATTENTION
+    assert any("OUD-TARIEF" in m for m in steps["defaults"].missing)  # step 8 lists what every step misses

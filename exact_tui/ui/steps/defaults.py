@@ -49,6 +49,7 @@ class DefaultsStep(StepView):
 
     def _fill(self) -> None:
         chosen = svc.principles(self.session)
+        flags = svc.mapping_flags(self.session)
         table = self.query_one("#principles", DataTable)
         row = table.cursor_row
         table.clear()
@@ -58,6 +59,9 @@ class DefaultsStep(StepView):
                 detail = svc.DIMENSION_LABELS[principle.dimension_kind]
             elif principle.principle is Principle.SPECIFIC:
                 detail = safe(principle.product_number) if principle.product_number else "(pick with Enter)"
+                problems = flags.get(principle.product_number, [])
+                if problems and isinstance(detail, Text):
+                    detail.append(f" ⚠ {printable(short_problem(problems[0]))}", style="bold yellow")
             table.add_row(svc.DATA_TYPE_LABELS[data_type], svc.PRINCIPLE_LABELS[principle.principle], detail,
                           key=data_type.value)
         table.move_cursor(row=min(row, table.row_count - 1))
@@ -67,10 +71,14 @@ class DefaultsStep(StepView):
         kinds = [p.dimension_kind for p in chosen.values()
                  if p.principle is Principle.BY_DIMENSION and p.dimension_kind is not None]
         status = svc.defaults_status(self.session)
-        self.query_one("#unmapped", Static).update(
-            Text("⚠ Still unmapped: " + "; ".join(map(printable, status.missing))) if status.missing
-            else Text("✓ Everything that needs a product number has one.", style="green") if kinds
-            else "Choose 'By dimension' for a data type to map its hourly rates, project types, …")
+        unmapped = [m for m in status.missing if m not in status.unusable]
+        text = (Text("⚠ Still unmapped: " + "; ".join(map(printable, unmapped))) if unmapped
+                else Text("✓ Everything that needs a product number has one.", style="green") if kinds and not status.unusable
+                else Text("Choose 'By dimension' for a data type to map its hourly rates, project types, …")
+                if not status.unusable else Text(""))
+        for line in status.unusable:  # mapped, but Exact will refuse the item: said where the mapping is
+            text.append(("\n" if text.plain else "") + f"⚠ {printable(line)}", style="bold yellow")
+        self.query_one("#unmapped", Static).update(text)
         table = self.query_one("#mapping", DataTable)
         row = table.cursor_row
         table.clear()
@@ -78,7 +86,9 @@ class DefaultsStep(StepView):
             kind = DimensionKind(dim.kind)
             if kind not in kinds or (self.unmapped_only and dim.product_number):
                 continue
-            mark = Text("✓", style="green") if dim.product_number else Text("unmapped", style="bold yellow")
+            problems = status.flags.get(dim.product_number, []) if dim.product_number else []
+            mark = (Text("⚠ " + printable(short_problem(problems[0])), style="bold yellow") if problems
+                    else Text("✓", style="green") if dim.product_number else Text("unmapped", style="bold yellow"))
             table.add_row(svc.DIMENSION_LABELS[kind], safe(dim.name), safe(dim.product_number or "—"), mark,
                           key=f"{kind.value}|{dim.id}")
         table.border_title = f"Mapping ({table.row_count})"
@@ -201,3 +211,9 @@ def _default_kind(data_type: DataType) -> DimensionKind:
             DataType.EXPENSES: DimensionKind.EXPENSE_TYPE, DataType.TRAVEL: DimensionKind.EXPENSE_TYPE,
             DataType.MILEAGE: DimensionKind.EXPENSE_TYPE, DataType.SUBSCRIPTION: DimensionKind.PROJECT_CATEGORY
             }[data_type]
+
+
+def short_problem(problem: str) -> str:
+    """'not in Exact's item list', 'deleted in Exact', 'ended in Exact on 2026-01-31': the mapping's mark
+    (the whole text is in the status line above the table and in step 8)."""
+    return problem.split(" (")[0].split(":")[0]
