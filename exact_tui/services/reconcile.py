@@ -51,6 +51,16 @@ class ReconcileReport:
                 "items": [asdict(item) for item in self.items]}
 
 
+def _starts_a_new_block(before: int, after: int) -> bool:
+    """2400008 → 2500001: invoicing systems number per year (or per period) inside one number, so
+    the first of a new block after the last of the old one is a new series, not missing invoices."""
+    for k in range(3, len(str(after))):
+        block = 10 ** k
+        if after % block == 1 and after // block > before // block:
+            return True
+    return False
+
+
 def number_gaps(numbers: list[str]) -> list[tuple[str, str, list[str]]]:
     """Holes in numbered series ('2026-0012', '2026-0014' → '2026-0013' missing), per prefix."""
     series: dict[tuple[str, int], list[int]] = defaultdict(list)
@@ -62,7 +72,7 @@ def number_gaps(numbers: list[str]) -> list[tuple[str, str, list[str]]]:
     for (prefix, width), values in series.items():
         values.sort()
         for before, after in zip(values, values[1:]):
-            if after - before > 1:
+            if after - before > 1 and not _starts_a_new_block(before, after):
                 missing = [f"{prefix}{n:0{width}d}" for n in range(before + 1, min(after, before + 6))]
                 gaps.append((f"{prefix}{before:0{width}d}", f"{prefix}{after:0{width}d}", missing))
     return gaps

@@ -65,3 +65,10 @@ def test_number_gaps_per_series():
     gaps = number_gaps(["2026-0012", "2026-0014", "2026-0015", "CN-7", "CN-9", "X"])
     assert ("2026-0012", "2026-0014", ["2026-0013"]) in gaps and ("CN-7", "CN-9", ["CN-8"]) in gaps
     assert number_gaps(["1", "2", "3"]) == []
+
+
+def test_a_new_year_block_inside_the_number_is_a_new_series_not_a_gap():
+    # the demo's (and many invoicing systems') numbers: year then sequence, 2400008 → 2500001
+    gaps = number_gaps(["2400007", "2400008", "2500001", "2500003", "20260101", "20270001", "R2026-0099", "R2027-0001"])
+    assert gaps == [("2500001", "2500003", ["2500002"])]
+    assert number_gaps(["2400008", "2500002"])  # a block that does not start at 1 still shows its hole
