@@ -139,7 +139,7 @@ def defaults_status(session: ConsoleSession) -> DefaultsStatus:
     for code, problems in flags.items():
         problems = [w for w in problems if code not in said or "not activated" not in w]
         if problems:
-            unusable.append(f"item {code} is mapped but {'; '.join(problems)}")
+            unusable.append(f"item {code}: {'; '.join(problems)}")
     picked = sum(1 for p in chosen.values() if p.principle is not Principle.SELECT_WHEN_INVOICING)
     summary = f"{picked} of {len(chosen)} data types automatic" + (f", {sum(unmapped.values())} unmapped" if unmapped else "")
     return DefaultsStatus(bool(getattr(session.settings(), "principles", None)), summary, missing + unusable,
