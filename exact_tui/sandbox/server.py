@@ -7,6 +7,8 @@ import logging
 import socket
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from .app import Runtime, build_app
@@ -72,6 +74,15 @@ class SandboxServer:
     def set_faults(self, profile: str | None) -> None:
         """Switch fault profiles at run time (None clears); see faults.py for the names."""
         self.runtime.set_faults(profile)
+
+    @contextmanager
+    def faults(self, profile: str) -> Iterator[None]:
+        """`with server.faults("drop-after-commit"): …` — the profile for that block, cleared after."""
+        self.set_faults(profile)
+        try:
+            yield
+        finally:
+            self.set_faults(None)
 
     # lifecycle -------------------------------------------------------------------------
     def start(self) -> "SandboxServer":

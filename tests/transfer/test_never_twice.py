@@ -22,11 +22,8 @@ async def _service(profile, **kw):
 async def test_a_lost_answer_is_looked_up_and_never_booked_twice(profile, server):
     invoices = [profile.invoice(profile.customer(), hours()) for _ in range(3)]
     service = await _service(profile)
-    server.set_faults("drop-after-commit")
-    try:
+    with server.faults("drop-after-commit"):
         report = await service.run(invoices)
-    finally:
-        server.set_faults(None)
     assert report.counts["transferred"] == 3, report.summary()
     for invoice in invoices:
         assert len(entries(server, invoice.number)) == 1
@@ -146,11 +143,8 @@ async def test_invoice_lookup_falls_back_to_sync_when_the_filter_is_refused(prof
     client = await _with_transport(profile, transport)
     try:
         service = await _service(profile)
-        server.set_faults("drop-after-commit")
-        try:
+        with server.faults("drop-after-commit"):
             report = await service.run(invoices)
-        finally:
-            server.set_faults(None)
     finally:
         await client.aclose()
     assert transport.refused >= 2 and client.last_route.fallback and client.last_route.endpoint.startswith("sync/")
