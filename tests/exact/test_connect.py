@@ -108,13 +108,10 @@ async def test_dead_refresh_token_asks_for_reconnect_and_keeps_the_file(server, 
     async with client(server, config, store) as exact:
         await exact.journals()
         before = store.path.read_bytes()
-        server.set_faults(profile)
-        try:
+        with server.faults(profile):
             server.clock.advance(590)
             with pytest.raises(ReconnectRequired) as error:
                 await exact.journals()
-        finally:
-            server.set_faults(None)
     assert reason in error.value.reason
     assert store.path.read_bytes() == before  # nothing thrown away
 
@@ -197,12 +194,8 @@ async def test_revoked_user_with_a_young_token_gets_reconnect_after_the_401(serv
     async with client(server, config, store, observer=seen.append) as exact:
         await exact.journals()
         before = store.path.read_bytes()
-        server.set_faults("user-revoked")
-        try:
-            with pytest.raises(ReconnectRequired, match="not active"):
-                await exact.journals()  # REST 401 → one refresh attempt → invalid_grant
-        finally:
-            server.set_faults(None)
+        with server.faults("user-revoked"), pytest.raises(ReconnectRequired, match="not active"):
+            await exact.journals()  # REST 401 → one refresh attempt → invalid_grant
     assert [c.status for c in seen[1:]] == [401, 400]  # no retry loop into the error cap
     assert store.path.read_bytes() == before
 

@@ -32,28 +32,28 @@ async def connected(server, tmp_path):
 
 
 async def test_latency_is_only_slower(server, connected):
-    server.set_faults("latency:ms=50")
-    async with client(server, *connected) as exact:
-        assert await exact.journals()
+    with server.faults("latency:ms=50"):
+        async with client(server, *connected) as exact:
+            assert await exact.journals()
 
 
 async def test_flaky_5xx_reads_are_retried(server, connected):
     seen = []
-    server.set_faults("flaky-5xx")
-    async with client(server, *connected, observer=seen.append) as exact:
-        for _ in range(12):
-            assert await exact.journals()
+    with server.faults("flaky-5xx"):
+        async with client(server, *connected, observer=seen.append) as exact:
+            for _ in range(12):
+                assert await exact.journals()
     statuses = collections.Counter(c.status for c in seen if c.endpoint != "/api/oauth2/token")
     assert statuses[200] == 12 and (statuses[500] + statuses[503]) >= 3
 
 
 async def test_burst_429_waits_for_the_reset_and_succeeds(server, connected):
     seen = []
-    server.set_faults("burst-429")
-    async with client(server, *connected, observer=seen.append) as exact:
-        started = server.clock.time()
-        for _ in range(12):
-            assert await exact.payment_conditions()
+    with server.faults("burst-429"):
+        async with client(server, *connected, observer=seen.append) as exact:
+            started = server.clock.time()
+            for _ in range(12):
+                assert await exact.payment_conditions()
     # REST answers only: at 600x a token lives a second of wall time, so a loaded machine may refresh
     statuses = collections.Counter(c.status for c in seen if c.endpoint != "/api/oauth2/token")
     assert statuses[200] == 12 and statuses[429] >= 2
@@ -67,20 +67,16 @@ async def test_drop_after_commit_gives_outcome_unknown_and_the_lookup_finds_it(s
         entry = SalesEntry(journal=journal.code, customer=customer.id, your_ref=ref, payment_condition=condition.code,
                            lines=[SalesEntryLine(gl_account=gl.id, amount_fc=Decimal("10.00"),
                                                  vat_code=vat.code if vat else "")])
-        server.set_faults("drop-after-commit")
-        with pytest.raises(OutcomeUnknown) as lost:
+        with server.faults("drop-after-commit"), pytest.raises(OutcomeUnknown) as lost:
             await exact.create_sales_entry(entry)
-        server.set_faults(None)
         assert lost.value.entity == "sales entry" and lost.value.lookup["YourRef"] == ref
         found = await exact.resolve(lost.value)
         assert found is not None and found.your_ref == ref
         assert len(await exact.find_sales_entries(journal=journal.code, your_ref=ref)) == 1  # no duplicate
         # an account create that lost its answer is found by its padded code
         code = str(600_000_000 + uuid.uuid4().int % 99_999_999)
-        server.set_faults("drop-after-commit")
-        with pytest.raises(OutcomeUnknown) as lost_account:
+        with server.faults("drop-after-commit"), pytest.raises(OutcomeUnknown) as lost_account:
             await exact.create_account(Account(name="Dropped BV", code=code, status="C"))
-        server.set_faults(None)
         assert (await exact.resolve(lost_account.value)).code == code
         # a write that never happened resolves to None: only then is sending it again safe
         ghost = OutcomeUnknown("x", entity="sales entry", lookup={"Journal": journal.code, "YourRef": "never-sent"})
@@ -93,9 +89,8 @@ async def test_drop_after_commit_on_delete_is_retried_safely(server, connected):
         entry = await exact.create_sales_entry(SalesEntry(
             journal=journal.code, customer=customer.id, your_ref=f"DEL-{uuid.uuid4().hex[:8]}",
             payment_condition=condition.code, lines=[SalesEntryLine(gl_account=gl.id, amount_fc=Decimal("5"))]))
-        server.set_faults("drop-after-commit")
-        await exact.delete_sales_entry(entry.entry_id)  # the retry meets 404: the first attempt did it
-        server.set_faults(None)
+        with server.faults("drop-after-commit"):
+            await exact.delete_sales_entry(entry.entry_id)  # the retry meets 404: the first attempt did it
         with pytest.raises(NotFound):
             await exact.sales_entry(entry.entry_id)
 

@@ -55,13 +55,10 @@ def payments_step(out: str) -> dict:
 
 
 def test_two_runs_at_once_one_runs_the_other_refuses_and_they_stay_within_limits(server, profile):
-    server.set_faults("latency:ms=1500")  # a run holds the profile for seconds: the two surely overlap
-    server.runtime.stats.reset()
-    try:
+    with server.faults("latency:ms=1500"):  # a run holds the profile for seconds: the two surely overlap
+        server.runtime.stats.reset()
         procs = [cli(profile, "run", "--json", *ONLY_PAYMENTS), cli(profile, "run", "--json", *ONLY_PAYMENTS)]
         results = [(p.wait(timeout=120), *p.communicate()) for p in procs]
-    finally:
-        server.set_faults(None)
     codes = sorted(code for code, _, _ in results)
     assert codes == [0, 2], results
     ran = next(out for code, out, _ in results if code == 0)
@@ -74,8 +71,7 @@ def test_two_runs_at_once_one_runs_the_other_refuses_and_they_stay_within_limits
 
 
 def test_a_second_run_with_wait_waits_and_finds_nothing_due(server, profile):
-    server.set_faults("latency:ms=800")
-    try:
+    with server.faults("latency:ms=800"):
         first = cli(profile, "run", "--json", *ONLY_PAYMENTS)
         lock = profile_dir("acme", profile) / "writer.lock"
         deadline = time.monotonic() + 60
@@ -83,8 +79,6 @@ def test_a_second_run_with_wait_waits_and_finds_nothing_due(server, profile):
             time.sleep(0.05)  # the first run holds the profile before the second starts
         second = cli(profile, "run", "--json", "--wait", "60", *ONLY_PAYMENTS)
         (out1, _), (out2, err2) = first.communicate(timeout=120), second.communicate(timeout=120)
-    finally:
-        server.set_faults(None)
     assert first.returncode == 0 and second.returncode == 0, err2
     assert payments_step(out1)["status"] == "done"
     assert payments_step(out2)["status"] == "not_due"  # checked a moment ago: due in 4 h

@@ -1,4 +1,4 @@
-"""Fault profiles, switched at start, through `server.set_faults` and through the admin endpoint."""
+"""Fault profiles, switched at start, scoped to a with-block by `server.faults(profile)` and through the admin endpoint."""
 from __future__ import annotations
 
 import httpx
@@ -24,46 +24,42 @@ def test_admin_endpoint_switches_profiles(server):
 
 
 def test_latency(server, nl):
-    server.set_faults("latency:400")
-    with pytest.raises(httpx.ReadTimeout):
+    with server.faults("latency:400"), pytest.raises(httpx.ReadTimeout):
         nl.get(f"/{DIV}/system/Divisions", timeout=0.1)
-    server.set_faults(None)
     assert nl.get(f"/{DIV}/system/Divisions", timeout=5).status_code == 200
 
 
 def test_flaky_5xx_bursts_commit_nothing(server, nl):
-    server.set_faults("flaky-5xx:period=4:burst=2")
-    statuses = [nl.get(f"/{DIV}/system/Divisions").status_code for _ in range(4)]
-    assert statuses[:2] == [200, 200] and sorted(statuses[2:]) == [500, 503]
-    nl.get(f"/{DIV}/system/Divisions")
-    nl.get(f"/{DIV}/system/Divisions")
-    before = len(server.world.table(DIV, "crm/Accounts"))
-    failed = nl.post(f"/{DIV}/crm/Accounts", json={"Name": "Flaky BV", "Status": "C"})
+    with server.faults("flaky-5xx:period=4:burst=2"):
+        statuses = [nl.get(f"/{DIV}/system/Divisions").status_code for _ in range(4)]
+        assert statuses[:2] == [200, 200] and sorted(statuses[2:]) == [500, 503]
+        nl.get(f"/{DIV}/system/Divisions")
+        nl.get(f"/{DIV}/system/Divisions")
+        before = len(server.world.table(DIV, "crm/Accounts"))
+        failed = nl.post(f"/{DIV}/crm/Accounts", json={"Name": "Flaky BV", "Status": "C"})
     assert failed.status_code in (500, 503) and len(server.world.table(DIV, "crm/Accounts")) == before
 
 
 def test_burst_429_says_calls_are_left(server, nl):
-    server.set_faults("burst-429:period=3:burst=1")
-    answers = [nl.get(f"/{DIV}/system/Divisions") for _ in range(3)]
+    with server.faults("burst-429:period=3:burst=1"):
+        answers = [nl.get(f"/{DIV}/system/Divisions") for _ in range(3)]
     assert [a.status_code for a in answers] == [200, 200, 429]
     limited = answers[2]
     assert "X-RateLimit-Limit" not in limited.headers and int(limited.headers["X-RateLimit-Minutely-Remaining"]) > 0
 
 
 def test_drop_after_commit_cuts_the_answer_but_keeps_the_record(server, nl):
-    server.set_faults("drop-after-commit")
-    with pytest.raises(httpx.RemoteProtocolError):
+    with server.faults("drop-after-commit"), pytest.raises(httpx.RemoteProtocolError):
         nl.post(f"/{DIV}/crm/Accounts", json={"Name": "Half Answer BV", "Status": "C"})
-    server.set_faults(None)
     found = nl.get(f"/{DIV}/crm/Accounts", params={"$filter": "Name eq 'Half Answer BV'", "$select": "ID"})
     assert len(found.json()["d"]["results"]) == 1  # committed although the client saw no answer
     assert server.runtime.stats.faults["drop-after-commit"] == 1
 
 
 def test_drop_after_commit_leaves_failed_writes_and_reads_alone(server, nl):
-    server.set_faults("drop-after-commit")
-    assert nl.post(f"/{DIV}/crm/Accounts", json={"Status": "C"}).status_code == 500
-    assert nl.get(f"/{DIV}/system/Divisions").status_code == 200
+    with server.faults("drop-after-commit"):
+        assert nl.post(f"/{DIV}/crm/Accounts", json={"Status": "C"}).status_code == 500
+        assert nl.get(f"/{DIV}/system/Divisions").status_code == 200
 
 
 def test_refresh_faults_and_user_revoked():
@@ -73,14 +69,13 @@ def test_refresh_faults_and_user_revoked():
         srv.clock.advance(575)
         expired = token_call(srv, grant_type="refresh_token", refresh_token=tokens["refresh_token"])
         assert expired.status_code == 400 and expired.json()["error_description"].startswith("The refresh token expired at")
-        srv.set_faults("refresh-rotated")
-        rotated = token_call(srv, grant_type="refresh_token", refresh_token=tokens["refresh_token"])
+        with srv.faults("refresh-rotated"):
+            rotated = token_call(srv, grant_type="refresh_token", refresh_token=tokens["refresh_token"])
         assert rotated.status_code == 401 and rotated.json()["error_description"] == "Old refresh token used."
-        srv.set_faults(None)
         api = Api(srv, "api")
-        srv.set_faults("user-revoked")
-        assert api.get("/current/Me").status_code == 401
-        code_login = token_call(srv, grant_type="refresh_token", refresh_token=api.tokens["refresh_token"])
+        with srv.faults("user-revoked"):
+            assert api.get("/current/Me").status_code == 401
+            code_login = token_call(srv, grant_type="refresh_token", refresh_token=api.tokens["refresh_token"])
         assert code_login.json() == {"error": "invalid_grant", "error_description": "The user is not active"}
         api.close()
     finally:

@@ -134,14 +134,13 @@ def test_a_due_date_sent_is_kept_and_one_left_out_is_computed(en):
 # ---------------------------------------------------------------- a commit answered too late
 
 def test_slow_commit_answers_after_the_clients_timeout_but_the_entry_exists(server, en):
-    server.set_faults("slow-commit:ms=1500")
     body = entry()
-    with pytest.raises(httpx.ReadTimeout):
-        en.post(ENTRIES, json=body, timeout=0.4)
-    found = en.get(ENTRIES, params={"$filter": f"YourRef eq '{body['YourRef']}'"}, timeout=5).json()["d"]["results"]
-    assert len(found) == 1  # committed before the answer, visible to the client's look-up at once
-    assert server.runtime.stats.faults["slow-commit"] == 1
-    server.set_faults(None)
+    with server.faults("slow-commit:ms=1500"):
+        with pytest.raises(httpx.ReadTimeout):
+            en.post(ENTRIES, json=body, timeout=0.4)
+        found = en.get(ENTRIES, params={"$filter": f"YourRef eq '{body['YourRef']}'"}, timeout=5).json()["d"]["results"]
+        assert len(found) == 1  # committed before the answer, visible to the client's look-up at once
+        assert server.runtime.stats.faults["slow-commit"] == 1
 
 
 # ---------------------------------------------------------------- sync/Deleted

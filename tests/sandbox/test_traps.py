@@ -119,12 +119,12 @@ def test_stats_count_parallel_calls(server, nl):
     """Exact asks for one request at a time; the sandbox counts overlaps so a client test can show none."""
     from concurrent.futures import ThreadPoolExecutor
 
-    server.set_faults("latency:150")
-    admin(server, "stats/reset")
-    nl.get(f"/{DIV}/financial/Journals")
-    nl.get(f"/{DIV}/financial/Journals")
-    assert admin(server, "stats", method="GET").json()["parallel"] == 0
-    with ThreadPoolExecutor(2) as pool:
-        list(pool.map(lambda _: nl.get(f"/{DIV}/financial/Journals"), range(2)))
+    with server.faults("latency:150"):
+        admin(server, "stats/reset")
+        nl.get(f"/{DIV}/financial/Journals")
+        nl.get(f"/{DIV}/financial/Journals")
+        assert admin(server, "stats", method="GET").json()["parallel"] == 0
+        with ThreadPoolExecutor(2) as pool:
+            list(pool.map(lambda _: nl.get(f"/{DIV}/financial/Journals"), range(2)))
     stats = admin(server, "stats", method="GET").json()
     assert stats["parallel"] >= 1 and stats["max_in_flight"] == 2

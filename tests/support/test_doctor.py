@@ -207,11 +207,8 @@ def test_fault_profiles_that_kill_the_connection_fail_and_say_reconnect(sandbox,
         await login(session)
         await session.disconnect(quiet=True)
         admin(sandbox, "/sandbox/tokens/expire-access")
-        sandbox.set_faults(profile)
-        try:
+        with sandbox.faults(profile):
             return await _doctor(session)
-        finally:
-            sandbox.set_faults(None)
 
     report = asyncio.run(go())
     bad = [c for c in report.values() if c.status == FAILING]

@@ -139,11 +139,8 @@ async def test_kill_9_at_random_points_never_books_twice_nor_loses_one(sandbox, 
 async def test_drop_after_commit_on_every_third_write_books_each_once(sandbox, tmp_path):
     prefix = str(random.randrange(600, 699))
     await _profile(sandbox, tmp_path, prefix, 30)
-    sandbox.set_faults("drop-after-commit:every=3")
-    try:
+    with sandbox.faults("drop-after-commit:every=3"):
         done = _finish(tmp_path)
-    finally:
-        sandbox.set_faults(None)
     assert done.returncode in (0, 1), done.stderr[-2000:]
     if done.returncode == 1:  # answers lost at the very end are settled by the next run
         done = _finish(tmp_path)

@@ -24,15 +24,6 @@ def behave(server, **values):
         httpx.post(f"{server.base_url}/sandbox/behaviour", json={k: old[k] for k in values}).raise_for_status()
 
 
-@contextlib.contextmanager
-def faults(server, profile: str):
-    server.set_faults(profile)
-    try:
-        yield
-    finally:
-        server.set_faults(None)
-
-
 async def _service(profile):
     service = profile.service()
     await service.start()
@@ -42,7 +33,7 @@ async def _service(profile):
 async def test_exact_ignoring_the_number_hint_after_a_lost_answer_still_books_once(profile, server):
     invoices = [profile.invoice(profile.customer(), hours()) for _ in range(2)]
     service = await _service(profile)
-    with behave(server, entry_number_hint="ignore"), faults(server, "drop-after-commit"):
+    with behave(server, entry_number_hint="ignore"), server.faults("drop-after-commit"):
         report = await service.run(invoices)
     assert report.counts["transferred"] == 2, report.summary()
     for invoice in invoices:
@@ -55,7 +46,7 @@ async def test_sales_invoice_lookup_works_when_only_the_key_may_be_filtered(prof
     profile.store.settings.update(transfer_model="invoices", invoice_drafts=False)
     invoices = [profile.invoice(profile.customer(), hours()) for _ in range(2)]
     service = await _service(profile)
-    with behave(server, mandatory_filter="key-only"), faults(server, "drop-after-commit:every=2"):
+    with behave(server, mandatory_filter="key-only"), server.faults("drop-after-commit:every=2"):
         report = await service.run(invoices)
     assert report.counts["transferred"] == 2, [profile.store.invoice_transfers.get(i.id) for i in invoices]
     assert service.client.last_route is None or service.client.last_route.endpoint.startswith("sync/")
@@ -69,7 +60,7 @@ async def test_the_same_lookups_work_when_any_field_may_be_filtered(profile, ser
     profile.store.settings.update(transfer_model="invoices", invoice_drafts=True)
     invoice = profile.invoice(profile.customer(), hours())
     service = await _service(profile)
-    with behave(server, mandatory_filter="any-field"), faults(server, "drop-after-commit"):
+    with behave(server, mandatory_filter="any-field"), server.faults("drop-after-commit"):
         report = await service.run([invoice])
     assert report.counts["transferred"] == 1, report.summary()
     assert service.client.last_route.endpoint == "salesinvoice/SalesInvoices" and not service.client.last_route.fallback
@@ -84,7 +75,7 @@ async def test_a_commit_answered_after_the_clients_timeout_is_found_not_sent_aga
     invoice = profile.invoice(profile.customer(), hours())
     try:
         service = await _service(profile)
-        with faults(server, "slow-commit:ms=2500"):
+        with server.faults("slow-commit:ms=2500"):
             report = await service.run([invoice])
     finally:
         await client.aclose()
