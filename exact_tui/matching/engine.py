@@ -7,8 +7,7 @@ high score, a clear margin over the runner-up on BOTH sides, a name that is real
 agreeing VAT/KvK number) and a second agreeing field or strong key — name-only auto-links are wrong
 about 2% of the time, with a second agreeing field about 0.06%.
 
-Why over 400 lines: it runs the stages of one match over shared arrays and candidate tables;
-what each stage computes lives in `normalise`, `blocking`, `scoring`, `learned` and `rank`.
+What each stage computes lives in `normalise`, `blocking`, `scoring`, `learned`, `decide` and `rank`.
 """
 from __future__ import annotations
 
@@ -21,6 +20,7 @@ import numpy as np
 
 from . import learned as fs
 from .blocking import blocked_pairs, fallback_pairs
+from .decide import bits_line, gate, pct, why_not_learned
 from .explain import evidence
 from .model import Candidate, Decisions, MatchConfig, MatchRecord, MatchResult
 from .prepare import KeyCodes, Side, prepare
@@ -197,7 +197,8 @@ def _bucket(E: Side, L: Side, S: Scores, cfg: MatchConfig, e_active: np.ndarray,
     evidence_ok = S.second_field | strong_id | code_ok
     flags_ok = ~S.flag_mismatch | strong_id
     eligible = (S.score >= cfg.threshold) & name_ok & evidence_ok & flags_ok
-    learned_ok = _learned_ok(S, cfg, bits, parts, strong_id, flags_ok) if len(S) else np.zeros(0, bool)
+    g = gate(S, cfg, bits, parts, strong_id, flags_ok)
+    learned_ok = g.ok
     learned = (bits, learned_ok)
     competing = ~ignored[S.ei]
     used_e = np.zeros(n_e, bool)
@@ -241,8 +242,8 @@ def _bucket(E: Side, L: Side, S: Scores, cfg: MatchConfig, e_active: np.ndarray,
         runner = float(b_two[S.ei[row]])
         lead = f"{float(bits[row]) - runner:.0f} bits (x{2 ** min(float(bits[row]) - runner, 60):,.0f}) ahead of the " \
             "runner-up" if np.isfinite(runner) and runner else "no other candidate"
-        result.notes[e_id] = [f"learned evidence: {_pct(float(prob[row]))} likely the same customer, {lead}",
-                              _bits_line(parts, S, row)]
+        result.notes[e_id] = [f"learned evidence: {pct(float(prob[row]))} likely the same customer, {lead}",
+                              bits_line(parts, S, row)]
 
     # More / Ignored: ranked candidates among local customers nobody has taken
     plausible = (S.score >= cfg.candidate_floor) | (prob >= cfg.candidate_probability)
@@ -269,7 +270,7 @@ def _bucket(E: Side, L: Side, S: Scores, cfg: MatchConfig, e_active: np.ndarray,
         elif cands:
             result.more[e_id] = cands
             result.notes[e_id] = _why_not_one(S, rows, cfg, rival, name_ok, evidence_ok, flags_ok) + \
-                _why_not_learned(S, rows, cfg, bits, prob, parts, learned_ok, b_two)
+                why_not_learned(S, rows, cfg, bits, prob, parts, g, b_two)
         else:
             result.none.append(e_id)
             result.notes[e_id] = [f"no local customer scores {cfg.candidate_floor:.0f} or more"]
@@ -297,84 +298,6 @@ def _shortlist(S: Scores, keep: np.ndarray, bits: np.ndarray, limit: int, likeli
     # per account: the best `limit - n_extra` by score, plus its must-haves
     room = limit - n_extra[S.ei[by_score]]
     return by_score[(pos_score < room) | must[by_score]]
-
-
-def _pct(p: float) -> str:
-    """99.9 % and 99.89 % must not both print as "99.9 %" in "99.9 % likely, needs 99.9 %"."""
-    if p >= 0.99:
-        return f"{min(p, 0.9999):.2%}" if p < 0.9999 else ">99.99%"
-    return f"{p:.1%}"
-
-
-def _bits_line(parts: dict[str, np.ndarray], S: Scores, row: int) -> str:
-    """"name the same +8.1, address the same +7.6, phone different -0.2 (bits)": the learned weights."""
-    items = []
-    for f, w in parts.items():
-        lv = int(S.level[f][row])
-        if lv >= 0:
-            items.append((abs(float(w[row])), f"{f} {fs.LEVEL_WORDS[f][lv]} {float(w[row]):+.1f}"))
-    items.sort(key=lambda x: -x[0])
-    return "bits: " + ", ".join(t for _, t in items)
-
-
-def _why_not_learned(S: Scores, rows: list[int], cfg: MatchConfig, bits: np.ndarray, prob: np.ndarray,
-                     parts: dict[str, np.ndarray], learned_ok: np.ndarray, b_two: np.ndarray) -> list[str]:
-    """Why the learned evidence did not link the account's likeliest candidate either."""
-    best = max(rows, key=lambda r: float(bits[r]))
-    p = float(prob[best])
-    lv = {f: int(v[best]) for f, v in S.level.items()}
-    notes = []
-    if p < cfg.min_probability:
-        notes.append(f"learned evidence: {_pct(p)} likely, a One match needs {_pct(cfg.min_probability)}")
-    elif not learned_ok[best]:
-        why = []
-        if lv["name"] == 0 and lv["vat"] != 1 and lv["coc"] != 1:
-            why.append("the names have nothing in common")
-        if lv["phone"] == 0:
-            why.append("the phone numbers differ")
-        if lv["email"] == 0:
-            why.append("the e-mail domains differ")
-        if lv["vat"] == 0 or lv["coc"] == 0:
-            why.append("a VAT/KvK number differs")
-        if not why:
-            why.append("no field besides the name agrees closely")
-        notes.append(f"learned evidence: {_pct(p)} likely, but " + " and ".join(why))
-    else:
-        runner = float(b_two[S.ei[best]])
-        lead = float(bits[best]) - runner
-        if lead < cfg.margin_bits:
-            notes.append(f"learned evidence: {_pct(p)} likely, but the runner-up is within {max(lead, 0):.0f} bits "
-                         f"(needs {cfg.margin_bits:.0f})")
-        else:
-            notes.append(f"learned evidence: {_pct(p)} likely, but another Exact account is as likely for the "
-                         "same local customer")
-    notes.append(_bits_line(parts, S, best))
-    return notes
-
-
-def _learned_ok(S: Scores, cfg: MatchConfig, bits: np.ndarray, parts: dict[str, np.ndarray], strong_id: np.ndarray,
-                flags_ok: np.ndarray) -> np.ndarray:
-    """Pairs the learned evidence may link: likely enough, the name at least partly alike, a field
-    besides the name agreeing, no Holding/Stichting word on one side only and no differing VAT/KvK."""
-    lv = S.level
-    name_some = (lv["name"] >= 1) | strong_id
-    keys = (lv["vat"] == 1) | (lv["coc"] == 1) | (lv["code"] == 1) | (lv["phone"] >= 1) | (lv["email"] == 2)
-    # another street address is a branch as often as a typo: then only the same postcode, a
-    # number or a mailbox confirms; a shared mail domain or a postcode one digit off does not
-    moved = lv["address"] == 0
-    # ... and at another street address in the same postcode only a close name is the same customer
-    # (one shared word, "Coppens Vastgoed" / "Vastgoed Jacobs", is a neighbour)
-    same_pc = (lv["postcode"] == 3) & (~moved | (lv["name"] >= 3))
-    other = keys | (lv["address"] >= 5) | (lv["address"] == 3) | same_pc | (~moved & ((lv["postcode"] == 2) | (lv["email"] == 1)))
-    # ... or the fields besides the name together, by their learned weights, make the pair
-    # `min_other_bits` likelier ("the same town, the postcode one typo off": 2^8 times); at
-    # another street address only with a close name (neighbours share postcode and town)
-    besides = sum(w for f, w in parts.items() if f != "name")
-    other |= (besides >= cfg.min_other_bits) & (~moved | (lv["name"] >= 3))
-    # a different phone number or mail domain is another customer more often than a typo: the
-    # learned route leaves those pairs to a person
-    key_conflict = (lv["vat"] == 0) | (lv["coc"] == 0) | (lv["phone"] == 0) | (lv["email"] == 0)
-    return (fs.probability(bits) >= cfg.min_probability) & name_some & other & flags_ok & ~key_conflict
 
 
 def _rounds(S: Scores, value: np.ndarray, margin: float, eligible: np.ndarray, competing: np.ndarray,

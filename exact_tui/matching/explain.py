@@ -9,7 +9,7 @@ import math
 
 from .model import Candidate, FieldScore
 from .prepare import Side
-from .scoring import ALL_FIELDS, Scores
+from .scoring import ALL_FIELDS, Scores, flags_typed_on_both
 
 _LABEL = {"address": "address", "city": "city", "country": "country", "phone": "phone number",
           "email": "e-mail", "postcode": "postcode"}
@@ -64,6 +64,9 @@ def evidence(E: Side, L: Side, S: Scores, row: int) -> tuple[dict[str, FieldScor
         text = f"name {int(name.similarity or 0)}% alike{after}"
     reasons.append((name.contribution + 20, text))
     ef, lf = E.names[i].flags, L.names[j].flags
+    if ef != lf and flags_typed_on_both(E, L, i, j):
+        reasons.append((60, "'" + "', '".join(sorted(ef ^ lf)) + "' on both sides, mistyped on one"))
+        ef = lf
     for word in sorted(ef - lf):
         reasons.append((60, f"'{word}' only in the Exact name"))
     for word in sorted(lf - ef):

@@ -15,6 +15,7 @@ from rapidfuzz.distance import OSA
 
 from .model import MatchConfig
 from .prepare import Side
+from .tables import FLAG_WORDS
 
 FUZZY_FIELDS = ("name", "address", "postcode", "city", "country", "email", "phone")
 KEY_FIELDS = ("vat", "coc", "code")
@@ -203,6 +204,9 @@ def score_pairs(E: Side, L: Side, keys: np.ndarray, cfg: MatchConfig) -> Scores:
         contrib[k] = np.where(state == 1, b, np.where(state == -1, -p, 0)).astype(np.float32)
     fe, fl = E.keys["flags"][ei], L.keys["flags"][li]
     flag_mismatch = fe != fl
+    if flag_mismatch.any():  # "Holdig" / "Holding": the word is on both sides, once mistyped
+        rows = np.nonzero(flag_mismatch)[0]
+        flag_mismatch[rows] = [not flags_typed_on_both(E, L, i, j) for i, j in zip(ei[rows].tolist(), li[rows].tolist())]
     contrib["flags"] = np.where(flag_mismatch, -cfg.penalty_flag, 0).astype(np.float32)
     for k in KEY_FIELDS + ("flags",):
         plus += np.maximum(contrib[k], 0)
@@ -256,6 +260,24 @@ def score_pairs(E: Side, L: Side, keys: np.ndarray, cfg: MatchConfig) -> Scores:
     level = _levels(sims, name_set, pc_edit, ph_edit, area_eq, key_state, same_street, house_typo, same_house)
     return Scores(ei, li, score, sims, contrib, key_state, second, conflict, flag_mismatch, shown,
                   raw.astype(np.float32), level)
+
+
+def _typo_of(words: tuple[str, ...], flag: str) -> bool:
+    """One of `words` is `flag`'s word mistyped ("holdig", "h0lding", "hloding" for Holding)."""
+    for word in words:
+        for spelled, canonical in FLAG_WORDS.items():
+            if canonical == flag and len(spelled) >= 5 and abs(len(word) - len(spelled)) <= 2 and \
+                    OSA.distance(word, spelled) <= (2 if len(spelled) >= 7 else 1):
+                return True
+    return False
+
+
+def flags_typed_on_both(E: Side, L: Side, i: int, j: int) -> bool:
+    """The Holding/Stichting-type words that one name has and the other lacks are all in the other
+    name as a typo: the same entity, not "X Holding" next to "X"."""
+    fe, fl = E.names[i].flags, L.names[j].flags
+    return all(_typo_of(L.names[j].tokens, f) for f in fe - fl) and \
+        all(_typo_of(E.names[i].tokens, f) for f in fl - fe)
 
 
 def _one_edit(e_raw: list[str], l_raw: list[str], ei: np.ndarray, li: np.ndarray, where: np.ndarray,

@@ -112,6 +112,20 @@ def test_one_sided_holding_is_flagged_and_not_auto_linked():
     result = match([R("e1", "Jansen Holding B.V.", **common)], [R("l1", "Jansen B.V.", **common)])
     assert "e1" in result.more
     assert "'Holding' only in the Exact name" in explain(result.more["e1"][0])
+    assert any("Holding/Stichting" in n for n in result.notes["e1"])
+
+
+@pytest.mark.parametrize("typed", ["Jansen Holdig B.V.", "Jansen Hloding BV", "Jansen H0lding B.V."])
+def test_a_mistyped_holding_is_the_same_word_not_a_one_sided_one(typed):
+    common = dict(address="Kerkstraat 12", postcode="1234AB", city="Utrecht")
+    result = match([R("e1", "Jansen Holding B.V.", **common), R("e2", "Visser Glas", address="Dorpsweg 3")],
+                   [R("l1", typed, **common), R("l2", "Bakker Hout", address="Molenweg 9")])
+    pair = only(result, "e1")
+    assert not any("only in the" in r for r in explain(pair))
+    assert "'Holding' on both sides, mistyped on one" in explain(pair)
+    # another word of its kind is still a one-sided flag
+    result = match([R("e1", "Jansen Holding B.V.", **common)], [R("l1", "Jansen Stichting", **common)])
+    assert "e1" not in result.one
 
 
 def test_one_to_one_a_local_customer_is_used_once():
