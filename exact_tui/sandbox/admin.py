@@ -19,7 +19,8 @@ the sandbox binds to loopback for that reason).
 | `POST /sandbox/app/divisions` | `{"granted": [123]}` | the divisions granted to the app |
 | `POST /sandbox/divisions/{division}` | `{"LicenseExpired": true}` | division state: `Blocked`, `CustomerBlocked`, `LicenseExpired` (403 + `Reason`), `InvoicingModule` false (sales invoices 403) |
 | `POST /sandbox/divisions/{division}/receivables/{id}/pay` | `{"matched": true}` | mark an open item paid |
-| `POST /sandbox/divisions/{division}/rows/{service}/{Entity}/{key}` | `{"Blocked": true}` | change any stored row (block an account, make an item non-divisible, close a period …); bumps its Timestamp |
+| `POST /sandbox/divisions/{division}/rows/{service}/{Entity}/{key}` | `{"Blocked": true}` | change any stored row (block an account, make an item non-divisible …); bumps its Timestamp |
+| `POST /sandbox/divisions/{division}/rows/financial/FinancialPeriods/{id}` | `{"Closed": true, "Journal": "70"}` | close (`false`: reopen) a period for one journal, or without `Journal` for every journal; `read/financial/JournalStatusList` and the booking rules follow |
 | `DELETE /sandbox/divisions/{division}/rows/{service}/{Entity}/{key}` | | delete a row behind the integration's back (a sales entry with its lines and receivable); listed in `sync/Deleted` |
 | `POST /sandbox/state/save` | | write the state file now (with `--state`) |
 """
@@ -35,7 +36,7 @@ from starlette.routing import Route
 
 from exact_tui.domain.customer import pad_account_code
 
-from . import rules, writes
+from . import periods, rules, writes
 from .messages import SandboxError
 from .values import load_body
 from .schema import ALL_SCOPES, ROUTES
@@ -274,18 +275,39 @@ async def patch_row(request: Request) -> JSONResponse:
             rt.world.delete(division, spec.table, key, user.id)
         return _ok(deleted=str(row[spec.key]), table=spec.table)
     changes = await _json(request)
-    unknown = sorted(set(changes) - set(rt.field_names(spec.table)))
+    journal = changes.pop("Journal", None) if spec.table == rules.PERIODS else None
+    unknown = sorted(set(changes) - set(rt.field_names(spec.table)) | ({periods.CLOSED_JOURNALS} & set(changes)))
     if unknown:
-        return _bad(f"unknown fields {unknown} for {spec.table}")
+        return _bad(f"unknown fields {unknown} for {spec.table}" + (
+            '; close a period for one journal with {"Closed": true, "Journal": "<code>"}'
+            if spec.table == rules.PERIODS else ""))
     from .bodies import coerce as _coerce
 
     typed = {k: _coerce(spec, k, v) for k, v in changes.items()}
+    if spec.table == rules.PERIODS and (journal is not None or "Closed" in typed):
+        problem = _close_period(rt, division, row, typed, journal)
+        if problem:
+            return _bad(problem)
     if spec.table == "crm/Accounts" and "Code" in typed and typed["Code"] is not None:
         typed["Code"] = pad_account_code(str(typed["Code"]))
     if spec.table == "crm/Accounts" and "Status" in typed:
         typed["IsSales"] = typed["Status"] == "C"
     rt.world.update(division, spec.table, row, typed)
     return _ok(row={k: str(v) if v is not None else None for k, v in row.items()})
+
+
+def _close_period(rt: "Runtime", division: int, row: dict[str, Any], typed: dict[str, Any], journal: Any) -> str:
+    """`{"Closed": true}` closes the period for every journal, `{"Closed": true, "Journal": "70"}` for
+    that journal only (`false` reopens): turns `Closed` in `typed` into the period's per-journal state
+    (periods.py). Returns what is wrong with the request, or ""."""
+    if "Closed" not in typed or typed["Closed"] is None:
+        return 'send {"Closed": true|false} with the "Journal"'
+    codes = sorted(str(j.get("Code") or "").strip() for j in rt.world.table(division, rules.JOURNALS).rows.values())
+    if journal is not None and str(journal).strip() not in codes:
+        return f"division {division} has no journal {str(journal).strip()!r} (journals: {', '.join(codes)})"
+    closed = typed.pop("Closed")
+    typed.update(periods.closing(row, closed, None if journal is None else str(journal).strip(), codes))
+    return ""
 
 
 DIVISION_FLAGS = ("Blocked", "CustomerBlocked", "LicenseExpired", "InvoicingModule")

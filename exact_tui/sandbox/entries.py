@@ -83,7 +83,7 @@ def create_entry(ctx: Ctx, body: Row, *, lines_key: str = "SalesEntryLines", own
     cur = currency(ctx, journal_row, body.get("Currency"))
     condition = payment_condition(ctx, body.get("PaymentCondition"), customer)
     when = _as_date(body.get("EntryDate")) or ctx.world.now().date()
-    period = open_period(ctx, when)
+    period = open_period(ctx, when, journal_code)
     if not isinstance(lines, list) or not lines:
         raise fail(500, "lines_required")
     number = _entry_number_hint(ctx, body, journal_code, honour=own_number)
@@ -156,10 +156,10 @@ def _receivable_of(ctx: Ctx, entry_id: str) -> Row | None:
 
 
 def _entry_period_open(ctx: Ctx, entry: Row) -> None:
-    """An entry booked in a period that is closed now can be neither changed nor deleted."""
+    """An entry booked in a period that is closed now (for its journal) can be neither changed nor deleted."""
     when = _as_date(entry.get("EntryDate"))
     if when is not None:
-        open_period(ctx, when)
+        open_period(ctx, when, entry.get("Journal"))
 
 
 def update_entry(ctx: Ctx, row: Row, body: Row) -> None:
@@ -175,9 +175,13 @@ def update_entry(ctx: Ctx, row: Row, body: Row) -> None:
         changes["Journal"] = str(journal(ctx, body["Journal"])["Code"]).strip()
     if "Customer" in body:
         changes["CustomerName"] = account(ctx, body["Customer"], "customer_required").get("Name")
-    if "EntryDate" in body and body["EntryDate"] is not None:
-        period = open_period(ctx, _as_date(body["EntryDate"]))
-        changes.update(ReportingYear=period.get("FinYear"), ReportingPeriod=period.get("FinPeriod"))
+    moved = "EntryDate" in body and body["EntryDate"] is not None
+    if moved or "Journal" in changes:  # the period it moves to must be open for the journal it ends up in
+        when = _as_date(body["EntryDate"]) if moved else _as_date(row.get("EntryDate"))
+        if when is not None:
+            period = open_period(ctx, when, changes.get("Journal", row["Journal"]))
+            if moved:
+                changes.update(ReportingYear=period.get("FinYear"), ReportingPeriod=period.get("FinPeriod"))
     if changes.get("EntryNumber") is not None and changes["EntryNumber"] != row.get("EntryNumber"):
         journal_code = changes.get("Journal", row["Journal"])
         if any(e.get("EntryNumber") == changes["EntryNumber"] for e in _entries_in_journal(ctx, journal_code)):

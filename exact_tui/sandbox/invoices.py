@@ -144,7 +144,7 @@ def print_invoice(ctx: Ctx, body: Row) -> Row:
     journal_code = str(journal_row["Code"]).strip()
     customer = account(ctx, invoice["OrderedBy"], "ordered_by_required")
     when = _as_date(body.get("InvoiceDate") or invoice["InvoiceDate"])
-    open_period(ctx, when)
+    open_period(ctx, when, journal_code)
     number = invoice.get("InvoiceNumber")
     auto = number is None
     if auto:  # the next free number, consumed only once the entry is booked (a refusal leaves no gap)

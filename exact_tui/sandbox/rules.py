@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from exact_tui.domain.customer import pad_account_code
 
 from .messages import fail
+from .periods import journal_closed
 from .world import Row, User, World
 
 if TYPE_CHECKING:
@@ -115,12 +116,13 @@ def _by_code(ctx: Ctx, table: str, code: Any) -> Row | None:
     return next((r for r in ctx.table(table).rows.values() if str(r.get("Code", "")).strip() == wanted), None)
 
 
-def open_period(ctx: Ctx, when: dt.date) -> Row:
-    """The financial period holding `when`; unknown fiscal year or a closed period is refused."""
+def open_period(ctx: Ctx, when: dt.date, journal_code: Any) -> Row:
+    """The financial period holding `when`; an unknown fiscal year, or a period closed for the journal
+    the booking goes to (Exact closes periods per journal: periods.py), is refused."""
     for row in ctx.table(PERIODS).rows.values():
         start, end = _as_date(row.get("StartDate")), _as_date(row.get("EndDate"))
         if start and end and start <= when <= end:
-            if row.get("Closed"):
+            if journal_closed(row, journal_code):
                 raise fail(500, "period_closed", year=row.get("FinYear"), period=row.get("FinPeriod"))
             return row
     raise fail(500, "fiscal_year_unknown")

@@ -32,7 +32,7 @@ JOURNAL_FIELDS = (
 GL_FIELDS = ("ID", "Code", "Description", "Type", "BalanceType", "IsBlocked", "Division")
 VAT_FIELDS = ("ID", "Code", "Description", "Percentage", "Type", "Division")
 PAYCOND_FIELDS = ("ID", "Code", "Description", "PaymentDays", "Division")
-PERIOD_FIELDS = ("ID", "FinYear", "FinPeriod", "StartDate", "EndDate", "Closed", "Division")
+PERIOD_FIELDS = ("ID", "FinYear", "FinPeriod", "StartDate", "EndDate", "Closed", "ClosedJournals", "Division")
 INVOICE_FIELDS = (
     "InvoiceID", "InvoiceNumber", "OrderedBy", "OrderedByName", "InvoiceTo", "Journal", "InvoiceDate", "Currency",
     "YourRef", "Description", "Status", "Type", "PaymentCondition", "DueDate", "AmountFC", "AmountDC",
@@ -216,7 +216,7 @@ def _specs() -> list[EntitySpec]:
                    ("Grootboekrekening", "General ledger account"), GL_FIELDS, guid_fields=_G({"ID"}), scope="financial"),
         EntitySpec("financial/FinancialPeriods", "financial/FinancialPeriods", "ID", "FinancialPeriod",
                    ("Periode", "Financial period"), PERIOD_FIELDS, guid_fields=_G({"ID"}), scope="financial",
-                   internal=("Closed",)),  # Exact's FinancialPeriods has no such property: JournalStatusList tells
+                   internal=("Closed", "ClosedJournals")),  # not Exact properties: JournalStatusList tells (periods.py)
         EntitySpec("vat/VATCodes", "vat/VATCodes", "ID", "VATCode", ("Btw-code", "VAT code"), VAT_FIELDS,
                    guid_fields=_G({"ID"}), scope="financial"),
         EntitySpec("cashflow/PaymentConditions", "cashflow/PaymentConditions", "ID", "PaymentCondition",

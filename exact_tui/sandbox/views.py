@@ -15,6 +15,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from .periods import journal_closed
 from .schema import derived_key
 from .rules import ACCOUNTS, ENTRIES, ENTRY_LINES, GLS, ITEMS, JOURNALS, PERIODS, RECEIVABLES, VATS, Ctx
 
@@ -148,15 +149,14 @@ STATUS_TEXT = {0: ("Open", "Open"), 1: ("Afgesloten", "Closed")}
 
 def journal_statuses(ctx: Ctx) -> list[Row]:
     """`read/financial/JournalStatusList`: every journal in every period of the period-date table,
-    Status 0 open or 1 closed. The sandbox closes a period for all journals at once (its period row's
-    own `Closed` state, never served: Exact's FinancialPeriods has no such property)."""
+    Status 0 open or 1 closed for that journal (periods.py: the period row's own state, never served)."""
     nl = ctx.user.language == "nl"
     rows = []
     for period in ctx.table(PERIODS).rows.values():
         year, number = int(period.get("FinYear") or 0), int(period.get("FinPeriod") or 0)
-        status = 1 if period.get("Closed") else 0
         for journal in ctx.table(JOURNALS).rows.values():
             code = str(journal.get("Code") or "").strip()
+            status = 1 if journal_closed(period, code) else 0
             kind = int(journal.get("Type") or 0)
             names = JOURNAL_TYPES.get(kind, (str(kind), str(kind)))
             rows.append({"_key": f"{year:04d}/{number:03d}/{code}", "Year": year, "Period": number, "Journal": code,

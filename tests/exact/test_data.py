@@ -221,5 +221,9 @@ async def test_a_closed_period_is_read_from_the_journals_status_list(server, dem
             closed = [(p.year, p.period) for p in periods if p.closed]
             assert closed == [(year, 4)] and all(p.closed is False for p in periods if (p.year, p.period) != (year, 4))
             assert all(p.closed is None for p in await exact.financial_periods())  # not asked: not known
+            other = next(j for j in await exact.journals() if j.code != journal.code)
+            assert httpx.post(row, json={"Closed": False, "Journal": journal.code}).status_code == 200
+            assert not any(p.closed for p in await exact.financial_periods(journal.code))  # per journal
+            assert [(p.year, p.period) for p in await exact.financial_periods(other.code) if p.closed] == [(year, 4)]
         finally:
             httpx.post(row, json={"Closed": False})

@@ -160,10 +160,17 @@ def test_closed_period_under_a_waiting_invoice_fails(sandbox, session):
         invoice = session.store.invoices.all()[0]
         rows = await session.client.list_records(FinancialPeriodRow, "financial/FinancialPeriods")
         covering = next(p for p in rows if p.start_date.date() <= invoice.date <= p.end_date.date())
-        admin(sandbox, f"/sandbox/divisions/{MAIN}/rows/financial/FinancialPeriods/{covering.id}", {"Closed": True})
-        return invoice, healthy, await _doctor(session)
+        url = f"/sandbox/divisions/{MAIN}/rows/financial/FinancialPeriods/{covering.id}"
+        try:
+            admin(sandbox, url, {"Closed": True, "Journal": "71"})  # Exact closes per journal: not the chosen 70
+            other = await _doctor(session)
+            admin(sandbox, url, {"Closed": True, "Journal": "70"})
+            return invoice, healthy, other, await _doctor(session)
+        finally:
+            admin(sandbox, url, {"Closed": False})
 
-    invoice, healthy, checks = asyncio.run(go())
+    invoice, healthy, other, checks = asyncio.run(go())
+    assert other["periods"] == healthy["periods"] and invoice.number not in other["periods"].records
     assert checks["periods"].status == FAILING and "closed" in checks["periods"].detail
     assert invoice.number in checks["periods"].records
     assert "#26" in checks["periods"].fix

@@ -97,6 +97,27 @@ async def test_a_date_without_fiscal_year_or_in_a_closed_period_blocks(profile, 
     _blocked(profile, server, closed, "closed")
 
 
+async def test_a_period_closed_for_another_journal_does_not_block_and_for_the_chosen_one_does(profile, server):
+    """Exact closes a period per journal (read/financial/JournalStatusList): the pre-flight reads the status
+    of the journal the invoices go to, not of any journal."""
+    period = next(p for p in server.world.table(DIVISION, "financial/FinancialPeriods").rows.values()
+                  if p["FinYear"] == TODAY.year and p["FinPeriod"] == TODAY.month)
+    url = f"{server.base_url}/sandbox/divisions/{DIVISION}/rows/financial/FinancialPeriods/{period['ID']}"
+    httpx.post(url, json={"Closed": True, "Journal": "71"}).raise_for_status()
+    try:
+        profile.store.settings.update(journal="71")
+        refused = profile.invoice(profile.customer(), hours())
+        await _run_one(profile, refused)
+        _blocked(profile, server, refused, "closed")
+        profile.store.settings.update(journal="70")  # the same month is open in the sales journal 70
+        booked = profile.invoice(profile.customer(), hours())
+        _, report, _ = await _run_one(profile, booked)
+        assert report.counts["transferred"] == 1, profile.store.invoice_transfers.get(booked.id)
+        assert [e["Journal"] for e in entries(server, booked.number)] == ["70"]
+    finally:
+        httpx.post(url, json={"Closed": False}).raise_for_status()
+
+
 async def test_dry_run_lists_the_problems_and_the_cost_and_sends_nothing(profile, server):
     good = profile.invoice(profile.customer(), hours())
     bad = profile.invoice(profile.customer(), hours(item="HOSTING"))
