@@ -14,7 +14,7 @@ import numpy as np
 
 from . import learned as fs
 from .model import MatchConfig
-from .scoring import Scores
+from .scoring import NAME_CLOSE, Scores
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +23,7 @@ class Gate:
 
     likely: np.ndarray  # probability >= min_probability
     name_some: np.ndarray  # the name at least partly alike (or a VAT/KvK number agrees)
+    family: np.ndarray  # the surname alike, the given names not, and nothing personal agrees
     other: np.ndarray  # a field besides the name confirms it
     flags_ok: np.ndarray  # no Holding/Stichting-type word on one side only
     key_conflict: np.ndarray  # a VAT/KvK number, phone number or mail domain differs
@@ -32,29 +33,56 @@ class Gate:
         return self.likely & self.name_some & self.other & self.flags_ok & ~self.key_conflict
 
 
+def family_odds(prob: np.ndarray, family: np.ndarray, households: int, records: int) -> float:
+    """How much likelier "one person, the given name typed anew" is than "a relative at the same
+    address" for a pair whose surname agrees and whose given names have nothing in common.
+
+    The first is the share of true pairs with that name pattern, weighing each candidate pair by
+    its learned probability (as EM estimates `m`); the second is the
+    share of records that have such a relative in their OWN file (`parts.households`: each file
+    lists a person once, so those are families), with half a household assumed where none is
+    seen — a file of a few hundred persons is never taken for one without families."""
+    relative = (2 * households + 0.5) / max(records, 1)
+    true_share = float((prob * family).sum() / max(prob.sum(), 1e-9))
+    return true_share / relative
+
+
+def family_unconfirmed(S: Scores, strong_id: np.ndarray, families_rare: bool) -> np.ndarray:
+    """The surname agrees and the given names have nothing in common ("Jan Jansen" / "Piet
+    Jansen"): a father and son at one address as often as a given name typed anew, unless the
+    files show no families (`families_rare`, from `family_odds`). Otherwise only what is one
+    person's alone settles it: the same phone number, the same mailbox, a VAT/KvK or customer
+    number. The address does not, as the family shares it."""
+    lv = S.level
+    personal = (lv["phone"] == 2) | (lv["email"] == 2) | (lv["code"] == 1) | strong_id
+    return lv["family"].astype(bool) & ~personal & (not families_rare)
+
+
 def gate(S: Scores, cfg: MatchConfig, bits: np.ndarray, parts: dict[str, np.ndarray], strong_id: np.ndarray,
-         flags_ok: np.ndarray) -> Gate:
+         flags_ok: np.ndarray, families_rare: bool) -> Gate:
     """Pairs the learned evidence may link: likely enough, the name at least partly alike, a field
     besides the name agreeing, no Holding/Stichting word on one side only and no differing VAT/KvK."""
     lv = S.level
-    name_some = (lv["name"] >= 1) | strong_id
+    family = family_unconfirmed(S, strong_id, families_rare)
+    name_some = ((lv["name"] >= 1) & ~family) | strong_id
+    close = np.isin(lv["name"], NAME_CLOSE)
     keys = (lv["vat"] == 1) | (lv["coc"] == 1) | (lv["code"] == 1) | (lv["phone"] >= 1) | (lv["email"] == 2)
     # another street address is a branch as often as a typo: then only the same postcode, a
     # number or a mailbox confirms; a shared mail domain or a postcode one digit off does not
     moved = lv["address"] == 0
     # ... and at another street address in the same postcode only a close name is the same customer
     # (one shared word, "Coppens Vastgoed" / "Vastgoed Jacobs", is a neighbour)
-    same_pc = (lv["postcode"] == 3) & (~moved | (lv["name"] >= 3))
+    same_pc = (lv["postcode"] == 3) & (~moved | close)
     other = keys | (lv["address"] >= 5) | (lv["address"] == 3) | same_pc | (~moved & ((lv["postcode"] == 2) | (lv["email"] == 1)))
     # ... or the fields besides the name together, by their learned weights, make the pair
     # `min_other_bits` likelier ("the same town, the postcode one typo off": 2^8 times); at
     # another street address only with a close name (neighbours share postcode and town)
     besides = sum(w for f, w in parts.items() if f != "name")
-    other |= (besides >= cfg.min_other_bits) & (~moved | (lv["name"] >= 3))
+    other |= (besides >= cfg.min_other_bits) & (~moved | close)
     # a different phone number or mail domain is another customer more often than a typo: the
     # learned route leaves those pairs to a person
     key_conflict = (lv["vat"] == 0) | (lv["coc"] == 0) | (lv["phone"] == 0) | (lv["email"] == 0)
-    return Gate(fs.probability(bits) >= cfg.min_probability, name_some, other, flags_ok, key_conflict)
+    return Gate(fs.probability(bits) >= cfg.min_probability, name_some, family, other, flags_ok, key_conflict)
 
 
 def pct(p: float) -> str:
@@ -86,7 +114,10 @@ def why_not_learned(S: Scores, rows: list[int], cfg: MatchConfig, bits: np.ndarr
         notes.append(f"learned evidence: {pct(p)} likely, a One match needs {pct(cfg.min_probability)}")
     elif not g.ok[best]:
         why = []
-        if not g.name_some[best]:
+        if g.family[best]:
+            why.append("only the surname agrees, the given names have nothing in common (a family member?) "
+                       "and no phone number, mailbox or VAT/KvK number of one person confirms it")
+        elif not g.name_some[best]:
             why.append("the names have nothing in common")
         if not g.flags_ok[best]:
             why.append("a Holding/Stichting-type word is in one name only")

@@ -20,7 +20,8 @@ import numpy as np
 
 from . import learned as fs
 from .blocking import blocked_pairs, fallback_pairs
-from .decide import bits_line, gate, pct, why_not_learned
+from .decide import bits_line, family_odds, family_unconfirmed, gate, pct, why_not_learned
+from .parts import households
 from .explain import evidence
 from .model import Candidate, Decisions, MatchConfig, MatchRecord, MatchResult
 from .prepare import KeyCodes, Side, prepare
@@ -85,12 +86,17 @@ def _match(exact: Sequence[MatchRecord], local: Sequence[MatchRecord], decisions
     model = _learn(E, L, S, cfg, e_active, l_active)
     bits, parts = fs.weigh(model, S.level) if len(S) else (np.zeros(0, np.float32), {})
     result.model = model
+    # a surname shared at one address is a relative as often as a given name typed anew, unless
+    # the files hold (almost) no families: then it is the same person (decide.family_odds)
+    homes = households(E, L, cfg.workers)
+    odds = family_odds(fs.probability(bits), S.level["family"], homes, len(E) + len(L)) if len(S) else 0.0
     t_learn = time.perf_counter()
-    _bucket(E, L, S, cfg, e_active, ignored, result, bits, parts)
+    _bucket(E, L, S, cfg, e_active, ignored, result, bits, parts, odds >= 2 ** cfg.margin_bits)
     done = time.perf_counter()
     result.stats = {"pairs": float(len(S)), "seconds": done - started, "prepare_s": t_prep - started,
                     "score_s": t_score - t_prep, "learn_s": t_learn - t_score, "bucket_s": done - t_learn,
-                    "prior": model.prior, "em_iterations": float(model.iterations)}
+                    "prior": model.prior, "em_iterations": float(model.iterations),
+                    "households": float(homes), "family_odds": odds}
     return result
 
 
@@ -187,17 +193,18 @@ def _best_two(group: np.ndarray, score: np.ndarray, n: int) -> tuple[np.ndarray,
 
 
 def _bucket(E: Side, L: Side, S: Scores, cfg: MatchConfig, e_active: np.ndarray, ignored: np.ndarray,
-            result: MatchResult, bits: np.ndarray, parts: dict[str, np.ndarray]) -> None:
+            result: MatchResult, bits: np.ndarray, parts: dict[str, np.ndarray], families_rare: bool) -> None:
     n_e, n_l = len(E), len(L)
     strong_id = (S.key_state["vat"] == 1) | (S.key_state["coc"] == 1) if len(S) else np.zeros(0, bool)
     # numbering on both sides may be independent: a shared code counts only with a plausible name
     # and when no address, place, phone or e-mail contradicts it
     code_ok = (S.key_state["code"] == 1) & ~S.conflict if len(S) else np.zeros(0, bool)
     name_ok = (S.sim["name"] >= cfg.min_name) | strong_id | (code_ok & (S.sim["name"] >= cfg.min_name_code))
+    name_ok &= ~family_unconfirmed(S, strong_id, families_rare)  # "Jan Jansen" / "Piet Jansen" at one address
     evidence_ok = S.second_field | strong_id | code_ok
     flags_ok = ~S.flag_mismatch | strong_id
     eligible = (S.score >= cfg.threshold) & name_ok & evidence_ok & flags_ok
-    g = gate(S, cfg, bits, parts, strong_id, flags_ok)
+    g = gate(S, cfg, bits, parts, strong_id, flags_ok, families_rare)
     learned_ok = g.ok
     learned = (bits, learned_ok)
     competing = ~ignored[S.ei]
@@ -358,7 +365,9 @@ def _why_not_one(S: Scores, rows: list[int], cfg: MatchConfig, rival: np.ndarray
     other = float(rival[best])
     if other and ev - other < cfg.margin:
         notes.append(f"another Exact account scores {min(other, 100):.0f} for the same local customer")
-    if not name_ok[best]:
+    if not name_ok[best] and S.level["family"][best]:
+        notes.append("only the surname agrees: the given names have nothing in common (a family member?)")
+    elif not name_ok[best]:
         notes.append(f"names only {float(S.sim['name'][best]):.0f}% alike and no VAT/KvK number agrees")
     if not evidence_ok[best]:
         notes.append("only the name agrees: no address, postcode, e-mail, phone or number confirms it")

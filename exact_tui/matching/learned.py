@@ -24,7 +24,7 @@ import numpy as np
 
 # levels per field, lowest (disagrees) first; see scoring._levels
 PRIOR_M = {
-    "name": (0.03, 0.07, 0.10, 0.15, 0.65),
+    "name": (0.03, 0.07, 0.09, 0.15, 0.64, 0.02),
     "address": (0.10, 0.05, 0.03, 0.04, 0.05, 0.13, 0.60),
     "postcode": (0.05, 0.03, 0.07, 0.85),
     "city": (0.05, 0.10, 0.85),
@@ -36,7 +36,7 @@ PRIOR_M = {
     "code": (0.60, 0.40),
 }
 PRIOR_U = {
-    "name": (0.90, 0.08, 0.015, 0.004, 0.001),
+    "name": (0.90, 0.0775, 0.015, 0.004, 0.001, 0.0025),
     "address": (0.9555, 0.01, 0.004, 0.0005, 0.02, 0.007, 0.003),
     "postcode": (0.90, 0.07, 0.02, 0.01),
     "city": (0.90, 0.03, 0.07),
@@ -49,7 +49,7 @@ PRIOR_U = {
 }
 FIELDS = tuple(PRIOR_M)
 LEVEL_WORDS = {
-    "name": ("different", "one part alike", "alike", "close", "the same"),
+    "name": ("different", "one part alike", "alike", "close", "the same", "the given name alike, the surname not"),
     "address": ("different", "the same number", "the same street", "one typo in the number", "alike", "close",
                 "the same"),
     "postcode": ("different", "same area", "one typo apart", "the same"),

@@ -14,12 +14,15 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from .model import MatchConfig
+from .parts import Relations, relations
 from .prepare import Side
 from .tables import FLAG_WORDS
 
 FUZZY_FIELDS = ("name", "address", "postcode", "city", "country", "email", "phone")
 KEY_FIELDS = ("vat", "coc", "code")
 ALL_FIELDS = FUZZY_FIELDS + KEY_FIELDS + ("flags",)
+NAME_CLOSE = (3, 4)  # name levels "close" and "the same"
+NAME_GIVEN_SAME = 5  # the given name alike, the surname has nothing in common
 
 
 @dataclass(slots=True)
@@ -257,7 +260,8 @@ def score_pairs(E: Side, L: Side, keys: np.ndarray, cfg: MatchConfig) -> Scores:
         contrib[k] = np.round(parts[n], 1).astype(np.float32)
     shown = np.round(parts.sum(axis=0), 1)
     ph_edit = _one_edit(E.raw["phone"], L.raw["phone"], ei, li, ph_both & ~ph_eq, w)
-    level = _levels(sims, name_set, pc_edit, ph_edit, area_eq, key_state, same_street, house_typo, same_house)
+    level = _levels(sims, name_set, pc_edit, ph_edit, area_eq, key_state, same_street, house_typo, same_house,
+                    relations(E, L, ei, li, w))
     return Scores(ei, li, score, sims, contrib, key_state, second, conflict, flag_mismatch, shown,
                   raw.astype(np.float32), level)
 
@@ -294,7 +298,7 @@ def _one_edit(e_raw: list[str], l_raw: list[str], ei: np.ndarray, li: np.ndarray
 
 def _levels(sims: dict[str, np.ndarray], name_set: np.ndarray, pc_edit: np.ndarray, ph_edit: np.ndarray,
             area_eq: np.ndarray, key_state: dict[str, np.ndarray], same_street: np.ndarray,
-            house_typo: np.ndarray, same_house: np.ndarray) -> dict[str, np.ndarray]:
+            house_typo: np.ndarray, same_house: np.ndarray, rel: Relations) -> dict[str, np.ndarray]:
     """Comparison levels (0 = disagrees ... highest = the same; -1 = a side lacks the field).
 
     The learned model (`learned.py`) gives each level its own weight from agreement statistics, so
@@ -309,8 +313,12 @@ def _levels(sims: dict[str, np.ndarray], name_set: np.ndarray, pc_edit: np.ndarr
         return out
 
     name = cut(sims["name"], (55, 75, 88, 97))
-    contained = (name_set >= 95) & (name < 2)
+    contained = ((name_set >= 95) | rel.inside) & (name < 2)
     name[contained] = 2
+    # names that are not close, compared part by part (parts.py): the given name alike and the
+    # surname not is a level of its own, after "the same"
+    loose = (name >= 0) & (name < 3)
+    name[loose & rel.given_same] = NAME_GIVEN_SAME
     # address: different / the same number, another street / the same street, another number /
     # the same street, the number one typo apart / alike / close / the same
     address = cut(sims["address"], (-1, -1, -1, 70, 85, 95))
@@ -331,4 +339,7 @@ def _levels(sims: dict[str, np.ndarray], name_set: np.ndarray, pc_edit: np.ndarr
            "phone": phone, "email": email}
     for k in ("vat", "coc", "code"):
         out[k] = np.where(key_state[k] == 0, -1, np.where(key_state[k] == 1, 1, 0))
+    # not a field of the learned model (learned.FIELDS leaves it out): the surname alike and the
+    # given names nothing alike, which the One rules weigh against the families the files hold
+    out["family"] = (name >= 0) & (name < 3) & rel.family
     return {k: v.astype(np.int8) for k, v in out.items()}

