@@ -1,13 +1,17 @@
 """One side's records normalised once into columns, so scoring works on arrays, not objects.
 
 Keys that are only ever compared for equality (postcode, phone, VAT, ...) are encoded as integers
-from one dictionary shared by both sides (0 = missing), which turns 300,000 pair comparisons into
-a numpy expression instead of a Python loop.
+(0 = missing) from dictionaries both sides share, which turns a million pair comparisons into a
+numpy expression instead of a Python loop. Work goes by column, not by record: each field's
+distinct values are normalised once (files repeat towns, postcodes, legal forms and sometimes whole
+addresses; both sides often hold the very same spelling), and keys made of two fields (postcode +
+house number) are combined from their codes with numpy, not from strings.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -20,24 +24,52 @@ from .normalise import (
 
 KEY_FIELDS = ("pc", "pc_area", "house", "street", "country", "phone", "email", "domain", "web", "vat", "coc",
               "code", "flags")
+# fields compared with each other share one dictionary: a mail domain meets a website's domain
+_SPACE = {"web": "domain"}
+# codes stay below 2**31, so two of them combine into one int64 key without collisions
+_SHIFT = np.int64(1 << 31)
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
 
 
 class KeyCodes:
-    """What the two sides of one run share: the string -> int dictionary for equality keys ("" is
-    always 0) and the normalised names and addresses seen so far."""
+    """What the two sides of one run share: the string -> int dictionaries of the equality keys
+    ("" is always 0) and every field's normalised values by what was typed, so a value both
+    sides hold (or a town a thousand records hold) is normalised once."""
 
     def __init__(self) -> None:
-        self._codes: dict[str, int] = {"": 0}
-        # one run's normalised names and addresses by their text: both sides often hold the very
-        # same spelling (a customer copied from one system to the other), normalised only once
+        self._codes: dict[str, dict[str, int]] = {}
         self.names: dict[str, NameKey] = {}
         self.addresses: dict[str, AddressKey] = {}
+        self.cache: dict[str, dict[Any, Any]] = {}
 
-    def encode(self, values: list[str]) -> np.ndarray:
-        codes = self._codes
-        new = sorted(set(values) - codes.keys())  # sorted: the same records always get the same codes
-        codes.update(zip(new, range(len(codes), len(codes) + len(new))))
+    def encode(self, values: list[str], space: str = "") -> np.ndarray:
+        """Codes of `values`; equal strings of one space get equal codes, in order of first sight
+        (the records are sorted by id, so the same records always get the same codes)."""
+        codes = self._codes.setdefault(space, {"": 0})
+        new = [v for v in dict.fromkeys(values) if v not in codes]
+        if new:
+            codes.update(zip(new, range(len(codes), len(codes) + len(new))))
         return np.fromiter(map(codes.__getitem__, values), dtype=np.int64, count=len(values))
+
+    def mapped(self, kind: str, fn: Callable[[K], V], values: Sequence[K], empty: V) -> list[V]:
+        """`fn(v)` for every value, computed once per distinct value of this run; `empty` for falsy
+        values (a missing field is never normalised)."""
+        cache = self.cache.setdefault(kind, {})
+        for v in dict.fromkeys(values):
+            if v not in cache:
+                cache[v] = fn(v) if _present(v) else empty
+        return list(map(cache.__getitem__, values))
+
+
+def _present(v: object) -> bool:
+    return bool(v[0]) if isinstance(v, tuple) else bool(v)
+
+
+def _combined(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """One key for two codes where both are present (0 otherwise): the pair of strings as a number."""
+    return np.where((a != 0) & (b != 0), a * _SHIFT + b, 0)
 
 
 @dataclass(slots=True)
@@ -61,68 +93,70 @@ class Side:
 
 _GENERIC_STREET = frozenset({"str", "st", "ln", "av", "bd", "rd", "wg", "pln", "gr", "kd", "sq", "dr",
                              "pl", "rue", "via", "calle", "postbus", "po", "box", "van", "der", "den"})
+_NO_ADDRESS = (AddressKey("", "", ""), "", ())
+
+
+def _address(text: str) -> tuple[AddressKey, str, tuple[str, ...]]:
+    """The address key, and the street without "Street"/"Rd."/"Pl." as text and as words: one side
+    writes "998 Spring", the other "998 Spring Boulevard"."""
+    ak = normalise_address(text)
+    core = tuple(t for t in ak.street.split() if t not in _GENERIC_STREET)
+    return ak, " ".join(core), core
+
+
+def _postcode(pc_country: tuple[str, str]) -> tuple[str, str]:
+    return normalise_postcode(*pc_country)
+
+
+def _phone(phone_country: tuple[str, str]) -> str:
+    return phone_key(normalise_phone(*phone_country))
 
 
 def prepare(records: Sequence[MatchRecord], codes: KeyCodes) -> Side:
-    """Normalise every record of a side once; O(n) Python, the only per-record loop of the engine."""
+    """Normalise every record of a side once, column by column, each distinct value once."""
     recs = list(records)
     n = len(recs)
-    names: list[NameKey] = []
-    name, address, city = [""] * n, [""] * n, [""] * n
-    raw: dict[str, list[str]] = {k: [""] * n for k in KEY_FIELDS}
-    block_tokens: list[tuple[str, ...]] = [()] * n
-    name_cache, address_cache = codes.names, codes.addresses
-    for i, r in enumerate(recs):
-        nk = name_cache.get(r.name)
-        if nk is None:
-            nk = name_cache[r.name] = normalise_name(r.name)
-        names.append(nk)
-        name[i] = nk.core
-        country = normalise_country(r.country) if r.country else ""
-        toks = set(nk.tokens)
-        if r.address:
-            ak = address_cache.get(r.address)
-            if ak is None:
-                ak = address_cache[r.address] = normalise_address(r.address)
-            address[i] = ak.text
-            raw["house"][i] = ak.house
-            core = [t for t in ak.street.split() if t not in _GENERIC_STREET]
-            toks.update(core)
-            # the street without "Street"/"Rd."/"Pl.": one side writes "998 Spring", the other
-            # "998 Spring Boulevard"
-            raw["street"][i] = " ".join(core)
-        block_tokens[i] = tuple(toks)
-        if r.postcode:
-            raw["pc"][i], raw["pc_area"][i] = normalise_postcode(r.postcode, country)
-        if r.city:
-            city[i] = normalise_city(r.city)
-        raw["country"][i] = country
-        if r.phone:
-            raw["phone"][i] = phone_key(normalise_phone(r.phone, country))
-        if r.email:
-            raw["email"][i], raw["domain"][i] = email_parts(r.email)
-        if r.website:
-            raw["web"][i] = website_domain(r.website)
-        if r.vat:
-            raw["vat"][i] = normalise_vat(r.vat)
-        if r.coc:
-            raw["coc"][i] = normalise_coc(r.coc)
-        if r.code:
-            raw["code"][i] = normalise_code(r.code)
-        if nk.flags:
-            raw["flags"][i] = "|".join(sorted(nk.flags))
+    m = codes.mapped
+    cache = codes.names
+    names = [cache[v] if v in cache else cache.setdefault(v, normalise_name(v)) for v in [r.name for r in recs]]
+    name = [nk.core for nk in names]
+    country = m("country", normalise_country, [r.country for r in recs], "")
+    addr = m("address", _address, [r.address for r in recs], _NO_ADDRESS)
+    codes.addresses.update((r.address, a[0]) for r, a in zip(recs, addr) if r.address)
+    address = [a[0].text for a in addr]
+    raw: dict[str, list[str]] = {}
+    raw["house"] = [a[0].house for a in addr]
+    raw["street"] = [a[1] for a in addr]
+    block_tokens = [tuple(set(nk.tokens).union(a[2])) if a[2] else tuple(set(nk.tokens))
+                    for nk, a in zip(names, addr)]
+    pcs = m("postcode", _postcode, list(zip([r.postcode for r in recs], country)), ("", ""))
+    raw["pc"] = [p[0] for p in pcs]
+    raw["pc_area"] = [p[1] for p in pcs]
+    city = m("city", normalise_city, [r.city for r in recs], "")
+    raw["country"] = country
+    raw["phone"] = m("phone", _phone, list(zip([r.phone for r in recs], country)), "")
+    mails = m("email", email_parts, [r.email for r in recs], ("", ""))
+    raw["email"] = [e[0] for e in mails]
+    raw["domain"] = [e[1] for e in mails]
+    raw["web"] = m("web", website_domain, [r.website for r in recs], "")
+    raw["vat"] = m("vat", normalise_vat, [r.vat for r in recs], "")
+    raw["coc"] = m("coc", normalise_coc, [r.coc for r in recs], "")
+    raw["code"] = m("code", normalise_code, [r.code for r in recs], "")
+    raw["flags"] = ["|".join(sorted(nk.flags)) if nk.flags else "" for nk in names]
+    raw = {k: raw[k] for k in KEY_FIELDS}
     side = Side(recs, names, name, address, city, raw, block_tokens=block_tokens)
     for k in KEY_FIELDS:
-        side.keys[k] = codes.encode(raw[k])
-    side.has_address = np.array([bool(a) for a in address], dtype=bool)
-    side.has_city = np.array([bool(c) for c in city], dtype=bool)
+        side.keys[k] = codes.encode(raw[k], _SPACE.get(k, k))
+    side.has_address = np.fromiter(map(bool, address), dtype=bool, count=n)
+    side.has_city = np.fromiter(map(bool, city), dtype=bool, count=n)
+    keys = side.keys
+    keys["city"] = codes.encode(city, "city")
     # postcode + house number: the address block that survives a mistyped street name
-    side.keys["pc_house"] = codes.encode([f"{p}#{h}" if p and h else "" for p, h in zip(raw["pc"], raw["house"])])
+    keys["pc_house"] = _combined(keys["pc"], keys["house"])
     # street + house number: the address block where postcodes are missing or mistyped
-    side.keys["street_house"] = codes.encode([f"{a}#{h}" if h and a else "" for a, h in zip(raw["street"], raw["house"])])
-    side.keys["city"] = codes.encode(city)
+    keys["street_house"] = _combined(keys["street"], keys["house"])
     # house number + place: survives a mistyped street name where the postcode is missing
-    side.keys["house_city"] = codes.encode([f"{h}#{c}" if h and c else "" for h, c in zip(raw["house"], city)])
+    keys["house_city"] = _combined(keys["house"], keys["city"])
     # street + place: the block for a mistyped house number where the postcode is missing too
-    side.keys["street_city"] = codes.encode([f"{a}#{c}" if a and c else "" for a, c in zip(raw["street"], city)])
+    keys["street_city"] = _combined(keys["street"], keys["city"])
     return side

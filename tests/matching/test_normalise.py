@@ -143,6 +143,13 @@ def test_codes_ignore_padding_and_leading_zeros():
     assert normalise_code("ab-12") == "AB-12"
 
 
+def test_several_addresses_in_one_field_use_the_first_real_one():
+    assert email_parts("a@jansen.nl; b@bakker.nl") == ("a@jansen.nl", "jansen.nl")
+    # text before the address that is none: once this raised IndexError and ended the whole run
+    assert email_parts("attn. Jan;jan@Jansen.nl") == ("jan@jansen.nl", "jansen.nl")
+    assert email_parts("x,;@") == ("@", "")
+
+
 def test_email_domains_ignore_free_mail():
     assert email_parts("Info@Jansen-Bouw.NL") == ("info@jansen-bouw.nl", "jansen-bouw.nl")
     assert email_parts("piet@gmail.com") == ("piet@gmail.com", "")

@@ -32,3 +32,33 @@ def test_any_input_gives_consistent_buckets(exact_rows, local_rows):
 def test_normalise_name_never_fails(name):
     key = normalise_name(name)
     assert key.core == " ".join(key.tokens)
+
+
+_ugly = st.text(alphabet=st.sampled_from(list("abcXYZ019 ._/-&'+()@;,\t\näßéøЖσ株٢²ﬁ\u00a0\u0301")), max_size=30)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_ugly)
+def test_fast_ascii_paths_equal_the_regex_rules(text):
+    """`_words`, `_digits` and `_upper_alnum` cut ASCII text with bytes.translate for speed; on any
+    text they must give what the regexes they replace give."""
+    import re
+
+    from exact_tui.matching import normalise as N
+
+    folded = N.fold(text)
+    assert N._words(text) == re.sub(r"[\W_]+", " ", N._DOT_AFTER_LETTER.sub("", folded)).strip()
+    assert N._digits(text) == re.sub(r"\D+", "", text)
+    assert N._upper_alnum(text.upper()) == re.sub(r"[^0-9A-Z]+", "", text.upper())
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["kerkstraat", "strasse", "street", "12", "a", "12a", "gatan", "gata", "xgatan",
+                                 "laan", "de", "weg", "wegstraat", "ave", "avenue", "bd"]), max_size=6))
+def test_street_suffixes_are_shortened_as_the_suffix_regex_does(words):
+    """Addresses shorten street suffixes word by word; the result must be the regex's leftmost match."""
+    from exact_tui.matching import normalise as N
+
+    text = " ".join(words)
+    expected = N._STREET_SUFFIX.sub(lambda m: N._STREET_SHORT[m.group(1)], text)
+    assert " ".join(N._street_word(w) for w in text.split()) == expected
