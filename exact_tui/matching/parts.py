@@ -21,7 +21,7 @@ from rapidfuzz import fuzz, process
 from .prepare import Side
 
 AGREE = 80.0  # parts this alike are one part typed twice ("hayley" / "haylqey", "ryan" / "ryn")
-DIFFER = 50.0  # parts less alike than this have nothing in common ("jan" / "piet"); an initial is not
+DIFFER = 55.0  # parts less alike have nothing in common ("jan" / "piet"), as the name level "different"
 GIVEN = 0.7  # a word first in at least this share of the names it is first or last in: a given name
 SURNAME = 0.3  # ... at most this share: a surname
 
@@ -34,6 +34,8 @@ class _Columns:
     words: np.ndarray  # number of words
     head_first: np.ndarray  # share of the head word's appearances (first or last) that are first
     last_first: np.ndarray
+    head_letter: np.ndarray  # the word's first letter as a number, negative for a one-letter word
+    last_letter: np.ndarray
 
 
 _cache: list[tuple[Side, Side, _Columns, _Columns]] = []
@@ -62,17 +64,29 @@ def _columns(E: Side, L: Side) -> tuple[_Columns, _Columns]:
         lst = [t[-1] if t else "" for t in toks]
         return _Columns(np.array(head, object), np.array([" ".join(t[1:]) for t in toks], object),
                         np.array(lst, object), np.array([len(t) for t in toks], np.int64),
-                        np.array([share(w) for w in head], np.float32), np.array([share(w) for w in lst], np.float32))
+                        np.array([share(w) for w in head], np.float32), np.array([share(w) for w in lst], np.float32),
+                        _letters(head), _letters(lst))
 
     out = cols(E), cols(L)
     _cache[:] = [(E, L, *out)]
     return out
 
 
+def _letters(words: list[str]) -> np.ndarray:
+    return np.array([(ord(w[0]) + 1) * (-1 if len(w) == 1 else 1) if w else 0 for w in words], np.int64)
+
+
 def _ratio(a: np.ndarray, b: np.ndarray, workers: int) -> np.ndarray:
     if not len(a):
         return np.empty(0, np.float32)
     return process.cpdist(a.tolist(), b.tolist(), scorer=fuzz.ratio, dtype=np.float32, workers=workers)
+
+
+def _neutral_initial(a: np.ndarray, b: np.ndarray, sim: np.ndarray) -> np.ndarray:
+    """An initial and a word it may stand for ("j" / "jan") neither agree nor differ. `a`, `b`:
+    the words' first letters, negative where the word is an initial itself."""
+    sim[((a < 0) | (b < 0)) & (np.abs(a) == np.abs(b))] = (AGREE + DIFFER) / 2
+    return sim
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,10 +115,10 @@ def _relate(ce: _Columns, cl: _Columns, ei: np.ndarray, li: np.ndarray, workers:
     two = np.nonzero((we >= 2) & (wl >= 2))[0]
     if len(two):
         a, b = ei[two], li[two]
-        ff = _ratio(ce.head[a], cl.head[b], workers)
+        ff = _neutral_initial(ce.head_letter[a], cl.head_letter[b], _ratio(ce.head[a], cl.head[b], workers))
         tt = _ratio(ce.tail[a], cl.tail[b], workers)
-        fl = _ratio(ce.head[a], cl.last[b], workers)
-        lf = _ratio(ce.last[a], cl.head[b], workers)
+        fl = _neutral_initial(ce.head_letter[a], cl.last_letter[b], _ratio(ce.head[a], cl.last[b], workers))
+        lf = _neutral_initial(ce.last_letter[a], cl.head_letter[b], _ratio(ce.last[a], cl.head[b], workers))
         # the shared part and the share of its word's appearances that stand first
         straight_head = (ff >= AGREE) & (tt < DIFFER)
         straight_tail = (tt >= AGREE) & (ff < DIFFER)
