@@ -1,8 +1,14 @@
 """Console start-up: wall time from launching the process to the first painted frame, and memory at idle.
 
-Runs the real `ExactApp` headless in a child process (so the figure includes the interpreter, the
-imports and opening the profile's store), on a throw-away profile with N local customers. The child
-signals its first paint through a pipe; the parent measures the wall time from `Popen`.
+Runs the console as `exact-tui --data-dir D --profile bench` starts it (the CLI, opening the profile's
+store, `ExactApp` with its reconnect worker) headless in a child process, on a throw-away profile with
+N local customers (0: an empty profile). The child signals its first paint through a pipe; the parent
+measures the wall time from `Popen`, and the child reports the CPU time it used until then (steadier
+than wall time on a shared machine).
+
+The child runs with a bytecode cache (PYTHONPYCACHEPREFIX in a temporary folder, after one launch
+that is not counted): an installed exact-tui has its .pyc files, and a PYTHONDONTWRITEBYTECODE set
+in the shell would otherwise add compiling exact-tui's own modules to every launch.
 
     python bench/bench_startup.py [--customers 2000] [--runs 5]
 
@@ -19,10 +25,11 @@ import sys
 import tempfile
 import time
 
+TARGET_S = 0.6  # issue #16: first paint with a 20k-customer profile
+
 CHILD = r"""
 import json, os, sys, time
-from exact_tui.services.session import ConsoleSession
-from exact_tui.ui.app import ExactApp
+import exact_tui.ui.app as console
 
 def rss_mb():
     with open("/proc/self/status") as f:
@@ -31,23 +38,25 @@ def rss_mb():
                 return int(line.split()[1]) / 1024
     return 0.0
 
-session = ConsoleSession.open("bench", sys.argv[1])
-
-class Timed(ExactApp):
+class Timed(console.ExactApp):
     def on_mount(self):
         super().on_mount()
         self.call_after_refresh(self._painted)
 
     def _painted(self):
-        os.write(1, b"painted\n")
+        os.write(1, (json.dumps({"cpu_s": time.process_time()}) + "\n").encode())
         self.set_timer(2.0, self._idle)
 
     def _idle(self):
         os.write(1, (json.dumps({"rss_mb": rss_mb()}) + "\n").encode())
         self.exit(0)
 
-Timed(session, data_dir=sys.argv[1], resume=False).run(headless=True, size=(80, 24))
-session.close_store()
+    def run(self, **kw):
+        return super().run(headless=True, size=(80, 24))
+
+console.ExactApp = Timed
+from exact_tui.cli import main
+sys.exit(main(["--data-dir", sys.argv[1], "--profile", "bench"]))
 """
 
 
@@ -62,17 +71,20 @@ def make_profile(folder: str, customers: int) -> None:
     session.close_store()
 
 
-def one_run(folder: str) -> tuple[float, float]:
+def one_run(folder: str, env: dict[str, str]) -> tuple[float, float, float]:
     started = time.perf_counter()
-    child = subprocess.Popen([sys.executable, "-c", CHILD, folder], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    child = subprocess.Popen([sys.executable, "-c", CHILD, folder], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                             env=env)
     assert child.stdout is not None
     first = child.stdout.readline()
     painted = time.perf_counter() - started
-    if first.strip() != b"painted":
-        raise SystemExit(f"child did not paint: {first!r}")
+    try:
+        cpu = json.loads(first)["cpu_s"]
+    except (ValueError, KeyError):
+        raise SystemExit(f"child did not paint: {first!r}") from None
     idle = json.loads(child.stdout.readline())
     child.wait(timeout=30)
-    return painted, idle["rss_mb"]
+    return painted, cpu, idle["rss_mb"]
 
 
 def main() -> None:
@@ -82,13 +94,18 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         make_profile(folder, args.customers)
-        results = [one_run(folder) for _ in range(args.runs)]
+        env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+        env["PYTHONPYCACHEPREFIX"] = os.path.join(folder, "pycache")
+        one_run(folder, env)  # fills the bytecode cache; not counted
+        results = [one_run(folder, env) for _ in range(args.runs)]
     paints = sorted(r[0] for r in results)
-    rss = sorted(r[1] for r in results)
+    cpus = sorted(r[1] for r in results)
+    rss = sorted(r[2] for r in results)
     print(f"console start-up, {args.customers:,} local customers, 80x24 headless, {args.runs} runs "
           f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
     print(f"  launch -> first paint: median {statistics.median(paints):.2f} s "
-          f"(min {paints[0]:.2f}, max {paints[-1]:.2f}); target <= 1 s")
+          f"(min {paints[0]:.2f}, max {paints[-1]:.2f}); target <= {TARGET_S} s")
+    print(f"  CPU until first paint: median {statistics.median(cpus):.2f} s (min {cpus[0]:.2f}, max {cpus[-1]:.2f})")
     print(f"  memory at idle (RSS):  median {statistics.median(rss):.0f} MB (min {rss[0]:.0f}, max {rss[-1]:.0f})")
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..exact import oauth
 from ..exact.appconfig import load_app_config, save_app_config
 from ..exact.config import COUNTRY_HOSTS, ExactConfig, make_config
 from .events import Side
@@ -87,6 +86,8 @@ def load_form(session: ConsoleSession) -> ConnectionForm:
 
 def start_login(session: ConsoleSession, form: ConnectionForm) -> LoginAttempt:
     """Make a login URL (with a fresh `state`) and save the app settings (the secret only if asked)."""
+    from ..exact import oauth  # httpx + authlib: loaded at the first login, not at every launch
+
     config = form.config(division=_saved_division(session))
     state = oauth.new_state()
     url = oauth.authorize_url(config, state)
@@ -103,6 +104,8 @@ def start_login(session: ConsoleSession, form: ConnectionForm) -> LoginAttempt:
 
 async def finish_login(session: ConsoleSession, attempt: LoginAttempt, pasted: str) -> ConnectionReport:
     """Trade the pasted redirect (or code) for tokens, then ask Exact who we are."""
+    from ..exact import oauth  # httpx + authlib: loaded at the first login, not at every launch
+
     await oauth.exchange_redirect(attempt.config, session.token_store(), pasted, attempt.state)
     session.events.success("Exact Online granted access; tokens stored (mode 0600)", side=Side.EXACT,
                            topic="connection")
@@ -111,6 +114,8 @@ async def finish_login(session: ConsoleSession, attempt: LoginAttempt, pasted: s
 
 async def listen_and_finish(session: ConsoleSession, attempt: LoginAttempt, *, timeout: float = 300.0) -> ConnectionReport:
     """Catch the browser's redirect on 127.0.0.1 (when the browser runs on this machine)."""
+    from ..exact import oauth  # httpx + authlib: loaded at the first login, not at every launch
+
     session.events.info(f"Waiting for the browser on {attempt.config.redirect_uri} (up to {timeout:.0f} s)",
                         side=Side.CONSOLE, topic="connection")
     pasted = await oauth.listen_for_redirect(attempt.config.redirect_uri, timeout=timeout)

@@ -85,6 +85,9 @@ class ExactApp(App[int]):
 
     # -- layout ----------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
+        # The size classes are set before the widgets mount: set on the first resize instead, they
+        # restyled the whole console (eight steps, rail, log) once more before the first frame.
+        self._fit_to(self.size.width, self.size.height)
         yield StatusHeader(self.session, deterministic=self.deterministic, id="status")
         with Horizontal(id="main"):
             yield StepRail(id="rail")
@@ -95,13 +98,18 @@ class ExactApp(App[int]):
         log.styles.height = self.prefs.log_height
         log.display = self.prefs.log_visible
         yield log
-        yield Footer()
+        yield Footer(compact=self.size.width < 120)
 
     def on_resize(self, event) -> None:
-        """Below 120 columns the footer drops its padding so more keys fit without cutting words."""
-        self.query_one(Footer).compact = event.size.width < 120
-        # a short terminal (80×24): one-line text boxes in step 1, so its title and buttons fit together
-        self.screen_stack[0].set_class(event.size.height < 32, "-short")
+        self._fit_to(event.size.width, event.size.height)
+
+    def _fit_to(self, width: int, height: int) -> None:
+        """Below 120 columns the footer drops its padding so more keys fit without cutting words; on a
+        short terminal (80×24) step 1 has one-line text boxes, so its title and buttons fit together."""
+        footers = self.query(Footer)
+        if footers:
+            footers.first().compact = width < 120
+        self.screen_stack[0].set_class(height < 32, "-short")
 
     def on_mount(self) -> None:
         if self.keymap:
@@ -118,8 +126,11 @@ class ExactApp(App[int]):
             self.session.events.error(self.keymap_problem, topic="settings", detail="keys left at their defaults")
         self.refresh_checklist()
         self.goto(self.current_step)
-        if self.resume:
-            self.run_worker(self._resume(), group="resume", exclusive=True, exit_on_error=False)
+        if self.resume:  # after the first frame: reconnecting loads the Exact client (httpx, authlib)
+            self.call_after_refresh(self._start_resume)
+
+    def _start_resume(self) -> None:
+        self.run_worker(self._resume(), group="resume", exclusive=True, exit_on_error=False)
 
     def _show_stored_log(self, lines: int = 200) -> None:
         """The log pane starts with the profile's stored log: what happened last time (or before it opened)."""

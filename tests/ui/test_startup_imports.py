@@ -1,0 +1,83 @@
+"""The console's first frame does not wait for modules the first screen does not use (issue #16).
+
+httpx, authlib and the Exact client are loaded at the first login or reconnect, the matcher
+(rapidfuzz) when the Link screen runs, the sandbox by `demo`/`sandbox` only. Each check runs in a
+fresh interpreter and reads `sys.modules`, so a module-level import that drags one of them back in
+fails here instead of silently adding a tenth of a second to every launch (the figures are
+`bench/bench_startup.py`'s).
+"""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+# loaded lazily, by the action that needs them
+LAZY = ("httpx", "authlib", "click", "pygments", "rapidfuzz",
+        "exact_tui.exact.client", "exact_tui.exact.transport", "exact_tui.exact.oauth", "exact_tui.exact.auth",
+        "exact_tui.matching", "exact_tui.sandbox")
+
+_LOADED = "import json, sys; print(json.dumps(sorted(m for m in {lazy!r} if m in sys.modules)))"
+
+# The console as `exact-tui --data-dir D` starts it (the CLI, the profile, the app), stopped at its
+# first painted frame: which of LAZY are loaded by then.
+_FIRST_PAINT = r"""
+import json, sys
+import exact_tui.ui.app as console
+
+class FirstPaint(console.ExactApp):
+    def on_mount(self):
+        super().on_mount()
+        self.call_after_refresh(self._painted)
+
+    def _painted(self):
+        self.loaded = sorted(m for m in LAZY if m in sys.modules)
+        self.exit(0)
+
+    def run(self, **kw):
+        result = super().run(headless=True, size=(80, 24))
+        print(json.dumps(self.loaded))
+        return result
+
+console.ExactApp = FirstPaint
+from exact_tui.cli import main
+sys.exit(main(["--data-dir", sys.argv[1], "--profile", "startup"]))
+"""
+
+
+def _python(code: str, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=300)
+
+
+def _loaded(code: str, *args: str) -> list[str]:
+    result = _python(code, *args)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_the_probe_sees_a_loaded_module():
+    """The check can fail: importing the Exact client does load httpx and authlib."""
+    loaded = _loaded("import exact_tui.exact.client\n" + _LOADED.format(lazy=LAZY))
+    assert {"httpx", "authlib", "exact_tui.exact.client"} <= set(loaded)
+
+
+def test_importing_the_console_loads_none_of_the_lazy_modules():
+    assert _loaded("import exact_tui.ui.app\n" + _LOADED.format(lazy=LAZY)) == []
+
+
+def test_the_exact_package_names_stay_importable():
+    """`exact/__init__` loads its names on first use; each one in `__all__` is still there."""
+    code = ("import exact_tui.exact as ex\n"
+            "missing = [n for n in ex.__all__ if getattr(ex, n, None) is None]\n"
+            "from exact_tui.exact import ExactClient, TokenStore, oauth, ReconnectRequired\n"
+            "assert ExactClient.__module__ == 'exact_tui.exact.client' and oauth.__name__ == 'exact_tui.exact.oauth'\n"
+            "print(missing)")
+    result = _python(code)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+
+
+def test_the_first_painted_frame_comes_before_the_lazy_modules(tmp_path):
+    """The whole launch (CLI, profile, console, reconnect worker) up to the first frame."""
+    loaded = _loaded(f"LAZY = {LAZY!r}\n" + _FIRST_PAINT, str(tmp_path))
+    assert loaded == []
