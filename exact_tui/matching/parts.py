@@ -43,37 +43,39 @@ _cache: list[tuple[Side, Side, _Columns, _Columns]] = []
 
 def _columns(E: Side, L: Side) -> tuple[_Columns, _Columns]:
     """Both sides' name parts and word positions; kept for the run's last pair of sides (score_pairs
-    is called several times per run on the same sides)."""
+    is called several times per run on the same sides). Worked out once per distinct name."""
     if _cache and _cache[0][0] is E and _cache[0][1] is L:
         return _cache[0][2], _cache[0][3]
+    index: dict[tuple[str, ...], int] = {}
+    inverse = [np.array([index.setdefault(nk.tokens, len(index)) for nk in side.names], np.int64) for side in (E, L)]
+    distinct = list(index)
+    times = sum(np.bincount(inv, minlength=len(distinct)) for inv in inverse)
     first: Counter[str] = Counter()
     last: Counter[str] = Counter()
-    for side in (E, L):
-        for nk in side.names:
-            if len(nk.tokens) >= 2:
-                first[nk.tokens[0]] += 1
-                last[nk.tokens[-1]] += 1
+    for toks, n in zip(distinct, np.asarray(times).tolist()):
+        if len(toks) >= 2:
+            first[toks[0]] += n
+            last[toks[-1]] += n
+    head = [t[0] if t else "" for t in distinct]
+    lst = [t[-1] if t else "" for t in distinct]
+    share = {w: (first[w] + 1) / (first[w] + last[w] + 2) for w in set(head) | set(lst)}
+    cols = _Columns(np.array(head, object), np.array([" ".join(t[1:]) for t in distinct], object),
+                    np.array(lst, object), np.array([len(t) for t in distinct], np.int64),
+                    np.array([share[w] for w in head], np.float32), np.array([share[w] for w in lst], np.float32),
+                    _letters(head), _letters(lst))
 
-    def share(word: str) -> float:
-        f, la = first[word], last[word]
-        return (f + 1) / (f + la + 2)
+    def of(inv: np.ndarray) -> _Columns:
+        return _Columns(*(getattr(cols, f)[inv] for f in _Columns.__dataclass_fields__))
 
-    def cols(side: Side) -> _Columns:
-        toks = [nk.tokens for nk in side.names]
-        head = [t[0] if t else "" for t in toks]
-        lst = [t[-1] if t else "" for t in toks]
-        return _Columns(np.array(head, object), np.array([" ".join(t[1:]) for t in toks], object),
-                        np.array(lst, object), np.array([len(t) for t in toks], np.int64),
-                        np.array([share(w) for w in head], np.float32), np.array([share(w) for w in lst], np.float32),
-                        _letters(head), _letters(lst))
-
-    out = cols(E), cols(L)
+    out = of(inverse[0]), of(inverse[1])
     _cache[:] = [(E, L, *out)]
     return out
 
 
 def _letters(words: list[str]) -> np.ndarray:
-    return np.array([(ord(w[0]) + 1) * (-1 if len(w) == 1 else 1) if w else 0 for w in words], np.int64)
+    """Each word's first letter as a number (0 for no word), negative where the word is one letter."""
+    codes = np.array([ord(w[0]) + 1 if w else 0 for w in words], np.int64)
+    return np.where(np.array([len(w) == 1 for w in words], bool), -codes, codes)
 
 
 def _ratio(a: np.ndarray, b: np.ndarray, workers: int) -> np.ndarray:
@@ -166,12 +168,12 @@ def households(E: Side, L: Side, workers: int, largest: int = 12) -> int:
         starts = np.flatnonzero(np.r_[True, k[1:] != k[:-1]])
         sizes = np.diff(np.r_[starts, len(k)])
         a_list, b_list = [], []
-        for start, size in zip(starts[(sizes >= 2) & (sizes <= largest)].tolist(),
-                               sizes[(sizes >= 2) & (sizes <= largest)].tolist()):
-            group = rows[start:start + size]
-            ia, ib = np.triu_indices(size, 1)
-            a_list.append(group[ia])
-            b_list.append(group[ib])
+        for size in range(2, largest + 1):  # every pair within the groups of each size at once
+            at = starts[sizes == size]
+            if len(at):
+                ia, ib = np.triu_indices(size, 1)
+                a_list.append(rows[(at[:, None] + ia).ravel()])
+                b_list.append(rows[(at[:, None] + ib).ravel()])
         if a_list:
             a, b = np.concatenate(a_list), np.concatenate(b_list)
             found += int(_relate(cols, cols, a, b, workers).family.sum())
@@ -190,16 +192,14 @@ def strangers(E: Side, L: Side, workers: int) -> int:
         rows = np.nonzero(sh != 0)[0]
         if len(rows) < 2:
             continue
-        _, key = np.unique(np.stack([sh[rows], pc[rows], city[rows]], axis=1), axis=0, return_inverse=True)
-        key = key.ravel()
-        order = np.argsort(key, kind="stable")
-        rows, k = rows[order], key[order]
-        starts = np.flatnonzero(np.r_[True, k[1:] != k[:-1]])
-        sizes = np.diff(np.r_[starts, len(k)])
+        rows = rows[np.lexsort((city[rows], pc[rows], sh[rows]))]
+        same = (sh[rows][1:] == sh[rows][:-1]) & (pc[rows][1:] == pc[rows][:-1]) & (city[rows][1:] == city[rows][:-1])
+        starts = np.flatnonzero(np.r_[True, ~same])
+        sizes = np.diff(np.r_[starts, len(rows)])
         found += int(sizes[sizes >= 3].sum())  # three or more customers at one address
         pairs = starts[sizes == 2]
         if len(pairs):
-            names = np.array(side.name, object)
-            alike = _ratio(names[rows[pairs]], names[rows[pairs + 1]], workers)
+            alike = _ratio(np.array([side.name[i] for i in rows[pairs].tolist()], object),
+                           np.array([side.name[i] for i in rows[pairs + 1].tolist()], object), workers)
             found += 2 * int((alike < DIFFER).sum())
     return found
