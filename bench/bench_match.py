@@ -7,9 +7,10 @@
 
 Accuracy, per set: One-match precision and recall, and the share of true pairs found in any bucket
 (One, or among an account's candidates). Sets: FEBRL1 and FEBRL2 (person records, used while
-tuning), FEBRL3 and FEBRL4 (person records, HELD OUT: never looked at while tuning, reported as
-they come), this project's own generator (European companies and persons), the business-directory
-generator (gen_directory.py) and the sandbox seed.
+tuning), two more tasks from FEBRL2's other duplicates (tuning: see public_sets.py), FEBRL3 and
+FEBRL4 (person records, HELD OUT: never looked at while tuning, reported as they come), this
+project's own generator (European companies and persons), the business-directory generator
+(gen_directory.py) and the sandbox seed.
 
 Speed: wall time and peak RSS of `match()` on the own generator, beside a naive baseline in the
 same process: `process.cdist` of all names with `fuzz.ratio` (chunked, best per row); above 10k
@@ -185,6 +186,8 @@ def run(label: str, exact, local, truth, repeat: int, with_naive: bool) -> None:
 SETS = [  # (label, loader, held out of tuning)
     ("FEBRL1 persons (tuning)", lambda a: public_data("febrl1"), False),
     ("FEBRL2 persons (tuning)", lambda a: public_data("febrl2"), False),
+    ("FEBRL2 2nd duplicates (tuning)", lambda a: public_data("febrl2-dup1"), False),
+    ("FEBRL2 dup x dup (tuning)", lambda a: public_data("febrl2-dup-dup"), False),
     ("FEBRL3 persons (HELD OUT)", lambda a: public_data("febrl3"), True),
     ("FEBRL4 persons (HELD OUT)", lambda a: public_data("febrl4"), True),
     ("own generator companies+persons", lambda a: own_data(a.accuracy_n, a.seed), False),

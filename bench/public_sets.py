@@ -14,6 +14,11 @@ out on purpose: neither system holds them, and with them the task would be trivi
 
     from public_sets import load
     exact, local, truth = load("febrl3")     # truth: local_id -> exact_id
+
+Two more linkage tasks come out of FEBRL2, whose originals have up to five duplicates: its
+originals against each one's SECOND duplicate ("febrl2-dup1"), and its first duplicates against
+the second ones, both sides corrupted ("febrl2-dup-dup"; the originals without a second duplicate
+stay on the Exact side). They are tuning sets like FEBRL2 itself: other pairs, the same generator.
 """
 from __future__ import annotations
 
@@ -21,7 +26,7 @@ import re
 
 from exact_tui.matching import MatchRecord
 
-SETS = ("febrl1", "febrl2", "febrl3", "febrl4")
+SETS = ("febrl1", "febrl2", "febrl3", "febrl4", "febrl2-dup1", "febrl2-dup-dup")
 
 
 def _text(value) -> str:
@@ -51,6 +56,8 @@ def load(name: str) -> tuple[list[MatchRecord], list[MatchRecord], dict[str, str
         by_num = {key.match(r.id).group(1): r.id for r in exact}
         truth = {r.id: by_num[key.match(r.id).group(1)] for r in local if key.match(r.id).group(1) in by_num}
         return exact, local, truth
+    if name.startswith("febrl2-"):
+        return _febrl2_duplicates(datasets.load_febrl2(), both_corrupted=name == "febrl2-dup-dup")
     loader = {"febrl1": datasets.load_febrl1, "febrl2": datasets.load_febrl2, "febrl3": datasets.load_febrl3}[name]
     df = loader()
     exact, local, truth = [], [], {}
@@ -66,4 +73,25 @@ def load(name: str) -> tuple[list[MatchRecord], list[MatchRecord], dict[str, str
         num = r.id.split("-")[1]
         if num in orig:
             truth[r.id] = orig[num]
+    return exact, local, truth
+
+
+def _febrl2_duplicates(df, both_corrupted: bool) -> tuple[list[MatchRecord], list[MatchRecord], dict[str, str]]:
+    records = {rec_id: _record(rec_id, row) for rec_id, row in df.iterrows()}
+    orig: dict[str, str] = {}
+    dups: dict[str, dict[int, str]] = {}
+    for rec_id in records:
+        m = re.match(r"rec-(\d+)-(org|dup-(\d+))$", rec_id)
+        if m.group(2) == "org":
+            orig[m.group(1)] = rec_id
+        else:
+            dups.setdefault(m.group(1), {})[int(m.group(3))] = rec_id
+    exact, local, truth = [], [], {}
+    for num, rec_id in orig.items():
+        second = dups.get(num, {}).get(1)
+        first = dups[num][0] if second and both_corrupted else rec_id
+        exact.append(records[first])
+        if second:
+            local.append(records[second])
+            truth[second] = first
     return exact, local, truth
