@@ -19,7 +19,7 @@ from functools import partial
 import numpy as np
 
 from . import learned as fs
-from .blocking import blocked_pairs, fallback_pairs
+from .blocking import blocked_pairs, contains, fallback_pairs
 from .decide import (
     family_odds, family_unconfirmed, gate, learned_one_notes, stranger_odds, stranger_pairs, why_not_learned,
 )
@@ -172,7 +172,7 @@ def _score_all(E: Side, L: Side, cfg: MatchConfig, e_active: np.ndarray, l_activ
         if len(S):
             np.maximum.at(claimed, S.li, S.score)
         extra = fallback_pairs(E, L, cfg, weak, l_active & (claimed < cfg.fallback_claimed))
-        extra = extra[~np.isin(extra, keys)]
+        extra = extra[~contains(keys, extra)]
         if len(extra):
             S = Scores.concat([S, score_pairs(E, L, extra, cfg)])
     if dec.rejected:

@@ -41,6 +41,7 @@ _ASCII_NON_ALNUM_UPPER = bytes(c for c in range(128) if not (chr(c).isdigit() or
 _PHRASE_FIRST = frozenset(p.split()[0] for p in LEGAL_PHRASES if p[0].isalnum())
 # words the token loop of `normalise_name` treats specially; a name without any skips it
 _NAME_SPECIAL = frozenset(FLAG_WORDS) | LEGAL_ANYWHERE | FILLER
+_ABBREVIATED = frozenset(ABBREVIATIONS)
 _STREET_ENDINGS = tuple(s for s, _ in STREET_SUFFIXES)
 _CALLING_BY_LENGTH = tuple(sorted({len(c) for c in KNOWN_CALLING_CODES}, reverse=True))
 _CALLING_SET = frozenset(KNOWN_CALLING_CODES)
@@ -64,15 +65,20 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).translate(_TRANSLATE)
 
 
-def _words(text: str) -> str:
-    """Folded text with abbreviation dots joined ("b.v." -> "bv", "a/s" -> "as") and punctuation as
-    spaces: words separated by single spaces."""
+def _word_list(text: str) -> list[str]:
+    """Folded text with abbreviation dots joined ("b.v." -> "bv", "a/s" -> "as"), cut into words at
+    punctuation and spaces."""
     text = fold(text)
     if "." in text or "/" in text:
         text = _DOT_AFTER_LETTER.sub("", text)
     if text.isascii():
-        return " ".join(text.encode("ascii").translate(_ASCII_NON_WORD).decode("ascii").split())
-    return _NON_WORD.sub(" ", text).strip()
+        return text.encode("ascii").translate(_ASCII_NON_WORD).decode("ascii").split()
+    return _NON_WORD.sub(" ", text).split()
+
+
+def _words(text: str) -> str:
+    """`_word_list` as one string, words separated by single spaces."""
+    return " ".join(_word_list(text))
 
 
 class NameKey(NamedTuple):
@@ -91,23 +97,18 @@ class NameKey(NamedTuple):
 
 def normalise_name(name: str) -> NameKey:
     """Reduce a name to its identifying words: no legal form, article, accent or punctuation."""
-    text = _words(name)
-    raw = text.split()
+    raw = _word_list(name)
     removed: list[str] = []
     if not _PHRASE_FIRST.isdisjoint(raw):  # a phrase starts with one of these words
+        text = " ".join(raw)
         found = _PHRASES.findall(text)
         if found:
             removed.extend(found)
             raw = _PHRASES.sub(" ", text).split()
-    tokens: list[str] = []
-    for tok in raw:
-        tok = ABBREVIATIONS.get(tok, tok)
-        # "A B C Consultancy" -> "abc consultancy": initials typed with spaces are one word.
-        if len(tok) == 1 and tokens and len(tokens[-1]) < 4 and tokens[-1].isalpha() and tok.isalpha() \
-                and all(len(t) == 1 for t in tokens[-1]) and tokens[-1] not in FILLER:
-            tokens[-1] += tok
-            continue
-        tokens.append(tok)
+    if _ABBREVIATED.isdisjoint(raw) and min(map(len, raw), default=2) > 1:
+        tokens = raw  # nothing to write out, no initials to join
+    else:
+        tokens = _written_out(raw)
     flags = set()
     if _NAME_SPECIAL.isdisjoint(tokens):
         kept = list(tokens)
@@ -134,6 +135,20 @@ def normalise_name(name: str) -> NameKey:
                    frozenset(flags) if flags else _NO_FLAGS)
 
 
+def _written_out(raw: list[str]) -> list[str]:
+    """Abbreviations written out ("intl" -> "international") and initials typed with spaces joined
+    ("A B C Consultancy" -> "abc consultancy")."""
+    tokens: list[str] = []
+    for tok in raw:
+        tok = ABBREVIATIONS.get(tok, tok)
+        if len(tok) == 1 and tokens and len(tokens[-1]) < 4 and tokens[-1].isalpha() and tok.isalpha() \
+                and all(len(t) == 1 for t in tokens[-1]) and tokens[-1] not in FILLER:
+            tokens[-1] += tok
+            continue
+        tokens.append(tok)
+    return tokens
+
+
 _NO_FLAGS: frozenset[str] = frozenset()
 
 
@@ -147,13 +162,12 @@ class AddressKey(NamedTuple):
 
 def normalise_address(address: str) -> AddressKey:
     """"Kerkstraat 12-A" and "Kerkstr. 12a" both become street "kerkstr", house "12a"."""
-    text = _words(address)
-    if not text:
+    words = _word_list(address)
+    if not words:
         return AddressKey("", "", "")
-    words = text.split()
     if any(w.endswith(_STREET_ENDINGS) for w in words):
         words = [_street_word(w) for w in words]
-        text = " ".join(words)
+    text = " ".join(words)
     house = ""
     m = _HOUSE.search(text)
     if m:
@@ -208,7 +222,7 @@ def normalise_postcode(postcode: str, country: str = "") -> tuple[str, str]:
 
 @lru_cache(maxsize=16384)
 def normalise_city(city: str) -> str:
-    return " ".join(_words(city).split())
+    return " ".join(_word_list(city))
 
 
 def _digits(text: str) -> str:
