@@ -75,6 +75,19 @@ class Column(list[str]):
         return array[rows].tolist() if len(rows) else []
 
 
+def distinct_pairs(e_codes: np.ndarray, l_codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For pairs of coded values: one representative pair per distinct (Exact, local) combination
+    and, per pair, the index of its combination. A field that repeats (a town) is then compared
+    once per combination of two towns instead of once per pair."""
+    key = e_codes * _SHIFT + l_codes
+    order = np.argsort(key, kind="stable")
+    ordered = key[order]
+    start = np.concatenate(([True], ordered[1:] != ordered[:-1])) if len(key) else np.zeros(0, bool)
+    group = np.empty(len(key), np.int64)
+    group[order] = np.cumsum(start) - 1
+    return order[start], group
+
+
 def _combined(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """One key for two codes where both are present (0 otherwise): the pair of strings as a number."""
     return np.where((a != 0) & (b != 0), a * _SHIFT + b, 0)

@@ -15,7 +15,7 @@ from rapidfuzz.distance import OSA
 
 from .model import MatchConfig
 from .parts import Relations, relations
-from .prepare import Side
+from .prepare import Column, Side, distinct_pairs
 from .tables import FLAG_WORDS
 
 FUZZY_FIELDS = ("name", "address", "postcode", "city", "country", "email", "phone")
@@ -67,14 +67,26 @@ class Scores:
 
 
 def _pick(values: list[str], rows: np.ndarray) -> list[str]:
-    """`values[r]` for every row: through Python ints, as numpy scalars index a list ten times slower."""
+    """`values[r]` for every row: a Side's columns take them with one numpy index; a plain list
+    through Python ints, as numpy scalars index a list ten times slower."""
+    if isinstance(values, Column):
+        return values.take(rows)
     return list(map(values.__getitem__, rows.tolist()))
 
 
-def _fuzzy(a: list[str], b: list[str], scorer, workers: int) -> np.ndarray:
+def _fuzzy(a: list[str], b: list[str], scorer, workers: int, cutoff: float | None = None) -> np.ndarray:
+    """`scorer` per aligned pair; with `cutoff`, similarities below it come back as 0 (faster:
+    rapidfuzz stops early), for callers that only compare with a threshold at least that high."""
     if not a:
         return np.empty(0, np.float32)
-    return process.cpdist(a, b, scorer=scorer, dtype=np.float32, workers=workers)
+    return process.cpdist(a, b, scorer=scorer, score_cutoff=cutoff, dtype=np.float32, workers=workers)
+
+
+def _fuzzy_distinct(e_col: list[str], l_col: list[str], e_codes: np.ndarray, l_codes: np.ndarray,
+                    ei: np.ndarray, li: np.ndarray, scorer, workers: int) -> np.ndarray:
+    """`_fuzzy` of a coded column, each distinct combination of two values compared once."""
+    rep, group = distinct_pairs(e_codes[ei], l_codes[li])
+    return _fuzzy(_pick(e_col, ei[rep]), _pick(l_col, li[rep]), scorer, workers)[group]
 
 
 _SHARED_KEYS = ("pc", "city", "phone", "email", "vat", "coc", "code", "street_house")
@@ -101,11 +113,12 @@ def worth_scoring(E: Side, L: Side, keys: np.ndarray, cfg: MatchConfig) -> np.nd
     rest = np.nonzero(~keep)[0]
     if len(rest):
         e_names, l_names = _pick(E.name, ei[rest]), _pick(L.name, li[rest])
-        alike = _fuzzy(e_names, l_names, fuzz.ratio, cfg.workers) >= cfg.prefilter_name
+        alike = _fuzzy(e_names, l_names, fuzz.ratio, cfg.workers, cfg.prefilter_name) >= cfg.prefilter_name
         rest2 = rest[~alike]
         keep[rest[alike]] = True
         if len(rest2):  # word order and one name inside the other ("Deli Carnegie", "Carnegie Deli NYC")
-            words = _fuzzy(_pick(E.name, ei[rest2]), _pick(L.name, li[rest2]), fuzz.token_set_ratio, cfg.workers)
+            words = _fuzzy(_pick(E.name, ei[rest2]), _pick(L.name, li[rest2]), fuzz.token_set_ratio, cfg.workers,
+                           cfg.prefilter_name)
             keep[rest2[words >= cfg.prefilter_name]] = True
     return keys[keep]
 
@@ -119,7 +132,9 @@ def score_pairs(E: Side, L: Side, keys: np.ndarray, cfg: MatchConfig) -> Scores:
     w = cfg.workers
     e_names = _pick(E.name, ei)
     l_names = _pick(L.name, li)
-    name = np.maximum(_fuzzy(e_names, l_names, fuzz.ratio, w), _fuzzy(e_names, l_names, fuzz.token_sort_ratio, w))
+    # token_sort_ratio is the ratio of the names' words in sorted order, sorted once per record
+    name = np.maximum(_fuzzy(e_names, l_names, fuzz.ratio, w),
+                      _fuzzy(_pick(E.name_sorted, ei), _pick(L.name_sorted, li), fuzz.ratio, w))
     # one name inside the other ("Carnegie Deli" / "Carnegie Delicatessen Restaurant", "Webb" /
     # "Kyra Webb"): not in the score (a shorter name may be another company), only a level of its own
     # in the learned model, whose weight the data decides
@@ -153,7 +168,7 @@ def score_pairs(E: Side, L: Side, keys: np.ndarray, cfg: MatchConfig) -> Scores:
     city = np.full(len(ei), nan, np.float32)
     if has_city.any():
         idx = np.nonzero(has_city)[0]
-        city[idx] = _fuzzy(_pick(E.city, ei[idx]), _pick(L.city, li[idx]), fuzz.ratio, w)
+        city[idx] = _fuzzy_distinct(E.city, L.city, E.keys["city"], L.keys["city"], ei[idx], li[idx], fuzz.ratio, w)
 
     def eq(key: str) -> tuple[np.ndarray, np.ndarray]:
         a, b = E.keys[key][ei], L.keys[key][li]
@@ -290,7 +305,7 @@ def _one_edit(e_raw: list[str], l_raw: list[str], ei: np.ndarray, li: np.ndarray
     out = np.zeros(len(ei), bool)
     idx = np.nonzero(where)[0]
     if len(idx):
-        d = process.cpdist(_pick(e_raw, ei[idx]), _pick(l_raw, li[idx]), scorer=OSA.distance,
+        d = process.cpdist(_pick(e_raw, ei[idx]), _pick(l_raw, li[idx]), scorer=OSA.distance, score_cutoff=1,
                            dtype=np.int32, workers=workers)
         out[idx] = d <= 1
     return out
