@@ -93,9 +93,15 @@ async def test_the_payment_column_at_80x24(profile, server):
         await until(pilot, lambda: paid.id in getattr(screen, "by_id", {}), "rows")
         assert screen.by_id[paid.id].payment == "open" and screen.by_id[waiting.id].payment == ""
         svg = app.export_screenshot()
-        assert "Payment" in svg and "Exact&#160;no." in svg  # the column fits at 80 columns beside Exact's number
+        # at 80 columns the customer's name gets the room: Exact's number moves to the line under the table
+        shown = {column.key: width for column, width in screen.table.layout(screen.table.scrollable_content_region.width)}
+        assert "payment" in shown and "exact" not in shown and "Payment" in svg
+        assert shown["customer"] >= 20  # was 10: names were cut to 'Rivium Rec'
         screen.table.set_cursor(next(n for n, i in enumerate(screen.table.view) if screen.table.rows[i].id == paid.id))
         await until(pilot, lambda: "payment: open" in str(screen.query_one("#transfers-detail").render()), "detail")
+        row = screen.by_id[paid.id]
+        under = str(screen.query_one("#transfers-customer").render())
+        assert f"Exact no. {row.exact_number}" in under and row.customer in under  # number and name in full
         screen.query_one("#transfers-filter").value = "open"
         await until(pilot, lambda: paid.id in [r.id for r in screen.table.visible_rows]
                     and waiting.id not in [r.id for r in screen.table.visible_rows], "filter on the payment")

@@ -170,3 +170,57 @@ def test_customer_card(fixed_sandbox, tmp_path, snap_compare, size):
         assert snap_compare(app, terminal_size=size, run_before=run_before)
     finally:
         app.session.close_store()
+
+
+async def _transfers(pilot, app) -> None:
+    """The Transfers screen (F7) with a realistic mix: long customer names, transferred invoices with
+    Exact's numbers and payments, a blocked one and a credit note; the cursor on the blocked one."""
+    import dataclasses
+    import datetime as dt
+    from decimal import Decimal
+
+    from exact_tui.domain.invoice import InvoiceKind
+    from exact_tui.domain.payment import InvoicePayment, PaymentStatus
+    from exact_tui.domain.transfer import InvoiceTransfer, TransferStatus
+    from exact_tui.ui.transfers import TransfersScreen
+
+    store = app.session.store
+    long_names = {"L1": "Bakkerij de Vries & Zonen Banket en Brood BV", "L2": "Jansen Installatietechniek Noord-Holland BV",
+                  "L4": "Stichting Smit Logistiek en Wegtransport"}
+    store.customers.put_many([dataclasses.replace(store.customers.get(k), name=v) for k, v in long_names.items()])
+    credit = dataclasses.replace(store.invoices.get("I6"), id="I6CN", kind=InvoiceKind.CREDIT_NOTE, date=dt.date(2026, 1, 9),
+                                 lines=[dataclasses.replace(line, quantity=-line.quantity)
+                                        for line in store.invoices.get("I6").lines])
+    store.invoices.put(credit)
+    at = dt.datetime(2026, 1, 10, 9, 30, tzinfo=dt.timezone.utc)
+    for invoice_id, number in (("I1", "70000001"), ("I3", "70000002"), ("I4", "70000003")):
+        store.invoice_transfers.put(InvoiceTransfer(invoice_id, status=TransferStatus.TRANSFERRED, model="entries",
+                                                    exact_id=f"00000000-0000-0000-0000-0000000{number[-5:]}",
+                                                    exact_number=number, message=f"booked as entry {number}",
+                                                    transferred_at=at, updated_at=at))
+    store.invoice_transfers.put(InvoiceTransfer(
+        "I2", status=TransferStatus.BLOCKED, message="line 1: item MISC has no revenue G/L account in Exact",
+        todo="In Exact give item MISC a revenue G/L account (Master data → Items), or map another item in step 7",
+        updated_at=at))
+    store.payments.save(terms={}, invoices=[
+        InvoicePayment("I1", "2026-0001", PaymentStatus.PAID, Decimal(0), "EUR", dt.date(2026, 2, 2)),
+        InvoicePayment("I3", "2026-0003", PaymentStatus.PARTLY_PAID, Decimal("400.00"), "EUR"),
+        InvoicePayment("I4", "2026-0004", PaymentStatus.OPEN, Decimal("919.60"), "EUR")])
+    await pilot.press("f7")
+    await wait_for(pilot, lambda: isinstance(app.screen, TransfersScreen) and len(app.screen.table.rows) == 7,
+                   what="the transfers")
+    screen = app.screen
+    screen.table.set_cursor(next(n for n, i in enumerate(screen.table.view) if screen.table.rows[i].id == "I2"))
+    await wait_for(pilot, lambda: "MISC" in str(screen.query_one("#transfers-detail").render()), what="the detail")
+    await settle(pilot, app)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 30)], ids=["80x24", "120x30"])
+def test_transfers(fixed_sandbox, tmp_path, snap_compare, size):
+    """At 80 columns the customer's name gets the room (the Exact number moves under the table with
+    the full name); at 120 every column is there."""
+    app = _app(fixed_sandbox, tmp_path, "exact-dark")
+    try:
+        assert snap_compare(app, terminal_size=size, run_before=lambda pilot: _transfers(pilot, app))
+    finally:
+        app.session.close_store()

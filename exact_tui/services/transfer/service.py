@@ -45,6 +45,7 @@ class TransferRow:
     todo: str = ""
     payment: str = ""  # open | partly_paid | paid | credited, from the last payments check ("" = not checked)
     payment_text: str = ""  # 'partly paid, 810.00 EUR open' / 'paid on 2026-03-02'
+    customer_name: str = ""  # `customer` is "number name"; the Transfers table shows the name alone at 80 columns
 
     @property
     def id(self) -> str:
@@ -152,8 +153,9 @@ class TransferService(RunMixin):
             state = states.get(invoice.id)
             customer = customers.get(invoice.customer_id)
             name = f"{customer.number} {customer.name}".strip() if customer else invoice.customer_id
+            who = {"customer_name": customer.name} if customer else {}
             if state is None:
-                out.append(TransferRow(invoice, TransferStatus.PENDING, name))
+                out.append(TransferRow(invoice, TransferStatus.PENDING, name, **who))
                 continue
             edited = bool(state.fingerprint) and state.status in (TransferStatus.TRANSFERRED, TransferStatus.PARTIAL) \
                 and state.fingerprint != prepare.fingerprint(invoice)
@@ -163,7 +165,7 @@ class TransferService(RunMixin):
                           "new invoice correct it)"
             paid = payments.get(invoice.id) if state.status is TransferStatus.TRANSFERRED else None
             out.append(TransferRow(invoice, state.status, name, state.exact_number, state.exact_id, message, edited,
-                                   state.todo, paid.status.value if paid else "", describe(paid)))
+                                   state.todo, paid.status.value if paid else "", describe(paid), **who))
         out.sort(key=lambda r: (r.invoice.date, r.invoice.number))
         return out
 

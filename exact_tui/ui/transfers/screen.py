@@ -61,6 +61,7 @@ class TransfersScreen(ListScreen):
         yield Input(placeholder="/ filter: number, customer, status (refused, blocked …), date, message",
                     id="transfers-filter")
         yield TransfersTable(id="transfers-table")
+        yield Static("", id="transfers-customer")
         yield Static("", id="transfers-detail")
         with Horizontal(id="transfers-run"):
             yield ProgressBar(total=1, show_eta=False, id="transfers-progress")
@@ -121,13 +122,19 @@ class TransfersScreen(ListScreen):
     @on(TransfersTable.CursorMoved)
     def _cursor(self, event: TransfersTable.CursorMoved) -> None:
         row = event.row
-        text = ""
+        text = who = ""
         if row is not None:
+            # the customer in full (the column cuts it at 80 columns), and what the hidden columns hold
+            inv = row.invoice
+            who = f"Customer {row.customer} · {inv.currency}"
+            if row.exact_number:
+                who += f" · Exact no. {row.exact_number}"
             text = row.message or str(row.status)
             if row.payment_text:
                 text += f" · payment: {row.payment_text}"
             if row.todo and row.status is not TransferStatus.TRANSFERRED:
                 text += f"\nWhat to do: {row.todo}"
+        self.query_one("#transfers-customer", Static).update(safe(who))
         self.query_one("#transfers-detail", Static).update(safe(text, multiline=True))
 
     @on(TransfersTable.SelectionChanged)

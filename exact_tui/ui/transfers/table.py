@@ -1,20 +1,26 @@
 """`TransfersTable`: the Link screen's virtual table showing invoices and their transfer status.
 
 Same widget (`PairsTable`: only the visible lines are drawn, so 100,000 invoices open as fast as
-100), other columns: status, number, date, customer, amount, currency (from 96 columns), Exact number,
-payment (from the last payments check), last message.
+100), other columns: status, number, date, customer, amount, payment (from the last payments check);
+currency and Exact number from 96 columns, last message from 110.
+
+At 80 columns the customer's name is what a consultant reads an invoice by, so it gets the room:
+the number and amount columns are as wide as the longest number and amount in the list (not a
+guess at every system's numbering), the Exact number moves to the line under the table, and the
+customer column shows the name without the customer number (which the line under the table shows,
+with the full name).
 The filter is plain words, all of which must match (number, customer, status, Exact number, payment,
 message, date, currency).
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from rich.segment import Segment
 from rich.style import Style
 
-from ..linking.table import Column, PairsTable, set_cell_size
+from ..linking.table import Column, PairsTable, fit, set_cell_size
 
 STATUS_STYLE = {"transferred": "ok", "blocked": "problem", "refused": "problem", "partial": "mid",
                 "unknown": "mid", "ignored": "dim", "pending": "base"}
@@ -26,20 +32,45 @@ PAYMENT_STYLE = {"open": "base", "partly_paid": "mid", "paid": "ok", "credited":
 PAYMENT_ORDER = {"open": 0, "partly_paid": 1, "paid": 2, "credited": 3}
 
 
-class TransfersTable(PairsTable):
-    COLUMNS = (
+NUMBER_WIDTH, AMOUNT_WIDTH = (6, 14), (6, 14)  # header width .. the most a column takes from the customer
+
+
+def columns(number: int = 10, amount: int = 11) -> tuple[Column, ...]:
+    """The columns, with the number and amount columns `number` and `amount` cells wide."""
+    return (
         Column("status", "Status", 11),
-        Column("number", "Number", 10),
+        Column("number", "Number", number),
         Column("date", "Date", 10),
-        Column("customer", "Customer", 10, flex=2),
-        Column("amount", "Amount", 11),
+        Column("customer", "Customer", 10, flex=3),
+        Column("amount", "Amount", amount),
         Column("currency", "Cur", 3, min_total=96),
-        Column("exact", "Exact no.", 9),
+        Column("exact", "Exact no.", 9, min_total=96),
         Column("payment", "Payment", 9),
-        Column("message", "Last message", 20, flex=3, min_total=110),
+        Column("message", "Last message", 16, flex=1, min_total=110),
     )
 
+
+def fitted(rows: Sequence[Any]) -> tuple[Column, ...]:
+    """Columns whose number and amount widths fit the longest invoice number (with its " CN") and
+    amount of `rows`, within NUMBER_WIDTH / AMOUNT_WIDTH (a longer one is cut, ending in …)."""
+    if not rows:
+        return columns()
+    number = max(len(r.invoice.number) + (3 if str(r.invoice.kind) == "credit_note" else 0) for r in rows)
+    totals = [r.invoice.total for r in rows]
+    amount = max(len(f"{max(totals):,.2f}"), len(f"{min(totals):,.2f}"))
+    return columns(min(max(number, NUMBER_WIDTH[0]), NUMBER_WIDTH[1]),
+                   min(max(amount, AMOUNT_WIDTH[0]), AMOUNT_WIDTH[1]))
+
+
+class TransfersTable(PairsTable):
+    COLUMNS = columns()
+
     KEEP_SEARCH_TEXT = False  # status and message change in place
+
+    def set_rows(self, rows: Sequence[Any], *, keep_cursor: bool = True) -> None:
+        self.COLUMNS = fitted(rows)
+        self._layout = []
+        super().set_rows(rows, keep_cursor=keep_cursor)
 
     def _matching(self, indices: Iterable[int], text: str) -> list[int]:
         hays = self._hay_list()
@@ -87,13 +118,13 @@ class TransfersTable(PairsTable):
             return [Segment(set_cell_size(text, width), bg + self._style(STATUS_STYLE.get(str(row.status), "base")))]
         if key == "number":
             text = inv.number + (" CN" if str(inv.kind) == "credit_note" else "")
-            return [Segment(set_cell_size(text, width), bg)]
+            return [Segment(fit(text, width), bg)]
         if key == "date":
             return [Segment(set_cell_size(inv.date.isoformat(), width), bg)]
         if key == "customer":
-            return [Segment(set_cell_size(row.customer, width), bg)]
+            return [Segment(fit(row.customer_name or row.customer, width), bg)]
         if key == "amount":
-            return [Segment(set_cell_size(f"{inv.total:,.2f}".rjust(width), width), bg)]
+            return [Segment(fit(f"{inv.total:,.2f}".rjust(width), width), bg)]
         if key == "currency":
             return [Segment(set_cell_size(inv.currency, width), bg)]
         if key == "exact":
@@ -103,4 +134,4 @@ class TransfersTable(PairsTable):
             short = PAYMENT_SHORT.get(row.payment, "—")
             return [Segment(set_cell_size(short, width), bg + self._style(PAYMENT_STYLE.get(row.payment, "dim")))]
         style = self._style("problem") if row.problem else self._style("dim")
-        return [Segment(set_cell_size(row.message, width), bg + style)]
+        return [Segment(fit(row.message, width), bg + style)]
