@@ -100,3 +100,32 @@ async def test_undo_in_a_period_closed_since_the_transfer_is_refused_with_the_cr
         assert profile.store.invoice_transfers.get(invoice.id).status is TransferStatus.TRANSFERRED
     finally:
         httpx.post(url, json={"Closed": False}).raise_for_status()
+
+
+async def test_undo_reads_the_chosen_journals_period_status(profile, server):
+    """Exact closes a period per journal (read/financial/JournalStatusList): closed for another journal,
+    the undo goes through; closed for the invoice's journal (as the facts read after it say), the
+    entry stays, with no call."""
+    from exact_tui.services.transfer.facts import read_facts
+
+    kept, gone = profile.invoice(profile.customer(), hours()), profile.invoice(profile.customer(), hours())
+    service = await _service(profile)
+    await service.run([kept, gone])
+    period = next(p for p in server.world.table(DIVISION, "financial/FinancialPeriods").rows.values()
+                  if p["FinYear"] == TODAY.year and p["FinPeriod"] == TODAY.month)
+    url = f"{server.base_url}/sandbox/divisions/{DIVISION}/rows/financial/FinancialPeriods/{period['ID']}"
+    other = "71" if service.journal != "71" else "70"
+    httpx.post(url, json={"Closed": True, "Journal": other}).raise_for_status()
+    try:
+        service.facts = await read_facts(service.client, service.journal, refresh=True)
+        [result] = await undo(service, [gone])
+        assert result.undone, result
+        assert entries(server, gone.number) == []
+        httpx.post(url, json={"Closed": True, "Journal": service.journal}).raise_for_status()
+        service.facts = await read_facts(service.client, service.journal, refresh=True)
+        calls = service.client.calls
+        [result] = await undo(service, [kept])
+        assert not result.undone and "is closed in Exact" in result.message and service.client.calls == calls, result
+        assert len(entries(server, kept.number)) == 1
+    finally:
+        httpx.post(url, json={"Closed": False}).raise_for_status()
