@@ -23,7 +23,7 @@ from .blocking import blocked_pairs, contains, fallback_pairs
 from .decide import (
     family_odds, family_unconfirmed, gate, learned_one_notes, stranger_odds, stranger_pairs, why_not_learned,
 )
-from .parts import households, strangers
+from .parts import households, release, strangers
 from .explain import evidence
 from .model import Candidate, Decisions, MatchConfig, MatchRecord, MatchResult
 from .prepare import KeyCodes, Side, prepare
@@ -52,6 +52,7 @@ def match(exact: Sequence[MatchRecord], local: Sequence[MatchRecord], *, decisio
     try:
         return _match(exact, local, decisions, config)
     finally:
+        release()
         if paused:
             gc.enable()
 

@@ -28,7 +28,7 @@ SURNAME = 0.3  # ... at most this share: a surname
 
 @dataclass(frozen=True, slots=True)
 class _Columns:
-    head: np.ndarray  # object arrays of str: a pair's parts are picked with one fancy index
+    head: np.ndarray  # codes of the words in `vocab`: a pair's parts are picked with one fancy index
     tail: np.ndarray
     last: np.ndarray
     words: np.ndarray  # number of words
@@ -36,6 +36,7 @@ class _Columns:
     last_first: np.ndarray
     head_letter: np.ndarray  # the word's first letter as a number, negative for a one-letter word
     last_letter: np.ndarray
+    vocab: list[str]  # the words and tails, shared by both sides
 
 
 _cache: list[tuple[Side, Side, _Columns, _Columns]] = []
@@ -58,14 +59,16 @@ def _columns(E: Side, L: Side) -> tuple[_Columns, _Columns]:
             last[toks[-1]] += n
     head = [t[0] if t else "" for t in distinct]
     lst = [t[-1] if t else "" for t in distinct]
+    tail = [" ".join(t[1:]) for t in distinct]
     share = {w: (first[w] + 1) / (first[w] + last[w] + 2) for w in set(head) | set(lst)}
-    cols = _Columns(np.array(head, object), np.array([" ".join(t[1:]) for t in distinct], object),
-                    np.array(lst, object), np.array([len(t) for t in distinct], np.int64),
+    code: dict[str, int] = {}
+    cols = _Columns(*(np.array([code.setdefault(w, len(code)) for w in col], np.int64) for col in (head, tail, lst)),
+                    np.array([len(t) for t in distinct], np.int64),
                     np.array([share[w] for w in head], np.float32), np.array([share[w] for w in lst], np.float32),
-                    _letters(head), _letters(lst))
+                    _letters(head), _letters(lst), list(code))
 
     def of(inv: np.ndarray) -> _Columns:
-        return _Columns(*(getattr(cols, f)[inv] for f in _Columns.__dataclass_fields__))
+        return _Columns(*(getattr(cols, f)[inv] for f in _Columns.__dataclass_fields__ if f != "vocab"), cols.vocab)
 
     out = of(inverse[0]), of(inverse[1])
     _cache[:] = [(E, L, *out)]
@@ -78,10 +81,21 @@ def _letters(words: list[str]) -> np.ndarray:
     return np.where(np.array([len(w) == 1 for w in words], bool), -codes, codes)
 
 
-def _ratio(a: np.ndarray, b: np.ndarray, workers: int) -> np.ndarray:
+def release() -> None:
+    """Drop the kept columns: a run's sides are not held in memory after it."""
+    _cache.clear()
+
+
+def _ratio(vocab: list[str], a: np.ndarray, b: np.ndarray, workers: int) -> np.ndarray:
+    """fuzz.ratio of the words coded `a` and `b`, each distinct pair compared once (given names
+    repeat: a few thousand distinct pairs among hundreds of thousands)."""
     if not len(a):
         return np.empty(0, np.float32)
-    return process.cpdist(a.tolist(), b.tolist(), scorer=fuzz.ratio, dtype=np.float32, workers=workers)
+    n = len(vocab)
+    uniq, inv = np.unique(a * n + b, return_inverse=True)
+    sims = process.cpdist([vocab[x] for x in (uniq // n).tolist()], [vocab[y] for y in (uniq % n).tolist()],
+                          scorer=fuzz.ratio, dtype=np.float32, workers=workers)
+    return sims[inv.ravel()]
 
 
 def _neutral_initial(a: np.ndarray, b: np.ndarray, sim: np.ndarray) -> np.ndarray:
@@ -101,9 +115,19 @@ class Relations:
     inside: np.ndarray
 
 
-def relations(E: Side, L: Side, ei: np.ndarray, li: np.ndarray, workers: int) -> Relations:
+def relations(E: Side, L: Side, ei: np.ndarray, li: np.ndarray, workers: int,
+              where: np.ndarray | None = None) -> Relations:
+    """The part-by-part relations of the pairs `ei`/`li`, worked out only `where` it is True (the
+    names not already close: the rest stay False)."""
     ce, cl = _columns(E, L)
-    return _relate(ce, cl, ei, li, workers)
+    if where is None:
+        return _relate(ce, cl, ei, li, workers)
+    rows = np.nonzero(where)[0]
+    some = _relate(ce, cl, ei[rows], li[rows], workers)
+    out = Relations(np.zeros(len(ei), bool), np.zeros(len(ei), bool), np.zeros(len(ei), bool))
+    for full, part in zip((out.given_same, out.family, out.inside), (some.given_same, some.family, some.inside)):
+        full[rows] = part
+    return out
 
 
 def _relate(ce: _Columns, cl: _Columns, ei: np.ndarray, li: np.ndarray, workers: int) -> Relations:
@@ -117,10 +141,11 @@ def _relate(ce: _Columns, cl: _Columns, ei: np.ndarray, li: np.ndarray, workers:
     two = np.nonzero((we >= 2) & (wl >= 2))[0]
     if len(two):
         a, b = ei[two], li[two]
-        ff = _neutral_initial(ce.head_letter[a], cl.head_letter[b], _ratio(ce.head[a], cl.head[b], workers))
-        tt = _ratio(ce.tail[a], cl.tail[b], workers)
-        fl = _neutral_initial(ce.head_letter[a], cl.last_letter[b], _ratio(ce.head[a], cl.last[b], workers))
-        lf = _neutral_initial(ce.last_letter[a], cl.head_letter[b], _ratio(ce.last[a], cl.head[b], workers))
+        v = ce.vocab
+        ff = _neutral_initial(ce.head_letter[a], cl.head_letter[b], _ratio(v, ce.head[a], cl.head[b], workers))
+        tt = _ratio(v, ce.tail[a], cl.tail[b], workers)
+        fl = _neutral_initial(ce.head_letter[a], cl.last_letter[b], _ratio(v, ce.head[a], cl.last[b], workers))
+        lf = _neutral_initial(ce.last_letter[a], cl.head_letter[b], _ratio(v, ce.last[a], cl.head[b], workers))
         # the shared part and the share of its word's appearances that stand first
         straight_head = (ff >= AGREE) & (tt < DIFFER)
         straight_tail = (tt >= AGREE) & (ff < DIFFER)
@@ -145,7 +170,7 @@ def _relate(ce: _Columns, cl: _Columns, ei: np.ndarray, li: np.ndarray, workers:
         word = np.where(short_e, ce.head[a], cl.head[b])
         other_head = np.where(short_e, cl.head[b], ce.head[a])
         other_last = np.where(short_e, cl.last[b], ce.last[a])
-        best = np.maximum(_ratio(word, other_head, workers), _ratio(word, other_last, workers))
+        best = np.maximum(_ratio(ce.vocab, word, other_head, workers), _ratio(ce.vocab, word, other_last, workers))
         inside[one] = best >= AGREE
     return Relations(given_same, family, inside)
 
@@ -199,7 +224,8 @@ def strangers(E: Side, L: Side, workers: int) -> int:
         found += int(sizes[sizes >= 3].sum())  # three or more customers at one address
         pairs = starts[sizes == 2]
         if len(pairs):
-            alike = _ratio(np.array([side.name[i] for i in rows[pairs].tolist()], object),
-                           np.array([side.name[i] for i in rows[pairs + 1].tolist()], object), workers)
+            alike = process.cpdist([side.name[i] for i in rows[pairs].tolist()],
+                                   [side.name[i] for i in rows[pairs + 1].tolist()], scorer=fuzz.ratio,
+                                   dtype=np.float32, workers=workers)
             found += 2 * int((alike < DIFFER).sum())
     return found

@@ -16,6 +16,7 @@ import numpy as np
 from .explain import evidence
 from .model import Candidate, MatchConfig, MatchRecord
 from .prepare import KeyCodes, prepare
+from .parts import release
 from .scoring import score_pairs
 
 
@@ -42,6 +43,7 @@ def rank(record: MatchRecord, others: Sequence[MatchRecord], *, limit: int = 40,
     codes = KeyCodes()
     E, L = prepare([record], codes), prepare(list(others), codes)
     S = score_pairs(E, L, np.arange(len(L), dtype=np.int64), cfg)
+    release()
     order = np.lexsort((np.array([r.name.casefold() for r in L.records]), -S.shown, -S.evidence))[:limit]
     out = []
     for k, row in enumerate(order.tolist(), start=1):

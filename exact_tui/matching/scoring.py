@@ -276,7 +276,7 @@ def score_pairs(E: Side, L: Side, keys: np.ndarray, cfg: MatchConfig) -> Scores:
     shown = np.round(parts.sum(axis=0), 1)
     ph_edit = _one_edit(E.raw["phone"], L.raw["phone"], ei, li, ph_both & ~ph_eq, w)
     level = _levels(sims, name_set, pc_edit, ph_edit, area_eq, key_state, same_street, house_typo, same_house,
-                    relations(E, L, ei, li, w))
+                    relations(E, L, ei, li, w, where=~(name >= 88)))  # levels below "close" (NaN: no name)
     return Scores(ei, li, score, sims, contrib, key_state, second, conflict, flag_mismatch, shown,
                   raw.astype(np.float32), level)
 
