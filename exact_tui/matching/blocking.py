@@ -8,7 +8,8 @@ chunks so memory stays bounded.
 """
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
+from itertools import chain
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -92,34 +93,26 @@ def _rare_token_pairs(E: Side, L: Side, cfg: MatchConfig, e_active: np.ndarray, 
     nowhere) does not use up a record's few lookups.
     """
     index: dict[str, list[int]] = defaultdict(list)
-    for j, toks in enumerate(L.block_tokens):
-        if l_active[j]:
-            for t in toks:
-                index[t].append(j)
-    n_l = max(len(L), 1)
+    for j in np.flatnonzero(l_active).tolist():
+        for t in L.block_tokens[j]:
+            index[t].append(j)
     cap, per_record = cfg.rare_max, cfg.rare_per_record
     # a word carried by many Exact records is as generic as one carried by many local records
-    e_df: dict[str, int] = defaultdict(int)
-    for i, toks in enumerate(E.block_tokens):
-        for t in toks:
-            e_df[t] += 1
-    out: list[int] = []
-    get = index.get
-    for i, toks in enumerate(E.block_tokens):
-        if not e_active[i]:
-            continue
-        found = []
-        for t in toks:
-            post = get(t)
-            if post is not None and len(post) <= cap and e_df[t] <= cap:
-                found.append((len(post), t, post))
+    e_df = Counter(chain.from_iterable(E.block_tokens))
+    rare = {t: post for t, post in index.items() if len(post) <= cap and e_df[t] <= cap}
+    size = {t: len(post) for t, post in rare.items()}.__getitem__
+    ei: list[int] = []
+    li: list[int] = []
+    for i in np.flatnonzero(e_active).tolist():
+        found = rare.keys() & E.block_tokens[i]
         if not found:
             continue
-        found.sort()
-        base = i * n_l
-        for _, _, post in found[:per_record]:
-            out.extend(base + j for j in post)
-    return np.fromiter(out, dtype=np.int64, count=len(out))
+        # the rarest first, equally rare ones in alphabetical order
+        for t in sorted(sorted(found), key=size)[:per_record]:
+            post = rare[t]
+            ei.extend([i] * len(post))
+            li.extend(post)
+    return np.array(ei, np.int64) * max(len(L), 1) + np.array(li, np.int64)
 
 
 def _name_keys(names: list[str]) -> list[set[str]]:
@@ -159,22 +152,23 @@ def fallback_pairs(E: Side, L: Side, cfg: MatchConfig, e_rows: np.ndarray, l_act
     # rare relative to the file: in 100,000 customers a word 100 of them carry still says something
     cap, per_row = max(cfg.rare_max, int(cfg.fallback_share * len(L))), cfg.fallback_keys
     cutoff, budget = cfg.fallback_cutoff, cfg.fallback_budget
-    get = index.get
-    names_l = L.name
+    rare = {key: post for key, post in index.items() if len(post) <= cap}
+    size = {key: len(post) for key, post in rare.items()}.__getitem__
+    names_l = L.name.__getitem__
     ei_out: list[int] = []
     li_out: list[int] = []
     sim_out: list[float] = []
     for i, name, keys in zip(e_rows.tolist(), E.name.take(e_rows), _name_keys(E.name.take(e_rows))):
-        found = sorted((len(post), key) for key in keys if (post := get(key)) is not None and len(post) <= cap)
         seen: set[int] = set()
-        for _, key in found[:per_row]:  # the rarest first, until the row has enough to look at
-            seen.update(index[key])
+        # the rarest first (equally rare ones in alphabetical order), until the row has enough to look at
+        for key in sorted(sorted(rare.keys() & keys), key=size)[:per_row]:
+            seen.update(rare[key])
             if len(seen) >= budget:
                 break
         if not seen:
             continue
         cand = list(seen)
-        sim = process.cdist([name], [names_l[j] for j in cand], scorer=fuzz.ratio, score_cutoff=cutoff,
+        sim = process.cdist([name], list(map(names_l, cand)), scorer=fuzz.ratio, score_cutoff=cutoff,
                             dtype=np.float32, workers=1)[0]
         hit = np.flatnonzero(sim >= cutoff).tolist()
         if hit:

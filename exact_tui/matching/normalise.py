@@ -198,7 +198,6 @@ def normalise_country(country: str) -> str:
     return text.upper() if len(text) == 2 and text.isalpha() else ""
 
 
-@lru_cache(maxsize=65536)
 def normalise_postcode(postcode: str, country: str = "") -> tuple[str, str]:
     """(`full`, `area`): NL "1234 ab" -> ("1234AB", "1234"); UK "sw1a 1aa" -> ("SW1A1AA", "SW1A");
     BE/DE and other digit postcodes -> (digits, first three digits)."""

@@ -117,6 +117,8 @@ class Side:
 
 _GENERIC_STREET = frozenset({"str", "st", "ln", "av", "bd", "rd", "wg", "pln", "gr", "kd", "sq", "dr",
                              "pl", "rue", "via", "calle", "postbus", "po", "box", "van", "der", "den"})
+
+
 def _address(text: str) -> tuple[AddressKey, str, tuple[str, ...]]:
     """The address key, and the street without "Street"/"Rd."/"Pl." as text and as words: one side
     writes "998 Spring", the other "998 Spring Boulevard"."""
@@ -125,16 +127,16 @@ def _address(text: str) -> tuple[AddressKey, str, tuple[str, ...]]:
     return ak, " ".join(core), core
 
 
-def _postcode(pc_country: tuple[str, str]) -> tuple[str, str]:
-    return normalise_postcode(*pc_country)
-
-
-def _phone(phone_country: tuple[str, str]) -> str:
-    return phone_key(normalise_phone(*phone_country))
+def _phone(phone: str, country: str) -> str:
+    return phone_key(normalise_phone(phone, country))
 
 
 def prepare(records: Sequence[MatchRecord], codes: KeyCodes) -> Side:
-    """Normalise every record of a side once, column by column, each distinct value once."""
+    """Normalise every record of a side once, column by column.
+
+    Names, addresses and towns are normalised once per distinct value (both sides often hold the
+    same spelling; towns repeat thousands of times); the cheap fields, mostly different on every
+    record, are normalised straight away, as looking them up costs about as much."""
     recs = list(records)
     n = len(recs)
     m = codes.mapped
@@ -148,19 +150,19 @@ def prepare(records: Sequence[MatchRecord], codes: KeyCodes) -> Side:
     raw["street"] = [a[1] for a in addr]
     block_tokens = [tuple(set(nk.tokens).union(a[2])) if a[2] else tuple(set(nk.tokens))
                     for nk, a in zip(names, addr)]
-    pcs = m("postcode", _postcode, list(zip([r.postcode for r in recs], country)))
+    pcs = list(map(normalise_postcode, [r.postcode for r in recs], country))
     raw["pc"] = [p[0] for p in pcs]
     raw["pc_area"] = [p[1] for p in pcs]
     city = m("city", normalise_city, [r.city for r in recs])
     raw["country"] = country
-    raw["phone"] = m("phone", _phone, list(zip([r.phone for r in recs], country)))
-    mails = m("email", email_parts, [r.email for r in recs])
+    raw["phone"] = list(map(_phone, [r.phone for r in recs], country))
+    mails = list(map(email_parts, [r.email for r in recs]))
     raw["email"] = [e[0] for e in mails]
     raw["domain"] = [e[1] for e in mails]
-    raw["web"] = m("web", website_domain, [r.website for r in recs])
-    raw["vat"] = m("vat", normalise_vat, [r.vat for r in recs])
-    raw["coc"] = m("coc", normalise_coc, [r.coc for r in recs])
-    raw["code"] = m("code", normalise_code, [r.code for r in recs])
+    raw["web"] = list(map(website_domain, [r.website for r in recs]))
+    raw["vat"] = list(map(normalise_vat, [r.vat for r in recs]))
+    raw["coc"] = list(map(normalise_coc, [r.coc for r in recs]))
+    raw["code"] = list(map(normalise_code, [r.code for r in recs]))
     raw["flags"] = ["|".join(sorted(nk.flags)) if nk.flags else "" for nk in names]
     side = Side(recs, names, Column(name), Column(address), Column(city), {k: Column(raw[k]) for k in KEY_FIELDS},
                 block_tokens=block_tokens,
