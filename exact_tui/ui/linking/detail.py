@@ -22,11 +22,13 @@ class DetailPanel(Widget):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._content: Any = Text("")
+        self.row: Row | None = None  # the row shown
 
     def render(self) -> Any:
         return self._content
 
     def show(self, service: LinkingService | None, row: Row | None) -> None:
+        self.row = row
         if service is None or row is None:
             self._content = Text("No row under the cursor.", style="dim")
         else:

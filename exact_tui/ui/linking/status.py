@@ -17,10 +17,14 @@ class StatusText(Widget):
         self._text: Any = Text.from_markup(text)
 
     def update(self, text: str | Text) -> None:
-        """`text`: markup of our own words, or a `Text` (what holds names or Exact's words)."""
-        self._text = text.copy() if isinstance(text, Text) else Text.from_markup(text)
-        self._text.overflow = "ellipsis"
-        self._text.no_wrap = True
+        """`text`: markup of our own words, or a `Text` (what holds names or Exact's words). The same
+        text again repaints nothing (a tab switch sets the selection line twice: itself and its message)."""
+        new = text.copy() if isinstance(text, Text) else Text.from_markup(text)
+        new.overflow = "ellipsis"
+        new.no_wrap = True
+        if new == self._text and new.style == self._text.style:
+            return
+        self._text = new
         self.refresh()
 
     def render(self) -> Any:
