@@ -25,6 +25,8 @@ class RowSet:
         self.rows = rows
         self.columns: dict[str, list[Any]] = {}
         self.orders: dict[tuple[str, bool], list[int]] = {}
+        self.id_set: set[str] | None = None  # the rows' ids as a set (the table checks a selection against it)
+        self.selection: set[str] | None = None  # a selection known to hold only these rows' ids
 
     def holds(self, rows: Sequence[Any]) -> bool:
         """The same row objects in the same order (identity, not equality: a row is one Exact account)."""
@@ -47,6 +49,7 @@ class RowSet:
         """Rows changed in place (another candidate, a result): every column and order is computed again."""
         self.columns.clear()
         self.orders.clear()
+        self.id_set = None
 
     def order(self, key: str, reverse: bool, keys: Callable[[], list[Any]]) -> list[int]:
         """All row indices sorted by `keys()` (a column), stable: equal keys keep the rows' own order, in

@@ -193,9 +193,9 @@ class LinkCustomersScreen(Screen[None]):
                         severity="warning", timeout=8)
 
     def _show_tab(self, tab: str) -> None:
-        if self.tab != tab:
-            self._selections[self.tab] = set(self.table.selected)
-            self.table.selected = self._selections.get(tab, set())
+        if self.tab != tab:  # the set itself is handed over, not copied (80,000 ids after `a`)
+            self._selections[self.tab] = self.table.selected
+            self.table.selected = self._selections.setdefault(tab, set())
         self.tab = tab
         tabs = self.query_one(Tabs)
         if tabs.active != tab:

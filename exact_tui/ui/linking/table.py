@@ -171,7 +171,7 @@ class PairsTable(ScrollView, can_focus=True):
 
     # -- data ------------------------------------------------------------------------------------
     KEEP_SETS = 4  # row sets kept for switching back (one per Link tab)
-    WARM_CHUNK = 2000  # rows of search text built per step while idle (~5 ms: a key waits at most that long)
+    WARM_CHUNK = 2000  # rows of columns built per step while idle (~5 ms: a key waits at most that long)
     # a pair's texts depend only on the row object and its chosen candidate, which change only through
     # `refresh_rows`; a subclass whose rows change in place otherwise sets this False (no reuse)
     KEEP_SEARCH_TEXT = True
@@ -186,10 +186,13 @@ class PairsTable(ScrollView, can_focus=True):
         rows = list(rows)
         self._set = self._row_set(rows, reuse and self.KEEP_SEARCH_TEXT)
         self.rows = rows = self._set.rows
-        if len(rows) > self.WARM_CHUNK and self.is_mounted and self._set.built("text:all") < len(rows):
+        if len(rows) > self.WARM_CHUNK and self.is_mounted and self._set.built(self._warm_columns()[-1]) < len(rows):
             self.set_timer(0.2, partial(self._warm, self._set))
-        if self.selected:
-            self.selected &= set(self._column("id"))
+        if self.selected and self.selected is not self._set.selection:
+            self.selected &= self._id_set()
+        # this very set holds only ids of these rows (the table adds only shown ones): the next tab
+        # switch back with it need not check its 80,000 ids again
+        self._set.selection = self.selected
         # where the cursor's row is now, by identity (`list.index` would call a dataclass `__eq__` per row)
         keep = next(compress(count(), map(is_, rows, repeat(current))), None) if current is not None else None
         self._apply(keep=keep)
@@ -372,15 +375,31 @@ class PairsTable(ScrollView, can_focus=True):
     def field_text(self, row: Any, name: str) -> str:
         return field_text(row, self.local(row.local_id), name)
 
+    def _warm_columns(self) -> list[str]:
+        """What is built ahead while idle: the free text (the first filter letter) and, for the pairs,
+        every column's sort key (then a first sort at 100,000 rows is only the sort)."""
+        if not self._pairs():
+            return ["id", "text:all"]
+        return ["id", "text:all"] + ["key:" + c.key for c in self.COLUMNS]
+
     def _warm(self, rowset: RowSet) -> None:
-        """Build the filter's search text in small chunks while the user reads the first page, so
-        the first letter typed into the filter at 100k rows does not pay for all of them."""
+        """Build the columns a filter letter and a sort need in small chunks while the user reads the
+        first page, so the first letter or sort at 100k rows does not pay for all of them at once."""
         if rowset is not self._set:
             return  # another tab since
-        end = rowset.built("text:all") + self.WARM_CHUNK
-        self._column("text:all", end)
+        names = self._warm_columns()
+        end = min(rowset.built(name) for name in names) + self.WARM_CHUNK
+        for name in names:
+            self._column(name, end)
         if end < len(rowset.rows):
             self.set_timer(0.01, partial(self._warm, rowset))
+
+    def _id_set(self) -> set[str]:
+        """The ids of all rows, as a set made once per row set (the selection is checked against it)."""
+        found = self._set.id_set
+        if found is None:
+            found = self._set.id_set = set(self._column("id"))
+        return found
 
     def refresh_rows(self) -> None:
         """Rows changed in place (a result, another candidate): repaint; their texts and sort keys are
@@ -502,7 +521,8 @@ class PairsTable(ScrollView, can_focus=True):
 
     def action_invert(self) -> None:
         """Invert within the visible rows; selected rows hidden by the filter stay selected."""
-        self.selected.symmetric_difference_update(set(self._view_ids()))
+        shown = self._id_set() if len(self.view) == len(self.rows) else set(self._view_ids())
+        self.selected.symmetric_difference_update(shown)
         self._changed()
 
     def select_where(self, test: Callable[[Any], bool]) -> int:
@@ -514,7 +534,7 @@ class PairsTable(ScrollView, can_focus=True):
         return len(self.selected) - before
 
     def select_ids(self, ids: Iterable[str]) -> None:
-        self.selected = set(ids) & set(self._column("id"))
+        self.selected = set(ids) & self._id_set()
         self._changed()
 
     def action_sort_next(self) -> None:
