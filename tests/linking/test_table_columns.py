@@ -188,3 +188,29 @@ async def test_the_tab_underline_moves_without_an_animation(world):
         underline = tabs.query_one("Underline")
         assert not app.animator.is_being_animated(underline, "highlight_start")
         assert not app.animator.is_being_animated(underline, "highlight_end")
+
+
+async def test_a_move_within_the_page_draws_only_the_two_lines_that_changed():
+    service = _service(200)
+    app = TableApp(service)
+    async with app.run_test(size=(140, 30)) as pilot:
+        table = app.query_one(PairsTable)
+        table.set_rows(service.tab_rows("one"))
+        table.focus()
+        await pilot.pause()
+        await pilot.press("down", "down")
+        drawn: list[int] = []
+        draw = table.render_line
+
+        def counted(y: int):
+            drawn.append(y)
+            return draw(y)
+
+        table.render_line = counted  # type: ignore[method-assign]
+        await pilot.press("down")
+        await pilot.pause()
+        assert sorted(set(drawn)) == [3, 4]  # line 0 is the header: rows 2 and 3 of the page
+        drawn.clear()
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert len(set(drawn)) > 2  # a new page is drawn whole

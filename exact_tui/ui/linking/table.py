@@ -186,7 +186,7 @@ class PairsTable(ScrollView, can_focus=True):
         rows = list(rows)
         self._set = self._row_set(rows, reuse and self.KEEP_SEARCH_TEXT)
         self.rows = rows = self._set.rows
-        if len(rows) > self.WARM_CHUNK and self.is_mounted and self._set.built(self._warm_columns()[-1]) < len(rows):
+        if len(rows) > self.WARM_CHUNK and self.is_mounted and self._warmed() < len(rows):
             self.set_timer(0.2, partial(self._warm, self._set))
         if self.selected and self.selected is not self._set.selection:
             self.selected &= self._id_set()
@@ -267,7 +267,7 @@ class PairsTable(ScrollView, can_focus=True):
             if key == "local":
                 return [c.name.casefold() if c is not None else "\uffff" for c in column("customer")]
             return list(map(str.casefold, map(attrgetter(key), map(attrgetter("exact"), rows))))
-        except (TypeError, AttributeError):  # a value that is not a str: `_sort_function`, row by row
+        except (TypeError, AttributeError, ValueError):  # not a str, or a digit int() refuses ("²"): row by row
             return None
 
     def _matching(self, indices: Iterable[int], text: str) -> list[int]:
@@ -325,9 +325,14 @@ class PairsTable(ScrollView, can_focus=True):
         one, ~30 ms at 140×40, though the table's own size does not change); the scrollbar follows, and
         when it appears or goes, its reactive lays the table out again."""
         size = Size(self.size.width, lines)
-        if size != self.virtual_size:
-            self.set_reactive(Widget.virtual_size, size)
-            self._scroll_update(size)
+        if size == self.virtual_size:
+            return
+        height = self.styles.height
+        if height is None or height.is_auto:  # a table as tall as its rows: its size does change
+            self.virtual_size = size
+            return
+        self.set_reactive(Widget.virtual_size, size)
+        self._scroll_update(size)
 
     def _current_index(self) -> int | None:
         return self.view[self.cursor] if 0 <= self.cursor < len(self.view) else None
@@ -387,12 +392,20 @@ class PairsTable(ScrollView, can_focus=True):
         first page, so the first letter or sort at 100k rows does not pay for all of them at once."""
         if rowset is not self._set:
             return  # another tab since
-        names = self._warm_columns()
-        end = min(rowset.built(name) for name in names) + self.WARM_CHUNK
-        for name in names:
+        end = self._warmed() + self.WARM_CHUNK
+        for name in self._warm_columns():
             self._column(name, end)
         if end < len(rowset.rows):
             self.set_timer(0.01, partial(self._warm, rowset))
+
+    def _warmed(self) -> int:
+        """How many rows of the current set have every column `_warm` builds."""
+        return min(self._set.built(name) for name in self._warm_columns())
+
+    @property
+    def built_ahead(self) -> bool:
+        """Whether the columns built ahead while idle are there for every row (the bench waits for it)."""
+        return self._warmed() >= len(self.rows)
 
     def _id_set(self) -> set[str]:
         """The ids of all rows, as a set made once per row set (the selection is checked against it)."""
