@@ -151,8 +151,8 @@ def why_not_learned(S: Scores, rows: list[int], cfg: MatchConfig, bits: np.ndarr
     elif not g.ok[best]:
         why = []
         if g.family[best]:
-            why.append("only the surname agrees, the given names have nothing in common (a family member?) "
-                       "and no phone number, mailbox or VAT/KvK number of one person confirms it")
+            why.append("only the surname agrees and nothing of one person (phone number, mailbox, VAT/KvK "
+                       "number) confirms it")
         elif not g.name_some[best] and g.stranger[best]:
             why.append("the names have nothing in common at one address (another customer there?), and the files "
                        "hold customers of other names sharing an address")
