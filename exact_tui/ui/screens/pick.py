@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -42,6 +42,7 @@ class PickScreen(ModalScreen[str | None]):
         self.with_filter = True if filter is None else filter
         self.all_label = all_label
         self.hint = hint
+        self._to_list = False
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
@@ -85,6 +86,9 @@ class PickScreen(ModalScreen[str | None]):
             return bool(self.all_label)
         return True
 
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        self._to_list = False  # the focus has arrived where it was going
+
     @on(Input.Changed, "#pick-filter")
     def _filter(self, event: Input.Changed) -> None:
         options = self.query_one("#pick-list", OptionList)
@@ -100,8 +104,24 @@ class PickScreen(ModalScreen[str | None]):
             self.dismiss(options.get_option_at_index(options.highlighted or 0).id)
 
     def on_key(self, event) -> None:
-        if event.key == "down" and self.with_filter and self.focused is self.query_one("#pick-filter"):
-            self.query_one("#pick-list").focus()
+        """↓ from the filter goes to the list, ↑ from the list's top back to the filter.
+
+        Textual moves the focus on the next turn of the loop, so keys that arrive in one burst (over SSH,
+        a fast typist) still reach the filter: each further ↓/↑ then moves the highlight itself, and
+        Enter in the filter picks the highlighted choice — Down Down Enter picks the second choice."""
+        if not self.with_filter or event.key not in ("down", "up"):
+            return
+        options = self.query_one("#pick-list", OptionList)
+        if self.focused is self.query_one("#pick-filter"):
+            if self._to_list:  # focus already on its way to the list: this key is the list's
+                (options.action_cursor_down if event.key == "down" else options.action_cursor_up)()
+            elif event.key == "down":
+                self._to_list = True
+                options.focus()
+            event.stop()
+        elif self.focused is options and event.key == "up" and not options.highlighted:
+            self._to_list = False
+            self.query_one("#pick-filter").focus()
             event.stop()
 
     @on(OptionList.OptionSelected, "#pick-list")
