@@ -2,9 +2,9 @@
 
 Runs the console as `exact-tui --data-dir D --profile bench` starts it (the CLI, opening the profile's
 store, `ExactApp` with its reconnect worker) headless in a child process, on a throw-away profile with
-N local customers (0: an empty profile). The child signals its first paint through a pipe; the parent
-measures the wall time from `Popen`, and the child reports the CPU time it used until then (steadier
-than wall time on a shared machine).
+N local customers (0: an empty profile). The child signals its first frame (the moment Textual hands it to
+the terminal driver) through a pipe; the parent measures the wall time from `Popen`, and the child
+reports the CPU time it used until then (steadier than wall time on a shared machine).
 
 The child runs with a bytecode cache (PYTHONPYCACHEPREFIX in a temporary folder, after one launch
 that is not counted): an installed exact-tui has its .pyc files, and a PYTHONDONTWRITEBYTECODE set
@@ -28,8 +28,7 @@ import time
 TARGET_S = 0.6  # issue #16: first paint with a 20k-customer profile
 
 CHILD = r"""
-import json, os, sys, time
-import exact_tui.ui.app as console
+import importlib.abc, importlib.util, json, os, sys, time
 
 def rss_mb():
     with open("/proc/self/status") as f:
@@ -38,23 +37,45 @@ def rss_mb():
                 return int(line.split()[1]) / 1024
     return 0.0
 
-class Timed(console.ExactApp):
-    def on_mount(self):
-        super().on_mount()
-        self.call_after_refresh(self._painted)
+class PatchOnImport(importlib.abc.MetaPathFinder):
+    # ExactApp is replaced by Timed when `exact-tui` imports the console, not before: imported here
+    # first, the console would load outside the start-up conditions cli/_console.py sets.
+    def find_spec(self, name, path, target=None):
+        if name != "exact_tui.ui.app":
+            return None
+        sys.meta_path.remove(self)
+        spec = importlib.util.find_spec(name)
+        load = spec.loader.exec_module
 
-    def _painted(self):
-        os.write(1, (json.dumps({"cpu_s": time.process_time()}) + "\n").encode())
-        self.set_timer(2.0, self._idle)
+        def exec_module(module):
+            load(module)
+            patch(module)
 
-    def _idle(self):
-        os.write(1, (json.dumps({"rss_mb": rss_mb()}) + "\n").encode())
-        self.exit(0)
+        spec.loader.exec_module = exec_module
+        return spec
 
-    def run(self, **kw):
-        return super().run(headless=True, size=(80, 24))
+def patch(console):
+    class Timed(console.ExactApp):
+        painted = False
 
-console.ExactApp = Timed
+        def _display(self, screen, renderable):
+            # where Textual hands a frame to the driver (which writes it to the terminal; headless: not)
+            super()._display(screen, renderable)
+            if not self.painted and renderable is not None and not self._batch_count:
+                self.painted = True
+                os.write(1, (json.dumps({"cpu_s": time.process_time()}) + "\n").encode())
+                self.set_timer(2.0, self._idle)
+
+        def _idle(self):
+            os.write(1, (json.dumps({"rss_mb": rss_mb()}) + "\n").encode())
+            self.exit(0)
+
+        def run(self, **kw):
+            return super().run(headless=True, size=(80, 24))
+
+    console.ExactApp = Timed
+
+sys.meta_path.insert(0, PatchOnImport())
 from exact_tui.cli import main
 sys.exit(main(["--data-dir", sys.argv[1], "--profile", "bench"]))
 """

@@ -2,10 +2,23 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 
 
 def run(args: argparse.Namespace) -> int:
+    # Start-up makes a few hundred thousand objects (modules, classes, styles, widgets) and frees
+    # almost none, so the cyclic collector's passes over them before the first frame find nothing:
+    # it is off until the console has painted (`ExactApp` turns it back on and freezes what start-up
+    # made, so later passes skip it too), and on again here if the console never got that far.
+    gc.disable()
+    try:
+        return _open(args)
+    finally:
+        gc.enable()
+
+
+def _open(args: argparse.Namespace) -> int:
     from ..services.problems import explain
     from ..services.session import ConsoleSession
 

@@ -6,6 +6,7 @@ worker thread or an async worker can emit them alike.
 """
 from __future__ import annotations
 
+import gc
 import os
 from pathlib import Path
 
@@ -126,11 +127,16 @@ class ExactApp(App[int]):
             self.session.events.error(self.keymap_problem, topic="settings", detail="keys left at their defaults")
         self.refresh_checklist()
         self.goto(self.current_step)
-        if self.resume:  # after the first frame: reconnecting loads the Exact client (httpx, authlib)
-            self.call_after_refresh(self._start_resume)
+        self.call_after_refresh(self._after_first_frame)
 
-    def _start_resume(self) -> None:
-        self.run_worker(self._resume(), group="resume", exclusive=True, exit_on_error=False)
+    def _after_first_frame(self) -> None:
+        """What waits until the console is on screen: the garbage collector, which `exact-tui` keeps
+        off during start-up (cli/_console.py), and reconnecting, which loads the Exact client."""
+        if not gc.isenabled():
+            gc.enable()
+            gc.freeze()  # what start-up made stays: later passes need not walk it
+        if self.resume:
+            self.run_worker(self._resume(), group="resume", exclusive=True, exit_on_error=False)
 
     def _show_stored_log(self, lines: int = 200) -> None:
         """The log pane starts with the profile's stored log: what happened last time (or before it opened)."""

@@ -40,6 +40,26 @@ async def test_reopened_profile_shows_last_step_and_stored_log(sandbox, tmp_path
         session.close_store()
 
 
+async def test_a_long_stored_log_is_all_there_in_order_and_ends_in_view(sandbox, tmp_path):
+    """The first frame draws only the newest stored lines; the older ones follow right after it."""
+    session = open_session(sandbox, tmp_path, profile="acme")
+    session.demo = None
+    for n in range(150):
+        session.events.info(f"stored line {n:03}", side=Side.LOCAL, topic="import")
+    session = reopen(session)
+    try:
+        app = ExactApp(session, data_dir=tmp_path, resume=False)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await wait_for(pilot, lambda: "stored line 000" in log_text(app), what="the oldest stored line drawn")
+            text = log_text(app)
+            places = [text.find(f"stored line {n:03}") for n in range(150)]
+            assert -1 not in places and places == sorted(places)
+            pane = app.query_one(LogPane)
+            assert pane.is_vertical_scroll_end and pane.max_scroll_y > 0
+    finally:
+        session.close_store()
+
+
 async def test_kept_demo_profile_reconnects_by_itself(sandbox, tmp_path):
     session = open_session(sandbox, tmp_path, profile="demo")
     app = ExactApp(session, data_dir=tmp_path, deterministic=True, resume=False)

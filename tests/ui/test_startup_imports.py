@@ -15,27 +15,33 @@ import sys
 # loaded lazily, by the action that needs them
 LAZY = ("httpx", "authlib", "click", "pygments", "rapidfuzz",
         "exact_tui.exact.client", "exact_tui.exact.transport", "exact_tui.exact.oauth", "exact_tui.exact.auth",
-        "exact_tui.matching", "exact_tui.sandbox")
+        "exact_tui.services.linking.service", "exact_tui.matching", "exact_tui.sandbox")
 
 _LOADED = "import json, sys; print(json.dumps(sorted(m for m in {lazy!r} if m in sys.modules)))"
 
 # The console as `exact-tui --data-dir D` starts it (the CLI, the profile, the app), stopped at its
 # first painted frame: which of LAZY are loaded by then.
 _FIRST_PAINT = r"""
-import json, sys
+import gc, json, sys
 import exact_tui.ui.app as console
 
 class FirstPaint(console.ExactApp):
-    def on_mount(self):
-        super().on_mount()
-        self.call_after_refresh(self._painted)
+    loaded = None
 
-    def _painted(self):
-        self.loaded = sorted(m for m in LAZY if m in sys.modules)
+    def _display(self, screen, renderable):
+        # where Textual hands a frame to the terminal driver
+        super()._display(screen, renderable)
+        if self.loaded is None and renderable is not None and not self._batch_count:
+            self.loaded = sorted(m for m in LAZY if m in sys.modules)
+            self.call_after_refresh(self._settled)
+
+    def _settled(self):
+        self.collecting = gc.isenabled()
         self.exit(0)
 
     def run(self, **kw):
         result = super().run(headless=True, size=(80, 24))
+        print(json.dumps({"collecting": self.collecting}))
         print(json.dumps(self.loaded))
         return result
 
@@ -78,6 +84,10 @@ def test_the_exact_package_names_stay_importable():
 
 
 def test_the_first_painted_frame_comes_before_the_lazy_modules(tmp_path):
-    """The whole launch (CLI, profile, console, reconnect worker) up to the first frame."""
-    loaded = _loaded(f"LAZY = {LAZY!r}\n" + _FIRST_PAINT, str(tmp_path))
+    """The whole launch (CLI, profile, console, reconnect worker) up to the first frame; by then the
+    garbage collector, off during start-up, is collecting again."""
+    result = _python(f"LAZY = {LAZY!r}\n" + _FIRST_PAINT, str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    state, loaded = map(json.loads, result.stdout.strip().splitlines()[-2:])
     assert loaded == []
+    assert state == {"collecting": True}

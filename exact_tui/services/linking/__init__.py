@@ -35,14 +35,34 @@ No Textual here: the UI runs these coroutines in a worker and renders `RowResult
 """
 from __future__ import annotations
 
-from .accounts import AccountCache
-from .actions import ACTION_LABELS, TAB_TITLES, TABS, Action, Cancel, Tab
-from .fields import FIELD_LABELS, FIELDS, MERGE_FIELDS, CustomerField, same_value
-from .merge import AccountDiff, FieldChange, LinkDiff, changes_for_exact, identity_conflicts, link_diff, merge_from_exact
-from .problems import LinkProblem, ProblemKind
-from .records import ActionReport, ExactAccount, Plan, PlanCost, Row, RowResult, plan_cost, reasons
-from .review import CSV_COLUMNS, DecisionImport, csv_safe, csv_unsafe
-from .service import LinkingService
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .accounts import AccountCache
+    from .actions import ACTION_LABELS, TAB_TITLES, TABS, Action, Cancel, Tab
+    from .fields import FIELD_LABELS, FIELDS, MERGE_FIELDS, CustomerField, same_value
+    from .merge import (AccountDiff, FieldChange, LinkDiff, changes_for_exact, identity_conflicts, link_diff,
+                        merge_from_exact)
+    from .problems import LinkProblem, ProblemKind
+    from .records import ActionReport, ExactAccount, Plan, PlanCost, Row, RowResult, plan_cost, reasons
+    from .review import CSV_COLUMNS, DecisionImport, csv_safe, csv_unsafe
+    from .service import LinkingService
+
+# Loaded on first use (PEP 562): the console's step 4 imports `counts` from here at start-up, and
+# must not pay for the service, the merge rules and the review CSV before its first frame.
+_WHERE = {
+    **dict.fromkeys(("AccountCache",), "accounts"),
+    **dict.fromkeys(("ACTION_LABELS", "TAB_TITLES", "TABS", "Action", "Cancel", "Tab"), "actions"),
+    **dict.fromkeys(("FIELD_LABELS", "FIELDS", "MERGE_FIELDS", "CustomerField", "same_value"), "fields"),
+    **dict.fromkeys(("AccountDiff", "FieldChange", "LinkDiff", "changes_for_exact", "identity_conflicts", "link_diff",
+                     "merge_from_exact"), "merge"),
+    **dict.fromkeys(("LinkProblem", "ProblemKind"), "problems"),
+    **dict.fromkeys(("ActionReport", "ExactAccount", "Plan", "PlanCost", "Row", "RowResult", "plan_cost", "reasons"),
+                    "records"),
+    **dict.fromkeys(("CSV_COLUMNS", "DecisionImport", "csv_safe", "csv_unsafe"), "review"),
+    **dict.fromkeys(("LinkingService",), "service"),
+}
 
 __all__ = [
     "ACTION_LABELS", "AccountDiff", "CSV_COLUMNS", "FieldChange", "LinkDiff", "identity_conflicts", "link_diff", "FIELDS", "FIELD_LABELS", "MERGE_FIELDS", "TABS", "TAB_TITLES", "AccountCache",
@@ -50,3 +70,15 @@ __all__ = [
     "LinkingService", "Plan", "PlanCost", "ProblemKind", "Row", "RowResult", "Tab", "changes_for_exact", "csv_safe",
     "csv_unsafe", "merge_from_exact", "plan_cost", "reasons", "same_value",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _WHERE:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{_WHERE[name]}", __name__), name)
+    globals()[name] = value  # the next look-up is a plain module attribute
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

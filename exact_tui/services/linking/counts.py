@@ -7,9 +7,12 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ..session import ConsoleSession
-from .service import LinkingService
+
+if TYPE_CHECKING:
+    from .service import LinkingService
 
 
 @dataclass(slots=True)
@@ -40,6 +43,8 @@ async def link_counts(session: ConsoleSession, *, refresh: bool = False) -> Link
 
     if not refresh and session.cache.link_counts is not None:
         return session.cache.link_counts
+    from .service import LinkingService  # the service and the matcher: not before step 4 needs them
+
     service = LinkingService.for_session(session)
     service.cache.load(service.division)
     if refresh or service.cache.timestamp is None or not service.cache.accounts:

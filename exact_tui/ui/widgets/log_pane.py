@@ -28,6 +28,7 @@ SIDE_LABEL = {Side.LOCAL: "local  ", Side.EXACT: "exact  ", Side.NETWORK: "netwo
 
 _DURATION = re.compile(r"\d+ ms")  # masked in deterministic mode (screenshots)
 _LOOPBACK_PORT = re.compile(r"(127\.0\.0\.1|localhost):\d+")  # a sandbox's free port, masked likewise
+HISTORY_FIRST_FRAME = 50  # stored lines drawn for the first frame: more than the tallest log pane (40 rows) shows
 
 
 class LogLine:
@@ -90,16 +91,19 @@ class LogPane(RichLog):
 
     def add_history(self, entries) -> int:
         """Show the profile's stored log (earlier sessions, events from before the console opened) dimmed,
-        so a reopened profile shows what happened last time. Not counted in the error/warning tally."""
-        shown = 0
-        for entry in entries:
-            event = _event_of(entry)
-            if event is not None:
-                self.add(event, counted=False)
-                shown += 1
-        return shown
+        so a reopened profile shows what happened last time. Not counted in the error/warning tally.
 
-    def add(self, event: Event, *, counted: bool = True) -> None:
+        The first frame draws only the newest lines, as many as the tallest pane shows; the rest is
+        drawn right after it (wrapping 200 lines was a tenth of the console's start-up)."""
+        events = [event for event in map(_event_of, entries) if event is not None]
+        first = len(events) - HISTORY_FIRST_FRAME
+        for n, event in enumerate(events):
+            self.add(event, counted=False, draw=n >= first)
+        if first > 0:
+            self.call_after_refresh(self._redraw)
+        return len(events)
+
+    def add(self, event: Event, *, counted: bool = True, draw: bool = True) -> None:
         if counted:
             self.counts[event.level] += 1
         clock = self.fixed_time or event.time.astimezone().strftime("%H:%M:%S")
@@ -121,7 +125,8 @@ class LogPane(RichLog):
         self._entries.append(row)
         while self.max_lines is not None and len(self._entries) > self.max_lines:
             self._entries.popleft()  # each entry is at least one line: more can never be shown
-        self._put(row)
+        if draw:
+            self._put(row)
         errors, warnings = self.counts[Level.ERROR], self.counts[Level.WARNING]
         self.border_subtitle = f"{errors} errors · {warnings} warnings" if errors or warnings else ""
 
@@ -135,12 +140,16 @@ class LogPane(RichLog):
         """Wrap every line again at the new width (RichLog keeps what it rendered at the old one)."""
         width = event.size.width
         if width and self._wrapped_at and width != self._wrapped_at and self._entries:
-            at_end = self.is_vertical_scroll_end
-            self.clear()
-            for row in self._entries:
-                self._put(row, scroll_end=at_end)
+            self._redraw()
         if width:
             self._wrapped_at = width
+
+    def _redraw(self) -> None:
+        """Draw every kept line again (at the current width), staying at the end if the view was there."""
+        at_end = self.is_vertical_scroll_end
+        self.clear()
+        for row in self._entries:
+            self._put(row, scroll_end=at_end)
 
 
 def _event_of(entry) -> Event | None:
