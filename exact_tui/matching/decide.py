@@ -14,7 +14,9 @@ import numpy as np
 
 from . import learned as fs
 from .model import MatchConfig
-from .scoring import NAME_CLOSE, Scores
+from .parts import households, strangers
+from .prepare import Side
+from .scoring import NAME_CLOSE, NAME_GIVEN_SAME, Scores
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +26,7 @@ class Gate:
     likely: np.ndarray  # probability >= min_probability
     name_some: np.ndarray  # the name at least partly alike (or a VAT/KvK number agrees)
     family: np.ndarray  # the surname alike, the given names not, and nothing personal agrees
+    sibling: np.ndarray  # the first word alike, the rest not, and nothing of one customer agrees
     stranger: np.ndarray  # names with nothing in common at one address
     other: np.ndarray  # a field besides the name confirms it
     flags_ok: np.ndarray  # no Holding/Stichting-type word on one side only
@@ -64,26 +67,80 @@ def stranger_odds(prob: np.ndarray, pattern: np.ndarray, strangers: int, records
     return float((prob * pattern).sum() / max(prob.sum(), 1e-9)) / relative
 
 
+@dataclass(frozen=True, slots=True)
+class FileEvidence:
+    """What the two files say about themselves: how often a pair of records at one address is NOT
+    one customer (relatives, sister companies, strangers), against how often the learned evidence
+    finds such name patterns among true pairs. A pattern is left to a person unless the second is
+    `2 ** margin_bits` times the first (64: the lead a One match needs over its runner-up)."""
+
+    households: int
+    siblings: int
+    strangers: int
+    family_odds: float
+    sibling_odds: float
+    stranger_odds: float
+    needed: float
+
+    @property
+    def families_rare(self) -> bool:
+        return self.family_odds >= self.needed
+
+    @property
+    def siblings_rare(self) -> bool:
+        return self.sibling_odds >= self.needed
+
+    @property
+    def strangers_rare(self) -> bool:
+        return self.stranger_odds >= self.needed
+
+    def stats(self) -> dict[str, float]:
+        return {"households": float(self.households), "family_odds": self.family_odds,
+                "siblings": float(self.siblings), "sibling_odds": self.sibling_odds,
+                "strangers": float(self.strangers), "stranger_odds": self.stranger_odds}
+
+
+def file_evidence(E: Side, L: Side, S: Scores, prob: np.ndarray, cfg: MatchConfig) -> FileEvidence:
+    """`prob`: each pair's learned probability, 0 where it is not the likeliest of both its records
+    (the shares of true pairs are taken over those: over all candidate pairs the learned prior,
+    that of each record's few best candidates, would count thousands of strangers)."""
+    homes, twins = households(E, L, cfg.workers)
+    others = strangers(E, L, cfg.workers)
+    n = len(E) + len(L)
+    if not len(S):
+        return FileEvidence(homes, twins, others, 0.0, 0.0, 0.0, 2 ** cfg.margin_bits)
+    return FileEvidence(homes, twins, others, family_odds(prob, S.level["family"], homes, n),
+                        family_odds(prob, S.level["name"] == NAME_GIVEN_SAME, twins, n),
+                        stranger_odds(prob, stranger_pairs(S), others, n), 2 ** cfg.margin_bits)
+
+
 def family_unconfirmed(S: Scores, strong_id: np.ndarray, families_rare: bool) -> np.ndarray:
     """The surname agrees and the given names have nothing in common ("Jan Jansen" / "Piet
     Jansen"): a father and son at one address as often as a given name typed anew, unless the
     files show no families (`families_rare`, from `family_odds`). Otherwise only what is one
     person's alone settles it: the same phone number, the same mailbox, a VAT/KvK or customer
     number. The address does not, as the family shares it."""
+    return S.level["family"].astype(bool) & ~_personal(S, strong_id) & (not families_rare)
+
+
+def _personal(S: Scores, strong_id: np.ndarray) -> np.ndarray:
+    """What belongs to one person or firm alone: its phone number, mailbox, VAT/KvK or customer number."""
     lv = S.level
-    personal = (lv["phone"] == 2) | (lv["email"] == 2) | (lv["code"] == 1) | strong_id
-    return lv["family"].astype(bool) & ~personal & (not families_rare)
+    return (lv["phone"] == 2) | (lv["email"] == 2) | (lv["code"] == 1) | strong_id
 
 
 def gate(S: Scores, cfg: MatchConfig, bits: np.ndarray, parts: dict[str, np.ndarray], strong_id: np.ndarray,
-         flags_ok: np.ndarray, families_rare: bool, strangers_rare: bool = False) -> Gate:
+         flags_ok: np.ndarray, files: FileEvidence) -> Gate:
     """Pairs the learned evidence may link: likely enough, the name at least partly alike, a field
     besides the name agreeing, no Holding/Stichting word on one side only and no differing VAT/KvK."""
     lv = S.level
-    family = family_unconfirmed(S, strong_id, families_rare)
-    name_some = ((lv["name"] >= 1) & ~family) | strong_id
+    family = family_unconfirmed(S, strong_id, files.families_rare)
+    # "Vector Bouw" / "Vector Logistics": the first word alike, the rest nothing alike, is a
+    # sister company at the same address unless the files hold no such pairs
+    sibling = (lv["name"] == NAME_GIVEN_SAME) & ~_personal(S, strong_id) & (not files.siblings_rare)
+    name_some = ((lv["name"] >= 1) & ~family & ~sibling) | strong_id
     stranger = stranger_pairs(S)
-    if strangers_rare:  # neither file has customers of other names sharing an address
+    if files.strangers_rare:  # neither file has customers of other names sharing an address
         name_some |= stranger
     close = np.isin(lv["name"], NAME_CLOSE)
     keys = (lv["vat"] == 1) | (lv["coc"] == 1) | (lv["code"] == 1) | (lv["phone"] >= 1) | (lv["email"] == 2)
@@ -102,8 +159,8 @@ def gate(S: Scores, cfg: MatchConfig, bits: np.ndarray, parts: dict[str, np.ndar
     # a different phone number or mail domain is another customer more often than a typo: the
     # learned route leaves those pairs to a person
     key_conflict = (lv["vat"] == 0) | (lv["coc"] == 0) | (lv["phone"] == 0) | (lv["email"] == 0)
-    return Gate(fs.probability(bits) >= cfg.min_probability, name_some, family, stranger, other, flags_ok,
-                key_conflict)
+    return Gate(fs.probability(bits) >= cfg.min_probability, name_some, family, sibling, stranger, other,
+                flags_ok, key_conflict)
 
 
 def pct(p: float) -> str:
@@ -153,6 +210,9 @@ def why_not_learned(S: Scores, rows: list[int], cfg: MatchConfig, bits: np.ndarr
         if g.family[best]:
             why.append("only the surname agrees and nothing of one person (phone number, mailbox, VAT/KvK "
                        "number) confirms it")
+        elif g.sibling[best]:
+            why.append("only the first word of the names agrees (a sister company or another person at that "
+                       "address?) and nothing of one customer (phone number, mailbox, VAT/KvK number) confirms it")
         elif not g.name_some[best] and g.stranger[best]:
             why.append("the names have nothing in common at one address (another customer there?), and the files "
                        "hold customers of other names sharing an address")

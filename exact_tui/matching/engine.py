@@ -21,9 +21,9 @@ import numpy as np
 from . import learned as fs
 from .blocking import blocked_pairs, contains, fallback_pairs
 from .decide import (
-    family_odds, family_unconfirmed, gate, learned_one_notes, stranger_odds, stranger_pairs, why_not_learned,
+    FileEvidence, family_unconfirmed, file_evidence, gate, learned_one_notes, why_not_learned,
 )
-from .parts import households, release, strangers
+from .parts import release
 from .explain import evidence
 from .model import Candidate, Decisions, MatchConfig, MatchRecord, MatchResult
 from .prepare import KeyCodes, Side, prepare
@@ -89,25 +89,16 @@ def _match(exact: Sequence[MatchRecord], local: Sequence[MatchRecord], decisions
     model = _learn(E, L, S, cfg, e_active, l_active)
     bits, parts = fs.weigh(model, S.level) if len(S) else (np.zeros(0, np.float32), {})
     result.model = model
-    # a surname shared at one address is a relative as often as a given name typed anew, unless
-    # the files hold (almost) no families: then it is the same person (decide.family_odds)
-    # ... and names with nothing in common at one address are another customer there, unless
-    # neither file has customers of other names sharing an address (decide.stranger_odds)
-    homes, others = households(E, L, cfg.workers), strangers(E, L, cfg.workers)
-    # the shares of true pairs are taken over the pairs each side's record likes best (the learned
-    # prior is that of the few best candidates: over all pairs it would count thousands of strangers)
-    prob = fs.probability(bits) * _mutual_best(S, bits, len(E), len(L))
-    odds = family_odds(prob, S.level["family"], homes, len(E) + len(L)) if len(S) else 0.0
-    odds_s = stranger_odds(prob, stranger_pairs(S), others, len(E) + len(L)) if len(S) else 0.0
+    # a surname shared at one address is a relative as often as a given name typed anew, names
+    # with nothing in common there another customer: the files themselves say how often
+    files = file_evidence(E, L, S, fs.probability(bits) * _mutual_best(S, bits, len(E), len(L)), cfg)
     t_learn = time.perf_counter()
-    _bucket(E, L, S, cfg, e_active, ignored, result, bits, parts,
-            (odds >= 2 ** cfg.margin_bits, odds_s >= 2 ** cfg.margin_bits))
+    _bucket(E, L, S, cfg, e_active, ignored, result, bits, parts, files)
     done = time.perf_counter()
     result.stats = {"pairs": float(len(S)), "seconds": done - started, "prepare_s": t_prep - started,
                     "score_s": t_score - t_prep, "learn_s": t_learn - t_score, "bucket_s": done - t_learn,
                     "prior": model.prior, "em_iterations": float(model.iterations),
-                    "households": float(homes), "family_odds": odds, "strangers": float(others),
-                    "stranger_odds": odds_s}
+                    **files.stats()}
     return result
 
 
@@ -210,19 +201,18 @@ def _best_two(group: np.ndarray, score: np.ndarray, n: int) -> tuple[np.ndarray,
 
 
 def _bucket(E: Side, L: Side, S: Scores, cfg: MatchConfig, e_active: np.ndarray, ignored: np.ndarray,
-            result: MatchResult, bits: np.ndarray, parts: dict[str, np.ndarray], rare: tuple[bool, bool]) -> None:
-    families_rare, strangers_rare = rare
+            result: MatchResult, bits: np.ndarray, parts: dict[str, np.ndarray], files: FileEvidence) -> None:
     n_e, n_l = len(E), len(L)
     strong_id = (S.key_state["vat"] == 1) | (S.key_state["coc"] == 1) if len(S) else np.zeros(0, bool)
     # numbering on both sides may be independent: a shared code counts only with a plausible name
     # and when no address, place, phone or e-mail contradicts it
     code_ok = (S.key_state["code"] == 1) & ~S.conflict if len(S) else np.zeros(0, bool)
     name_ok = (S.sim["name"] >= cfg.min_name) | strong_id | (code_ok & (S.sim["name"] >= cfg.min_name_code))
-    name_ok &= ~family_unconfirmed(S, strong_id, families_rare)  # "Jan Jansen" / "Piet Jansen" at one address
+    name_ok &= ~family_unconfirmed(S, strong_id, files.families_rare)  # "Jan Jansen" / "Piet Jansen" at one address
     evidence_ok = S.second_field | strong_id | code_ok
     flags_ok = ~S.flag_mismatch | strong_id
     eligible = (S.score >= cfg.threshold) & name_ok & evidence_ok & flags_ok
-    g = gate(S, cfg, bits, parts, strong_id, flags_ok, families_rare, strangers_rare)
+    g = gate(S, cfg, bits, parts, strong_id, flags_ok, files)
     learned_ok = g.ok
     learned = (bits, learned_ok)
     competing = ~ignored[S.ei]

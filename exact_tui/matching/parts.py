@@ -175,23 +175,31 @@ def _relate(ce: _Columns, cl: _Columns, ei: np.ndarray, li: np.ndarray, workers:
     return Relations(given_same, family, inside)
 
 
-def households(E: Side, L: Side, workers: int, largest: int = 12) -> int:
-    """Pairs of records within one side at one street address whose surnames agree and whose given
+def _address_groups(side: Side) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The side's records with a street address, sorted so that those at one full address (street
+    and number, and postcode and town where given) are adjacent: rows, group starts, group sizes."""
+    sh, pc, city = side.keys["street_house"], side.keys["pc"], side.keys["city"]
+    rows = np.nonzero(sh != 0)[0]
+    rows = rows[np.lexsort((city[rows], pc[rows], sh[rows]))]
+    same = (sh[rows][1:] == sh[rows][:-1]) & (pc[rows][1:] == pc[rows][:-1]) & (city[rows][1:] == city[rows][:-1])
+    starts = np.flatnonzero(np.r_[True, ~same]) if len(rows) else np.zeros(0, np.int64)
+    return rows, starts, np.diff(np.r_[starts, len(rows)])
+
+
+def households(E: Side, L: Side, workers: int, largest: int = 12) -> tuple[int, int]:
+    """Pairs of records within one side at one full address whose surnames agree and whose given
     names have nothing in common: the families each file holds. Each side lists every customer
     once, so these are relatives, never one person twice; how many there are says how likely a
     relative is behind such a pair ACROSS the sides. Addresses shared by more than `largest`
-    records (a block of flats, a business centre) are left out."""
+    records (a block of flats, a business centre) are left out.
+
+    Returns the relatives and the pairs whose FIRST word agrees and whose rest has nothing in
+    common ("Vector Bouw" / "Vector Logistics": sister companies at one address, rarely two
+    persons of one given name)."""
     ce, cl = _columns(E, L)
-    found = 0
+    found = siblings = 0
     for side, cols in ((E, ce), (L, cl)):
-        key = side.keys["street_house"]
-        rows = np.nonzero(key != 0)[0]
-        if len(rows) < 2:
-            continue
-        rows = rows[np.argsort(key[rows], kind="stable")]
-        k = key[rows]
-        starts = np.flatnonzero(np.r_[True, k[1:] != k[:-1]])
-        sizes = np.diff(np.r_[starts, len(k)])
+        rows, starts, sizes = _address_groups(side)
         a_list, b_list = [], []
         for size in range(2, largest + 1):  # every pair within the groups of each size at once
             at = starts[sizes == size]
@@ -201,26 +209,20 @@ def households(E: Side, L: Side, workers: int, largest: int = 12) -> int:
                 b_list.append(rows[(at[:, None] + ib).ravel()])
         if a_list:
             a, b = np.concatenate(a_list), np.concatenate(b_list)
-            found += int(_relate(cols, cols, a, b, workers).family.sum())
-    return found
+            rel = _relate(cols, cols, a, b, workers)
+            found += int(rel.family.sum())
+            siblings += int(rel.given_same.sum())
+    return found, siblings
 
 
 def strangers(E: Side, L: Side, workers: int) -> int:
-    """Records that share their full address (street and number, and postcode and town where
-    given) with another record of their own side whose name has nothing in common with theirs:
-    a couple, lodgers, two firms in one building. Each side lists a customer once, so how many
-    there are says how often a stranger is behind a pair of other names at one address ACROSS
-    the sides."""
+    """Records that share their full address with another record of their own side whose name has
+    nothing in common with theirs: a couple, lodgers, two firms in one building. Each side lists a
+    customer once, so how many there are says how often a stranger is behind a pair of other names
+    at one address ACROSS the sides."""
     found = 0
     for side in (E, L):
-        sh, pc, city = side.keys["street_house"], side.keys["pc"], side.keys["city"]
-        rows = np.nonzero(sh != 0)[0]
-        if len(rows) < 2:
-            continue
-        rows = rows[np.lexsort((city[rows], pc[rows], sh[rows]))]
-        same = (sh[rows][1:] == sh[rows][:-1]) & (pc[rows][1:] == pc[rows][:-1]) & (city[rows][1:] == city[rows][:-1])
-        starts = np.flatnonzero(np.r_[True, ~same])
-        sizes = np.diff(np.r_[starts, len(rows)])
+        rows, starts, sizes = _address_groups(side)
         found += int(sizes[sizes >= 3].sum())  # three or more customers at one address
         pairs = starts[sizes == 2]
         if len(pairs):

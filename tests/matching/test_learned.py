@@ -184,3 +184,17 @@ def test_the_odds_of_a_name_typed_anew_against_a_stranger_at_one_address_come_fr
     assert stranger_odds(prob, pattern, 300, 10_000) < 1
     # a small file is never taken for one without strangers
     assert stranger_odds(prob, pattern, 0, 200) < 2 ** 6
+
+
+def test_sister_companies_at_one_address_are_not_linked():
+    # "Vector Bouw" / "Vector Logistics": the first word alike and the rest nothing alike is a
+    # sister company at the same address, not a firm with its name typed anew
+    home = dict(address="Industrieweg 14", postcode="3512AB", city="Utrecht")
+    exact, local = _people_with(MatchRecord("x", "Vector Bouw B.V.", **home), MatchRecord("y", "Vector Logistics", **home))
+    result = match(exact, local)
+    assert "x" in result.more
+    assert "sister company" in " | ".join(result.notes["x"])
+    # ... while the same phone number of one firm settles it
+    exact, local = _people_with(MatchRecord("x", "Vector Bouw B.V.", phone="030 123 4567", **home),
+                                MatchRecord("y", "Vector Logistics", phone="+31 30 123 4567", **home))
+    assert match(exact, local).one["x"].local_id == "y"
