@@ -155,9 +155,10 @@ def fallback_pairs(E: Side, L: Side, cfg: MatchConfig, e_rows: np.ndarray, l_act
     rare = {key: post for key, post in index.items() if len(post) <= cap}
     size = {key: len(post) for key, post in rare.items()}.__getitem__
     names_l = L.name.__getitem__
-    ei_out: list[int] = []
+    rows: list[int] = []
+    counts: list[int] = []
     li_out: list[int] = []
-    sim_out: list[float] = []
+    sims: list[np.ndarray] = []
     for i, name, keys in zip(e_rows.tolist(), E.name.take(e_rows), _name_keys(E.name.take(e_rows))):
         seen: set[int] = set()
         # the rarest first (equally rare ones in alphabetical order), until the row has enough to look at
@@ -168,15 +169,17 @@ def fallback_pairs(E: Side, L: Side, cfg: MatchConfig, e_rows: np.ndarray, l_act
         if not seen:
             continue
         cand = list(seen)
-        sim = process.cdist([name], list(map(names_l, cand)), scorer=fuzz.ratio, score_cutoff=cutoff,
-                            dtype=np.float32, workers=1)[0]
-        hit = np.flatnonzero(sim >= cutoff).tolist()
-        if hit:
-            ei_out.extend([i] * len(hit))
-            li_out.extend([cand[k] for k in hit])
-            sim_out.extend(sim[hit].tolist())
-    return sorted_unique(_best_by_name(len(L), cfg, np.array(ei_out, np.int64), np.array(li_out, np.int64),
-                                       np.array(sim_out, np.float32)))
+        sims.append(process.cdist([name], list(map(names_l, cand)), scorer=fuzz.ratio, score_cutoff=cutoff,
+                                  dtype=np.float32, workers=1)[0])
+        rows.append(i)
+        counts.append(len(cand))
+        li_out.extend(cand)
+    if not rows:
+        return np.empty(0, np.int64)
+    sim = np.concatenate(sims)
+    hit = sim >= cutoff
+    ei = np.repeat(np.array(rows, np.int64), counts)[hit]
+    return sorted_unique(_best_by_name(len(L), cfg, ei, np.array(li_out, np.int64)[hit], sim[hit]))
 
 
 def _best_by_name(n_l: int, cfg: MatchConfig, ei: np.ndarray, li: np.ndarray, sim: np.ndarray) -> np.ndarray:

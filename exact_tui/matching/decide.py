@@ -36,6 +36,11 @@ class Gate:
     def ok(self) -> np.ndarray:
         return self.likely & self.name_some & self.other & self.flags_ok & ~self.key_conflict
 
+    def ok_at(self, row: int) -> bool:
+        """`ok[row]` without computing `ok` for every pair (the notes ask it once per account)."""
+        return bool(self.likely[row] and self.name_some[row] and self.other[row] and self.flags_ok[row]
+                    and not self.key_conflict[row])
+
 
 def family_odds(prob: np.ndarray, family: np.ndarray, households: int, records: int) -> float:
     """How much likelier "one person, the given name typed anew" is than "a relative at the same
@@ -205,7 +210,7 @@ def why_not_learned(S: Scores, rows: list[int], cfg: MatchConfig, bits: np.ndarr
     notes = []
     if not g.likely[best]:
         notes.append(f"learned evidence: {pct(p)} likely, a One match needs {pct(cfg.min_probability)}")
-    elif not g.ok[best]:
+    elif not g.ok_at(best):
         why = []
         if g.family[best]:
             why.append("only the surname agrees and nothing of one person (phone number, mailbox, VAT/KvK "

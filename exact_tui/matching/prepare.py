@@ -10,6 +10,7 @@ house number) are combined from their codes with numpy, not from strings.
 from __future__ import annotations
 
 import itertools
+from operator import attrgetter
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -127,6 +128,10 @@ def _address(text: str) -> tuple[AddressKey, str, tuple[str, ...]]:
     return ak, " ".join(core), core
 
 
+_FIELDS = ("name", "address", "postcode", "city", "country", "email", "phone", "vat", "coc", "code", "website")
+_NO_MAIL = ("", "")  # also: no postcode
+
+
 def _phone(phone: str, country: str) -> str:
     return phone_key(normalise_phone(phone, country))
 
@@ -140,29 +145,31 @@ def prepare(records: Sequence[MatchRecord], codes: KeyCodes) -> Side:
     recs = list(records)
     n = len(recs)
     m = codes.mapped
-    names = m("name", normalise_name, [r.name for r in recs])
+    # every field as a column, in one pass over the records
+    cols = dict(zip(_FIELDS, zip(*map(attrgetter(*_FIELDS), recs)))) if recs else {f: () for f in _FIELDS}
+    names = m("name", normalise_name, cols["name"])
     name = [nk.core for nk in names]
-    country = m("country", normalise_country, [r.country for r in recs])
-    addr = m("address", _address, [r.address for r in recs])
+    country = m("country", normalise_country, cols["country"])
+    addr = m("address", _address, cols["address"])
     address = [a[0].text for a in addr]
     raw: dict[str, list[str]] = {}
     raw["house"] = [a[0].house for a in addr]
     raw["street"] = [a[1] for a in addr]
     block_tokens = [tuple(set(nk.tokens).union(a[2])) if a[2] else tuple(set(nk.tokens))
                     for nk, a in zip(names, addr)]
-    pcs = list(map(normalise_postcode, [r.postcode for r in recs], country))
+    pcs = [normalise_postcode(p, c) if p else _NO_MAIL for p, c in zip(cols["postcode"], country)]
     raw["pc"] = [p[0] for p in pcs]
     raw["pc_area"] = [p[1] for p in pcs]
-    city = m("city", normalise_city, [r.city for r in recs])
+    city = m("city", normalise_city, cols["city"])
     raw["country"] = country
-    raw["phone"] = list(map(_phone, [r.phone for r in recs], country))
-    mails = list(map(email_parts, [r.email for r in recs]))
+    raw["phone"] = [_phone(p, c) if p else "" for p, c in zip(cols["phone"], country)]
+    mails = [email_parts(e) if e else _NO_MAIL for e in cols["email"]]
     raw["email"] = [e[0] for e in mails]
     raw["domain"] = [e[1] for e in mails]
-    raw["web"] = list(map(website_domain, [r.website for r in recs]))
-    raw["vat"] = list(map(normalise_vat, [r.vat for r in recs]))
-    raw["coc"] = list(map(normalise_coc, [r.coc for r in recs]))
-    raw["code"] = list(map(normalise_code, [r.code for r in recs]))
+    raw["web"] = [website_domain(w) if w else "" for w in cols["website"]]
+    raw["vat"] = [normalise_vat(v) if v else "" for v in cols["vat"]]
+    raw["coc"] = [normalise_coc(v) if v else "" for v in cols["coc"]]
+    raw["code"] = [normalise_code(v) if v else "" for v in cols["code"]]
     raw["flags"] = ["|".join(sorted(nk.flags)) if nk.flags else "" for nk in names]
     side = Side(recs, names, Column(name), Column(address), Column(city), {k: Column(raw[k]) for k in KEY_FIELDS},
                 block_tokens=block_tokens,
