@@ -3,8 +3,7 @@
 The learned route (`learned.py`) links a pair the score rule leaves when it is likely enough, leads
 every rival, and the record holds evidence besides the name. Each guard is kept as its own array
 so the note under a More-matches account names the guard that held it back ("the names have
-nothing in common", "the surname agrees but the given names differ: a family member?") instead
-of a catch-all.
+nothing in common", "only the surname agrees … (a family member?)") instead of a catch-all.
 """
 from __future__ import annotations
 
@@ -42,17 +41,18 @@ class Gate:
                     and not self.key_conflict[row])
 
 
-def family_odds(prob: np.ndarray, family: np.ndarray, households: int, records: int) -> float:
-    """How much likelier "one person, the given name typed anew" is than "a relative at the same
-    address" for a pair whose surname agrees and whose given names have nothing in common.
+def family_odds(prob: np.ndarray, pattern: np.ndarray, pairs: int, records: int) -> float:
+    """How much likelier "one customer, part of its name typed anew" is than "two customers at one
+    address" for pairs with a name `pattern` (the surname alike and the given names nothing alike;
+    the first word alike and the rest nothing alike).
 
-    The first is the share of true pairs with that name pattern, weighing each candidate pair by
-    its learned probability (as EM estimates `m`); the second is the
-    share of records that have such a relative in their OWN file (`parts.households`: each file
-    lists a person once, so those are families), with half a household assumed where none is
-    seen — a file of a few hundred persons is never taken for one without families."""
-    relative = (2 * households + 0.5) / max(records, 1)
-    true_share = float((prob * family).sum() / max(prob.sum(), 1e-9))
+    The first is the share of true pairs with the pattern, each candidate pair weighed by its
+    learned probability (as EM estimates `m`); the second the share of records that have such a
+    partner in their OWN file (`pairs` of them, from `parts.households`: a file lists a customer
+    once, so those are relatives or sister companies), half a pair assumed where none is seen — a
+    file of a few hundred records is never taken for one without them."""
+    relative = (2 * pairs + 0.5) / max(records, 1)
+    true_share = float((prob * pattern).sum() / max(prob.sum(), 1e-9))
     return true_share / relative
 
 
