@@ -2,17 +2,17 @@
 
 Keys that are only ever compared for equality (postcode, phone, VAT, ...) are encoded as integers
 (0 = missing) from dictionaries both sides share, which turns a million pair comparisons into a
-numpy expression instead of a Python loop. Work goes by column, not by record: each field's
-distinct values are normalised once (files repeat towns, postcodes, legal forms and sometimes whole
-addresses; both sides often hold the very same spelling), and keys made of two fields (postcode +
-house number) are combined from their codes with numpy, not from strings.
+numpy expression instead of a Python loop. Work goes by column, not by record: names, addresses
+and towns are normalised once per distinct value (both sides often hold the very same spelling;
+towns repeat thousands of times), and keys made of two fields (postcode + house number) are
+combined from their codes with numpy, not from strings.
 """
 from __future__ import annotations
 
 import itertools
-from operator import attrgetter
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any, TypeVar
 
 import numpy as np
@@ -38,8 +38,8 @@ V = TypeVar("V")
 
 class KeyCodes:
     """What the two sides of one run share: the string -> int dictionaries of the equality keys
-    ("" is always 0) and every field's normalised values by what was typed, so a value both
-    sides hold (or a town a thousand records hold) is normalised once."""
+    ("" is always 0) and the normalised names, addresses and towns by what was typed, so a value
+    both sides hold (or a town a thousand records hold) is normalised once."""
 
     def __init__(self) -> None:
         self._codes: dict[str, dict[str, int]] = {}
