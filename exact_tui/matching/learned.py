@@ -113,7 +113,7 @@ def estimate(levels: dict[str, np.ndarray], u: dict[str, np.ndarray], expected_m
     if not n_pairs:
         return Model(m, u, 0.5, 0)
     codes = np.stack([levels[f].astype(np.int16) + 1 for f in FIELDS], axis=1)
-    patterns, counts = np.unique(codes, axis=0, return_counts=True)
+    patterns, counts = _unique_rows(codes)
     counts = counts.astype(float)
     pat = {f: patterns[:, k].astype(np.int64) - 1 for k, f in enumerate(FIELDS)}
     # every record has at most one partner: the share of true pairs cannot exceed that
@@ -141,6 +141,21 @@ def estimate(levels: dict[str, np.ndarray], u: dict[str, np.ndarray], expected_m
         if change < 1e-5:
             break
     return Model(m, u, prior, done)
+
+
+def _unique_rows(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """`np.unique(codes, axis=0, return_counts=True)` (same rows, same order) for small
+    non-negative level codes: each row read as one number, so one sort of int64 instead of a
+    sort of row records (0.3 s for 450,000 pairs)."""
+    base = int(codes.max()) + 1 if codes.size else 1
+    width = codes.shape[1]
+    if not len(codes) or base ** width >= 2 ** 62:
+        return np.unique(codes, axis=0, return_counts=True)
+    weights = base ** np.arange(width - 1, -1, -1, dtype=np.int64)
+    ordered = np.sort(codes.astype(np.int64) @ weights)
+    start = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
+    counts = np.diff(np.concatenate((start, [len(ordered)])))
+    return ((ordered[start][:, None] // weights) % base).astype(codes.dtype), counts
 
 
 def weigh(model: Model, levels: dict[str, np.ndarray]) -> tuple[np.ndarray, dict[str, np.ndarray]]:

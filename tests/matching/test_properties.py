@@ -62,3 +62,20 @@ def test_street_suffixes_are_shortened_as_the_suffix_regex_does(words):
     text = " ".join(words)
     expected = N._STREET_SUFFIX.sub(lambda m: N._STREET_SHORT[m.group(1)], text)
     assert " ".join(N._street_word(w) for w in text.split()) == expected
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.lists(st.integers(0, 7), min_size=10, max_size=10), max_size=60))
+def test_level_patterns_are_counted_as_numpy_unique_counts_them(rows):
+    """EM counts identical level patterns once; the fast count must give numpy's rows, order and counts
+    (the EM sums in that order, so the weights stay bit for bit the same)."""
+    import numpy as np
+
+    from exact_tui.matching.learned import _unique_rows
+
+    codes = np.array(rows, np.int16).reshape(len(rows), 10)
+    expected = np.unique(codes, axis=0, return_counts=True)
+    got = _unique_rows(codes)
+    assert got[0].dtype == expected[0].dtype
+    assert got[0].tolist() == expected[0].tolist()
+    assert got[1].tolist() == expected[1].tolist()
