@@ -105,7 +105,8 @@ class LinkCustomersScreen(Screen[None]):
         yield Input(placeholder="/ filter: name, code, city, >=80, 60..80, city:utrecht, local:jansen",
                     id="link-filter")
         with Vertical(id="link-body"):
-            yield PairsTable(local=self.service.customer, on_cursor=self._show_detail, id="pairs")
+            yield PairsTable(local=self.service.customer, on_cursor=self._show_detail, on_view=self._update_selection,
+                             id="pairs")
             yield DetailPanel(id="link-detail")
             yield ProblemBox(id="link-problem")
         with Horizontal(id="link-status"):
@@ -245,15 +246,14 @@ class LinkCustomersScreen(Screen[None]):
         self.query_one("#link-message", StatusText).update(text if isinstance(text, Text) else safe(text))
 
     def _update_selection(self) -> None:
+        """The selection line (the table calls it when its selection or view changed, before drawing)."""
+        if not self.is_mounted:
+            return
         table = self.table
         sort = f" · sorted by {table.sort_key}{' ↓' if table.sort_reverse else ' ↑'}" if table.sort_key else ""
         shown = f"{len(table.view):,}" + (f" of {len(table.rows):,}" if len(table.view) != len(table.rows) else "")
         self.query_one("#link-selection", StatusText).update(
             f"[b]{len(table.selected):,} selected[/] · {shown} shown{sort}")
-
-    @on(PairsTable.SelectionChanged)
-    def _selection_changed(self, event: PairsTable.SelectionChanged) -> None:
-        self._update_selection()
 
     def _show_detail(self, row: Any | None) -> None:
         """The table's cursor is on `row` (called by the table before it is drawn: one frame for both).

@@ -144,13 +144,17 @@ class PairsTable(ScrollView, can_focus=True):
             self.table, self.row = table, row
 
     def __init__(self, *, local: LocalLookup | None = None, on_cursor: Callable[[Any | None], None] | None = None,
-                 name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
+                 on_view: Callable[[], None] | None = None, name: str | None = None, id: str | None = None,
+                 classes: str | None = None) -> None:
         """`on_cursor(row)` is called as soon as the cursor is on another row, before this frame is
         drawn: a detail panel shown with it appears in the same frame as the cursor (through the
-        `CursorMoved` message it came one frame, ~35 ms, later)."""
+        `CursorMoved` message it came one frame, ~35 ms, later). `on_view()` likewise when the
+        selection or the rows shown changed (a status line with the counts). Both messages are
+        posted as well."""
         super().__init__(name=name, id=id, classes=classes)
         self.local: LocalLookup = local or (lambda _id: None)
         self.on_cursor = on_cursor
+        self.on_view = on_view
         self.cursor = 0
         self.rows: list[Any] = []
         self.view: list[int] = []
@@ -318,7 +322,7 @@ class PairsTable(ScrollView, can_focus=True):
         self._set_height(len(view) + 1)
         self.set_cursor(max(0, position))
         self.refresh()
-        self.post_message(self.SelectionChanged(self, len(self.selected)))
+        self._selection_changed()
 
     def _set_height(self, lines: int) -> None:
         """The virtual height, without a layout pass of the screen (the reactive `virtual_size` asks for
@@ -450,6 +454,11 @@ class PairsTable(ScrollView, can_focus=True):
             self.refresh()
         self._cursor_moved()
 
+    def _selection_changed(self) -> None:
+        if self.on_view is not None:
+            self.on_view()
+        self.post_message(self.SelectionChanged(self, len(self.selected)))
+
     def _cursor_moved(self) -> None:
         row = self.current_row
         if self.on_cursor is not None:
@@ -492,7 +501,7 @@ class PairsTable(ScrollView, can_focus=True):
     # -- selection -------------------------------------------------------------------------------
     def _changed(self) -> None:
         self.refresh()
-        self.post_message(self.SelectionChanged(self, len(self.selected)))
+        self._selection_changed()
 
     def action_toggle(self) -> None:
         row = self.current_row
