@@ -185,7 +185,7 @@ class LinkCustomersScreen(Screen[None]):
             return
         self.show_problem(None)
         self._ready = True
-        self._show_tab(self.tab)
+        self._show_tab(self.tab, reuse=False)  # new rows: the kept sets are of the old ones
         self._message("")
         problems = self.service.link_problems
         if problems:
@@ -193,7 +193,7 @@ class LinkCustomersScreen(Screen[None]):
                         "with a changed code: P lists them with what to do", title="Link customers",
                         severity="warning", timeout=8)
 
-    def _show_tab(self, tab: str) -> None:
+    def _show_tab(self, tab: str, *, reuse: bool = True) -> None:
         if self.tab != tab:  # the set itself is handed over, not copied (80,000 ids after `a`)
             self._selections[self.tab] = self.table.selected
             self.table.selected = self._selections.setdefault(tab, set())
@@ -203,7 +203,7 @@ class LinkCustomersScreen(Screen[None]):
             tabs.active = tab
         # reuse: a tab's rows change in place only through `refresh_rows` (which forgets), so what
         # filter and sort computed for the same rows is still right
-        self.table.set_rows(self.service.tab_rows(tab), keep_cursor=False, reuse=True)
+        self.table.set_rows(self.service.tab_rows(tab), keep_cursor=False, reuse=reuse)
         self._update_counts()
         self._update_selection()
 
