@@ -29,6 +29,7 @@ from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.timer import Timer
 from textual.widget import Widget
 
 from ...domain.text import printable
@@ -167,6 +168,7 @@ class PairsTable(ScrollView, can_focus=True):
         self._layout: list[tuple[Column, int]] = []
         self._set = RowSet([])
         self._sets: list[RowSet] = []  # the last few tabs' row sets, newest first
+        self._warmer: Timer | None = None
 
     @property
     def allow_horizontal_scroll(self) -> bool:
@@ -187,11 +189,11 @@ class PairsTable(ScrollView, can_focus=True):
         filter and sort computed for the same rows then is used again instead of computing it anew.
         Without it every kept row set is dropped (after an action or undo rows may have changed)."""
         current = self.current_row if keep_cursor else None
-        rows = list(rows)
         self._set = self._row_set(rows, reuse and self.KEEP_SEARCH_TEXT)
         self.rows = rows = self._set.rows
+        self._stop_warm()
         if len(rows) > self.WARM_CHUNK and self.is_mounted and self._warmed() < len(rows):
-            self.set_timer(0.2, partial(self._warm, self._set))
+            self._warmer = self.set_timer(0.2, partial(self._start_warm, self._set))
         if self.selected and self.selected is not self._set.selection:
             self.selected &= self._id_set()
         # this very set holds only ids of these rows (the table adds only shown ones): the next tab
@@ -201,7 +203,7 @@ class PairsTable(ScrollView, can_focus=True):
         keep = next(compress(count(), map(is_, rows, repeat(current))), None) if current is not None else None
         self._apply(keep=keep)
 
-    def _row_set(self, rows: list[Any], reuse: bool) -> RowSet:
+    def _row_set(self, rows: Sequence[Any], reuse: bool) -> RowSet:
         if reuse:
             for found in self._sets:
                 if found.holds(rows):
@@ -210,7 +212,7 @@ class PairsTable(ScrollView, can_focus=True):
                     return found
         else:
             self._sets.clear()  # rows given anew may have changed in place (an action, undo): keep none
-        made = RowSet(rows)
+        made = RowSet(list(rows))
         self._sets.insert(0, made)
         del self._sets[self.KEEP_SETS:]
         return made
@@ -300,12 +302,17 @@ class PairsTable(ScrollView, can_focus=True):
 
     def _apply(self, keep: int | None = None) -> None:
         """Recompute the view: filter, then sort. `keep`: the index of the row the cursor stays on."""
-        view: list[int] = list(range(len(self.rows)))
-        if self.filter_text.strip():
-            view = self._matching(view, self.filter_text)
-        if self.sort_key:
+        filtered = bool(self.filter_text.strip())
+        if self.sort_key and not filtered:  # all rows in a kept order: no list of every index first
             key = self.sort_key
-            view = self._set.sort(view, key, self.sort_reverse, lambda: self._column("key:" + key))
+            view = list(self._set.order(key, self.sort_reverse, lambda: self._column("key:" + key)))
+        else:
+            view = list(range(len(self.rows)))
+            if filtered:
+                view = self._matching(view, self.filter_text)
+            if self.sort_key:
+                key = self.sort_key
+                view = self._set.sort(view, key, self.sort_reverse, lambda: self._column("key:" + key))
         self.view = view
         self._settle(keep)
 
@@ -391,16 +398,27 @@ class PairsTable(ScrollView, can_focus=True):
             return ["id", "text:all"]
         return ["id", "text:all"] + ["key:" + c.key for c in self.COLUMNS]
 
+    def _start_warm(self, rowset: RowSet) -> None:
+        # one interval timer for all the steps: a timer per step cost about as much as the step
+        if rowset is self._set:
+            self._warmer = self.set_interval(0.01, partial(self._warm, rowset))
+
+    def _stop_warm(self) -> None:
+        if self._warmer is not None:
+            self._warmer.stop()
+            self._warmer = None
+
     def _warm(self, rowset: RowSet) -> None:
         """Build the columns a filter letter and a sort need in small chunks while the user reads the
         first page, so the first letter or sort at 100k rows does not pay for all of them at once."""
         if rowset is not self._set:
-            return  # another tab since
+            self._stop_warm()  # another tab since
+            return
         end = self._warmed() + self.WARM_CHUNK
         for name in self._warm_columns():
             self._column(name, end)
-        if end < len(rowset.rows):
-            self.set_timer(0.01, partial(self._warm, rowset))
+        if end >= len(rowset.rows):
+            self._stop_warm()
 
     def _warmed(self) -> int:
         """How many rows of the current set have every column `_warm` builds."""
