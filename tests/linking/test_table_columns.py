@@ -168,6 +168,15 @@ async def test_the_height_follows_the_rows_and_the_scrollbar_comes_and_goes():
         assert table.virtual_size.height == 1 and not table.show_vertical_scrollbar and table.scroll_offset.y == 0
 
 
+async def test_the_screen_opens_with_the_first_row_in_the_detail_panel_and_the_counts_below(world):
+    app, *_ = world
+    async with app.run_test(size=(120, 34)) as pilot:
+        await pilot.pause()
+        screen = app.link
+        assert screen.query_one(DetailPanel).row is screen.table.current_row is not None
+        assert str(screen.query_one("#link-selection").render()).startswith("0 selected · 3 shown")
+
+
 async def test_the_detail_panel_shows_the_row_before_the_frame_is_drawn(world):
     app, service, *_ = world
     async with app.run_test(size=(120, 34)) as pilot:

@@ -18,6 +18,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import Footer, Input, ProgressBar, Tab, Tabs
 
@@ -247,20 +248,22 @@ class LinkCustomersScreen(Screen[None]):
 
     def _update_selection(self) -> None:
         """The selection line (the table calls it when its selection or view changed, before drawing)."""
-        if not self.is_mounted:
+        try:
+            line = self.query_one("#link-selection", StatusText)
+        except NoMatches:  # not composed yet
             return
         table = self.table
         sort = f" · sorted by {table.sort_key}{' ↓' if table.sort_reverse else ' ↑'}" if table.sort_key else ""
         shown = f"{len(table.view):,}" + (f" of {len(table.rows):,}" if len(table.view) != len(table.rows) else "")
-        self.query_one("#link-selection", StatusText).update(
-            f"[b]{len(table.selected):,} selected[/] · {shown} shown{sort}")
+        line.update(f"[b]{len(table.selected):,} selected[/] · {shown} shown{sort}")
 
     def _show_detail(self, row: Any | None) -> None:
         """The table's cursor is on `row` (called by the table before it is drawn: one frame for both).
         The same row as shown, unchanged (a sort or filter keeps the cursor on it), is not drawn again."""
-        if not self.is_mounted:
+        try:
+            detail = self.query_one(DetailPanel)
+        except NoMatches:  # not composed yet
             return
-        detail = self.query_one(DetailPanel)
         if detail.display:
             stamp = None if row is None else (row.choice, row.result, row.problem, len(row.notes),
                                               id(self.service.customer(row.local_id)))
