@@ -94,7 +94,10 @@ class ExactApp(App[int]):
             yield StepRail(id="rail")
             with ContentSwitcher(initial=f"step-{self.current_step}", id="steps"):
                 for step in STEPS:
-                    yield step(self.session)
+                    view = step(self.session)
+                    if step.KEY != self.current_step:
+                        view.defer()  # composed right after the first frame (_after_first_frame)
+                    yield view
         log = LogPane(id="log", fixed_time="12:00:00" if self.deterministic else None)
         log.styles.height = self.prefs.log_height
         log.display = self.prefs.log_visible
@@ -129,9 +132,12 @@ class ExactApp(App[int]):
         self.goto(self.current_step)
         self.call_after_refresh(self._after_first_frame)
 
-    def _after_first_frame(self) -> None:
-        """What waits until the console is on screen: the garbage collector, which `exact-tui` keeps
-        off during start-up (cli/_console.py), and reconnecting, which loads the Exact client."""
+    async def _after_first_frame(self) -> None:
+        """What waits until the console is on screen: the hidden steps' widgets, the garbage collector,
+        which `exact-tui` keeps off during start-up (cli/_console.py), and reconnecting, which loads
+        the Exact client. Keys pressed meanwhile wait in the queue until this is done."""
+        for key in STEP_KEYS:
+            await self.step(key).compose_now()
         if not gc.isenabled():
             gc.enable()
             gc.freeze()  # what start-up made stays: later passes need not walk it
@@ -182,11 +188,19 @@ class ExactApp(App[int]):
         self.query_one("#steps", ContentSwitcher).current = f"step-{key}"
         self.query_one(StepRail).show(current=key)
         step = self.step(key)
+        if not step.composed:  # asked for before the first frame: shown once its widgets are there
+            self.call_later(self._goto_composed, key, focus)
+            return
         step.on_step_shown()
         if focus:
             target = step.first_focus()
             if target is not None:
                 self.call_after_refresh(self._focus_in_step, step, target)
+
+    async def _goto_composed(self, key: str, focus: bool) -> None:
+        await self.step(key).compose_now()
+        if self.current_step == key:
+            self.goto(key, focus=focus)
 
     def _focus_in_step(self, step: StepView, target) -> None:
         """Focus without Textual's centring: at 80×24 centring scrolled the step's title and intro away.
@@ -226,6 +240,7 @@ class ExactApp(App[int]):
         self.goto(STEP_KEYS[max(0, STEP_KEYS.index(self.current_step) - 1)])
 
     async def run_step_action(self, key: str, action: str) -> None:
+        await self.step(key).compose_now()
         self.goto(key)
         await self.run_action(action, self.step(key))
 
@@ -244,6 +259,7 @@ class ExactApp(App[int]):
         if screen_class is None:
             return
         if not isinstance(self.screen, screen_class):
+            await self.step("link").compose_now()
             self.goto("link")
             self.step("link").action_open_linking()
         if isinstance(self.screen, screen_class):

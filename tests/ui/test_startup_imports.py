@@ -33,6 +33,7 @@ class FirstPaint(console.ExactApp):
         super()._display(screen, renderable)
         if self.loaded is None and renderable is not None and not self._batch_count:
             self.loaded = sorted(m for m in LAZY if m in sys.modules)
+            self.composed = [key for key in console.STEP_KEYS if self.step(key).composed]
             self.call_after_refresh(self._settled)
 
     def _settled(self):
@@ -41,7 +42,7 @@ class FirstPaint(console.ExactApp):
 
     def run(self, **kw):
         result = super().run(headless=True, size=(80, 24))
-        print(json.dumps({"collecting": self.collecting}))
+        print(json.dumps({"collecting": self.collecting, "composed": self.composed}))
         print(json.dumps(self.loaded))
         return result
 
@@ -84,10 +85,28 @@ def test_the_exact_package_names_stay_importable():
 
 
 def test_the_first_painted_frame_comes_before_the_lazy_modules(tmp_path):
-    """The whole launch (CLI, profile, console, reconnect worker) up to the first frame; by then the
-    garbage collector, off during start-up, is collecting again."""
+    """The whole launch (CLI, profile, console, reconnect worker) up to the first frame, which shows
+    step 1 with only step 1 composed; right after it the garbage collector, off during start-up, is
+    collecting again."""
     result = _python(f"LAZY = {LAZY!r}\n" + _FIRST_PAINT, str(tmp_path))
     assert result.returncode == 0, result.stderr
     state, loaded = map(json.loads, result.stdout.strip().splitlines()[-2:])
     assert loaded == []
-    assert state == {"collecting": True}
+    assert state == {"collecting": True, "composed": ["connection"]}
+
+
+async def test_hidden_steps_are_composed_after_start_and_one_asked_for_early_is_shown(session, tmp_path):
+    """Only the shown step is composed before the first frame; the seven others right after it. A step
+    asked for before its widgets exist is shown (and focused) as soon as they are."""
+    from exact_tui.ui.app import STEP_KEYS, ExactApp
+
+    from .conftest import wait_for
+
+    app = ExactApp(session, data_dir=tmp_path, deterministic=True, resume=False, start_step="activate")
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.goto("maintenance")
+        await wait_for(pilot, lambda: getattr(app.focused, "id", None) == "modes", what="step 5 shown, focused")
+        assert app.current_step == "maintenance"
+        await wait_for(pilot, lambda: all(app.step(key).composed for key in STEP_KEYS), what="all steps composed")
+        assert app.query_one("#step-connection #login-url").display is False  # step 1's start state
+        assert len(app.step("maintenance").query("ShapedRadioButton")) == 3

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, ClassVar
 
+from textual.compose import compose
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
@@ -37,7 +38,14 @@ class StepView(VerticalScroll, can_focus=False):
         self.status_line = Static("", classes="status")
         self.last_problem: Problem | None = None
 
+    # The console composes the shown step at start and the seven hidden ones right after its first
+    # frame (`ExactApp`): styling their widgets before it cost a sixth of the start-up.
+    deferred = False  # True: composing waits for `compose_now`
+    composed = True  # the step's widgets are mounted
+
     def compose(self):
+        if self.deferred:
+            return
         yield Static(f"{self.NUMBER}. {self.TITLE}", classes="step-title")
         yield Static(self.INTRO, classes="step-intro")
         yield from self.compose_body()
@@ -46,6 +54,29 @@ class StepView(VerticalScroll, can_focus=False):
 
     def compose_body(self):  # pragma: no cover - overridden
         return iter(())
+
+    def defer(self) -> None:
+        """Compose this step later (`compose_now`), not when it is mounted."""
+        self.deferred, self.composed = True, False
+
+    async def compose_now(self) -> None:
+        """Mount the widgets of a deferred step (at once, in compose order); waits for a composing
+        already under way; nothing to do for a step already composed."""
+        if self.deferred:
+            self.deferred = False
+            self._composing = self.mount_all(compose(self))
+        if not self.composed:
+            await self._composing
+            if not self.composed:
+                self.composed = True
+                self.body_mounted()
+
+    def on_mount(self) -> None:
+        if self.composed:
+            self.body_mounted()
+
+    def body_mounted(self) -> None:
+        """Called once the step's widgets are mounted (at start, or when its composing was deferred)."""
 
     def on_step_shown(self) -> None:
         """Called each time the step becomes visible: (re)load what it shows."""

@@ -69,7 +69,7 @@ class ConnectionStep(StepView):
                          f"{self.session.demo.username}/{self.session.demo.password} without a browser "
                          "and pastes the result for you.", id="demo-note")
 
-    def on_mount(self) -> None:
+    def body_mounted(self) -> None:
         self.query_one("#login-url").display = False
         self.query_one("#next-step").display = self.session.client is not None
 
