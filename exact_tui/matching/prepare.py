@@ -124,7 +124,7 @@ def _address(text: str) -> tuple[AddressKey, str, tuple[str, ...]]:
     """The address key, and the street without "Street"/"Rd."/"Pl." as text and as words: one side
     writes "998 Spring", the other "998 Spring Boulevard"."""
     ak = normalise_address(text)
-    core = tuple(t for t in ak.street.split() if t not in _GENERIC_STREET)
+    core = tuple([t for t in ak.street.split() if t not in _GENERIC_STREET])
     return ak, " ".join(core), core
 
 
