@@ -111,9 +111,34 @@ class Side:
     # the name's words in sorted order: `fuzz.ratio` of these is `fuzz.token_sort_ratio` of the
     # names without sorting the words again for every pair
     name_sorted: Column = field(default_factory=Column)
+    # ... and its distinct words in sorted order, with their codes (`word_codes[word_start[i]:
+    # word_start[i + 1]]` are row i's, sorted): for names that share no word `fuzz.ratio` of these
+    # is `fuzz.token_set_ratio`, see `shares_word`
+    name_words: Column = field(default_factory=Column)
+    word_codes: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    word_start: np.ndarray = field(default_factory=lambda: np.zeros(1, np.int64))
 
     def __len__(self) -> int:
         return len(self.records)
+
+
+def shares_word(E: Side, L: Side, ei: np.ndarray, li: np.ndarray) -> np.ndarray:
+    """Per pair: do the two names have a word in common? Vectorised: each Exact word of each pair
+    is looked up among the local record's words by binary search over (record, word) keys."""
+    n = len(ei)
+    if not n:
+        return np.zeros(0, bool)
+    e_count = np.diff(E.word_start)[ei]
+    pair = np.repeat(np.arange(n), e_count)
+    # the position of each of the pair's Exact words in E.word_codes
+    offset = np.arange(len(pair)) - np.repeat(np.cumsum(e_count) - e_count, e_count)
+    words = E.word_codes[np.repeat(E.word_start[ei], e_count) + offset]
+    l_rows = np.repeat(np.arange(len(L)), np.diff(L.word_start))
+    known = np.sort(l_rows * _SHIFT + L.word_codes)  # every (local record, word)
+    wanted = li[pair] * _SHIFT + words
+    at = np.minimum(np.searchsorted(known, wanted), max(len(known) - 1, 0))
+    hit = known[at] == wanted if len(known) else np.zeros(len(wanted), bool)
+    return np.bincount(pair[hit], minlength=n) > 0
 
 
 _GENERIC_STREET = frozenset({"str", "st", "ln", "av", "bd", "rd", "wg", "pln", "gr", "kd", "sq", "dr",
@@ -174,6 +199,10 @@ def prepare(records: Sequence[MatchRecord], codes: KeyCodes) -> Side:
     side = Side(recs, names, Column(name), Column(address), Column(city), {k: Column(raw[k]) for k in KEY_FIELDS},
                 block_tokens=block_tokens,
                 name_sorted=Column([" ".join(sorted(nk.core.split())) if " " in nk.core else nk.core for nk in names]))
+    distinct = [sorted(set(nk.core.split())) for nk in names]
+    side.name_words = Column([" ".join(w) for w in distinct])
+    side.word_codes = codes.encode([w for ws in distinct for w in ws], "word")
+    side.word_start = np.concatenate(([0], np.cumsum([len(w) for w in distinct]))).astype(np.int64)
     for k in KEY_FIELDS:
         side.keys[k] = codes.encode(raw[k], _SPACE.get(k, k))
     side.has_address = np.fromiter(map(bool, address), dtype=bool, count=n)

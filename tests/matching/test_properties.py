@@ -79,3 +79,28 @@ def test_level_patterns_are_counted_as_numpy_unique_counts_them(rows):
     assert got[0].dtype == expected[0].dtype
     assert got[0].tolist() == expected[0].tolist()
     assert got[1].tolist() == expected[1].tolist()
+
+
+_words = st.sampled_from(["jan", "jansen", "bouw", "b", "a", "de", "vries", "ab", "ba", "株式会社", "müller", "x"])
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.lists(_words, max_size=4).map(" ".join), min_size=1, max_size=12),
+       st.lists(st.lists(_words, max_size=4).map(" ".join), min_size=1, max_size=12))
+def test_token_set_ratio_of_the_sides_is_rapidfuzz_token_set_ratio(exact_names, local_names):
+    """Scoring takes the ratio of sorted distinct words for names without a common word; on every
+    pair, with and without a cutoff, it must be `fuzz.token_set_ratio` of the names, empty ones too."""
+    import numpy as np
+    from rapidfuzz import fuzz
+
+    from exact_tui.matching.prepare import KeyCodes, prepare
+    from exact_tui.matching.scoring import _token_set
+
+    codes = KeyCodes()
+    E = prepare([MatchRecord(f"e{k}", n) for k, n in enumerate(exact_names)], codes)
+    L = prepare([MatchRecord(f"l{k}", n) for k, n in enumerate(local_names)], codes)
+    ei, li = np.divmod(np.arange(len(E) * len(L)), len(L))
+    for cutoff in (None, 50):
+        got = _token_set(E, L, ei, li, 1, cutoff)
+        expected = [fuzz.token_set_ratio(E.name[i], L.name[j], score_cutoff=cutoff) for i, j in zip(ei, li)]
+        assert got.tolist() == np.array(expected, np.float32).tolist()
