@@ -34,8 +34,8 @@ from textual.widget import Widget
 
 from ...domain.text import printable
 from ...services.linking import same_value
-from ...services.linking.filters import (field_text, field_texts, free_text, row_candidates, row_customers, row_scores,
-                                         score_predicate, words)
+from ...services.linking.filters import (as_people, field_text, field_texts, free_text, row_candidates, row_customers,
+                                         row_scores, score_predicates, words)
 from .rowset import RowSet
 
 
@@ -232,12 +232,18 @@ class PairsTable(ScrollView, can_focus=True):
         if name in ("customer", "score"):
             candidates = rowset.column("candidate", partial(self._build, rowset, "candidate"), end)[start:end]
             return row_customers(candidates, self.local) if name == "customer" else row_scores(candidates)
+        if name == "exact":
+            return list(map(attrgetter("exact"), rows))
+        if name == "person":
+            return as_people(rowset.column("customer", partial(self._build, rowset, "customer"), end)[start:end])
         kind, _, field = name.partition(":")
         pairs = self._pairs()
         if kind == "text":
             if pairs:
-                return field_texts(rows, rowset.column("customer", partial(self._build, rowset, "customer"), end)
-                                   [start:end], field)
+                def kept(column: str) -> list[Any]:
+                    return rowset.column(column, partial(self._build, rowset, column), end)[start:end]
+
+                return field_texts(rows, kept("customer"), field, exacts=kept("exact"), people=kept("person"))
             return [self.field_text(r, field) for r in rows]
         if pairs:
             keys = self._pair_sort_keys(rowset, field, start, end)
@@ -288,7 +294,8 @@ class PairsTable(ScrollView, can_focus=True):
                 out = self._containing(out, self._column("text:" + word.op), word.text)
             else:
                 scores = self._column("score")
-                out = list(compress(out, map(score_predicate(word), map(scores.__getitem__, out))))
+                for holds in score_predicates(word):
+                    out = list(compress(out, map(holds, map(scores.__getitem__, out))))
         return out
 
     @staticmethod
@@ -393,10 +400,12 @@ class PairsTable(ScrollView, can_focus=True):
 
     def _warm_columns(self) -> list[str]:
         """What is built ahead while idle: the free text (the first filter letter) and, for the pairs,
-        every column's sort key (then a first sort at 100,000 rows is only the sort)."""
+        every column's sort key (then a first sort at 100,000 rows is only the sort) and the text of
+        each `field:` word."""
         if not self._pairs():
             return ["id", "text:all"]
-        return ["id", "text:all"] + ["key:" + c.key for c in self.COLUMNS]
+        return (["id", "text:all"] + ["key:" + c.key for c in self.COLUMNS]
+                + ["text:" + field for field in ("code", "city", "postcode", "local")])
 
     def _start_warm(self, rowset: RowSet) -> None:
         # one interval timer for all the steps: a timer per step cost about as much as the step
