@@ -199,10 +199,10 @@ def prepare(records: Sequence[MatchRecord], codes: KeyCodes) -> Side:
     side = Side(recs, names, Column(name), Column(address), Column(city), {k: Column(raw[k]) for k in KEY_FIELDS},
                 block_tokens=block_tokens,
                 name_sorted=Column([" ".join(sorted(nk.core.split())) if " " in nk.core else nk.core for nk in names]))
-    distinct = [sorted(set(nk.core.split())) for nk in names]
-    side.name_words = Column([" ".join(w) for w in distinct])
-    side.word_codes = codes.encode([w for ws in distinct for w in ws], "word")
-    side.word_start = np.concatenate(([0], np.cumsum([len(w) for w in distinct]))).astype(np.int64)
+    distinct = list(map(sorted, map(set, map(str.split, name))))
+    side.name_words = Column(map(" ".join, distinct))
+    side.word_codes = codes.encode(list(itertools.chain.from_iterable(distinct)), "word")
+    side.word_start = np.concatenate(([0], np.cumsum(np.fromiter(map(len, distinct), np.int64, n))))
     for k in KEY_FIELDS:
         side.keys[k] = codes.encode(raw[k], _SPACE.get(k, k))
     side.has_address = np.fromiter(map(bool, address), dtype=bool, count=n)
