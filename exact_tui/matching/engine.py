@@ -21,7 +21,7 @@ import numpy as np
 from . import learned as fs
 from .blocking import blocked_pairs, contains, fallback_pairs
 from .decide import (
-    FileEvidence, family_unconfirmed, file_evidence, gate, learned_one_notes, why_not_learned,
+    FileEvidence, Gate, family_unconfirmed, file_evidence, gate, learned_one_notes, why_not_learned,
 )
 from .parts import release
 from .explain import evidence
@@ -244,17 +244,16 @@ def _bucket(E: Side, L: Side, S: Scores, cfg: MatchConfig, e_active: np.ndarray,
 
     e_two = _best_two(S.ei[competing], S.evidence[competing], n_e)[2]
     b_two = _best_two(S.ei[competing], bits[competing], n_e)[2]
+    # the notes are built when first read (`Notes.lazy`): a user reads those of a few accounts
+    notes = result.notes
     for row in by_score:
         e_id = E.records[S.ei[row]].id
         result.one[e_id] = make(row, 1)
-        runner = float(e_two[S.ei[row]])
-        result.notes[e_id] = [f"score rule: score {float(S.score[row]):.0f} reaches {cfg.threshold:.0f}, "
-                              + (f"{float(S.evidence[row]) - runner:.0f} points ahead of the runner-up"
-                                 if runner else "no other candidate") + ", and a second field agrees"]
+        notes.lazy(e_id, partial(_score_rule_notes, S, row, cfg, e_two))
     for row in by_bits:
         e_id = E.records[S.ei[row]].id
         result.one[e_id] = make(row, 1)
-        result.notes[e_id] = learned_one_notes(S, row, bits, prob, parts, g, float(b_two[S.ei[row]]))
+        notes.lazy(e_id, partial(learned_one_notes, S, row, bits, prob, parts, g, float(b_two[S.ei[row]])))
 
     # More / Ignored: ranked candidates among local customers nobody has taken
     plausible = (S.score >= cfg.candidate_floor) | (prob >= cfg.candidate_probability)
@@ -270,6 +269,7 @@ def _bucket(E: Side, L: Side, S: Scores, cfg: MatchConfig, e_active: np.ndarray,
     if len(live_all):
         is_best = live_all[bl_idx[S.li[live_all]]] == live_all
         rival[live_all] = np.where(is_best, bl_sec[S.li[live_all]], bl_sc[S.li[live_all]])
+    none_note = f"no local customer scores {cfg.candidate_floor:.0f} or more"
     for i in range(n_e):
         if not e_active[i] or used_e[i]:
             continue
@@ -280,11 +280,11 @@ def _bucket(E: Side, L: Side, S: Scores, cfg: MatchConfig, e_active: np.ndarray,
             result.ignored[e_id] = cands
         elif cands:
             result.more[e_id] = cands
-            result.notes[e_id] = _why_not_one(S, rows, cfg, rival, name_ok, evidence_ok, flags_ok) + \
-                why_not_learned(S, rows, cfg, bits, prob, parts, g, b_two)
+            notes.lazy(e_id, partial(_more_notes, S, rows, cfg, rival, name_ok, evidence_ok, flags_ok, bits, prob,
+                                     parts, g, b_two))
         else:
             result.none.append(e_id)
-            result.notes[e_id] = [f"no local customer scores {cfg.candidate_floor:.0f} or more"]
+            notes[e_id] = [none_note]
 
 
 def _shortlist(S: Scores, keep: np.ndarray, bits: np.ndarray, limit: int, likeliest: int) -> np.ndarray:
@@ -353,6 +353,22 @@ def _rounds(S: Scores, value: np.ndarray, margin: float, eligible: np.ndarray, c
         one_e[S.ei[new]] = value[new]
         one_l[S.li[new]] = value[new]
     return taken
+
+
+def _score_rule_notes(S: Scores, row: int, cfg: MatchConfig, e_two: np.ndarray) -> list[str]:
+    """Why the score rule made a pair a One match: its score and its lead over the runner-up."""
+    runner = float(e_two[S.ei[row]])
+    return [f"score rule: score {float(S.score[row]):.0f} reaches {cfg.threshold:.0f}, "
+            + (f"{float(S.evidence[row]) - runner:.0f} points ahead of the runner-up"
+               if runner else "no other candidate") + ", and a second field agrees"]
+
+
+def _more_notes(S: Scores, rows: list[int], cfg: MatchConfig, rival: np.ndarray, name_ok: np.ndarray,
+                evidence_ok: np.ndarray, flags_ok: np.ndarray, bits: np.ndarray, prob: np.ndarray,
+                parts: dict[str, np.ndarray], g: Gate, b_two: np.ndarray) -> list[str]:
+    """Why a More-matches account was linked by neither the score rule nor the learned evidence."""
+    return _why_not_one(S, rows, cfg, rival, name_ok, evidence_ok, flags_ok) + \
+        why_not_learned(S, rows, cfg, bits, prob, parts, g, b_two)
 
 
 def _why_not_one(S: Scores, rows: list[int], cfg: MatchConfig, rival: np.ndarray,

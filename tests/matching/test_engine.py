@@ -334,3 +334,29 @@ def test_a_name_with_swapped_letters_is_found_without_any_shared_key():
     local = [R("l1", "Ltitle Brigde Brasserie")] + [R(f"x{k}", f"Other Company {k}") for k in range(30)]
     result = match([R("e1", "Little Bridge Brasserie")], local)
     assert "l1" in [c.local_id for c in result.candidates("e1")]
+
+
+# ---- notes built when read ---------------------------------------------------------------------
+
+def test_notes_are_built_when_first_read_and_kept(monkeypatch):
+    from exact_tui.matching import decide, engine
+
+    calls = []
+    real = decide.bits_line
+
+    def counting(*args):
+        calls.append(args[-1])
+        return real(*args)
+
+    monkeypatch.setattr(decide, "bits_line", counting)
+    e = [R("e1", "Jansen Installatie", city="Utrecht"), R("e2", "Bakker Hout", city="Delft"),
+         R("e3", "Visser Glas", city="Breda")]
+    l = [R("l1", "Jansen Installatie BV", city="Utrecht"), R("l2", "Bakker Hout", city="Gouda"),
+         R("l3", "Zwart Metaal", city="Zeist")]
+    result = engine.match(e, l, config=MatchConfig(threshold=101))  # no One match by the score rule
+    assert not calls, "match() built notes nobody read"
+    assert set(result.notes) == {"e1", "e2", "e3"}
+    first = result.notes["e1"]
+    assert any(n.startswith("bits: ") for n in first) and len(calls) == 1
+    assert result.notes.get("e1") is first and len(calls) == 1  # built once, then kept
+    assert result.notes.get("nobody", []) == [] and "nobody" not in result.notes
