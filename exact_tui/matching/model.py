@@ -1,7 +1,7 @@
 """What goes into the matcher and what comes out: records, candidates, decisions, buckets."""
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
 from typing import Any
 from dataclasses import dataclass, field
 
@@ -232,6 +232,39 @@ class Notes(MutableMapping[str, list[str]]):
 
     def __repr__(self) -> str:
         return f"Notes({dict(self.items())!r})"
+
+    def view(self, key: str) -> "NoteView":
+        """The notes of `key` as a sequence that builds them when first read (the Link screen keeps
+        one per row and shows those of the row under the cursor)."""
+        return NoteView(self, key)
+
+
+class NoteView(Sequence[str]):
+    """The notes of one account, read through `Notes` when first used; none if it has no entry."""
+
+    __slots__ = ("_notes", "_key")
+
+    def __init__(self, notes: Notes, key: str) -> None:
+        self._notes = notes
+        self._key = key
+
+    def _list(self) -> list[str]:
+        return self._notes.get(self._key, [])
+
+    def __getitem__(self, index):  # type: ignore[override]
+        return self._list()[index]
+
+    def __len__(self) -> int:
+        return len(self._list())
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._list())
+
+    def __eq__(self, other: object) -> bool:
+        return list(self) == list(other) if isinstance(other, Sequence) else NotImplemented
+
+    def __repr__(self) -> str:
+        return repr(self._list())
 
 
 @dataclass(slots=True)

@@ -360,3 +360,12 @@ def test_notes_are_built_when_first_read_and_kept(monkeypatch):
     assert any(n.startswith("bits: ") for n in first) and len(calls) == 1
     assert result.notes.get("e1") is first and len(calls) == 1  # built once, then kept
     assert result.notes.get("nobody", []) == [] and "nobody" not in result.notes
+
+
+def test_a_note_view_reads_the_notes_when_used():
+    e = [R("e1", "Jansen Installatie", city="Utrecht"), R("e2", "Bakker Hout", city="Delft")]
+    l = [R("l1", "Jansen Installatie BV", city="Utrecht"), R("l2", "Zwart Metaal", city="Zeist")]
+    result = match(e, l, config=MatchConfig(threshold=101))
+    view, missing = result.notes.view("e1"), result.notes.view("nobody")
+    assert list(view) == result.notes["e1"] and len(view) == len(result.notes["e1"]) and view[0]
+    assert view == result.notes["e1"] and list(missing) == [] and len(missing) == 0

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -66,7 +67,7 @@ class Row:
     tab: Tab
     candidates: list[Any] = field(default_factory=list)  # matching Candidates, best first
     choice: int = 0
-    notes: list[str] = field(default_factory=list)
+    notes: Sequence[str] = field(default_factory=list)  # built when first read (matching.NoteView)
     result: str = ""
     problem: str = ""
 

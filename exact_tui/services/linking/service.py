@@ -162,9 +162,9 @@ class LinkingService:
         for exact_id, cand in result.one.items():
             self.add(Row(by_id[exact_id], Tab.ONE, [cand]))
         for exact_id, cands in result.more.items():
-            self.add(Row(by_id[exact_id], Tab.MORE, list(cands), notes=result.notes.get(exact_id, [])))
+            self.add(Row(by_id[exact_id], Tab.MORE, list(cands), notes=result.notes.view(exact_id)))
         for exact_id in result.none:
-            self.add(Row(by_id[exact_id], Tab.NONE, notes=result.notes.get(exact_id, [])))
+            self.add(Row(by_id[exact_id], Tab.NONE, notes=result.notes.view(exact_id)))
         for exact_id, cands in result.ignored.items():
             self.add(Row(by_id[exact_id], Tab.IGNORED, list(cands)))
         for exact_id in self.ignored:  # ignored accounts the matcher did not see (no longer customers)
