@@ -310,15 +310,16 @@ class PairsTable(ScrollView, can_focus=True):
     def _apply(self, keep: int | None = None) -> None:
         """Recompute the view: filter, then sort. `keep`: the index of the row the cursor stays on."""
         filtered = bool(self.filter_text.strip())
-        if self.sort_key and not filtered:  # all rows in a kept order: no list of every index first
-            key = self.sort_key
-            view = list(self._set.order(key, self.sort_reverse, lambda: self._column("key:" + key)))
+        key = self.sort_key
+        if key and (not filtered or (key, self.sort_reverse) in self._set.orders):
+            # a kept order (or all rows to sort anyway): filtering it keeps it sorted, nothing to sort after
+            order = self._set.order(key, self.sort_reverse, lambda: self._column("key:" + key))
+            view = self._matching(order, self.filter_text) if filtered else list(order)
         else:
             view = list(range(len(self.rows)))
             if filtered:
                 view = self._matching(view, self.filter_text)
-            if self.sort_key:
-                key = self.sort_key
+            if key:
                 view = self._set.sort(view, key, self.sort_reverse, lambda: self._column("key:" + key))
         self.view = view
         self._settle(keep)
