@@ -223,3 +223,18 @@ async def test_a_move_within_the_page_draws_only_the_two_lines_that_changed():
         await pilot.press("pagedown")
         await pilot.pause()
         assert len(set(drawn)) > 2  # a new page is drawn whole
+
+
+async def test_the_selection_line_is_read_whole_at_80_columns_with_a_sort(world):
+    """'… shown · sorted by exact ↓' was cut after 'exact' at 80 columns: the direction was unreadable."""
+    app, *_ = world
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.link
+        screen.table.focus()
+        await pilot.press("s", "s", "S")
+        await pilot.pause()
+        line = screen.query_one("#link-selection")
+        text = str(line.render())
+        assert text.endswith(" · sort: exact ↓")
+        assert line.content_region.width >= len(text)

@@ -253,7 +253,7 @@ class LinkCustomersScreen(Screen[None]):
         except NoMatches:  # not composed yet
             return
         table = self.table
-        sort = f" · sorted by {table.sort_key}{' ↓' if table.sort_reverse else ' ↑'}" if table.sort_key else ""
+        sort = f" · sort: {table.sort_key}{' ↓' if table.sort_reverse else ' ↑'}" if table.sort_key else ""
         shown = f"{len(table.view):,}" + (f" of {len(table.rows):,}" if len(table.view) != len(table.rows) else "")
         line.update(f"[b]{len(table.selected):,} selected[/] · {shown} shown{sort}")
 
