@@ -41,35 +41,29 @@ def _existing(profile: str, data_dir: str | None):
         raise CannotRun(str(exc)) from None
 
 
-@contextlib.contextmanager
-def reading(profile: str, data_dir: str | None, *, create: bool = False) -> Iterator["ProfileStore"]:
+def reading(profile: str, data_dir: str | None, *,
+            create: bool = False) -> contextlib.AbstractContextManager["ProfileStore"]:
     """The profile's store, read-only (works while a console or a run writes it). It must exist, unless
     `create` (an import's dry run into a profile the real import will make)."""
-    from ..paths import profile_dir
-    from ..store.profile import ProfileStore
-
-    try:
-        folder = profile_dir(profile, data_dir) if create else _existing(profile, data_dir)
-        store = ProfileStore.open(folder, readonly=True)
-    except (StoreError, ValueError) as exc:
-        raise CannotRun(str(exc)) from None
-    try:
-        yield store
-    finally:
-        store.close()
+    return _opened(profile, data_dir, create=create, readonly=True)
 
 
-@contextlib.contextmanager
-def writing(profile: str, data_dir: str | None, *, create: bool = False) -> Iterator["ProfileStore"]:
+def writing(profile: str, data_dir: str | None, *,
+            create: bool = False) -> contextlib.AbstractContextManager["ProfileStore"]:
     """The profile's store as its one writer (raises `CannotRun` naming the holder when it is busy).
 
     `create`: the command may make the profile (an import into a new profile); otherwise it must exist."""
+    return _opened(profile, data_dir, create=create, readonly=False)
+
+
+@contextlib.contextmanager
+def _opened(profile: str, data_dir: str | None, *, create: bool, readonly: bool) -> Iterator["ProfileStore"]:
     from ..paths import profile_dir
     from ..store.profile import ProfileStore
 
     try:
         folder = profile_dir(profile, data_dir) if create else _existing(profile, data_dir)
-        store = ProfileStore.open(folder)
+        store = ProfileStore.open(folder, readonly=readonly)
     except (StoreError, ValueError) as exc:
         raise CannotRun(str(exc)) from None
     try:
