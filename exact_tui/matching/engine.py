@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import gc
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import partial
 
 import numpy as np
 
 from . import learned as fs
+from . import parallel
 from .blocking import blocked_pairs, contains, fallback_pairs
 from .decide import (
     FileEvidence, Gate, family_unconfirmed, file_evidence, gate, learned_one_notes, why_not_learned,
@@ -26,7 +27,7 @@ from .decide import (
 from .parts import release
 from .explain import evidence
 from .model import Candidate, Decisions, MatchConfig, MatchRecord, MatchResult
-from .prepare import KeyCodes, Side, prepare
+from .prepare import KeyCodes, Side, encoded, normalised
 from .scoring import Scores, score_pairs, worth_scoring
 
 
@@ -65,7 +66,11 @@ def _match(exact: Sequence[MatchRecord], local: Sequence[MatchRecord], decisions
     ex = _sorted_unique(exact, "Exact")
     lo = _sorted_unique(local, "local")
     codes = KeyCodes()
-    E, L = prepare(ex, codes), prepare(lo, codes)
+    # the two sides are normalised on two cores where that is safe (parallel.py); the keys are
+    # encoded here, Exact first, so both share one dictionary and the codes never depend on it
+    norm_e, norm_l = parallel.both(partial(normalised, ex, codes), partial(normalised, lo, codes),
+                                    len(ex) + len(lo), parallel.MIN_RECORDS)
+    E, L = encoded(ex, norm_e, codes), encoded(lo, norm_l, codes)
     t_prep = time.perf_counter()
 
     result = MatchResult()
@@ -150,8 +155,9 @@ def _score_all(E: Side, L: Side, cfg: MatchConfig, e_active: np.ndarray, l_activ
     n_l = max(len(L), 1)
     if not len(E) or not len(L):
         return _empty_scores(E, L, cfg)
-    keys = worth_scoring(E, L, blocked_pairs(E, L, cfg, e_active, l_active), cfg)
-    S = score_pairs(E, L, keys, cfg)
+    S = _in_halves(blocked_pairs(E, L, cfg, e_active, l_active), partial(_worth_and_scored, E, L, cfg),
+                   parallel.MIN_PAIRS)
+    scored = S.ei * n_l + S.li  # sorted, as the blocked pairs were
     # Exact accounts without a plausible partner yet: brute force on the name alone
     best = np.zeros(len(E), np.float32)
     if len(S):
@@ -163,15 +169,36 @@ def _score_all(E: Side, L: Side, cfg: MatchConfig, e_active: np.ndarray, l_activ
         claimed = np.zeros(len(L), np.float32)
         if len(S):
             np.maximum.at(claimed, S.li, S.score)
-        extra = fallback_pairs(E, L, cfg, weak, l_active & (claimed < cfg.fallback_claimed))
-        extra = extra[~contains(keys, extra)]
+        open_l = l_active & (claimed < cfg.fallback_claimed)
+        extra = _in_halves(weak, partial(_fallback_scored, E, L, cfg, open_l, scored), parallel.MIN_ROWS)
         if len(extra):
-            S = Scores.concat([S, score_pairs(E, L, extra, cfg)])
+            S = Scores.concat([S, extra])
     if dec.rejected:
         bad = np.array([e_pos[e] * n_l + l_pos[l] for e, l in dec.rejected if e in e_pos and l in l_pos], np.int64)
         if len(bad):
             S = S.take(np.nonzero(~np.isin(S.ei * n_l + S.li, bad))[0])
     return S
+
+
+def _in_halves(items: np.ndarray, task: Callable[[np.ndarray], Scores], least: int) -> Scores:
+    """`task(items)` as `task` of each half, the second on the other core (`parallel.both`), joined
+    in order: the pairs and every score are the ones one call gives, as each pair is scored alone."""
+    if not parallel.can_fork(len(items), least):
+        return task(items)
+    half = len(items) // 2
+    first, second = parallel.both(partial(task, items[:half]), partial(task, items[half:]), len(items), least)
+    return Scores.concat([first, second])
+
+
+def _worth_and_scored(E: Side, L: Side, cfg: MatchConfig, keys: np.ndarray) -> Scores:
+    return score_pairs(E, L, worth_scoring(E, L, keys, cfg), cfg)
+
+
+def _fallback_scored(E: Side, L: Side, cfg: MatchConfig, open_l: np.ndarray, blocked: np.ndarray,
+                     rows: np.ndarray) -> Scores:
+    """The name-only pairs of the Exact `rows` that blocking did not propose already, scored."""
+    extra = fallback_pairs(E, L, cfg, rows, open_l)
+    return score_pairs(E, L, extra[~contains(blocked, extra)], cfg)
 
 
 def _best_two(group: np.ndarray, score: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

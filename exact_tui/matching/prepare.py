@@ -161,14 +161,43 @@ def _phone(phone: str, country: str) -> str:
     return phone_key(normalise_phone(phone, country))
 
 
+@dataclass(slots=True)
+class Normalised:
+    """A side's records normalised, before the equality keys are encoded: plain lists, so a forked
+    child can compute them and send them back (`parallel.both`)."""
+
+    names: list[NameKey]
+    address: list[str]
+    city: list[str]
+    raw: dict[str, list[str]]
+    block_tokens: list[tuple[str, ...]]
+    name_sorted: list[str]
+    distinct: list[list[str]]  # per record, the name's distinct words in sorted order
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled with the names as four columns: a tenth of the time of pickling each `NameKey`,
+        most of the cost of sending a side from the child that normalised it."""
+        parts = [list(col) for col in zip(*self.names)] if self.names else [[], [], [], []]
+        return (_unpickled, (parts, self.address, self.city, self.raw, self.block_tokens, self.name_sorted,
+                             self.distinct))
+
+
+def _unpickled(parts: list[list[Any]], *rest: Any) -> Normalised:
+    return Normalised(list(map(NameKey._make, zip(*parts))), *rest)
+
+
 def prepare(records: Sequence[MatchRecord], codes: KeyCodes) -> Side:
+    """Normalise every record of a side once (`normalised`), then encode its keys (`encoded`)."""
+    return encoded(records, normalised(records, codes), codes)
+
+
+def normalised(records: Sequence[MatchRecord], codes: KeyCodes) -> Normalised:
     """Normalise every record of a side once, column by column.
 
     Names, addresses and towns are normalised once per distinct value (both sides often hold the
     same spelling; towns repeat thousands of times); the cheap fields, mostly different on every
     record, are normalised straight away, as looking them up costs about as much."""
-    recs = list(records)
-    n = len(recs)
+    recs = records if isinstance(records, list) else list(records)
     m = codes.mapped
     # every field as a column, in one pass over the records
     cols = dict(zip(_FIELDS, zip(*map(attrgetter(*_FIELDS), recs)))) if recs else {f: () for f in _FIELDS}
@@ -196,10 +225,19 @@ def prepare(records: Sequence[MatchRecord], codes: KeyCodes) -> Side:
     raw["coc"] = [normalise_coc(v) if v else "" for v in cols["coc"]]
     raw["code"] = [normalise_code(v) if v else "" for v in cols["code"]]
     raw["flags"] = ["|".join(sorted(nk.flags)) if nk.flags else "" for nk in names]
-    side = Side(recs, names, Column(name), Column(address), Column(city), {k: Column(raw[k]) for k in KEY_FIELDS},
-                block_tokens=block_tokens,
-                name_sorted=Column([" ".join(sorted(nk.core.split())) if " " in nk.core else nk.core for nk in names]))
+    name_sorted = [" ".join(sorted(nk.core.split())) if " " in nk.core else nk.core for nk in names]
     distinct = list(map(sorted, map(set, map(str.split, name))))
+    return Normalised(names, address, city, raw, block_tokens, name_sorted, distinct)
+
+
+def encoded(records: Sequence[MatchRecord], norm: Normalised, codes: KeyCodes) -> Side:
+    """The side's columns with its equality keys as integer codes from the run's shared dictionaries."""
+    recs = records if isinstance(records, list) else list(records)
+    n = len(recs)
+    names, address, city, raw, distinct = norm.names, norm.address, norm.city, norm.raw, norm.distinct
+    side = Side(recs, names, Column(nk.core for nk in names), Column(address), Column(city),
+                {k: Column(raw[k]) for k in KEY_FIELDS}, block_tokens=norm.block_tokens,
+                name_sorted=Column(norm.name_sorted))
     side.name_words = Column(map(" ".join, distinct))
     side.word_codes = codes.encode(list(itertools.chain.from_iterable(distinct)), "word")
     side.word_start = np.concatenate(([0], np.cumsum(np.fromiter(map(len, distinct), np.int64, n))))

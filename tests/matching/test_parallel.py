@@ -1,0 +1,84 @@
+"""The matcher's second core: a forked child gives the results one process gives, or none at all."""
+import os
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from exact_tui.matching import match, parallel
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+from gen_records import generate  # noqa: E402
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="forking is POSIX only")
+
+
+@pytest.fixture
+def forking(monkeypatch):
+    """Fork for any amount of work, on any machine, whatever threads the test runner keeps."""
+    monkeypatch.setattr(parallel, "_alone", lambda: True)
+    monkeypatch.setattr(parallel, "_cores", lambda: 2)
+    monkeypatch.delenv("EXACT_TUI_MATCH_PROCESSES", raising=False)
+    for name in ("MIN_RECORDS", "MIN_PAIRS", "MIN_ROWS"):
+        monkeypatch.setattr(parallel, name, 1)
+
+
+def test_the_second_task_runs_in_a_child_and_the_results_come_back_in_order(forking):
+    here, there = parallel.both(os.getpid, lambda: (os.getpid(), list(range(5))), 10, 1)
+    assert here == os.getpid()
+    assert there[0] != os.getpid() and there[1] == [0, 1, 2, 3, 4]
+
+
+def test_an_exception_in_the_child_is_raised_in_the_parent(forking):
+    def fails():
+        raise ValueError("local side: id 'x' occurs more than once")
+
+    with pytest.raises(ValueError, match="occurs more than once"):
+        parallel.both(lambda: 1, fails, 10, 1)
+
+
+def test_a_child_that_dies_has_its_half_computed_by_the_parent(forking):
+    parent = os.getpid()
+
+    def dies_in_the_child():
+        if os.getpid() != parent:
+            os._exit(3)  # as a child killed by the out-of-memory killer leaves nothing behind
+        return "computed here"
+
+    assert parallel.both(lambda: 1, dies_in_the_child, 10, 1) == (1, "computed here")
+
+
+def test_no_fork_beside_another_thread_or_when_switched_off(monkeypatch):
+    monkeypatch.setattr(parallel, "_cores", lambda: 2)
+    monkeypatch.delenv("EXACT_TUI_MATCH_PROCESSES", raising=False)
+    stop = threading.Event()
+    worker = threading.Thread(target=stop.wait)
+    worker.start()
+    try:  # the console runs the matcher in a worker thread beside its event loop
+        assert not parallel.can_fork(10**6, 1)
+        assert parallel.both(os.getpid, os.getpid, 10**6, 1) == (os.getpid(), os.getpid())
+    finally:
+        stop.set()
+        worker.join()
+    monkeypatch.setattr(parallel, "_alone", lambda: True)
+    assert parallel.can_fork(10**6, 1)
+    assert not parallel.can_fork(5, 10)
+    monkeypatch.setenv("EXACT_TUI_MATCH_PROCESSES", "1")
+    assert not parallel.can_fork(10**6, 1)
+
+
+def _decisions(result):
+    notes = {e: list(result.notes.get(e, [])) for e in [*result.one, *result.more]}
+    return ({e: (c.local_id, c.score) for e, c in result.one.items()},
+            {e: [(c.local_id, c.score, c.rank) for c in cs] for e, cs in result.more.items()},
+            sorted(result.none), notes, result.stats["pairs"])
+
+
+def test_forked_stages_give_every_decision_one_process_gives(forking, monkeypatch):
+    monkeypatch.setattr(parallel, "children", parallel.ChildMemory())
+    exact, local, _ = generate(1500, seed=5)
+    forked = _decisions(match(exact, local))
+    assert parallel.children.forks >= 3  # both sides, the blocked pairs, the name-only pass
+    monkeypatch.setenv("EXACT_TUI_MATCH_PROCESSES", "1")
+    assert forked == _decisions(match(exact, local))
