@@ -24,10 +24,10 @@ from .blocking import blocked_pairs, contains, fallback_pairs
 from .decide import (
     FileEvidence, Gate, family_unconfirmed, file_evidence, gate, learned_one_notes, why_not_learned,
 )
-from .parts import release
+from .parts import keep, name_parts, release
 from .explain import evidence
 from .model import Candidate, Decisions, MatchConfig, MatchRecord, MatchResult
-from .prepare import KeyCodes, Side, encoded, normalised
+from .prepare import KeyCodes, Side, encoded, normalised, prepare
 from .scoring import Scores, score_pairs, worth_scoring
 
 
@@ -67,10 +67,11 @@ def _match(exact: Sequence[MatchRecord], local: Sequence[MatchRecord], decisions
     lo = _sorted_unique(local, "local")
     codes = KeyCodes()
     # the two sides are normalised on two cores where that is safe (parallel.py); the keys are
-    # encoded here, Exact first, so both share one dictionary and the codes never depend on it
-    norm_e, norm_l = parallel.both(partial(normalised, ex, codes), partial(normalised, lo, codes),
-                                    len(ex) + len(lo), parallel.MIN_RECORDS)
-    E, L = encoded(ex, norm_e, codes), encoded(lo, norm_l, codes)
+    # encoded here, Exact first (while the child still works), so both share one dictionary and
+    # the codes never depend on it
+    E, norm_l = parallel.both(partial(prepare, ex, codes), partial(normalised, lo, codes),
+                              len(ex) + len(lo), parallel.MIN_RECORDS)
+    L = encoded(lo, norm_l, codes)
     t_prep = time.perf_counter()
 
     result = MatchResult()
@@ -155,8 +156,11 @@ def _score_all(E: Side, L: Side, cfg: MatchConfig, e_active: np.ndarray, l_activ
     n_l = max(len(L), 1)
     if not len(E) or not len(L):
         return _empty_scores(E, L, cfg)
-    S = _in_halves(blocked_pairs(E, L, cfg, e_active, l_active), partial(_worth_and_scored, E, L, cfg),
-                   parallel.MIN_PAIRS)
+    # the name parts every scoring needs are worked out beside blocking, so the halves share them
+    blocked, parts = parallel.both(partial(blocked_pairs, E, L, cfg, e_active, l_active), partial(name_parts, E, L),
+                                   len(E) + len(L), parallel.MIN_RECORDS)
+    keep(E, L, parts)
+    S = _in_halves(blocked, partial(_worth_and_scored, E, L, cfg), parallel.MIN_PAIRS)
     scored = S.ei * n_l + S.li  # sorted, as the blocked pairs were
     # Exact accounts without a plausible partner yet: brute force on the name alone
     best = np.zeros(len(E), np.float32)

@@ -81,6 +81,17 @@ def _letters(words: list[str]) -> np.ndarray:
     return np.where(np.array([len(w) == 1 for w in words], bool), -codes, codes)
 
 
+def name_parts(E: Side, L: Side) -> tuple[_Columns, _Columns]:
+    """Both sides' name parts, worked out ahead (the engine has a forked child do it beside
+    blocking) and handed to `keep`."""
+    return _columns(E, L)
+
+
+def keep(E: Side, L: Side, parts: tuple[_Columns, _Columns]) -> None:
+    """Keep name parts worked out elsewhere for the sides `E` and `L`."""
+    _cache[:] = [(E, L, *parts)]
+
+
 def release() -> None:
     """Drop the kept columns: a run's sides are not held in memory after it."""
     _cache.clear()

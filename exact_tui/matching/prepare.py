@@ -202,7 +202,6 @@ def normalised(records: Sequence[MatchRecord], codes: KeyCodes) -> Normalised:
     # every field as a column, in one pass over the records
     cols = dict(zip(_FIELDS, zip(*map(attrgetter(*_FIELDS), recs)))) if recs else {f: () for f in _FIELDS}
     names = m("name", normalise_name, cols["name"])
-    name = [nk.core for nk in names]
     country = m("country", normalise_country, cols["country"])
     addr = m("address", _address, cols["address"])
     address = [a[0].text for a in addr]
@@ -225,8 +224,10 @@ def normalised(records: Sequence[MatchRecord], codes: KeyCodes) -> Normalised:
     raw["coc"] = [normalise_coc(v) if v else "" for v in cols["coc"]]
     raw["code"] = [normalise_code(v) if v else "" for v in cols["code"]]
     raw["flags"] = ["|".join(sorted(nk.flags)) if nk.flags else "" for nk in names]
-    name_sorted = [" ".join(sorted(nk.core.split())) if " " in nk.core else nk.core for nk in names]
-    distinct = list(map(sorted, map(set, map(str.split, name))))
+    # the core is its tokens joined by spaces: sorted once, they give both sorted forms
+    words = list(map(sorted, map(attrgetter("tokens"), names)))
+    name_sorted = list(map(" ".join, words))
+    distinct = [w if len(w) < 2 or len(set(w)) == len(w) else sorted(set(w)) for w in words]
     return Normalised(names, address, city, raw, block_tokens, name_sorted, distinct)
 
 
