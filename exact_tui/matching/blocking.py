@@ -8,8 +8,8 @@ chunks so memory stays bounded.
 """
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from itertools import chain
+from collections.abc import Collection, Sequence
+from itertools import chain, count, repeat
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -60,10 +60,7 @@ def _join_on_key(e: np.ndarray, l: np.ndarray, cap: int, exact_rows: np.ndarray)
     e_rows, lo, count = e_rows[keep], lo[keep], count[keep]
     if not len(e_rows):
         return np.empty(0, np.int64), np.empty(0, np.int64)
-    ei = np.repeat(e_rows, count)
-    starts = np.repeat(lo - np.concatenate(([0], np.cumsum(count)[:-1])), count)
-    li = l_sorted[starts + np.arange(len(ei))]
-    return ei.astype(np.int64), li.astype(np.int64)
+    return np.repeat(e_rows, count).astype(np.int64), l_sorted[_ranges(lo, count)].astype(np.int64)
 
 
 def blocked_pairs(E: Side, L: Side, cfg: MatchConfig, e_active: np.ndarray, l_active: np.ndarray) -> np.ndarray:
@@ -86,48 +83,154 @@ def blocked_pairs(E: Side, L: Side, cfg: MatchConfig, e_active: np.ndarray, l_ac
     return sorted_unique(np.concatenate(parts))
 
 
+def _ranges(start: np.ndarray, length: np.ndarray) -> np.ndarray:
+    """The positions of many slices at once: `arange(start[k], start[k] + length[k])` for every k,
+    one after the other."""
+    before = np.cumsum(length) - length
+    return np.repeat(start - before, length) + np.arange(int(before[-1] + length[-1]) if len(length) else 0)
+
+
+def _runs(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where each run of equal values of `rows` (sorted) starts, and how long it is."""
+    if not len(rows):
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    start = np.flatnonzero(np.concatenate(([True], rows[1:] != rows[:-1])))
+    return start, np.diff(np.append(start, len(rows)))
+
+
+def _before_in_row(rows: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Per entry of `rows` (sorted), the sum of `values` over the entries of its row before it."""
+    total = np.cumsum(values) - values
+    start, n = _runs(rows)
+    return total - np.repeat(total[start], n)
+
+
+class _Codes:
+    """Keys as integer codes, shared by the two sides of one pass, so the per-record work is numpy.
+
+    A key's code is the position where it was first added (unique, not dense, below `size`); the
+    Exact side is only looked up (`find`), so its keys that no local record carries cost nothing."""
+
+    def __init__(self) -> None:
+        self._codes: dict[str, int] = {}
+        self.size = 0
+
+    def add(self, keys: Sequence[Collection[str]]) -> tuple[np.ndarray, np.ndarray]:
+        """(index into `keys`, code) of every key of every collection, new keys taking new codes."""
+        counts = np.fromiter(map(len, keys), np.int64, len(keys))
+        n = int(counts.sum())
+        codes = np.fromiter(map(self._codes.setdefault, chain.from_iterable(keys), count(self.size)), np.int64, n)
+        self.size += n
+        return np.repeat(np.arange(len(keys)), counts), codes
+
+    def find(self, keys: Sequence[Collection[str]]) -> tuple[np.ndarray, np.ndarray]:
+        """The same for the keys added before; the others are left out."""
+        counts = np.fromiter(map(len, keys), np.int64, len(keys))
+        codes = np.fromiter(map(self._codes.get, chain.from_iterable(keys), repeat(-1)), np.int64, int(counts.sum()))
+        at = np.repeat(np.arange(len(keys)), counts)
+        known = codes >= 0
+        return at[known], codes[known]
+
+    def alphabetical(self, codes: np.ndarray) -> np.ndarray:
+        """Per code of `codes` (distinct, sorted), its key's place in alphabetical order."""
+        known = np.fromiter(self._codes.values(), np.int64, len(self._codes))  # increasing: in order of adding
+        text = np.array(list(self._codes), dtype=object)[np.searchsorted(known, codes)].tolist()
+        place = np.empty(len(codes), np.int64)
+        place[sorted(range(len(codes)), key=text.__getitem__)] = np.arange(len(codes))
+        return place
+
+
+class _Postings:
+    """The local records of every key: `rows[start[c]:start[c] + size[c]]` carry key c."""
+
+    def __init__(self, rows: np.ndarray, codes: np.ndarray, n_codes: int) -> None:
+        self.rows = rows[np.argsort(codes, kind="stable")]
+        self.size = np.bincount(codes, minlength=n_codes)
+        self.start = np.cumsum(self.size) - self.size
+
+    def expand(self, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """For the keys `codes`: (index into `codes`, local record) for every record of every key."""
+        n = self.size[codes]
+        return np.repeat(np.arange(len(codes)), n), self.rows[_ranges(self.start[codes], n)]
+
+    def alike(self) -> np.ndarray:
+        """Per key, the lowest key with exactly the same local records (itself if none). A word and
+        its typo keys are mostly carried by the very same records: the second of them adds nothing.
+
+        Keys are grouped by size and a sum of random numbers of their records, then each is checked
+        against the first of its group record by record, so a coincidence of sums merges nothing."""
+        same = np.arange(len(self.size))
+        used = np.flatnonzero(self.size)
+        if not len(used):
+            return same
+        noise = np.random.default_rng(0).integers(-(2**62), 2**62, int(self.rows.max()) + 1)
+        total = np.add.reduceat(noise[self.rows], self.start[used])
+        size = self.size[used]
+        order = np.lexsort((used, total, size))
+        used, size, total = used[order], size[order], total[order]
+        head = np.concatenate(([True], (size[1:] != size[:-1]) | (total[1:] != total[:-1])))
+        first = used[head][np.cumsum(head) - 1]
+        rest = np.flatnonzero(~head)
+        key, like, n = used[rest], first[rest], size[rest]
+        differ = self.rows[_ranges(self.start[key], n)] != self.rows[_ranges(self.start[like], n)]
+        checked = np.bincount(np.repeat(np.arange(len(rest)), n)[differ], minlength=len(rest)) == 0
+        same[key[checked]] = like[checked]
+        return same
+
+
+def _rarest_first(rows: np.ndarray, codes: np.ndarray, size: np.ndarray, vocab: _Codes,
+                  per_row: int) -> tuple[np.ndarray, np.ndarray]:
+    """Of (row, key) entries, each row's `per_row` rarest keys (fewest local records), equally rare
+    ones in alphabetical order so the choice does not depend on the order of the records: sorted by
+    row, and within a row in that order. One sort for all rows instead of two per row."""
+    if not len(rows):
+        return rows, codes
+    distinct, inverse = np.unique(codes, return_inverse=True)
+    by_order = np.lexsort((vocab.alphabetical(distinct), size[distinct]))
+    rank = np.empty(len(distinct), np.int64)
+    rank[by_order] = np.arange(len(distinct))
+    order = np.argsort(rows * len(distinct) + rank[inverse])
+    rows, codes = rows[order], codes[order]
+    first = _before_in_row(rows, np.ones(len(rows), np.int64)) < per_row
+    return rows[first], codes[first]
+
+
 def _rare_token_pairs(E: Side, L: Side, cfg: MatchConfig, e_active: np.ndarray, l_active: np.ndarray) -> np.ndarray:
     """Each Exact record meets the local records sharing one of its rarest words.
 
     Only words that exist on the local side count as "rarest", so a mistyped word (unique, found
     nowhere) does not use up a record's few lookups.
     """
-    index: dict[str, list[int]] = defaultdict(list)
-    for j in np.flatnonzero(l_active).tolist():
-        for t in L.block_tokens[j]:
-            index[t].append(j)
-    cap, per_record = cfg.rare_max, cfg.rare_per_record
+    l_rows = np.flatnonzero(l_active)
+    vocab = _Codes()
+    at, l_codes = vocab.add([L.block_tokens[j] for j in l_rows.tolist()])
+    post = _Postings(l_rows[at], l_codes, vocab.size)
+    ei, e_codes = vocab.find(E.block_tokens)
+    cap = cfg.rare_max
     # a word carried by many Exact records is as generic as one carried by many local records
-    e_df = Counter(chain.from_iterable(E.block_tokens))
-    rare = {t: post for t, post in index.items() if len(post) <= cap and e_df[t] <= cap}
-    size = {t: len(post) for t, post in rare.items()}.__getitem__
-    ei: list[int] = []
-    li: list[int] = []
-    for i in np.flatnonzero(e_active).tolist():
-        found = rare.keys() & E.block_tokens[i]
-        if not found:
-            continue
-        # the rarest first, equally rare ones in alphabetical order
-        for t in sorted(sorted(found), key=size)[:per_record]:
-            post = rare[t]
-            ei.extend([i] * len(post))
-            li.extend(post)
-    return np.array(ei, np.int64) * max(len(L), 1) + np.array(li, np.int64)
+    rare = (post.size <= cap) & (np.bincount(e_codes, minlength=vocab.size) <= cap)
+    keep = rare[e_codes] & e_active[ei]
+    ei, e_codes = _rarest_first(ei[keep], e_codes[keep], post.size, vocab, cfg.rare_per_record)
+    entry, li = post.expand(e_codes)
+    return ei[entry] * max(len(L), 1) + li
 
 
 def _name_keys(names: list[str]) -> list[set[str]]:
     """Keys two spellings of a name share despite a typo: its words, each word of four letters or
     more with one letter left out ("little" and the swapped "ltitle" both give "lttle"; "moon" and
     "noon" both "oon"), and each pair of neighbouring words ("green palm" in "The Green Palm Deli"
-    and "Green Palm (West Side)", where each word alone is common)."""
+    and "Green Palm (West Side)", where each word alone is common). A word's typo keys are made
+    once per call: words repeat from name to name."""
+    typos: dict[str, list[str]] = {}
     out = []
     for name in names:
         words = name.split()
         keys = set(words)
         for w in words:
             if len(w) >= 4:
-                keys.update("~" + w[:k] + w[k + 1:] for k in range(len(w)))
-        keys.update(a + " " + b for a, b in zip(words, words[1:]))
+                t = typos.get(w)
+                keys.update(t if t is not None else typos.setdefault(w, ["~" + w[:k] + w[k + 1:] for k in range(len(w))]))
+        keys.update(map(" ".join, zip(words, words[1:])))
         out.append(keys)
     return out
 
@@ -138,55 +241,114 @@ def fallback_pairs(E: Side, L: Side, cfg: MatchConfig, e_rows: np.ndarray, l_act
     Linear, not all-pairs: the rows meet the local customers that share one of their rarest name
     keys (`_name_keys`: words, words with a typo, neighbouring words), and of those only the names
     at least `fallback_cutoff` alike (`fuzz.ratio`) become pairs, the best few per row. All-pairs
-    on 20,000 x 20,000 names cost 15 s; this costs well under one. Each row's name is compared with
-    its candidates in one `cdist` call, which prepares the row's name once for all of them: less
-    than half the time of one `cpdist` over the flattened pairs, and no list of millions of pairs.
+    on 20,000 x 20,000 names cost 15 s; this costs well under one. The keys are integer codes, and
+    choosing each row's keys, gathering their customers and stopping at the budget is numpy over
+    all rows at once: a Python loop per row cost 2 s of a 100,000-record run.
     """
     l_rows = np.nonzero(l_active)[0]
     if not len(e_rows) or not len(l_rows):
         return np.empty(0, np.int64)
-    index: dict[str, list[int]] = defaultdict(list)
-    for j, keys in zip(l_rows.tolist(), _name_keys(L.name.take(l_rows))):
-        for key in keys:
-            index[key].append(j)
+    vocab = _Codes()
+    (ei, e_codes), (li, l_codes) = _name_key_codes(vocab, E.name.take(e_rows), L.name.take(l_rows))
+    post = _Postings(l_rows[li], l_codes, vocab.size)
     # rare relative to the file: in 100,000 customers a word 100 of them carry still says something
-    cap, per_row = max(cfg.rare_max, int(cfg.fallback_share * len(L))), cfg.fallback_keys
-    cutoff, budget = cfg.fallback_cutoff, cfg.fallback_budget
-    rare = {key: post for key, post in index.items() if len(post) <= cap}
-    size = {key: len(post) for key, post in rare.items()}.__getitem__
-    names_l = L.name.__getitem__
-    rows: list[int] = []
-    counts: list[int] = []
-    li_out: list[int] = []
-    sims: list[np.ndarray] = []
-    for i, name, keys in zip(e_rows.tolist(), E.name.take(e_rows), _name_keys(E.name.take(e_rows))):
-        seen: set[int] = set()
-        # the rarest first (equally rare ones in alphabetical order), until the row has enough to look at
-        for key in sorted(sorted(rare.keys() & keys), key=size)[:per_row]:
-            seen.update(rare[key])
-            if len(seen) >= budget:
-                break
-        if not seen:
-            continue
-        cand = list(seen)
-        sims.append(process.cdist([name], list(map(names_l, cand)), scorer=fuzz.ratio, score_cutoff=cutoff,
-                                  dtype=np.float32, workers=1)[0])
-        rows.append(i)
-        counts.append(len(cand))
-        li_out.extend(cand)
-    if not rows:
-        return np.empty(0, np.int64)
-    sim = np.concatenate(sims)
-    hit = sim >= cutoff
-    ei = np.repeat(np.array(rows, np.int64), counts)[hit]
-    return sorted_unique(_best_by_name(len(L), cfg, ei, np.array(li_out, np.int64)[hit], sim[hit]))
+    cap = max(cfg.rare_max, int(cfg.fallback_share * len(L)))
+    size = post.size[e_codes]
+    rare = (size > 0) & (size <= cap)
+    ei, e_codes = _rarest_first(e_rows[ei[rare]], e_codes[rare], post.size, vocab, cfg.fallback_keys)
+    ei, li = _within_budget(ei, e_codes, post, cfg.fallback_budget)
+    sim = _name_similarity(E, L, ei, li, cfg.fallback_cutoff)
+    hit = sim >= cfg.fallback_cutoff
+    return _best_by_name(len(L), cfg, ei[hit], li[hit], sim[hit])
+
+
+def _name_key_codes(vocab: _Codes, e_names: list[str], l_names: list[str]) -> tuple[tuple[np.ndarray, np.ndarray], ...]:
+    """Per side, (index into its names, code) of every name key; the keys are made once per distinct
+    name, as both sides often hold the very same spelling."""
+    ids: dict[str, int] = {}
+    name_id = np.fromiter(map(ids.setdefault, chain(e_names, l_names), count()), np.int64, len(e_names) + len(l_names))
+    at, codes = vocab.add(_name_keys(list(ids)))
+    per_name = np.bincount(at, minlength=len(ids))
+    name = np.searchsorted(np.fromiter(ids.values(), np.int64, len(ids)), name_id)  # ids grow in order of adding
+    n = per_name[name]
+    row = np.repeat(np.arange(len(name_id)), n)
+    code = codes[_ranges(np.cumsum(per_name)[name] - n, n)]
+    exact = row < len(e_names)
+    return (row[exact], code[exact]), (row[~exact] - len(e_names), code[~exact])
+
+
+def _within_budget(ei: np.ndarray, codes: np.ndarray, post: _Postings, budget: int) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct (row, local) pairs of each row's keys (`ei` sorted, each row's keys in the order
+    to take them), the keys taken one by one until the row has `budget` local customers: sorted.
+
+    What a row does not need is not gathered: the keys after the first that alone has `budget`
+    customers, and keys with the same customers as one the row took before. The rest goes in
+    chunks of rows, so memory stays bounded."""
+    big = post.size[codes] >= budget
+    reached = _before_in_row(ei, big.astype(np.int64)) == 0
+    ei, codes = ei[reached], codes[reached]
+    _, first = np.unique(ei * max(len(post.size), 1) + post.alike()[codes], return_index=True)
+    ei, codes = ei[np.sort(first)], codes[np.sort(first)]
+    load = np.cumsum(post.size[codes])
+    cuts = np.searchsorted(ei, ei[np.searchsorted(load, np.arange(_CHUNK, int(load[-1]) if len(load) else 0, _CHUNK))])
+    bounds = np.unique(np.concatenate(([0], cuts, [len(ei)]))).tolist()
+    parts = [_budget_chunk(ei[a:b], codes[a:b], post, budget) for a, b in zip(bounds, bounds[1:])]
+    if not parts:
+        return np.empty(0, np.int64), np.empty(0, np.int64)
+    return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
+
+
+_CHUNK = 2_000_000  # (row, local) pairs gathered at once
+
+
+def _budget_chunk(ei: np.ndarray, codes: np.ndarray, post: _Postings, budget: int) -> tuple[np.ndarray, np.ndarray]:
+    """`_within_budget` for a few rows. Each (row, local, key's place in the row) is one number,
+    the fields side by side in its bits; one sort puts a pair's copies together, the first from the
+    key taken first, and then counts what each key added."""
+    start, n = _runs(ei)
+    row = np.repeat(np.arange(len(start)), n)
+    place = np.arange(len(ei)) - np.repeat(start, n)
+    p_bits, l_bits = int(place.max()).bit_length(), max(int(post.rows.max()), 1).bit_length()
+    entry, li = post.expand(codes)
+    key = np.sort(((row << (l_bits + p_bits)) | place)[entry] | (li << p_bits))
+    pair = key >> p_bits
+    key = key[np.concatenate(([True], pair[1:] != pair[:-1]))]
+    slot = ((key >> (l_bits + p_bits)) << p_bits) | (key & ((1 << p_bits) - 1))  # (row, key's place)
+    added = np.bincount(slot, minlength=len(start) << p_bits).reshape(len(start), 1 << p_bits)
+    key = key[(np.cumsum(added, axis=1) - added < budget).ravel()[slot]]
+    return ei[start][key >> (l_bits + p_bits)], (key >> p_bits) & ((1 << l_bits) - 1)
+
+
+def _name_similarity(E: Side, L: Side, ei: np.ndarray, li: np.ndarray, cutoff: float) -> np.ndarray:
+    """`fuzz.ratio` of the names of pairs sorted by Exact row (0 below `cutoff`). One `cdist` per row:
+    it prepares the row's name once for all its candidates, a third of the time of one `cpdist` over
+    the pairs, which prepares it again for every pair."""
+    if not len(ei):
+        return np.zeros(0, np.float32)
+    start, n = _runs(ei)
+    end = (start + n).tolist()
+    names_l = L.name.take(li)
+    return np.concatenate([
+        process.cdist([name], names_l[a:b], scorer=fuzz.ratio, score_cutoff=cutoff, dtype=np.float32, workers=1)[0]
+        for name, a, b in zip(E.name.take(ei[start]), start.tolist(), end)])
 
 
 def _best_by_name(n_l: int, cfg: MatchConfig, ei: np.ndarray, li: np.ndarray, sim: np.ndarray) -> np.ndarray:
-    """Of the (row, local) pairs whose names are `fallback_cutoff` alike, the best few per row."""
+    """Of the (row, local) pairs (sorted) whose names are `fallback_cutoff` alike, the best few per
+    row (of equally alike ones the lowest local rows), as sorted pair keys. Only the rows with more
+    than a few are sorted by similarity."""
     # at most the best few per row: a common short name can clear the cutoff hundreds of times
-    order = np.lexsort((li, -sim, ei))
-    ei, li = ei[order], li[order]
-    first = np.searchsorted(ei, ei, side="left")
-    keep = (np.arange(len(ei)) - first) < 3 * cfg.max_candidates
+    k = 3 * cfg.max_candidates
+    start, n = _runs(ei)
+    keep = np.repeat(n <= k, n)
+    crowded = np.flatnonzero(~keep)
+    if len(crowded):
+        # by row, then the most alike first: similarities (0-100, float32) order as their bits do;
+        # a stable sort keeps equally alike ones by local row
+        unlike = (_FULL - sim[crowded].view(np.int32)).astype(np.int64)
+        order = crowded[np.argsort((ei[crowded] << 32) | unlike, kind="stable")]
+        keep[order] = _before_in_row(ei[order], np.ones(len(order), np.int64)) < k
     return ei[keep] * max(n_l, 1) + li[keep]
+
+
+_FULL = np.array(100.0, np.float32).view(np.int32)
