@@ -5,7 +5,8 @@ from __future__ import annotations
 import random
 
 from textual.app import App, ComposeResult
-from textual.widgets import Tabs
+from textual.widgets import Tab as TabWidget, Tabs
+from textual.widgets._tabs import Underline
 
 from exact_tui.domain.customer import LocalCustomer
 from exact_tui.matching import Candidate
@@ -197,6 +198,43 @@ async def test_the_tab_underline_moves_without_an_animation(world):
         underline = tabs.query_one("Underline")
         assert not app.animator.is_being_animated(underline, "highlight_start")
         assert not app.animator.is_being_animated(underline, "highlight_end")
+
+
+def _under(tabs: Tabs, tab_id: str) -> tuple[tuple[int, int], tuple[int, int]]:
+    """(where the underline is, where it belongs: under `tab_id`'s label)."""
+    underline = tabs.query_one(Underline)
+    tab = tabs.query_one(f"#{tab_id}", TabWidget)
+    return (underline.highlight_start, underline.highlight_end), tab.virtual_region.shrink(tab.styles.gutter).column_span
+
+
+async def test_a_tab_switch_places_the_underline_before_the_next_frame(world):
+    """Textual moves the underline after the next refresh (`call_after_refresh`): every tab switch drew
+    the screen twice, the second frame for the underline alone."""
+    app, *_ = world
+    async with app.run_test(size=(120, 34)) as pilot:
+        await pilot.pause()
+        tabs = app.link.query_one(Tabs)
+        for tab in ("more", "ignored", "one"):
+            app.link.action_tab(tab)  # no await: no refresh since
+            placed, wanted = _under(tabs, tab)
+            assert placed == wanted and wanted[1] > wanted[0]
+
+
+async def test_the_underline_follows_a_label_that_changed_width(world):
+    app, *_ = world
+    async with app.run_test(size=(120, 34)) as pilot:
+        await pilot.pause()
+        tabs = app.link.query_one(Tabs)
+        tabs.query_one("#one", TabWidget).label = "One match (1,234,567)"  # wider: the tabs after it move
+        await pilot.pause()
+        app.link.action_tab("more")
+        await pilot.pause()
+        placed, wanted = _under(tabs, "more")
+        assert placed == wanted
+        tabs.query_one("#more", TabWidget).label = "More (2)"  # the active tab's own label narrows
+        await pilot.pause()
+        placed, wanted = _under(tabs, "more")
+        assert placed == wanted and wanted[1] - wanted[0] == len("More (2)")
 
 
 async def test_a_move_within_the_page_draws_only_the_two_lines_that_changed():
