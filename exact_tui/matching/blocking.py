@@ -215,66 +215,80 @@ def _rare_token_pairs(E: Side, L: Side, cfg: MatchConfig, e_active: np.ndarray, 
     return ei[entry] * max(len(L), 1) + li
 
 
-def _name_keys(names: list[str]) -> list[set[str]]:
-    """Keys two spellings of a name share despite a typo: its words, each word of four letters or
-    more with one letter left out ("little" and the swapped "ltitle" both give "lttle"; "moon" and
-    "noon" both "oon"), and each pair of neighbouring words ("green palm" in "The Green Palm Deli"
-    and "Green Palm (West Side)", where each word alone is common). A word's typo keys are made
-    once per call: words repeat from name to name."""
-    typos: dict[str, list[str]] = {}
-    out = []
-    for name in names:
-        words = name.split()
-        keys = set(words)
-        for w in words:
-            if len(w) >= 4:
-                t = typos.get(w)
-                keys.update(t if t is not None else typos.setdefault(w, ["~" + w[:k] + w[k + 1:] for k in range(len(w))]))
-        keys.update(map(" ".join, zip(words, words[1:])))
-        out.append(keys)
-    return out
-
-
 def fallback_pairs(E: Side, L: Side, cfg: MatchConfig, e_rows: np.ndarray, l_active: np.ndarray) -> np.ndarray:
     """Pairs on the name alone for Exact rows that blocking left without a plausible partner.
 
     Linear, not all-pairs: the rows meet the local customers that share one of their rarest name
-    keys (`_name_keys`: words, words with a typo, neighbouring words), and of those only the names
-    at least `fallback_cutoff` alike (`fuzz.ratio`) become pairs, the best few per row. All-pairs
-    on 20,000 x 20,000 names cost 15 s; this costs well under one. The keys are integer codes, and
-    choosing each row's keys, gathering their customers and stopping at the budget is numpy over
-    all rows at once: a Python loop per row cost 2 s of a 100,000-record run.
+    keys (`_name_key_codes`: words, words with a typo, neighbouring words), and of those only the
+    names at least `fallback_cutoff` alike (`fuzz.ratio`) become pairs, the best few per row.
+    All-pairs on 20,000 x 20,000 names cost 15 s; this costs well under one. The keys are integer
+    codes, and choosing each name's keys, gathering their customers and stopping at the budget is
+    numpy over all rows at once: a Python loop per row cost 2 s of a 100,000-record run. Rows of
+    the same name meet the same customers, so the work is done once per distinct name.
     """
     l_rows = np.nonzero(l_active)[0]
+    e_rows = np.sort(e_rows)
     if not len(e_rows) or not len(l_rows):
         return np.empty(0, np.int64)
     vocab = _Codes()
-    (ei, e_codes), (li, l_codes) = _name_key_codes(vocab, E.name.take(e_rows), L.name.take(l_rows))
-    post = _Postings(l_rows[li], l_codes, vocab.size)
+    names, (e_name, l_name) = _distinct(E.name.take(e_rows), L.name.take(l_rows))
+    keys = _Keys(*_name_key_codes(vocab, names), len(names))
+    at, l_codes = keys.of(l_name)
+    post = _Postings(l_rows[at], l_codes, vocab.size)
+    wanted = sorted_unique(e_name)
+    at, e_codes = keys.of(wanted)
     # rare relative to the file: in 100,000 customers a word 100 of them carry still says something
     cap = max(cfg.rare_max, int(cfg.fallback_share * len(L)))
     size = post.size[e_codes]
     rare = (size > 0) & (size <= cap)
-    ei, e_codes = _rarest_first(e_rows[ei[rare]], e_codes[rare], post.size, vocab, cfg.fallback_keys)
-    ei, li = _within_budget(ei, e_codes, post, cfg.fallback_budget)
-    sim = _name_similarity(E, L, ei, li, cfg.fallback_cutoff)
+    ni, e_codes = _rarest_first(wanted[at[rare]], e_codes[rare], post.size, vocab, cfg.fallback_keys)
+    ni, li = _within_budget(ni, e_codes, post, cfg.fallback_budget)
+    sim = _name_similarity(names, L, ni, li, cfg.fallback_cutoff)
     hit = sim >= cfg.fallback_cutoff
-    return _best_by_name(len(L), cfg, ei[hit], li[hit], sim[hit])
+    ni, li = _best_by_name(cfg, ni[hit], li[hit], sim[hit])
+    # back from names to rows: each row takes its name's pairs (sorted by row, then local row)
+    found = _Keys(ni, li, len(names))
+    at, li = found.of(e_name)
+    return e_rows[at] * max(len(L), 1) + li
 
 
-def _name_key_codes(vocab: _Codes, e_names: list[str], l_names: list[str]) -> tuple[tuple[np.ndarray, np.ndarray], ...]:
-    """Per side, (index into its names, code) of every name key; the keys are made once per distinct
-    name, as both sides often hold the very same spelling."""
+def _distinct(*columns: list[str]) -> tuple[list[str], list[np.ndarray]]:
+    """The distinct values of the columns, and per column the index of each value among them."""
     ids: dict[str, int] = {}
-    name_id = np.fromiter(map(ids.setdefault, chain(e_names, l_names), count()), np.int64, len(e_names) + len(l_names))
-    at, codes = vocab.add(_name_keys(list(ids)))
-    per_name = np.bincount(at, minlength=len(ids))
-    name = np.searchsorted(np.fromiter(ids.values(), np.int64, len(ids)), name_id)  # ids grow in order of adding
-    n = per_name[name]
-    row = np.repeat(np.arange(len(name_id)), n)
-    code = codes[_ranges(np.cumsum(per_name)[name] - n, n)]
-    exact = row < len(e_names)
-    return (row[exact], code[exact]), (row[~exact] - len(e_names), code[~exact])
+    flat = np.fromiter(map(ids.setdefault, chain(*columns), count()), np.int64, sum(map(len, columns)))
+    index = np.searchsorted(np.fromiter(ids.values(), np.int64, len(ids)), flat)  # ids grow in order of adding
+    return list(ids), np.split(index, np.cumsum([len(c) for c in columns[:-1]]).tolist())
+
+
+class _Keys:
+    """(item, code) entries sorted by item, items below `n_items`: an item's codes are one slice."""
+
+    def __init__(self, item: np.ndarray, code: np.ndarray, n_items: int) -> None:
+        self.code = code
+        self.start = np.searchsorted(item, np.arange(n_items + 1))
+
+    def of(self, items: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(index into `items`, code) of every entry of every item of `items`, in that order."""
+        n = self.start[items + 1] - self.start[items]
+        return np.repeat(np.arange(len(items)), n), self.code[_ranges(self.start[items], n)]
+
+
+def _name_key_codes(vocab: _Codes, names: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """(index into `names`, code) of every key of every name, sorted, without repeats. The keys two
+    spellings of a name share despite a typo: its words, each word of four letters or more with one
+    letter left out ("little" and the swapped "ltitle" both give "~lttle"; "moon" and "noon" both
+    "~oon"), and each pair of neighbouring words ("green palm" in "The Green Palm Deli" and "Green
+    Palm (West Side)", where each word alone is common). A word's keys are made once: words repeat
+    from name to name."""
+    words = [name.split() for name in names]
+    distinct, (word,) = _distinct(list(chain.from_iterable(words)))
+    own = _Keys(*vocab.add([[w, *(["~" + w[:k] + w[k + 1:] for k in range(len(w))] if len(w) >= 4 else [])]
+                            for w in distinct]), len(distinct))
+    at, codes = own.of(word)
+    in_name = np.repeat(np.arange(len(names)), np.fromiter(map(len, words), np.int64, len(words)))
+    pair_at, pair_codes = vocab.add([list(map(" ".join, zip(w, w[1:]))) for w in words])
+    key = sorted_unique(np.concatenate((in_name[at], pair_at)) * vocab.size + np.concatenate((codes, pair_codes)))
+    return key // vocab.size, key % vocab.size
 
 
 def _within_budget(ei: np.ndarray, codes: np.ndarray, post: _Postings, budget: int) -> tuple[np.ndarray, np.ndarray]:
@@ -319,36 +333,36 @@ def _budget_chunk(ei: np.ndarray, codes: np.ndarray, post: _Postings, budget: in
     return ei[start][key >> (l_bits + p_bits)], (key >> p_bits) & ((1 << l_bits) - 1)
 
 
-def _name_similarity(E: Side, L: Side, ei: np.ndarray, li: np.ndarray, cutoff: float) -> np.ndarray:
-    """`fuzz.ratio` of the names of pairs sorted by Exact row (0 below `cutoff`). One `cdist` per row:
-    it prepares the row's name once for all its candidates, a third of the time of one `cpdist` over
-    the pairs, which prepares it again for every pair."""
-    if not len(ei):
+def _name_similarity(names: list[str], L: Side, ni: np.ndarray, li: np.ndarray, cutoff: float) -> np.ndarray:
+    """`fuzz.ratio` of (`names[ni]`, local `li`'s name) for pairs sorted by `ni` (0 below `cutoff`).
+    One `cdist` per name: it prepares the name once for all its candidates, a third of the time of
+    one `cpdist` over the pairs, which prepares it again for every pair."""
+    if not len(ni):
         return np.zeros(0, np.float32)
-    start, n = _runs(ei)
+    start, n = _runs(ni)
     end = (start + n).tolist()
     names_l = L.name.take(li)
     return np.concatenate([
-        process.cdist([name], names_l[a:b], scorer=fuzz.ratio, score_cutoff=cutoff, dtype=np.float32, workers=1)[0]
-        for name, a, b in zip(E.name.take(ei[start]), start.tolist(), end)])
+        process.cdist([names[i]], names_l[a:b], scorer=fuzz.ratio, score_cutoff=cutoff, dtype=np.float32, workers=1)[0]
+        for i, a, b in zip(ni[start].tolist(), start.tolist(), end)])
 
 
-def _best_by_name(n_l: int, cfg: MatchConfig, ei: np.ndarray, li: np.ndarray, sim: np.ndarray) -> np.ndarray:
-    """Of the (row, local) pairs (sorted) whose names are `fallback_cutoff` alike, the best few per
-    row (of equally alike ones the lowest local rows), as sorted pair keys. Only the rows with more
-    than a few are sorted by similarity."""
+def _best_by_name(cfg: MatchConfig, ni: np.ndarray, li: np.ndarray, sim: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Of the (name, local) pairs (sorted) whose names are `fallback_cutoff` alike, the best few per
+    name (of equally alike ones the lowest local rows), sorted. Only the names with more than a few
+    are sorted by similarity."""
     # at most the best few per row: a common short name can clear the cutoff hundreds of times
     k = 3 * cfg.max_candidates
-    start, n = _runs(ei)
+    start, n = _runs(ni)
     keep = np.repeat(n <= k, n)
     crowded = np.flatnonzero(~keep)
     if len(crowded):
-        # by row, then the most alike first: similarities (0-100, float32) order as their bits do;
+        # by name, then the most alike first: similarities (0-100, float32) order as their bits do;
         # a stable sort keeps equally alike ones by local row
         unlike = (_FULL - sim[crowded].view(np.int32)).astype(np.int64)
-        order = crowded[np.argsort((ei[crowded] << 32) | unlike, kind="stable")]
-        keep[order] = _before_in_row(ei[order], np.ones(len(order), np.int64)) < k
-    return ei[keep] * max(n_l, 1) + li[keep]
+        order = crowded[np.argsort((ni[crowded] << 32) | unlike, kind="stable")]
+        keep[order] = _before_in_row(ni[order], np.ones(len(order), np.int64)) < k
+    return ni[keep], li[keep]
 
 
 _FULL = np.array(100.0, np.float32).view(np.int32)

@@ -13,7 +13,7 @@ import pytest
 from rapidfuzz import fuzz
 
 from exact_tui.matching import MatchConfig, MatchRecord
-from exact_tui.matching.blocking import _name_keys, _Postings, _rare_token_pairs, fallback_pairs
+from exact_tui.matching.blocking import _Postings, _rare_token_pairs, fallback_pairs
 from exact_tui.matching.prepare import KeyCodes, prepare
 
 WORDS = ["bakker", "jansen", "visser", "smit", "hout", "glas", "bouw", "noord", "zuid", "oost", "west",
@@ -43,17 +43,27 @@ def _sides(seed: int, n_e: int = 150, n_l: int = 200):
     return prepare(_records(n_e, "e", rng), codes), prepare(_records(n_l, "l", rng), codes)
 
 
+def _reference_name_keys(name):
+    words = name.split()
+    keys = set(words)
+    for w in words:
+        if len(w) >= 4:
+            keys.update("~" + w[:k] + w[k + 1:] for k in range(len(w)))
+    keys.update(a + " " + b for a, b in zip(words, words[1:]))
+    return keys
+
+
 def _reference_fallback(E, L, cfg, e_rows, l_active):
     index = defaultdict(list)
     l_rows = np.flatnonzero(l_active)
-    for j, keys in zip(l_rows.tolist(), _name_keys([L.name[j] for j in l_rows])):
-        for key in keys:
+    for j in l_rows.tolist():
+        for key in _reference_name_keys(L.name[j]):
             index[key].append(j)
     cap = max(cfg.rare_max, int(cfg.fallback_share * len(L)))
     rare = {key: post for key, post in index.items() if len(post) <= cap}
     out = []
     for i in e_rows.tolist():
-        (keys,) = _name_keys([E.name[i]])
+        keys = _reference_name_keys(E.name[i])
         seen: set[int] = set()
         for key in sorted(sorted(rare.keys() & keys), key=lambda k: len(rare[k]))[:cfg.fallback_keys]:
             seen.update(rare[key])
@@ -99,6 +109,9 @@ def test_fallback_pairs_are_the_per_record_rules(seed, cfg):
     # each row's pairs depend on that row alone: rows in two halves give the same pairs
     halves = [fallback_pairs(E, L, cfg, part, l_active) for part in np.array_split(e_rows, 2)]
     assert np.concatenate(halves).tolist() == got.tolist()
+    assert fallback_pairs(E, L, cfg, e_rows[::-1], l_active).tolist() == got.tolist()
+    # rows of the same name (the pass works per distinct name) are among them
+    assert len({E.name[i] for i in e_rows}) < len(e_rows)
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
