@@ -40,14 +40,15 @@ _ugly = st.text(alphabet=st.sampled_from(list("abcXYZ019 ._/-&'+()@;,\t\näßé�
 @settings(max_examples=300, deadline=None)
 @given(_ugly)
 def test_fast_ascii_paths_equal_the_regex_rules(text):
-    """`_words`, `_digits` and `_upper_alnum` cut ASCII text with bytes.translate for speed; on any
-    text they must give what the regexes they replace give."""
+    """`joined_words`, `_digits` and `_upper_alnum` cut ASCII text with bytes.translate for speed; on
+    any text they must give what the regexes they replace give."""
     import re
 
     from exact_tui.matching import normalise as N
+    from exact_tui.matching import words as W
 
-    folded = N.fold(text)
-    assert N._words(text) == re.sub(r"[\W_]+", " ", N._DOT_AFTER_LETTER.sub("", folded)).strip()
+    folded = W.fold(text)
+    assert W.joined_words(text) == re.sub(r"[\W_]+", " ", W._DOT_AFTER_LETTER.sub("", folded)).strip()
     assert N._digits(text) == re.sub(r"\D+", "", text)
     assert N._upper_alnum(text.upper()) == re.sub(r"[^0-9A-Z]+", "", text.upper())
 
@@ -56,12 +57,15 @@ def test_fast_ascii_paths_equal_the_regex_rules(text):
 @given(st.lists(st.sampled_from(["kerkstraat", "strasse", "street", "12", "a", "12a", "gatan", "gata", "xgatan",
                                  "laan", "de", "weg", "wegstraat", "ave", "avenue", "bd"]), max_size=6))
 def test_street_suffixes_are_shortened_as_the_suffix_regex_does(words):
-    """Addresses shorten street suffixes word by word; the result must be the regex's leftmost match."""
+    """Addresses shorten street suffixes with one regex over the text; in every word that must be
+    the longest suffix the word ends with."""
     from exact_tui.matching import normalise as N
 
-    text = " ".join(words)
-    expected = N._STREET_SUFFIX.sub(lambda m: N._STREET_SHORT[m.group(1)], text)
-    assert " ".join(N._street_word(w) for w in text.split()) == expected
+    def shortened(word: str) -> str:
+        start = next((k for k in range(len(word)) if word[k:] in N._STREET_SHORT), len(word))
+        return word[:start] + N._STREET_SHORT.get(word[start:], "")
+
+    assert N._short_streets(" ".join(words)) == " ".join(map(shortened, words))
 
 
 @settings(max_examples=50, deadline=None)
