@@ -40,27 +40,26 @@ def contains(sorted_keys: np.ndarray, keys: np.ndarray) -> np.ndarray:
 
 
 def _join_on_key(e: np.ndarray, l: np.ndarray, cap: int, exact_rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Pairs (i, j) with e[i] == l[j] != 0, skipping keys that more than `cap` records of either side share."""
+    """Pairs (i, j) with e[i] == l[j] != 0, skipping keys that more than `cap` records of either side
+    share. Both sides sorted by key once, and each distinct Exact key looked up once, in order: a
+    lookup per record in random order cost three times as much."""
     e_rows = exact_rows[e[exact_rows] != 0]
-    if not len(e_rows):
-        return np.empty(0, np.int64), np.empty(0, np.int64)
     l_rows = np.nonzero(l)[0]
-    if not len(l_rows):
+    if not len(e_rows) or not len(l_rows):
         return np.empty(0, np.int64), np.empty(0, np.int64)
-    l_sorted = l_rows[np.argsort(l[l_rows], kind="stable")]
-    l_keys = l[l_sorted]
-    ek = e[e_rows]
-    lo = np.searchsorted(l_keys, ek, side="left")
-    hi = np.searchsorted(l_keys, ek, side="right")
-    count = hi - lo
+    e_rows = e_rows[np.argsort(e[e_rows])]
+    l_rows = l_rows[np.argsort(l[l_rows])]
+    e_keys, l_keys = e[e_rows], l[l_rows]
+    start, n_e = _runs(e_keys)
+    lo = np.searchsorted(l_keys, e_keys[start], side="left")
+    n_l = np.searchsorted(l_keys, e_keys[start], side="right") - lo
     # key popularity on the Exact side too: a shared generic e-mail domain is no block
-    ek_sorted = np.sort(ek)
-    e_count = np.searchsorted(ek_sorted, ek, side="right") - np.searchsorted(ek_sorted, ek, side="left")
-    keep = (count > 0) & (count <= cap) & (e_count <= cap)
-    e_rows, lo, count = e_rows[keep], lo[keep], count[keep]
-    if not len(e_rows):
-        return np.empty(0, np.int64), np.empty(0, np.int64)
-    return np.repeat(e_rows, count).astype(np.int64), l_sorted[_ranges(lo, count)].astype(np.int64)
+    keep = (n_l > 0) & (n_l <= cap) & (n_e <= cap)
+    start, n_e, lo, n_l = start[keep], n_e[keep], lo[keep], n_l[keep]
+    # every Exact record of a key meets every local record of it
+    lo, n_l = np.repeat(lo, n_e), np.repeat(n_l, n_e)
+    ei = np.repeat(e_rows[_ranges(start, n_e)], n_l)
+    return ei.astype(np.int64), l_rows[_ranges(lo, n_l)].astype(np.int64)
 
 
 def blocked_pairs(E: Side, L: Side, cfg: MatchConfig, e_active: np.ndarray, l_active: np.ndarray) -> np.ndarray:
