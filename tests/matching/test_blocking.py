@@ -13,7 +13,7 @@ import pytest
 from rapidfuzz import fuzz
 
 from exact_tui.matching import MatchConfig, MatchRecord
-from exact_tui.matching.blocking import _Postings, _rare_token_pairs, fallback_pairs
+from exact_tui.matching.blocking import _join_on_key, _Postings, _rare_token_pairs, fallback_pairs
 from exact_tui.matching.prepare import KeyCodes, prepare
 
 WORDS = ["bakker", "jansen", "visser", "smit", "hout", "glas", "bouw", "noord", "zuid", "oost", "west",
@@ -159,3 +159,18 @@ def test_keys_whose_record_sums_coincide_are_compared_record_by_record(monkeypat
 
     monkeypatch.setattr(np.random, "default_rng", lambda seed: Zeros())
     test_keys_with_the_same_records_are_told_apart_from_keys_of_the_same_size()
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_equality_blocks_pair_every_record_of_a_key_unless_it_is_too_common(seed):
+    rng = np.random.default_rng(seed)
+    e, l = rng.integers(0, 30, 200), rng.integers(0, 30, 180)  # 0: no key
+    exact_rows = np.sort(rng.choice(200, 150, replace=False))
+    cap = 8
+    ei, li = _join_on_key(e, l, cap, exact_rows)
+    e_count = Counter(e[exact_rows].tolist())
+    l_count = Counter(l.tolist())
+    want = sorted((i, j) for i in exact_rows.tolist() for j in range(len(l))
+                  if e[i] == l[j] != 0 and e_count[e[i]] <= cap and l_count[l[j]] <= cap)
+    assert sorted(zip(ei.tolist(), li.tolist())) == want
+    assert want
