@@ -107,8 +107,9 @@ def _before_in_row(rows: np.ndarray, values: np.ndarray) -> np.ndarray:
 class _Codes:
     """Keys as integer codes, shared by the two sides of one pass, so the per-record work is numpy.
 
-    A key's code is the position where it was first added (unique, not dense, below `size`); the
-    Exact side is only looked up (`find`), so its keys that no local record carries cost nothing."""
+    A key's code is the position where it was first added (unique, not dense, below `size`): one
+    pass in C per list of keys. `find` only looks keys up, so the Exact side's keys that no local
+    record carries take no code and no memory."""
 
     def __init__(self) -> None:
         self._codes: dict[str, int] = {}

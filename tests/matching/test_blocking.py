@@ -174,3 +174,14 @@ def test_equality_blocks_pair_every_record_of_a_key_unless_it_is_too_common(seed
                   if e[i] == l[j] != 0 and e_count[e[i]] <= cap and l_count[l[j]] <= cap)
     assert sorted(zip(ei.tolist(), li.tolist())) == want
     assert want
+
+
+def test_nothing_to_look_up_gives_no_pairs():
+    codes = KeyCodes()
+    E = prepare([MatchRecord("e1", ""), MatchRecord("e2", "Jansen")], codes)
+    L = prepare([MatchRecord("l1", "Visser"), MatchRecord("l2", "")], codes)
+    cfg = MatchConfig()
+    assert fallback_pairs(E, L, cfg, np.array([0, 1]), np.ones(2, bool)).tolist() == []
+    assert fallback_pairs(E, L, cfg, np.array([1]), np.zeros(2, bool)).tolist() == []
+    assert fallback_pairs(E, L, cfg, np.array([], np.int64), np.ones(2, bool)).tolist() == []
+    assert _rare_token_pairs(E, L, cfg, np.ones(2, bool), np.zeros(2, bool)).tolist() == []
