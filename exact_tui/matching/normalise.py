@@ -31,8 +31,13 @@ _NL_POSTCODE = re.compile(r"^([1-9]\d{3})([A-Z]{2})$")
 _COUNTRY_PREFIX = re.compile(r"^(?:NL|BE|DE|CH|DK|FI|B|D|L|F|A|S|N)(?=\d)")
 _UK_POSTCODE = re.compile(r"^([A-Z]{1,2}\d[A-Z\d]?)(\d[A-Z]{2})$")
 _ASCII_NON_DIGIT = bytes(c for c in range(128) if not chr(c).isdigit())
+_ASCII_NON_DIGIT_LINES = bytes(c for c in range(128) if not chr(c).isdigit() and c != 10)
+# per line of a column: the international prefix after white space and spreadsheet quotes (as
+# `normalise_phone` strips them), or "" (the group is empty where there is none)
+_PHONE_PREFIX = re.compile(r"^[^\S\n]*'*(\+|00)?", re.M)
 _ASCII_NON_ALNUM_UPPER = bytes(c for c in range(128) if not (chr(c).isdigit() or chr(c).isupper()))
 _ASCII_NON_ALNUM = bytes(c for c in range(128) if not chr(c).isalnum())
+_ASCII_NON_ALNUM_LINES = bytes(c for c in range(128) if not chr(c).isalnum() and c != 10)
 _ASCII_UPPER = bytes(ord(chr(c).upper()) if c < 128 else c for c in range(256))
 # the first word of every multi-word legal form: a name holding none of them needs no phrase search
 _PHRASE_FIRST = frozenset(p.split()[0] for p in LEGAL_PHRASES if p[0].isalnum())
@@ -209,7 +214,21 @@ _NO_POSTCODE = ("", "")
 def normalise_postcode(postcode: str, country: str = "") -> tuple[str, str]:
     """(`full`, `area`): NL "1234 ab" -> ("1234AB", "1234"); UK "sw1a 1aa" -> ("SW1A1AA", "SW1A");
     BE/DE and other digit postcodes -> (digits, first three digits)."""
-    text = _upper_alnum_of(postcode or "")
+    return _postcode_key(_upper_alnum_of(postcode or ""), country)
+
+
+def normalise_postcodes(postcodes: list[str], countries: list[str]) -> list[tuple[str, str]]:
+    """`normalise_postcode` of every postcode of a column: ASCII ones upper-cased and cleaned as one
+    text by one `bytes.translate`."""
+    text = "\n".join(postcodes)
+    if not text.isascii() or text.count("\n") != len(postcodes) - 1 or not postcodes:
+        return list(map(normalise_postcode, postcodes, countries))
+    text = text.encode("ascii").translate(_ASCII_UPPER, _ASCII_NON_ALNUM_LINES).decode("ascii")
+    return list(map(_postcode_key, text.split("\n"), countries))
+
+
+def _postcode_key(text: str, country: str) -> tuple[str, str]:
+    """The key of a postcode's letters and digits, upper case."""
     if not text:
         return _NO_POSTCODE
     if text[0].isdigit():  # the usual shapes, "1234AB" and "80331", without a regex
@@ -274,16 +293,28 @@ def normalise_phone(phone: str, country: str = "") -> str:
     (comparisons use the last nine digits, which do not depend on the prefix).
     """
     text = (phone or "").strip().lstrip("'")  # "'+31 ..." : a spreadsheet's guard against formulas
-    if not text:
-        return ""
-    international = text.startswith(("+", "00"))
-    if "(0)" in text:
-        text = text.replace("(0)", "")
-    digits = _digits(text)
+    prefix = "+" if text.startswith("+") else "00" if text.startswith("00") else ""
+    return _with_calling_code(_digits(text.replace("(0)", "")), prefix, country)
+
+
+def phone_keys(phones: list[str], countries: list[str]) -> list[str]:
+    """`phone_key(normalise_phone(phone, country))` of every phone of a column: the digits of all
+    of them cut out of one text, each one's international prefix found by one regex pass."""
+    text = "\n".join(phones)
+    if not text.isascii() or text.count("\n") != len(phones) - 1 or not phones:
+        return [phone_key(normalise_phone(p, c)) for p, c in zip(phones, countries)]
+    prefixes = _PHONE_PREFIX.findall(text)
+    digits = text.replace("(0)", "").encode("ascii").translate(None, _ASCII_NON_DIGIT_LINES).decode("ascii")
+    return list(map(phone_key, map(_with_calling_code, digits.split("\n"), prefixes, countries)))
+
+
+def _with_calling_code(digits: str, prefix: str, country: str) -> str:
+    """A number's digits with its calling code, from the international `prefix` ("+", "00" or "")
+    it was typed with or else from its `country`."""
     if not digits:
         return ""
-    if international:
-        digits = digits.lstrip("0") if text.startswith("00") else digits
+    if prefix:
+        digits = digits.lstrip("0") if prefix == "00" else digits
         code = _CALLING_OF.get(digits[:_LONGEST_CODE], "")
         if code:
             rest = digits[len(code):]
@@ -312,10 +343,10 @@ def email_parts(email: str) -> tuple[str, str]:
     if ";" in text or "," in text:
         text = next(part for part in _EMAIL_SEPARATORS.split(text) if "@" in part)
     text = text.strip()
-    domain = text.rsplit("@", 1)[1].strip(". ")
+    domain = text[text.rindex("@") + 1:].strip(". ")
     if domain in FREE_MAIL or "." not in domain:
         return text, ""
-    return text, _registrable(domain)
+    return text, domain if domain.count(".") == 1 else _registrable(domain)
 
 
 def website_domain(url: str) -> str:

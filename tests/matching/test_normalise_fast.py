@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from exact_tui.matching import normalise as N
 from exact_tui.matching import words as W
 from exact_tui.matching.tables import (
-    ABBREVIATIONS, FILLER, FLAG_WORDS, KNOWN_CALLING_CODES, LEGAL_EDGE, LEGAL_PHRASES, STREET_SUFFIXES, TRANSLITERATION,
+    ABBREVIATIONS, CALLING_CODES, FILLER, FLAG_WORDS, KNOWN_CALLING_CODES, LEGAL_EDGE, LEGAL_PHRASES, STREET_SUFFIXES, TRANSLITERATION,
 )
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
@@ -143,3 +143,51 @@ def test_vat_numbers_as_the_plain_rule(vat):
     text = re.sub(r"[^0-9A-Z]+", "", vat.upper())
     text = (text[2:] if len(text) > 2 and text[:2].isalpha() else text).lstrip("0")
     assert N.normalise_vat(vat) == (text if len(text) >= 6 and any(c.isdigit() for c in text) else "")
+
+
+def _old_phone(phone: str, country: str) -> str:
+    text = (phone or "").strip().lstrip("'")
+    international = text.startswith("+") or text.startswith("00")
+    digits = re.sub(r"\D+", "", text.replace("(0)", ""))
+    if not digits:
+        return ""
+    if international:
+        digits = digits.lstrip("0") if text.replace("(0)", "").startswith("00") else digits
+        for size in (3, 2, 1):
+            if digits[:size] in KNOWN_CALLING_CODES:
+                rest = digits[size:]
+                return digits[:size] + (rest[1:] if rest.startswith("0") else rest)
+        return digits
+    code = CALLING_CODES.get(country, "")
+    if digits.startswith("0"):
+        return code + digits[1:]
+    return code + digits if code and len(digits) >= 8 else digits
+
+
+phone_like = st.one_of(any_text, st.from_regex(r"\A[ '\t]*(?:\+|00)?[0-9 ()\-]{0,16}\Z"))
+_COUNTRIES = st.sampled_from(["", "NL", "BE", "GB", "DE"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(phone_like, _COUNTRIES)
+def test_phones_as_the_plain_rule(phone, country):
+    assert N.normalise_phone(phone, country) == _old_phone(phone, country)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.one_of(phone_like, postcode_like), _COUNTRIES), max_size=12))
+def test_phone_and_postcode_columns_at_once_are_each_value_alone(rows):
+    values, countries = [v for v, _ in rows], [c for _, c in rows]
+    assert N.phone_keys(values, countries) == [N.phone_key(N.normalise_phone(v, c)) for v, c in rows]
+    assert N.normalise_postcodes(values, countries) == [N.normalise_postcode(v, c) for v, c in rows]
+
+
+def test_real_phone_and_postcode_columns_at_once_are_each_value_alone():
+    countries = [N.normalise_country(c) for c in REAL["country"]]
+    phones, postcodes = REAL["phone"] + ["+31\n20"], REAL["postcode"] + ["1234\nAB"]
+    for values in (REAL["phone"], phones):
+        assert N.phone_keys(values, countries + [""]) == [N.phone_key(N.normalise_phone(v, c))
+                                                          for v, c in zip(values, countries + [""])]
+        assert N.phone_keys(values, countries + [""]) == [N.phone_key(_old_phone(v, c)) for v, c in zip(values, countries + [""])]
+    for values in (REAL["postcode"], postcodes):
+        assert N.normalise_postcodes(values, countries + [""]) == [_old_postcode(v, c) for v, c in zip(values, countries + [""])]
