@@ -19,8 +19,8 @@ import numpy as np
 
 from .model import MatchRecord
 from .normalise import (
-    AddressKey, NameKey, email_parts, normalise_address, normalise_city, normalise_code, normalise_coc,
-    normalise_country, normalise_name, normalise_phone, normalise_postcode, normalise_vat, phone_key,
+    AddressKey, NameKey, email_parts, normalise_addresses, normalise_city, normalise_code, normalise_coc,
+    normalise_country, normalise_names, normalise_phone, normalise_postcode, normalise_vat, phone_key,
     website_domain,
 )
 
@@ -60,6 +60,15 @@ class KeyCodes:
         """`fn(v)` for every value, computed once per distinct value of this run."""
         cache = self.cache.setdefault(kind, {})
         return [cache[v] if v in cache else cache.setdefault(v, fn(v)) for v in values]
+
+    def mapped_column(self, kind: str, fn: Callable[[list[K]], list[V]], values: Sequence[K]) -> list[V]:
+        """`mapped` for a column form `fn` (`normalise_names`): one call on the distinct values
+        not seen yet in this run, which it works through as one text."""
+        cache = self.cache.setdefault(kind, {})
+        new = [v for v in dict.fromkeys(values) if v not in cache]
+        if new:
+            cache.update(zip(new, fn(new)))
+        return list(map(cache.__getitem__, values))
 
 
 class Column(list[str]):
@@ -145,12 +154,14 @@ _GENERIC_STREET = frozenset({"str", "st", "ln", "av", "bd", "rd", "wg", "pln", "
                              "pl", "rue", "via", "calle", "postbus", "po", "box", "van", "der", "den"})
 
 
-def _address(text: str) -> tuple[AddressKey, str, tuple[str, ...]]:
-    """The address key, and the street without "Street"/"Rd."/"Pl." as text and as words: one side
-    writes "998 Spring", the other "998 Spring Boulevard"."""
-    ak = normalise_address(text)
-    core = tuple([t for t in ak.street.split() if t not in _GENERIC_STREET])
-    return ak, " ".join(core), core
+def _addresses(texts: list[str]) -> list[tuple[AddressKey, str, tuple[str, ...]]]:
+    """Per address its key, and the street without "Street"/"Rd."/"Pl." as text and as words: one
+    side writes "998 Spring", the other "998 Spring Boulevard"."""
+    out = []
+    for ak in normalise_addresses(texts):
+        core = tuple([t for t in ak.street.split() if t not in _GENERIC_STREET])
+        out.append((ak, " ".join(core), core))
+    return out
 
 
 _FIELDS = ("name", "address", "postcode", "city", "country", "email", "phone", "vat", "coc", "code", "website")
@@ -201,9 +212,9 @@ def normalised(records: Sequence[MatchRecord], codes: KeyCodes) -> Normalised:
     m = codes.mapped
     # every field as a column, in one pass over the records
     cols = dict(zip(_FIELDS, zip(*map(attrgetter(*_FIELDS), recs)))) if recs else {f: () for f in _FIELDS}
-    names = m("name", normalise_name, cols["name"])
+    names = codes.mapped_column("name", normalise_names, cols["name"])
     country = m("country", normalise_country, cols["country"])
-    addr = m("address", _address, cols["address"])
+    addr = codes.mapped_column("address", _addresses, cols["address"])
     address = [a[0].text for a in addr]
     raw: dict[str, list[str]] = {}
     raw["house"] = [a[0].house for a in addr]
