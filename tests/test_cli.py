@@ -7,7 +7,7 @@ import sys
 import pytest
 
 from exact_tui import __version__
-from exact_tui.cli import build_parser, main
+from exact_tui.cli import _console_args, build_parser, main
 from exact_tui.paths import profile_dir
 
 
@@ -28,6 +28,32 @@ def test_help_does_not_import_textual():
 def test_profile_and_data_dir_are_global_options():
     args = build_parser().parse_args(["--profile", "acme", "--data-dir", "/tmp/x"])
     assert args.profile == "acme" and args.data_dir == "/tmp/x"
+
+
+# -- the console's command line, parsed without the command modules -----------------------------------
+
+@pytest.mark.parametrize("argv", [[], ["--profile", "acme"], ["--data-dir", "/d", "--profile", "b"], ["--json"],
+                                  ["--prof", "x"], ["--profile=acme"], ["--profile", "a", "--profile", "b"]])
+def test_the_console_command_line_parses_as_the_full_parser_parses_it(argv):
+    fast = _console_args(argv)
+    assert fast is not None and vars(fast) == vars(build_parser().parse_args(argv))
+
+
+@pytest.mark.parametrize("argv", [["doctor"], ["--profile", "a", "doctor", "--json"], ["--help"], ["-h"], ["--he"],
+                                  ["--profile"], ["--bogus"], ["--json", "x"], ["--", "doctor"]])
+def test_any_other_command_line_goes_to_the_full_parser(argv):
+    assert _console_args(argv) is None
+
+
+def test_help_and_a_mistake_read_as_before(capsys):
+    """`--help` lists the commands; a bad option is reported with the full usage line."""
+    for argv in (["--help"], ["--profile"]):
+        with pytest.raises(SystemExit):
+            main(argv)
+        out, err = capsys.readouterr()
+        with pytest.raises(SystemExit):
+            build_parser().parse_args(argv)
+        assert capsys.readouterr() == (out, err) and "COMMAND" in out + err
 
 
 # -- global options before or after the sub-command ------------------------------------------------

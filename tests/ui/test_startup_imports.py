@@ -34,6 +34,8 @@ class FirstPaint(console.ExactApp):
         if self.loaded is None and renderable is not None and not self._batch_count:
             self.loaded = sorted(m for m in LAZY if m in sys.modules)
             self.composed = [key for key in console.STEP_KEYS if self.step(key).composed]
+            # the CLI's command modules: the console's command line is parsed without them
+            self.commands = sorted(m for m in sys.modules if m.startswith("exact_tui.cli.") and m != "exact_tui.cli._console")
             self.call_after_refresh(self._settled)
 
     def _settled(self):
@@ -42,7 +44,7 @@ class FirstPaint(console.ExactApp):
 
     def run(self, **kw):
         result = super().run(headless=True, size=(80, 24))
-        print(json.dumps({"collecting": self.collecting, "composed": self.composed}))
+        print(json.dumps({"collecting": self.collecting, "composed": self.composed, "commands": self.commands}))
         print(json.dumps(self.loaded))
         return result
 
@@ -86,13 +88,13 @@ def test_the_exact_package_names_stay_importable():
 
 def test_the_first_painted_frame_comes_before_the_lazy_modules(tmp_path):
     """The whole launch (CLI, profile, console, reconnect worker) up to the first frame, which shows
-    step 1 with only step 1 composed; right after it the garbage collector, off during start-up, is
-    collecting again."""
+    step 1 with only step 1 composed and no CLI command module loaded (the console's command line is
+    parsed without them); right after it the garbage collector, off during start-up, is collecting again."""
     result = _python(f"LAZY = {LAZY!r}\n" + _FIRST_PAINT, str(tmp_path))
     assert result.returncode == 0, result.stderr
     state, loaded = map(json.loads, result.stdout.strip().splitlines()[-2:])
     assert loaded == []
-    assert state == {"collecting": True, "composed": ["connection"]}
+    assert state == {"collecting": True, "composed": ["connection"], "commands": []}
 
 
 async def test_hidden_steps_are_composed_after_start_and_one_asked_for_early_is_shown(session, tmp_path):
