@@ -21,6 +21,7 @@ from . import css
 from ..services.problems import explain
 from ..services.session import ConsoleSession
 from .commands import ConsoleCommands
+from .screens.console import ConsoleScreen
 from .config import ConsolePrefs, KeymapError, load_keymap, load_prefs, save_prefs
 from .steps import STEPS, StepView
 from .themes import load_themes
@@ -103,6 +104,9 @@ class ExactApp(App[int]):
         log.display = self.prefs.log_visible
         yield log
         yield Footer(compact=self.size.width < 120)
+
+    def get_default_screen(self) -> ConsoleScreen:
+        return ConsoleScreen(id="_default")
 
     def on_resize(self, event) -> None:
         self._fit_to(event.size.width, event.size.height)
