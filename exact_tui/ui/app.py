@@ -21,7 +21,7 @@ from . import css
 from ..services.problems import explain
 from ..services.session import ConsoleSession
 from .commands import ConsoleCommands
-from .screens.console import ConsoleScreen
+from .startup import ConsoleScreen, ConsoleStylesheet
 from .config import ConsolePrefs, KeymapError, load_keymap, load_prefs, save_prefs
 from .steps import STEPS, StepView
 from .themes import load_themes
@@ -61,6 +61,7 @@ class ExactApp(App[int]):
                  data_dir: str | os.PathLike[str] | None = None, deterministic: bool = False,
                  prefs: ConsolePrefs | None = None, resume: bool = True) -> None:
         super().__init__()
+        self.stylesheet = ConsoleStylesheet(variables=self.get_css_variables())  # before any source is read
         self.session = session
         self.data_dir = data_dir
         self.deterministic = deterministic
