@@ -4,7 +4,7 @@ paint ≤ 0.6 s). Both keep Textual's result; they only leave out work that is d
 - `ConsoleScreen` (the app's first screen): Textual resumes its first screen with `refresh_styles`
   set and so applies the style sheet to every widget again, although each was styled when it was
   mounted, after the theme was set: ~35 ms of the launch. Later resumes (a screen closed over it)
-  restyle as Textual does, since a theme may have changed meanwhile.
+  are Textual's, untouched.
 - `ConsoleStylesheet`: setting the theme re-parses every style sheet (`reparse`); Textual parses them
   into a fresh style sheet and keeps its rules but not its parse cache, so the next widget class that
   adds its default CSS parses the console's four .tcss files a second time (~15 ms). This one parses
