@@ -2,12 +2,16 @@
 from __future__ import annotations
 
 import asyncio
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import Button, Checkbox, Input, Label, Static, TextArea
+from textual.widgets import Button, Checkbox, Input, Label, Static
+
+if TYPE_CHECKING:  # pragma: no cover
+    from textual.widgets import TextArea
 
 from ...services import connection as svc
 from ..widgets.toggles import ShapedCheckbox
@@ -61,7 +65,7 @@ class ConnectionStep(StepView):
             yield Button("Listen locally", id="listen", disabled=True)
             yield Button("Disconnect", id="disconnect", disabled=True)
         yield Static("", id="link-help", classes="status")
-        yield TextArea("", id="login-url", read_only=True, soft_wrap=True, show_line_numbers=False)
+        # the link's box (#login-url) comes here with the first link: see `_login_url`
         yield Input("", id="paste", placeholder="Paste the address (or code) here, then Enter",
                     disabled=True)
         if self.session.demo is not None:
@@ -70,7 +74,6 @@ class ConnectionStep(StepView):
                          "and pastes the result for you.", id="demo-note")
 
     def body_mounted(self) -> None:
-        self.query_one("#login-url").display = False
         self.query_one("#next-step").display = self.session.client is not None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -107,9 +110,7 @@ class ConnectionStep(StepView):
 
     def _show_link(self, attempt: svc.LoginAttempt) -> None:
         self.attempt = attempt
-        url = self.query_one("#login-url", TextArea)
-        url.text = attempt.url
-        url.display = True
+        self._login_url(attempt.url).display = True
         self.query_one("#link-help", Static).update(
             "1. Open this link in a browser (any machine) and log in to Exact Online.\n"
             f"2. The browser then goes to {attempt.config.redirect_uri}?code=… (the page may not load: fine).\n"
@@ -121,6 +122,18 @@ class ConnectionStep(StepView):
         paste.value = ""
         self.call_after_refresh(paste.focus)  # focusable only once the enabled state has been applied
         self.query_one("#listen", Button).disabled = not attempt.listen_possible
+
+    def _login_url(self, url: str) -> TextArea:
+        """The box that shows the login link (selectable, wrapped), made with the first link: a TextArea
+        (its module and styles) cost ~20 ms of the console's start-up, for a box no one sees until then."""
+        from textual.widgets import TextArea
+
+        for box in self.query("#login-url").results(TextArea):
+            box.text = url
+            return box
+        box = TextArea(url, id="login-url", read_only=True, soft_wrap=True, show_line_numbers=False)
+        self.mount(box, before="#paste")
+        return box
 
     def action_copy_link(self) -> None:
         """Copy the login link through the terminal (OSC 52): it reaches the clipboard of the machine the
@@ -218,7 +231,7 @@ class ConnectionStep(StepView):
         paste = self.query_one("#paste", Input)
         paste.value = ""
         paste.disabled = True
-        self.query_one("#login-url").display = False
+        self.query("#login-url").set(display=False)
         self.query_one("#link-help", Static).update("")
         self._show_report()
         # the paste box was at the bottom: back to the top, where "Connection established" now is, with
