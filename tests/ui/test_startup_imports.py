@@ -1,7 +1,8 @@
 """The console's first frame does not wait for modules the first screen does not use (issue #16).
 
 httpx, authlib and the Exact client are loaded at the first login or reconnect, TextArea with the first
-login link, the matcher (rapidfuzz) when the Link screen runs, the sandbox by `demo`/`sandbox` only.
+login link, the matcher (rapidfuzz) when the Link screen runs, the sandbox by `demo`/`sandbox` only;
+the log pane is drawn without RichLog, which would load rich.pretty and attrs.
 Each check runs in a fresh interpreter and reads `sys.modules`, so a module-level import that drags one
 of them back in fails here instead of silently adding a tenth of a second to every launch (the figures are
 `bench/bench_startup.py`'s).
@@ -13,7 +14,7 @@ import subprocess
 import sys
 
 # loaded lazily, by the action that needs them
-LAZY = ("httpx", "authlib", "click", "pygments", "rapidfuzz", "textual.widgets._text_area",
+LAZY = ("httpx", "authlib", "click", "pygments", "rapidfuzz", "textual.widgets._text_area", "rich.pretty", "attr",
         "exact_tui.exact.client", "exact_tui.exact.transport", "exact_tui.exact.oauth", "exact_tui.exact.auth",
         "exact_tui.services.linking.service", "exact_tui.matching", "exact_tui.sandbox")
 

@@ -5,6 +5,10 @@ the profile's stored log by the session.
 
 Long lines wrap (Exact's messages often run past 80 columns): the message wraps under itself, beside
 a fixed time/side/level column, so the columns stay readable; a change of width wraps them again.
+
+A scroll view of its own lines (Textual's line API), drawn as `RichLog` draws them: `RichLog` would
+bring `rich.pretty` (and with it `attrs`), ~20 ms of the console's start-up, to show non-renderable
+objects the log never writes.
 """
 from __future__ import annotations
 
@@ -15,8 +19,11 @@ from rich.console import Console, ConsoleOptions, RenderResult
 from rich.measure import Measurement
 from rich.segment import Segment
 from rich.text import Text
+from textual.cache import LRUCache
+from textual.geometry import Size
 from textual.message import Message
-from textual.widgets import RichLog
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 from ...domain.text import printable
 from ...services.events import Event, Level, Side
@@ -65,15 +72,20 @@ class EventArrived(Message):
         self.event = event
 
 
-class LogPane(RichLog):
-    """Integration log pane. `fixed_time` replaces the clock text (deterministic screenshots)."""
+class LogPane(ScrollView, can_focus=True):
+    """Integration log pane. `fixed_time` replaces the clock text (deterministic screenshots).
 
+    `lines` are the drawn lines (of the newest `max_lines` entries), each as wide as the pane."""
 
     def __init__(self, *, max_lines: int = 2000, fixed_time: str | None = None, **kw) -> None:
-        # min_width 1: RichLog renders at least min_width (78 by default) wide, which at 80 columns
-        # would cut the wrapped lines under the border instead of wrapping them at the pane's width
-        super().__init__(max_lines=max_lines, min_width=1, wrap=True, markup=False, highlight=False,
-                         auto_scroll=True, **kw)
+        super().__init__(**kw)
+        self.max_lines = max_lines
+        self.lines: list[Strip] = []
+        self._start_line = 0  # lines dropped from the top (`max_lines`): the line cache's keys stay apart
+        self._widest = 0
+        self._line_cache: LRUCache[tuple[int, int, int, int], Strip] = LRUCache(1024)
+        self._size_known = False
+        self._waiting: list[tuple[LogLine, bool | None]] = []  # written before the pane had a width
         self.fixed_time = fixed_time
         self._entries: deque[LogLine] = deque()  # what was written, to wrap again when the width changes
         self._wrapped_at = 0
@@ -132,17 +144,68 @@ class LogPane(RichLog):
 
 
     def _put(self, row: LogLine, scroll_end: bool | None = None) -> None:
-        # expand: rendered at the pane's width. Without it RichLog measures the line against the app
-        # console's width, which need not be the pane's, and wraps there.
-        self.write(row, expand=True, scroll_end=scroll_end)
+        """Draw one entry below the others, wrapped at the pane's width (kept until it has one)."""
+        if not self._size_known:
+            self._waiting.append((row, scroll_end))
+            return
+        width = max(self.scrollable_content_region.width, 1)
+        console = self.app.console
+        lines = list(Segment.split_lines(console.render(row, console.options.update_width(width))))
+        strips = Strip.from_lines(lines) if lines else [Strip.blank(width)]
+        for strip in strips:
+            strip.adjust_cell_length(width)
+        self.lines.extend(strips)
+        if len(self.lines) > self.max_lines:
+            self._start_line += len(self.lines) - self.max_lines
+            self.lines = self.lines[-self.max_lines:]
+            self.refresh()
+        # as RichLog counts it: the drawn text's own width (a blank entry: the pane's)
+        self._widest = max(self._widest, *(sum(segment.cell_length for segment in line) for line in lines)) \
+            if lines else max(self._widest, width)
+        self.virtual_size = Size(self._widest, len(self.lines))
+        if scroll_end is not False:
+            self.scroll_end(animate=False, immediate=False, x_axis=False)
+
+    def clear(self) -> None:
+        self.lines.clear()
+        self._line_cache.clear()
+        self._start_line = self._widest = 0
+        self._waiting.clear()
+        self.virtual_size = Size(0, 0)
+        self.refresh()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._line_cache.clear()
+
+    def get_content_width(self, container: Size, viewport: Size) -> int:
+        return self.virtual_size.width if self._size_known else container.width
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        width = self.scrollable_content_region.width
+        y += scroll_y
+        if y >= len(self.lines):
+            return Strip.blank(width, self.rich_style).apply_style(self.rich_style)
+        key = (y + self._start_line, scroll_x, width, self._widest)
+        line = self._line_cache.get(key)
+        if line is None:
+            line = self._line_cache[key] = self.lines[y].crop_extend(scroll_x, scroll_x + width, self.rich_style)
+        return line.apply_style(self.rich_style)
 
     def on_resize(self, event) -> None:
-        """Wrap every line again at the new width (RichLog keeps what it rendered at the old one)."""
+        """The first width draws what was written before it; a new width wraps every line again."""
         width = event.size.width
-        if width and self._wrapped_at and width != self._wrapped_at and self._entries:
+        if not width:
+            return
+        if not self._size_known:
+            self._size_known = True
+            waiting, self._waiting = self._waiting, []
+            for row, scroll_end in waiting:
+                self._put(row, scroll_end)
+        elif self._wrapped_at and width != self._wrapped_at and self._entries:
             self._redraw()
-        if width:
-            self._wrapped_at = width
+        self._wrapped_at = width
 
     def _redraw(self) -> None:
         """Draw every kept line again (at the current width), staying at the end if the view was there."""
