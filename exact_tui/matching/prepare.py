@@ -20,7 +20,7 @@ import numpy as np
 from .model import MatchRecord
 from .normalise import (
     AddressKey, NameKey, email_parts, normalise_addresses, normalise_city, normalise_code, normalise_coc,
-    normalise_country, normalise_names, normalise_phone, normalise_postcode, normalise_vat, phone_key,
+    normalise_country, normalise_names, normalise_postcodes, normalise_vat, phone_keys,
     website_domain,
 )
 
@@ -168,10 +168,6 @@ _FIELDS = ("name", "address", "postcode", "city", "country", "email", "phone", "
 _NO_MAIL = ("", "")  # also: no postcode
 
 
-def _phone(phone: str, country: str) -> str:
-    return phone_key(normalise_phone(phone, country))
-
-
 @dataclass(slots=True)
 class Normalised:
     """A side's records normalised, before the equality keys are encoded: plain lists, so a forked
@@ -221,12 +217,12 @@ def normalised(records: Sequence[MatchRecord], codes: KeyCodes) -> Normalised:
     raw["street"] = [a[1] for a in addr]
     block_tokens = [tuple(set(nk.tokens).union(a[2])) if a[2] else tuple(set(nk.tokens))
                     for nk, a in zip(names, addr)]
-    pcs = [normalise_postcode(p, c) if p else _NO_MAIL for p, c in zip(cols["postcode"], country)]
+    pcs = normalise_postcodes(list(cols["postcode"]), country)
     raw["pc"] = [p[0] for p in pcs]
     raw["pc_area"] = [p[1] for p in pcs]
     city = m("city", normalise_city, cols["city"])
     raw["country"] = country
-    raw["phone"] = [_phone(p, c) if p else "" for p, c in zip(cols["phone"], country)]
+    raw["phone"] = phone_keys(list(cols["phone"]), country)
     mails = [email_parts(e) if e else _NO_MAIL for e in cols["email"]]
     raw["email"] = [e[0] for e in mails]
     raw["domain"] = [e[1] for e in mails]
