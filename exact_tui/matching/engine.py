@@ -27,7 +27,7 @@ from .decide import (
 from .parts import keep, name_parts, release
 from .explain import evidence
 from .model import Candidate, Decisions, MatchConfig, MatchRecord, MatchResult
-from .prepare import KeyCodes, Side, encoded, normalised, prepare
+from .prepare import KeyCodes, Side, encoded, normalised, numbers_of, prepare
 from .scoring import Scores, score_pairs, worth_scoring
 
 
@@ -69,8 +69,9 @@ def _match(exact: Sequence[MatchRecord], local: Sequence[MatchRecord], decisions
     # the two sides are normalised on two cores where that is safe (parallel.py); the keys are
     # encoded here, Exact first (while the child still works), so both share one dictionary and
     # the codes never depend on it
-    E, norm_l = parallel.both(partial(prepare, ex, codes), partial(normalised, lo, codes),
+    E, norm_l = parallel.both(partial(prepare, ex, codes), partial(normalised, lo, codes, numbers=False),
                               len(ex) + len(lo), parallel.MIN_RECORDS)
+    norm_l.raw.update(numbers_of(lo))  # here: it costs less than sending it back
     L = encoded(lo, norm_l, codes)
     t_prep = time.perf_counter()
 

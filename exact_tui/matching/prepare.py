@@ -164,7 +164,8 @@ def _addresses(texts: list[str]) -> list[tuple[AddressKey, str, tuple[str, ...]]
     return out
 
 
-_FIELDS = ("name", "address", "postcode", "city", "country", "email", "phone", "vat", "coc", "code", "website")
+_TEXT_FIELDS = ("name", "address", "postcode", "city", "country", "phone")
+_NUMBER_FIELDS = ("email", "website", "vat", "coc", "code")
 _NO_MAIL = ("", "")  # also: no postcode
 
 
@@ -198,8 +199,9 @@ def prepare(records: Sequence[MatchRecord], codes: KeyCodes) -> Side:
     return encoded(records, normalised(records, codes), codes)
 
 
-def normalised(records: Sequence[MatchRecord], codes: KeyCodes) -> Normalised:
-    """Normalise every record of a side once, column by column.
+def normalised(records: Sequence[MatchRecord], codes: KeyCodes, *, numbers: bool = True) -> Normalised:
+    """Normalise every record of a side once, column by column; without `numbers`, the e-mail,
+    website, VAT, KvK and customer-number columns are left to `numbers_of`.
 
     Names, addresses and towns are normalised once per distinct value (both sides often hold the
     same spelling; towns repeat thousands of times); the cheap fields, mostly different on every
@@ -207,7 +209,8 @@ def normalised(records: Sequence[MatchRecord], codes: KeyCodes) -> Normalised:
     recs = records if isinstance(records, list) else list(records)
     m = codes.mapped
     # every field as a column, in one pass over the records
-    cols = dict(zip(_FIELDS, zip(*map(attrgetter(*_FIELDS), recs)))) if recs else {f: () for f in _FIELDS}
+    cols = dict(zip(_TEXT_FIELDS, zip(*map(attrgetter(*_TEXT_FIELDS), recs)))) if recs else \
+        {f: () for f in _TEXT_FIELDS}
     names = codes.mapped_column("name", normalise_names, cols["name"])
     country = m("country", normalise_country, cols["country"])
     addr = codes.mapped_column("address", _addresses, cols["address"])
@@ -223,19 +226,28 @@ def normalised(records: Sequence[MatchRecord], codes: KeyCodes) -> Normalised:
     city = m("city", normalise_city, cols["city"])
     raw["country"] = country
     raw["phone"] = phone_keys(list(cols["phone"]), country)
-    mails = [email_parts(e) if e else _NO_MAIL for e in cols["email"]]
-    raw["email"] = [e[0] for e in mails]
-    raw["domain"] = [e[1] for e in mails]
-    raw["web"] = [website_domain(w) if w else "" for w in cols["website"]]
-    raw["vat"] = [normalise_vat(v) if v else "" for v in cols["vat"]]
-    raw["coc"] = [normalise_coc(v) if v else "" for v in cols["coc"]]
-    raw["code"] = [normalise_code(v) if v else "" for v in cols["code"]]
+    if numbers:
+        raw.update(numbers_of(recs))
     raw["flags"] = ["|".join(sorted(nk.flags)) if nk.flags else "" for nk in names]
     # the core is its tokens joined by spaces: sorted once, they give both sorted forms
     words = list(map(sorted, map(attrgetter("tokens"), names)))
     name_sorted = list(map(" ".join, words))
     distinct = [w if len(w) < 2 or len(set(w)) == len(w) else sorted(set(w)) for w in words]
     return Normalised(names, address, city, raw, block_tokens, name_sorted, distinct)
+
+
+def numbers_of(records: list[MatchRecord]) -> dict[str, list[str]]:
+    """The e-mail address and domain, website domain, VAT, KvK and customer number of every record:
+    cheap fields that the engine normalises itself while a forked child works on the rest of the
+    same side (and that need not be sent back)."""
+    cols = dict(zip(_NUMBER_FIELDS, zip(*map(attrgetter(*_NUMBER_FIELDS), records)))) if records else \
+        {f: () for f in _NUMBER_FIELDS}
+    mails = [email_parts(e) if e else _NO_MAIL for e in cols["email"]]
+    return {"email": [e[0] for e in mails], "domain": [e[1] for e in mails],
+            "web": [website_domain(w) if w else "" for w in cols["website"]],
+            "vat": [normalise_vat(v) if v else "" for v in cols["vat"]],
+            "coc": [normalise_coc(v) if v else "" for v in cols["coc"]],
+            "code": [normalise_code(v) if v else "" for v in cols["code"]]}
 
 
 def encoded(records: Sequence[MatchRecord], norm: Normalised, codes: KeyCodes) -> Side:
