@@ -36,7 +36,7 @@ STEP_KEYS = [step.KEY for step in STEPS]
 class ExactApp(App[int]):
     """exact-tui's console. `deterministic=True` freezes clock texts (screenshots, tests)."""
 
-    CSS_PATH = [css.APP, css.WIDGETS, css.STEPS, css.SCREENS]
+    CSS_PATH = [css.APP, css.WIDGETS, css.STEPS]  # each dialog and screen brings css.SCREENS when first shown
     TITLE = "exact-tui"
     COMMANDS = App.COMMANDS | {ConsoleCommands}
     ENABLE_COMMAND_PALETTE = True
