@@ -11,12 +11,13 @@ from __future__ import annotations
 import itertools
 import re
 import string
+from collections.abc import Callable
 from functools import lru_cache
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 from .tables import (
     ABBREVIATIONS, CALLING_CODES, COUNTRY_NAMES, FILLER, FLAG_WORDS, FREE_MAIL, KNOWN_CALLING_CODES,
-    LEGAL_ANYWHERE, LEGAL_EDGE, LEGAL_PHRASES, STREET_SUFFIXES,
+    LEGAL_ANYWHERE, LEGAL_DISPLAY, LEGAL_EDGE, LEGAL_PHRASES, STREET_SUFFIXES,
 )
 from .words import fold, joined_words, word_list, word_lines, word_text
 
@@ -52,12 +53,6 @@ _LAST_LEGAL = (LEGAL_EDGE | _SINGLE_PHRASES) - frozenset(FLAG_WORDS) - FILLER - 
 _ABBREVIATED = frozenset(ABBREVIATIONS)
 _CALLING_BY_LENGTH = tuple(sorted({len(c) for c in KNOWN_CALLING_CODES}, reverse=True))
 _LONGEST_CODE = _CALLING_BY_LENGTH[0]
-_LEGAL_DISPLAY = {
-    "bv": "B.V.", "nv": "N.V.", "vof": "V.O.F.", "cv": "C.V.", "bvba": "BVBA", "gmbh": "GmbH",
-    "ag": "AG", "kg": "KG", "ltd": "Ltd", "limited": "Limited", "llc": "LLC", "inc": "Inc",
-    "plc": "plc", "sa": "S.A.", "sarl": "SARL", "sprl": "SPRL", "aps": "ApS", "as": "A/S", "ab": "AB",
-    "oy": "Oy", "co": "& Co", "besloten vennootschap": "Besloten Vennootschap",
-}
 
 
 class NameKey(NamedTuple):
@@ -75,9 +70,10 @@ class NameKey(NamedTuple):
 
 
 _NO_FLAGS: frozenset[str] = frozenset()
+T = TypeVar("T")
 # a named tuple made without its Python-level __new__: a fifth of the time, for 100,000s of keys
 _new = tuple.__new__
-_LAST_REMOVED = {w: (_LEGAL_DISPLAY.get(w, w.upper()),) for w in _LAST_LEGAL}
+_LAST_REMOVED = {w: (LEGAL_DISPLAY.get(w, w.upper()),) for w in _LAST_LEGAL}
 
 
 def normalise_name(name: str) -> NameKey:
@@ -142,7 +138,7 @@ def _name_rules(raw: list[str]) -> NameKey:
         kept = [t for t in tokens if t not in FILLER] or tokens
         flags, removed = set(), []
     return _new(NameKey, (" ".join(kept), tuple(kept),
-                          tuple([_LEGAL_DISPLAY.get(r, r.upper()) for r in removed]) if removed else (),
+                          tuple([LEGAL_DISPLAY.get(r, r.upper()) for r in removed]) if removed else (),
                           frozenset(flags) if flags else _NO_FLAGS))
 
 
@@ -218,12 +214,13 @@ def normalise_postcode(postcode: str, country: str = "") -> tuple[str, str]:
 
 
 def normalise_postcodes(postcodes: list[str], countries: list[str]) -> list[tuple[str, str]]:
-    """`normalise_postcode` of every postcode of a column: ASCII ones upper-cased and cleaned as one
-    text by one `bytes.translate`."""
-    text = "\n".join(postcodes)
-    if not text.isascii() or text.count("\n") != len(postcodes) - 1 or not postcodes:
-        return list(map(normalise_postcode, postcodes, countries))
-    text = text.encode("ascii").translate(_ASCII_UPPER, _ASCII_NON_ALNUM_LINES).decode("ascii")
+    """`normalise_postcode` of every postcode of a column: the ASCII ones upper-cased and cleaned as
+    one text by one `bytes.translate`."""
+    return _apart(postcodes, countries, _postcode_column, normalise_postcode)
+
+
+def _postcode_column(postcodes: list[str], countries: list[str]) -> list[tuple[str, str]]:
+    text = "\n".join(postcodes).encode("ascii").translate(_ASCII_UPPER, _ASCII_NON_ALNUM_LINES).decode("ascii")
     return list(map(_postcode_key, text.split("\n"), countries))
 
 
@@ -298,14 +295,33 @@ def normalise_phone(phone: str, country: str = "") -> str:
 
 
 def phone_keys(phones: list[str], countries: list[str]) -> list[str]:
-    """`phone_key(normalise_phone(phone, country))` of every phone of a column: the digits of all
-    of them cut out of one text, each one's international prefix found by one regex pass."""
+    """`phone_key(normalise_phone(phone, country))` of every phone of a column: the digits of the
+    ASCII ones cut out of one text, each one's international prefix found by one regex pass."""
+    return _apart(phones, countries, _phone_column, _phone_key)
+
+
+def _phone_column(phones: list[str], countries: list[str]) -> list[str]:
     text = "\n".join(phones)
-    if not text.isascii() or text.count("\n") != len(phones) - 1 or not phones:
-        return [phone_key(normalise_phone(p, c)) for p, c in zip(phones, countries)]
     prefixes = _PHONE_PREFIX.findall(text)
     digits = text.replace("(0)", "").encode("ascii").translate(None, _ASCII_NON_DIGIT_LINES).decode("ascii")
     return list(map(phone_key, map(_with_calling_code, digits.split("\n"), prefixes, countries)))
+
+
+def _phone_key(phone: str, country: str) -> str:
+    return phone_key(normalise_phone(phone, country))
+
+
+def _apart(values: list[str], countries: list[str], column: Callable[[list[str], list[str]], list[T]],
+           one: Callable[[str, str], T]) -> list[T]:
+    """`column` of the ASCII values without line breaks, all at once (joined by line breaks), and
+    `one` of each other value (an accent, a cell of two lines), in the values' order."""
+    text = "\n".join(values)
+    if text.isascii() and text.count("\n") == len(values) - 1:
+        return column(values, countries) if values else []
+    fit = [v.isascii() and "\n" not in v for v in values]
+    plain = [v for v, f in zip(values, fit) if f]
+    done = iter(column(plain, [c for c, f in zip(countries, fit) if f]) if plain else [])
+    return [next(done) if f else one(v, c) for v, c, f in zip(values, countries, fit)]
 
 
 def _with_calling_code(digits: str, prefix: str, country: str) -> str:

@@ -26,6 +26,14 @@ LEGAL_EDGE = LEGAL_ANYWHERE | frozenset({
     "hb", "kb", "is", "ek", "lp", "og", "kft", "sro", "zoo", "sp", "ae", "ooo", "oao", "zao", "pao",
     "kk", "bhd", "sdn", "pte",
 })
+# How a legal form taken out of a name is shown in explanations ("after removing 'B.V.'"); others
+# are shown in capitals.
+LEGAL_DISPLAY = {
+    "bv": "B.V.", "nv": "N.V.", "vof": "V.O.F.", "cv": "C.V.", "bvba": "BVBA", "gmbh": "GmbH",
+    "ag": "AG", "kg": "KG", "ltd": "Ltd", "limited": "Limited", "llc": "LLC", "inc": "Inc",
+    "plc": "plc", "sa": "S.A.", "sarl": "SARL", "sprl": "SPRL", "aps": "ApS", "as": "A/S", "ab": "AB",
+    "oy": "Oy", "co": "& Co", "besloten vennootschap": "Besloten Vennootschap",
+}
 # Multi-word legal forms, replaced before tokens are looked at (normalised spelling).
 LEGAL_PHRASES = (
     "besloten vennootschap met beperkte aansprakelijkheid",

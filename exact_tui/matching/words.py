@@ -67,24 +67,28 @@ def word_lines(values: list[str], then: Callable[[str], str] | None = None) -> l
 
     A column is folded and cut as one text, its values joined by line breaks: one `lower`, one
     regex pass, one `translate` for the column instead of a dozen calls per value. ASCII values
-    (nearly all) go apart from the others, which need the slower Unicode steps."""
-    plain = [v for v in values if v.isascii()]
-    lines = _cut_lines(plain, _ascii_cut, then)
+    (nearly all) go apart from the others, which need the slower Unicode steps; a value that holds
+    a line break itself (a cell of two lines) goes alone."""
+    plain = [v for v in values if v.isascii() and "\n" not in v]
     if len(plain) == len(values):
-        return lines
-    ascii_lines, other_lines = iter(lines), iter(_cut_lines([v for v in values if not v.isascii()], _cut, then))
-    return [next(ascii_lines) if v.isascii() else next(other_lines) for v in values]
+        return _cut_lines(plain, _ascii_cut, then)
+    ascii_lines = iter(_cut_lines(plain, _ascii_cut, then))
+    other_lines = iter(_cut_lines([v for v in values if not v.isascii() and "\n" not in v], _cut, then))
+    return [_one_line(v, then) if "\n" in v else next(ascii_lines) if v.isascii() else next(other_lines)
+            for v in values]
 
 
 def _cut_lines(values: list[str], cut: Callable[[str], str], then: Callable[[str], str] | None) -> list[str]:
-    """`cut` (and `then`) of the values joined by line breaks, which the regexes see as a value's
-    ends (white space, end of text, word boundary); a value that holds a line break itself sends
-    the values the per-value way."""
-    text = "\n".join(values)
-    if not values or text.count("\n") != len(values) - 1:
-        return [then(joined_words(v)) if then else joined_words(v) for v in values]
-    text = cut(text)
+    """`cut` (and `then`) of values without line breaks, joined by line breaks, which the regexes
+    see as a value's ends (white space, end of text, word boundary)."""
+    if not values:
+        return []
+    text = cut("\n".join(values))
     return (then(text) if then else text).split("\n")
+
+
+def _one_line(value: str, then: Callable[[str], str] | None) -> str:
+    return then(joined_words(value)) if then else joined_words(value)
 
 
 def _ascii_cut(text: str) -> str:
