@@ -3,10 +3,10 @@
 Normalising and scoring are pure functions of the two sides' columns, and most of their time is
 Python work per value or per pair, which threads cannot share (the GIL). A forked child reads the
 parent's columns without copying them (copy-on-write), computes its half, and sends back plain
-lists and numpy arrays; the parent computes the other half meanwhile. On the two cores this
-machine has, that takes a 50,000-customer run from ~10 s to about half.
+lists and numpy arrays; the parent computes the other half meanwhile. With two free cores the
+forked stages take a little over half their time (figures: README, bench/bench_match.py).
 
-Forking is done only where it is safe and pays: POSIX `fork`, at least two usable cores, enough
+Forking is done only where it is safe and pays: Linux, at least two usable cores, enough
 work, and no other thread in the process (a thread holding a lock at the moment of the fork would
 leave the child's copy of that lock held forever — the console runs the matcher in a worker thread
 beside its event loop, so there the stages run one after the other, as they do on one core).
@@ -18,10 +18,15 @@ from __future__ import annotations
 
 import os
 import pickle
+import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
+
+# macOS has `fork` too, but its system frameworks (Accelerate under numpy among them) do not
+# promise to work in a forked child; Python itself starts processes by spawning there
+_LINUX = sys.platform.startswith("linux") and hasattr(os, "fork")
 
 A = TypeVar("A")
 B = TypeVar("B")
@@ -55,7 +60,7 @@ def can_fork(work: int, least: int) -> bool:
     """True when a forked child would be safe, and `work` (records, pairs ...) is at least `least`."""
     if os.environ.get("EXACT_TUI_MATCH_PROCESSES", "").strip() == "1":
         return False
-    return hasattr(os, "fork") and work >= least and _cores() >= 2 and _alone()
+    return _LINUX and work >= least and _cores() >= 2 and _alone()
 
 
 def _alone() -> bool:

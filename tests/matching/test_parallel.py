@@ -19,6 +19,7 @@ def forking(monkeypatch):
     """Fork for any amount of work, on any machine, whatever threads the test runner keeps."""
     monkeypatch.setattr(parallel, "_alone", lambda: True)
     monkeypatch.setattr(parallel, "_cores", lambda: 2)
+    monkeypatch.setattr(parallel, "_LINUX", True)
     monkeypatch.delenv("EXACT_TUI_MATCH_PROCESSES", raising=False)
     for name in ("MIN_RECORDS", "MIN_PAIRS", "MIN_ROWS"):
         monkeypatch.setattr(parallel, name, 1)
@@ -51,6 +52,7 @@ def test_a_child_that_dies_has_its_half_computed_by_the_parent(forking):
 
 def test_no_fork_beside_another_thread_or_when_switched_off(monkeypatch):
     monkeypatch.setattr(parallel, "_cores", lambda: 2)
+    monkeypatch.setattr(parallel, "_LINUX", True)
     monkeypatch.delenv("EXACT_TUI_MATCH_PROCESSES", raising=False)
     stop = threading.Event()
     worker = threading.Thread(target=stop.wait)
