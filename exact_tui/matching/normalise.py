@@ -3,8 +3,9 @@
 Both sides were typed by different people in different years: "Jansen Bouw B.V." and "JANSEN BOUW
 BV", "Kerkstraat 12a" and "Kerkstr. 12 A", "+31 (0)20-1234567" and "020 123 4567". Everything the
 matcher compares goes through one of these functions, so a rule is written once and a test table
-can pin it. Names and addresses have a column form too (`normalise_names`, `normalise_addresses`):
-the same keys, the text of a whole column folded and cut at once (`words.word_lines`).
+can pin it. Names, addresses, postcodes and phones have a column form too (`normalise_names`,
+`normalise_addresses`, `normalise_postcodes`, `phone_keys`): the same keys, a whole column's text
+folded and cut at once, in about half to three quarters of the time of one value after another.
 """
 from __future__ import annotations
 
