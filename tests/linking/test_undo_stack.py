@@ -73,3 +73,31 @@ async def test_u_on_the_screen_undoes_two_steps(world):
         await pilot.pause()
         assert store.ignored.all() == []
         assert not any(r.result for r in app.link.table.rows)
+
+
+async def test_undo_puts_back_what_the_step_changed_in_other_rows(tmp_path):
+    """Ignoring e6 frees its local customer: the rematch after the step makes its rival e8 a One
+    match and leaves e7 without a free candidate. Undo must give the tabs of before the step, not
+    keep e8 in One match beside e6, which wants the same customer."""
+    from exact_tui.services.linking import ExactAccount
+
+    from .helpers import ACCOUNTS
+
+    rivals = [ExactAccount("e7", "Klaassen Groente", "1007", "Vismarkt 2", "9712AB", "Groningen", "NL", status="C"),
+              ExactAccount("e8", "Groenteboer Klaasen", "1008", "Marktplein 9", "9711AA", "Groningen", "NL",
+                           status="C")]
+    store = open_store(tmp_path)
+    try:
+        svc = service(store, ACCOUNTS + rivals)
+
+        def tabs():
+            return {t: sorted(r.id for r in svc.tab_rows(t)) for t in ("one", "more", "none", "ignored")}
+
+        before = tabs()
+        await svc.run(svc.plan(Action.IGNORE, [svc.rows["e6"]]))
+        assert tabs() != before and "e8" in tabs()["one"]  # the step did move other rows
+        svc.undo()
+        assert tabs() == before
+        assert svc.counts() == {t: len(ids) for t, ids in before.items()}
+    finally:
+        store.close()

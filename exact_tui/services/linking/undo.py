@@ -122,6 +122,10 @@ def undo_last(service: "LinkingService") -> str:
     if u.ignored_removed:
         store.ignored.ignore_many(u.ignored_removed)
         service.ignored.update({i.exact_id: i for i in u.ignored_removed})
+    # the step was followed by a rematch (`run`), which moved rows the step did not act on (an
+    # ignored account's local customer went to its rival): match again on the decisions as they
+    # were, then put the rows the step acted on, or took a candidate from, back as they were
+    service.rebuild()
     tabs = set()
     for before in u.rows:
         current = service.rows.get(before.id)

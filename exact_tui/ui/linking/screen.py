@@ -477,8 +477,13 @@ class LinkCustomersScreen(Screen[None]):
     def action_undo(self) -> None:
         if self.running is not None:
             return
+        self._undo()
+
+    @work(exclusive=True, group="link-undo", exit_on_error=False)
+    async def _undo(self) -> None:
+        """Undo matches again (see `undo_last`): off the event loop, as after a step."""
         try:
-            text = self.service.undo()
+            text = await asyncio.to_thread(self.service.undo)
         except LookupError as exc:
             self.notify(str(exc), severity="warning")
             return
