@@ -138,13 +138,25 @@ def _mutual_best(S: Scores, bits: np.ndarray, n_e: int, n_l: int) -> np.ndarray:
 
 
 def _top_rows(S: Scores, k: int) -> np.ndarray:
-    """Rows that are among the `k` best (by evidence) of their Exact record or of their local record."""
+    """Rows that are among the `k` best (by evidence; of equals, the earlier row) of their Exact
+    record or of their local record. `k` rounds of best-per-record with `maximum.at`, no sort:
+    a fifth of the time of sorting the pairs by record and evidence (0.25 s at 50k)."""
     keep = np.zeros(len(S), bool)
+    if not len(S):
+        return np.nonzero(keep)[0]
+    value = S.evidence.astype(np.float64)  # `maximum.at` with float32 into float64 is 50x slower
     for group in (S.ei, S.li):
-        order = np.lexsort((-S.evidence, group))
-        g = group[order]
-        position = np.arange(len(g)) - np.searchsorted(g, g, side="left")
-        keep[order[position < k]] = True
+        n = int(group.max()) + 1
+        rest = value.copy()
+        for _ in range(k):
+            top = np.full(n, -np.inf)
+            np.maximum.at(top, group, rest)
+            rows = np.flatnonzero((rest == top[group]) & (rest > -np.inf))
+            first = np.full(n, len(S), np.int64)
+            np.minimum.at(first, group[rows], rows)
+            first = first[first < len(S)]
+            keep[first] = True
+            rest[first] = -np.inf
     return np.nonzero(keep)[0]
 
 
@@ -158,8 +170,8 @@ def _score_all(E: Side, L: Side, cfg: MatchConfig, e_active: np.ndarray, l_activ
     if not len(E) or not len(L):
         return _empty_scores(E, L, cfg)
     # the name parts every scoring needs are worked out beside blocking, so the halves share them
-    blocked, parts = parallel.both(partial(blocked_pairs, E, L, cfg, e_active, l_active), partial(name_parts, E, L),
-                                   len(E) + len(L), parallel.MIN_RECORDS)
+    blocked, parts = parallel.both(partial(_blocked_and_ready, E, L, cfg, e_active, l_active),
+                                   partial(name_parts, E, L), len(E) + len(L), parallel.MIN_RECORDS)
     keep(E, L, parts)
     S = _in_halves(blocked, partial(_worth_and_scored, E, L, cfg), parallel.MIN_PAIRS)
     scored = S.ei * n_l + S.li  # sorted, as the blocked pairs were
@@ -193,6 +205,16 @@ def _in_halves(items: np.ndarray, task: Callable[[np.ndarray], Scores], least: i
     half = len(items) // 2
     first, second = parallel.both(partial(task, items[:half]), partial(task, items[half:]), len(items), least)
     return Scores.concat([first, second])
+
+
+def _blocked_and_ready(E: Side, L: Side, cfg: MatchConfig, e_active: np.ndarray, l_active: np.ndarray) -> np.ndarray:
+    """The blocked pairs, and the columns scoring picks from made ready once, for both halves
+    (while the child works out the name parts, which takes longer than blocking): the child no
+    longer makes its own, and its half costs what the parent's does."""
+    keys = blocked_pairs(E, L, cfg, e_active, l_active)
+    E.ready_for_scoring()
+    L.ready_for_scoring()
+    return keys
 
 
 def _worth_and_scored(E: Side, L: Side, cfg: MatchConfig, keys: np.ndarray) -> Scores:

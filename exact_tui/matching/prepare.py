@@ -79,10 +79,16 @@ class Column(list[str]):
     __slots__ = ("_array",)
 
     def take(self, rows: np.ndarray) -> list[str]:
+        array = self.ready()
+        return array[rows].tolist() if len(rows) else []
+
+    def ready(self) -> np.ndarray:
+        """The column as an object array, made on first use (or ahead, before a fork, so both
+        processes share it)."""
         array = getattr(self, "_array", None)
         if array is None or len(array) != len(self):
             array = self._array = np.array(self, dtype=object)
-        return array[rows].tolist() if len(rows) else []
+        return array
 
 
 def distinct_pairs(e_codes: np.ndarray, l_codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -129,6 +135,12 @@ class Side:
 
     def __len__(self) -> int:
         return len(self.records)
+
+    def ready_for_scoring(self) -> None:
+        """Make the object arrays of the columns scoring picks pairs from (`Column.ready`)."""
+        for column in (self.name, self.name_sorted, self.name_words, self.address, self.city,
+                       *(self.raw[k] for k in ("street", "house", "pc", "phone"))):
+            column.ready()
 
 
 def shares_word(E: Side, L: Side, ei: np.ndarray, li: np.ndarray) -> np.ndarray:
@@ -191,7 +203,7 @@ class Normalised:
 
 
 def _unpickled(parts: list[list[Any]], *rest: Any) -> Normalised:
-    return Normalised(list(map(NameKey._make, zip(*parts))), *rest)
+    return Normalised([tuple.__new__(NameKey, p) for p in zip(*parts)], *rest)
 
 
 def prepare(records: Sequence[MatchRecord], codes: KeyCodes) -> Side:
