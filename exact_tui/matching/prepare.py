@@ -178,7 +178,7 @@ def _addresses(texts: list[str]) -> list[tuple[AddressKey, str, tuple[str, ...]]
 
 _TEXT_FIELDS = ("name", "address", "postcode", "city", "country", "phone")
 _NUMBER_FIELDS = ("email", "website", "vat", "coc", "code")
-_NO_MAIL = ("", "")  # also: no postcode
+_NO_MAIL = ("", "")  # no e-mail: no address, no domain
 
 
 @dataclass(slots=True)
