@@ -15,6 +15,7 @@ import gc
 import time
 from collections.abc import Callable, Sequence
 from functools import partial
+from operator import attrgetter
 
 import numpy as np
 
@@ -27,16 +28,17 @@ from .decide import (
 from .parts import keep, name_parts, release
 from .explain import evidence
 from .model import Candidate, Decisions, MatchConfig, MatchRecord, MatchResult
-from .prepare import KeyCodes, Side, encoded, normalised, numbers_of, prepare
+from .prepare import KeyCodes, Side, prepare_sides
 from .scoring import Scores, score_pairs, worth_scoring
 
 
 def _sorted_unique(records: Sequence[MatchRecord], side: str) -> list[MatchRecord]:
     """Records sorted by id (so input order cannot change the outcome); duplicate ids are an error."""
-    out = sorted(records, key=lambda r: r.id)
-    for a, b in zip(out, out[1:]):
-        if a.id == b.id:
-            raise ValueError(f"{side} side: id {a.id!r} occurs more than once")
+    out = sorted(records, key=attrgetter("id"))
+    ids = list(map(attrgetter("id"), out))
+    if len(set(ids)) < len(ids):
+        twice = next(a for a, b in zip(ids, ids[1:]) if a == b)
+        raise ValueError(f"{side} side: id {twice!r} occurs more than once")
     return out
 
 
@@ -65,19 +67,13 @@ def _match(exact: Sequence[MatchRecord], local: Sequence[MatchRecord], decisions
     started = time.perf_counter()
     ex = _sorted_unique(exact, "Exact")
     lo = _sorted_unique(local, "local")
-    codes = KeyCodes()
-    # the two sides are normalised on two cores where that is safe (parallel.py); the keys are
-    # encoded here, Exact's first (while the child still works), in one dictionary: the codes are
-    # the ones one process gives
-    E, norm_l = parallel.both(partial(prepare, ex, codes), partial(normalised, lo, codes, numbers=False),
-                              len(ex) + len(lo), parallel.MIN_RECORDS)
-    norm_l.raw.update(numbers_of(lo))  # here: it costs less than sending it back
-    L = encoded(lo, norm_l, codes)
+    # both sides normalised and encoded, the field groups shared by two cores where that is safe
+    E, L = prepare_sides(ex, lo, KeyCodes())
     t_prep = time.perf_counter()
 
     result = MatchResult()
-    e_pos = {r.id: i for i, r in enumerate(ex)}
-    l_pos = {r.id: j for j, r in enumerate(lo)}
+    e_pos = dict(zip(E.ids, range(len(E))))
+    l_pos = dict(zip(L.ids, range(len(L))))
     e_active = np.ones(len(E), bool)
     l_active = np.ones(len(L), bool)
     for e_id, l_id in sorted(dec.links.items()):
@@ -271,11 +267,9 @@ def _bucket(E: Side, L: Side, S: Scores, cfg: MatchConfig, e_active: np.ndarray,
     eligible = (S.score >= cfg.threshold) & name_ok & evidence_ok & flags_ok
     g = gate(S, cfg, bits, parts, strong_id, flags_ok, files)
     learned_ok = g.ok
-    learned = (bits, learned_ok)
     competing = ~ignored[S.ei]
     used_e = np.zeros(n_e, bool)
     used_l = np.zeros(n_l, bool)
-    one_rows: list[int] = []
     best_e = np.full(n_e, -np.inf, np.float32)
     best_l = np.full(n_l, -np.inf, np.float32)
     # first the score rule, then the learned evidence for what it left: a pair the score rule
@@ -283,16 +277,14 @@ def _bucket(E: Side, L: Side, S: Scores, cfg: MatchConfig, e_active: np.ndarray,
     by_score = _rounds(S, S.evidence, cfg.margin, eligible, competing, used_e, used_l, best_e, best_l)
     best_e[:] = -np.inf
     best_l[:] = -np.inf
-    for row in by_score:  # the pairs already linked, on the bits scale
-        best_e[S.ei[row]] = bits[row]
-        best_l[S.li[row]] = bits[row]
+    linked = np.array(by_score, np.int64)  # the pairs already linked, on the bits scale
+    best_e[S.ei[linked]] = bits[linked]
+    best_l[S.li[linked]] = bits[linked]
     by_bits = _rounds(S, bits, cfg.margin_bits, learned_ok, competing, used_e, used_l, best_e, best_l)
-    one_rows = by_score + by_bits
     prob = fs.probability(bits)
 
     shown = S.shown.tolist()
-    e_ids = [E.records[i].id for i in range(n_e)]
-    l_ids = [L.records[j].id for j in range(n_l)]
+    e_ids, l_ids = E.ids, L.ids
     pair_e, pair_l = S.ei.tolist(), S.li.tolist()
 
     def make(row: int, rank: int) -> Candidate:
@@ -302,15 +294,16 @@ def _bucket(E: Side, L: Side, S: Scores, cfg: MatchConfig, e_active: np.ndarray,
     e_two = _best_two(S.ei[competing], S.evidence[competing], n_e)[2]
     b_two = _best_two(S.ei[competing], bits[competing], n_e)[2]
     # the notes are built when first read (`Notes.lazy`): a user reads those of a few accounts
-    notes = result.notes
+    notes, one = result.notes, result.one
     for row in by_score:
-        e_id = E.records[S.ei[row]].id
-        result.one[e_id] = make(row, 1)
+        e_id = e_ids[pair_e[row]]
+        one[e_id] = make(row, 1)
         notes.lazy(e_id, partial(_score_rule_notes, S, row, cfg, e_two))
+    runner_up = b_two.tolist()
     for row in by_bits:
-        e_id = E.records[S.ei[row]].id
-        result.one[e_id] = make(row, 1)
-        notes.lazy(e_id, partial(learned_one_notes, S, row, bits, prob, parts, g, float(b_two[S.ei[row]])))
+        e_id = e_ids[pair_e[row]]
+        one[e_id] = make(row, 1)
+        notes.lazy(e_id, partial(learned_one_notes, S, row, bits, prob, parts, g, runner_up[pair_e[row]]))
 
     # More / Ignored: ranked candidates among local customers nobody has taken
     plausible = (S.score >= cfg.candidate_floor) | (prob >= cfg.candidate_probability)
@@ -327,13 +320,12 @@ def _bucket(E: Side, L: Side, S: Scores, cfg: MatchConfig, e_active: np.ndarray,
         is_best = live_all[bl_idx[S.li[live_all]]] == live_all
         rival[live_all] = np.where(is_best, bl_sec[S.li[live_all]], bl_sc[S.li[live_all]])
     none_note = f"no local customer scores {cfg.candidate_floor:.0f} or more"
-    for i in range(n_e):
-        if not e_active[i] or used_e[i]:
-            continue
-        e_id = E.records[i].id
+    is_ignored = ignored.tolist()
+    for i in np.flatnonzero(e_active & ~used_e).tolist():
+        e_id = e_ids[i]
         rows = groups.get(i, [])
         cands = [make(r, k + 1) for k, r in enumerate(rows)]
-        if ignored[i]:
+        if is_ignored[i]:
             result.ignored[e_id] = cands
         elif cands:
             result.more[e_id] = cands

@@ -12,11 +12,13 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from operator import attrgetter
 from typing import Any, TypeVar
 
 import numpy as np
 
+from . import parallel
 from .model import MatchRecord
 from .normalise import (
     AddressKey, NameKey, email_parts, normalise_addresses, normalise_city, normalise_code, normalise_coc,
@@ -78,6 +80,14 @@ class Column(list[str]):
 
     __slots__ = ("_array",)
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled as one text, the values joined by NUL, which no value holds: a fifth of the time
+        of pickling each string, for the columns a forked child sends back."""
+        text = "\0".join(self)
+        if len(self) > 1 and text.count("\0") == len(self) - 1:
+            return (_split, (text,))
+        return (Column, (list(self),))
+
     def take(self, rows: np.ndarray) -> list[str]:
         array = self.ready()
         return array[rows].tolist() if len(rows) else []
@@ -89,6 +99,10 @@ class Column(list[str]):
         if array is None or len(array) != len(self):
             array = self._array = np.array(self, dtype=object)
         return array
+
+
+def _split(text: str) -> Column:
+    return Column(text.split("\0"))
 
 
 def distinct_pairs(e_codes: np.ndarray, l_codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -132,6 +146,7 @@ class Side:
     name_words: Column = field(default_factory=Column)
     word_codes: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     word_start: np.ndarray = field(default_factory=lambda: np.zeros(1, np.int64))
+    ids: list[str] = field(default_factory=list)  # `records[i].id`
 
     def __len__(self) -> int:
         return len(self.records)
@@ -166,119 +181,137 @@ _GENERIC_STREET = frozenset({"str", "st", "ln", "av", "bd", "rd", "wg", "pln", "
                              "pl", "rue", "via", "calle", "postbus", "po", "box", "van", "der", "den"})
 
 
-def _addresses(texts: list[str]) -> list[tuple[AddressKey, str, tuple[str, ...]]]:
-    """Per address its key, and the street without "Street"/"Rd."/"Pl." as text and as words: one
-    side writes "998 Spring", the other "998 Spring Boulevard"."""
-    out = []
-    for ak in normalise_addresses(texts):
-        core = tuple([t for t in ak.street.split() if t not in _GENERIC_STREET])
-        out.append((ak, " ".join(core), core))
-    return out
-
-
-_TEXT_FIELDS = ("name", "address", "postcode", "city", "country", "phone")
-_NUMBER_FIELDS = ("email", "website", "vat", "coc", "code")
 _NO_MAIL = ("", "")  # no e-mail: no address, no domain
+Part = dict[str, Any]  # what one group of fields made of one side: columns by name
 
 
-@dataclass(slots=True)
-class Normalised:
-    """A side's records normalised, before the equality keys are encoded: plain lists, so a forked
-    child can compute them and send them back (`parallel.both`)."""
-
-    names: list[NameKey]
-    address: list[str]
-    city: list[str]
-    raw: dict[str, list[str]]
-    block_tokens: list[tuple[str, ...]]
-    name_sorted: list[str]
-    distinct: list[list[str]]  # per record, the name's distinct words in sorted order
+class _NameKeys(list[NameKey]):
+    """A side's name keys, pickled as four columns (a tenth of the time of pickling each
+    `NameKey`), for a forked child that sends them back."""
 
     def __reduce__(self) -> tuple[Any, ...]:
-        """Pickled with the names as four columns: a tenth of the time of pickling each `NameKey`,
-        most of the cost of sending a side from the child that normalised it."""
-        parts = [list(col) for col in zip(*self.names)] if self.names else [[], [], [], []]
-        return (_unpickled, (parts, self.address, self.city, self.raw, self.block_tokens, self.name_sorted,
-                             self.distinct))
+        return (_name_keys, ([list(col) for col in zip(*self)] if self else [[], [], [], []],))
 
 
-def _unpickled(parts: list[list[Any]], *rest: Any) -> Normalised:
-    return Normalised([tuple.__new__(NameKey, p) for p in zip(*parts)], *rest)
+def _name_keys(parts: list[list[Any]]) -> _NameKeys:
+    return _NameKeys([tuple.__new__(NameKey, p) for p in zip(*parts)])
+
+
+def _column(records: list[MatchRecord], name: str) -> list[str]:
+    return list(map(attrgetter(name), records))
+
+
+def _names(records: list[MatchRecord], codes: KeyCodes) -> Part:
+    """The name key, its legal-form flags, and its words sorted, with their codes."""
+    names = _NameKeys(codes.mapped_column("name", normalise_names, _column(records, "name")))
+    flags = ["|".join(sorted(nk.flags)) if nk.flags else "" for nk in names]
+    # the core is its tokens joined by spaces: sorted once, they give both sorted forms
+    words = list(map(sorted, map(attrgetter("tokens"), names)))
+    distinct = [w if len(w) < 2 or len(set(w)) == len(w) else sorted(set(w)) for w in words]
+    return {"names": names, "flags": flags, "name_sorted": list(map(" ".join, words)),
+            "name_words": list(map(" ".join, distinct)),
+            "word_codes": codes.encode(list(itertools.chain.from_iterable(distinct)), "word"),
+            "word_start": np.concatenate(([0], np.cumsum(np.fromiter(map(len, distinct), np.int64, len(names))))),
+            "keys": {"flags": codes.encode(flags, "flags")}}
+
+
+def _addresses(records: list[MatchRecord], codes: KeyCodes) -> Part:
+    """The street address key, the house number, and the street without "Street"/"Rd."/"Pl.": one
+    side writes "998 Spring", the other "998 Spring Boulevard"."""
+    addr = codes.mapped_column("address", _address_forms, _column(records, "address"))
+    house, street = Column([a[0].house for a in addr]), Column([a[1] for a in addr])
+    return {"address": Column([a[0].text for a in addr]), "house": house, "street": street,
+            "keys": {"house": codes.encode(house, "house"), "street": codes.encode(street, "street")}}
+
+
+def _address_forms(texts: list[str]) -> list[tuple[AddressKey, str]]:
+    return [(ak, " ".join([t for t in ak.street.split() if t not in _GENERIC_STREET]))
+            for ak in normalise_addresses(texts)]
+
+
+def _places(records: list[MatchRecord], codes: KeyCodes) -> Part:
+    """Country, postcode and its area, town and phone number: the postcode and the phone are read
+    by the record's country."""
+    country = codes.mapped("country", normalise_country, _column(records, "country"))
+    pcs = normalise_postcodes(_column(records, "postcode"), country)
+    pc, area = Column([p[0] for p in pcs]), Column([p[1] for p in pcs])
+    city = Column(codes.mapped("city", normalise_city, _column(records, "city")))
+    phone = Column(phone_keys(_column(records, "phone"), country))
+    return {"country": Column(country), "pc": pc, "pc_area": area, "phone": phone, "city": city,
+            "keys": {"pc": codes.encode(pc, "pc"), "pc_area": codes.encode(area, "pc_area"),
+                     "country": codes.encode(country, "country"), "phone": codes.encode(phone, "phone"),
+                     "city": codes.encode(city, "city")}}
+
+
+def _numbers(records: list[MatchRecord], codes: KeyCodes) -> Part:
+    """The e-mail address and domain, website domain, VAT, KvK and customer number: mostly
+    different on every record, so normalised straight away (looking them up costs as much)."""
+    mails = [email_parts(e) if e else _NO_MAIL for e in _column(records, "email")]
+    part: Part = {"email": [e[0] for e in mails], "domain": [e[1] for e in mails],
+                  "web": [website_domain(w) if w else "" for w in _column(records, "website")],
+                  "vat": [normalise_vat(v) if v else "" for v in _column(records, "vat")],
+                  "coc": [normalise_coc(v) if v else "" for v in _column(records, "coc")],
+                  "code": [normalise_code(v) if v else "" for v in _column(records, "code")]}
+    part["keys"] = {k: codes.encode(part[k], _SPACE.get(k, k)) for k in ("email", "domain", "web", "vat", "coc", "code")}
+    return part
+
+
+Group = Callable[[list[MatchRecord], KeyCodes], Part]
+# each group encodes its own fields' dictionaries, so the groups may run in any order or process:
+# per dictionary the Exact side is encoded first, and the codes are the ones one process gives
+_HERE: tuple[Group, ...] = (_names, _numbers)
+_THERE: tuple[Group, ...] = (_addresses, _places)
 
 
 def prepare(records: Sequence[MatchRecord], codes: KeyCodes) -> Side:
-    """Normalise every record of a side once (`normalised`), then encode its keys (`encoded`)."""
-    return encoded(records, normalised(records, codes), codes)
+    """Normalise every record of a side once, field group by field group, and encode its keys.
 
-
-def normalised(records: Sequence[MatchRecord], codes: KeyCodes, *, numbers: bool = True) -> Normalised:
-    """Normalise every record of a side once, column by column; without `numbers`, the e-mail,
-    website, VAT, KvK and customer-number columns are left to `numbers_of`.
-
-    Names, addresses and towns are normalised once per distinct value (both sides often hold the
-    same spelling; towns repeat thousands of times); the cheap fields, mostly different on every
-    record, are normalised straight away, as looking them up costs about as much."""
+    Names and addresses are normalised once per distinct value of the run (both sides often hold
+    the same spelling); towns and countries too (they repeat thousands of times)."""
     recs = records if isinstance(records, list) else list(records)
-    m = codes.mapped
-    # every field as a column, in one pass over the records
-    cols = dict(zip(_TEXT_FIELDS, zip(*map(attrgetter(*_TEXT_FIELDS), recs)))) if recs else \
-        {f: () for f in _TEXT_FIELDS}
-    names = codes.mapped_column("name", normalise_names, cols["name"])
-    country = m("country", normalise_country, cols["country"])
-    addr = codes.mapped_column("address", _addresses, cols["address"])
-    address = [a[0].text for a in addr]
-    raw: dict[str, list[str]] = {}
-    raw["house"] = [a[0].house for a in addr]
-    raw["street"] = [a[1] for a in addr]
-    block_tokens = [tuple(set(nk.tokens).union(a[2])) if a[2] else tuple(set(nk.tokens))
-                    for nk, a in zip(names, addr)]
-    pcs = normalise_postcodes(list(cols["postcode"]), country)
-    raw["pc"] = [p[0] for p in pcs]
-    raw["pc_area"] = [p[1] for p in pcs]
-    city = m("city", normalise_city, cols["city"])
-    raw["country"] = country
-    raw["phone"] = phone_keys(list(cols["phone"]), country)
-    if numbers:
-        raw.update(numbers_of(recs))
-    raw["flags"] = ["|".join(sorted(nk.flags)) if nk.flags else "" for nk in names]
-    # the core is its tokens joined by spaces: sorted once, they give both sorted forms
-    words = list(map(sorted, map(attrgetter("tokens"), names)))
-    name_sorted = list(map(" ".join, words))
-    distinct = [w if len(w) < 2 or len(set(w)) == len(w) else sorted(set(w)) for w in words]
-    return Normalised(names, address, city, raw, block_tokens, name_sorted, distinct)
+    return _side(recs, _merged([group(recs, codes) for group in _HERE + _THERE]))
 
 
-def numbers_of(records: list[MatchRecord]) -> dict[str, list[str]]:
-    """The e-mail address and domain, website domain, VAT, KvK and customer number of every record:
-    cheap fields that the engine normalises itself while a forked child works on the rest of the
-    same side (and that need not be sent back)."""
-    cols = dict(zip(_NUMBER_FIELDS, zip(*map(attrgetter(*_NUMBER_FIELDS), records)))) if records else \
-        {f: () for f in _NUMBER_FIELDS}
-    mails = [email_parts(e) if e else _NO_MAIL for e in cols["email"]]
-    return {"email": [e[0] for e in mails], "domain": [e[1] for e in mails],
-            "web": [website_domain(w) if w else "" for w in cols["website"]],
-            "vat": [normalise_vat(v) if v else "" for v in cols["vat"]],
-            "coc": [normalise_coc(v) if v else "" for v in cols["coc"]],
-            "code": [normalise_code(v) if v else "" for v in cols["code"]]}
+def prepare_sides(exact: Sequence[MatchRecord], local: Sequence[MatchRecord], codes: KeyCodes) -> tuple[Side, Side]:
+    """`prepare` of both sides, the field groups shared by two cores (`parallel.both`): names and
+    numbers here, addresses and places in the child, each group for both sides, the Exact side
+    first — the sides `prepare(exact)` then `prepare(local)` give."""
+    ex = exact if isinstance(exact, list) else list(exact)
+    lo = local if isinstance(local, list) else list(local)
+
+    def run(groups: tuple[Group, ...]) -> list[tuple[Part, Part]]:
+        return [(group(ex, codes), group(lo, codes)) for group in groups]
+
+    here, there = parallel.both(partial(run, _HERE), partial(run, _THERE), len(ex) + len(lo), parallel.MIN_RECORDS)
+    done = here + there
+    return _side(ex, _merged([e for e, _ in done])), _side(lo, _merged([loc for _, loc in done]))
 
 
-def encoded(records: Sequence[MatchRecord], norm: Normalised, codes: KeyCodes) -> Side:
-    """The side's columns with its equality keys as integer codes from the run's shared dictionaries."""
-    recs = records if isinstance(records, list) else list(records)
-    n = len(recs)
-    names, address, city, raw, distinct = norm.names, norm.address, norm.city, norm.raw, norm.distinct
-    side = Side(recs, names, Column(nk.core for nk in names), Column(address), Column(city),
-                {k: Column(raw[k]) for k in KEY_FIELDS}, block_tokens=norm.block_tokens,
-                name_sorted=Column(norm.name_sorted))
-    side.name_words = Column(map(" ".join, distinct))
-    side.word_codes = codes.encode(list(itertools.chain.from_iterable(distinct)), "word")
-    side.word_start = np.concatenate(([0], np.cumsum(np.fromiter(map(len, distinct), np.int64, n))))
-    for k in KEY_FIELDS:
-        side.keys[k] = codes.encode(raw[k], _SPACE.get(k, k))
+def _as_column(values: list[str]) -> Column:
+    return values if isinstance(values, Column) else Column(values)
+
+
+def _merged(parts: list[Part]) -> Part:
+    out: Part = {"keys": {}}
+    for part in parts:
+        out["keys"].update(part["keys"])
+        out.update((k, v) for k, v in part.items() if k != "keys")
+    return out
+
+
+def _side(records: list[MatchRecord], part: Part) -> Side:
+    """The side's columns from its field groups, and the keys made of two fields."""
+    names, address, city, keys = part["names"], part["address"], part["city"], part["keys"]
+    n = len(records)
+    # the name's words and the street's (without "Street"/"Rd."), each once
+    block_tokens = [tuple(set(nk.tokens).union(street.split())) if street else tuple(set(nk.tokens))
+                    for nk, street in zip(names, part["street"])]
+    side = Side(records, names, Column(nk.core for nk in names), _as_column(address), _as_column(city),
+                {k: _as_column(part[k]) for k in KEY_FIELDS}, keys=keys, block_tokens=block_tokens,
+                name_sorted=Column(part["name_sorted"]), name_words=Column(part["name_words"]),
+                word_codes=part["word_codes"], word_start=part["word_start"], ids=_column(records, "id"))
     side.has_address = np.fromiter(map(bool, address), dtype=bool, count=n)
     side.has_city = np.fromiter(map(bool, city), dtype=bool, count=n)
-    keys = side.keys
-    keys["city"] = codes.encode(city, "city")
     # postcode + house number: the address block that survives a mistyped street name
     keys["pc_house"] = _combined(keys["pc"], keys["house"])
     # street + house number: the address block where postcodes are missing or mistyped
