@@ -295,14 +295,18 @@ def score_pairs(E: Side, L: Side, keys: np.ndarray, cfg: MatchConfig) -> Scores:
                   raw.astype(np.float32), level)
 
 
+# per flag, its spellings long enough to recognise mistyped, each with the edits it may take
+_SPELLINGS: dict[str, list[tuple[str, int]]] = {}
+for _spelled, _flag in FLAG_WORDS.items():
+    if len(_spelled) >= 5:
+        _SPELLINGS.setdefault(_flag, []).append((_spelled, 2 if len(_spelled) >= 7 else 1))
+
+
 def _typo_of(words: tuple[str, ...], flag: str) -> bool:
     """One of `words` is `flag`'s word mistyped ("holdig", "h0lding", "hloding" for Holding)."""
-    for word in words:
-        for spelled, canonical in FLAG_WORDS.items():
-            if canonical == flag and len(spelled) >= 5 and abs(len(word) - len(spelled)) <= 2 and \
-                    OSA.distance(word, spelled) <= (2 if len(spelled) >= 7 else 1):
-                return True
-    return False
+    spellings = _SPELLINGS.get(flag, ())
+    return any(abs(len(word) - len(spelled)) <= 2 and OSA.distance(word, spelled, score_cutoff=most) <= most
+               for word in words for spelled, most in spellings)
 
 
 def flags_typed_on_both(E: Side, L: Side, i: int, j: int) -> bool:
