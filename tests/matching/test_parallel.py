@@ -1,5 +1,6 @@
 """The matcher's second core: a forked child gives the results one process gives, or none at all."""
 import os
+import pickle
 import sys
 import threading
 from pathlib import Path
@@ -7,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from exact_tui.matching import match, parallel
+from exact_tui.matching.prepare import Column, KeyCodes, prepare, prepare_sides
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 from gen_records import generate  # noqa: E402
@@ -84,3 +86,27 @@ def test_forked_stages_give_every_decision_one_process_gives(forking, monkeypatc
     assert parallel.children.forks >= 3  # both sides, the blocked pairs, the name-only pass
     monkeypatch.setenv("EXACT_TUI_MATCH_PROCESSES", "1")
     assert forked == _decisions(match(exact, local))
+
+
+def _columns_of(side):
+    """Everything a prepared side holds, as plain values."""
+    return ([r.id for r in side.records], list(side.names), list(side.name), list(side.address), list(side.city),
+            {k: list(v) for k, v in side.raw.items()}, {k: v.tolist() for k, v in side.keys.items()},
+            side.has_address.tolist(), side.has_city.tolist(), [sorted(t) for t in side.block_tokens],
+            list(side.name_sorted), list(side.name_words), side.word_codes.tolist(), side.word_start.tolist(),
+            side.ids)
+
+
+def test_both_sides_prepared_on_two_cores_equal_each_prepared_alone(forking):
+    """The field groups (names, numbers here; addresses, places in the child) give the columns and
+    the very codes that preparing the Exact side, then the local side, in one process gives."""
+    exact, local, _ = generate(400, seed=11)
+    E, L = prepare_sides(exact, local, KeyCodes())
+    codes = KeyCodes()
+    assert (_columns_of(E), _columns_of(L)) == (_columns_of(prepare(exact, codes)), _columns_of(prepare(local, codes)))
+
+
+def test_a_column_crosses_the_pipe_whole_whatever_its_values_hold():
+    for values in (["a", "", "b c"], [], [""], ["only"], ["x\0y", "z"], ["\0", ""]):
+        back = pickle.loads(pickle.dumps(Column(values)))
+        assert type(back) is Column and back == values
