@@ -203,9 +203,10 @@ def _rare_token_pairs(E: Side, L: Side, cfg: MatchConfig, e_active: np.ndarray, 
     """
     l_rows = np.flatnonzero(l_active)
     vocab = _Codes()
-    at, l_codes = vocab.add([L.block_tokens[j] for j in l_rows.tolist()])
+    tokens = L.block_tokens()
+    at, l_codes = vocab.add([tokens[j] for j in l_rows.tolist()])
     post = _Postings(l_rows[at], l_codes, vocab.size)
-    ei, e_codes = vocab.find(E.block_tokens)
+    ei, e_codes = vocab.find(E.block_tokens())
     cap = cfg.rare_max
     # a word carried by many Exact records is as generic as one carried by many local records
     rare = (post.size <= cap) & (np.bincount(e_codes, minlength=vocab.size) <= cap)

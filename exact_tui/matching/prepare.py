@@ -136,7 +136,7 @@ class Side:
     keys: dict[str, np.ndarray] = field(default_factory=dict)
     has_address: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
     has_city: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
-    block_tokens: list[tuple[str, ...]] = field(default_factory=list)
+    tokens: list[tuple[str, ...]] | None = None  # `block_tokens()`, once made
     # the name's words in sorted order: `fuzz.ratio` of these is `fuzz.token_sort_ratio` of the
     # names without sorting the words again for every pair
     name_sorted: Column = field(default_factory=Column)
@@ -150,6 +150,15 @@ class Side:
 
     def __len__(self) -> int:
         return len(self.records)
+
+    def block_tokens(self) -> list[tuple[str, ...]]:
+        """Per record the name's words and the street's (without "Street"/"Rd."), each once: what
+        blocking looks up. Made on first use, by blocking, which runs beside the forked child that
+        works out the name parts and has the time to spare."""
+        if self.tokens is None:
+            self.tokens = [tuple(set(nk.tokens).union(street.split())) if street else tuple(set(nk.tokens))
+                           for nk, street in zip(self.names, self.raw["street"])]
+        return self.tokens
 
     def ready_for_scoring(self) -> None:
         """Make the object arrays of the columns scoring picks pairs from (`Column.ready`)."""
@@ -303,11 +312,8 @@ def _side(records: list[MatchRecord], part: Part) -> Side:
     """The side's columns from its field groups, and the keys made of two fields."""
     names, address, city, keys = part["names"], part["address"], part["city"], part["keys"]
     n = len(records)
-    # the name's words and the street's (without "Street"/"Rd."), each once
-    block_tokens = [tuple(set(nk.tokens).union(street.split())) if street else tuple(set(nk.tokens))
-                    for nk, street in zip(names, part["street"])]
     side = Side(records, names, Column(nk.core for nk in names), _as_column(address), _as_column(city),
-                {k: _as_column(part[k]) for k in KEY_FIELDS}, keys=keys, block_tokens=block_tokens,
+                {k: _as_column(part[k]) for k in KEY_FIELDS}, keys=keys,
                 name_sorted=Column(part["name_sorted"]), name_words=Column(part["name_words"]),
                 word_codes=part["word_codes"], word_start=part["word_start"], ids=_column(records, "id"))
     side.has_address = np.fromiter(map(bool, address), dtype=bool, count=n)

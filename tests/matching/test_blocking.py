@@ -78,13 +78,13 @@ def _reference_fallback(E, L, cfg, e_rows, l_active):
 def _reference_rare(E, L, cfg, e_active, l_active):
     index = defaultdict(list)
     for j in np.flatnonzero(l_active).tolist():
-        for t in L.block_tokens[j]:
+        for t in L.block_tokens()[j]:
             index[t].append(j)
-    e_df = Counter(t for tokens in E.block_tokens for t in tokens)
+    e_df = Counter(t for tokens in E.block_tokens() for t in tokens)
     rare = {t: post for t, post in index.items() if len(post) <= cfg.rare_max and e_df[t] <= cfg.rare_max}
     out = []
     for i in np.flatnonzero(e_active).tolist():
-        found = sorted(sorted(rare.keys() & set(E.block_tokens[i])), key=lambda t: len(rare[t]))
+        found = sorted(sorted(rare.keys() & set(E.block_tokens()[i])), key=lambda t: len(rare[t]))
         for t in found[:cfg.rare_per_record]:
             out.extend(i * len(L) + j for j in rare[t])
     return np.array(sorted(out), np.int64)

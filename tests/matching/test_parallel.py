@@ -92,7 +92,7 @@ def _columns_of(side):
     """Everything a prepared side holds, as plain values."""
     return ([r.id for r in side.records], list(side.names), list(side.name), list(side.address), list(side.city),
             {k: list(v) for k, v in side.raw.items()}, {k: v.tolist() for k, v in side.keys.items()},
-            side.has_address.tolist(), side.has_city.tolist(), [sorted(t) for t in side.block_tokens],
+            side.has_address.tolist(), side.has_city.tolist(), [sorted(t) for t in side.block_tokens()],
             list(side.name_sorted), list(side.name_words), side.word_codes.tolist(), side.word_start.tolist(),
             side.ids)
 
