@@ -87,9 +87,9 @@ def _match(exact: Sequence[MatchRecord], local: Sequence[MatchRecord], decisions
         if e_id in e_pos and e_active[e_pos[e_id]]:
             ignored[e_pos[e_id]] = True
 
-    S = _score_all(E, L, cfg, e_active, l_active, dec, e_pos, l_pos)
+    S, sample = _score_all(E, L, cfg, e_active, l_active, dec, e_pos, l_pos)
     t_score = time.perf_counter()
-    model = _learn(E, L, S, cfg, e_active, l_active)
+    model = _learn(S, sample, cfg, e_active, l_active)
     bits, parts = fs.weigh(model, S.level) if len(S) else (np.zeros(0, np.float32), {})
     result.model = model
     # a surname shared at one address is a relative as often as a given name typed anew, names
@@ -105,18 +105,25 @@ def _match(exact: Sequence[MatchRecord], local: Sequence[MatchRecord], decisions
     return result
 
 
-def _learn(E: Side, L: Side, S: Scores, cfg: MatchConfig, e_active: np.ndarray, l_active: np.ndarray) -> fs.Model:
-    """`u` from random pairs of the two sides, `m` by EM on the candidate pairs (see learned.py)."""
+def _random_pairs(n_l: int, cfg: MatchConfig, e_active: np.ndarray, l_active: np.ndarray) -> np.ndarray:
+    """The pairs (`i * n_l + j`, sorted) whose comparison levels give `u`: `cfg.u_sample` pairs of
+    the two sides' active records drawn at random, or all of them when there are fewer."""
+    n_e, n_a = int(e_active.sum()), int(l_active.sum())
+    if not n_e or not n_a:
+        return np.empty(0, np.int64)
+    e_rows, l_rows = np.nonzero(e_active)[0], np.nonzero(l_active)[0]
+    total = n_e * n_a
+    rng = np.random.default_rng(20260101)  # fixed: the same records always give the same weights
+    picks = np.arange(total) if total <= cfg.u_sample else rng.choice(total, cfg.u_sample, replace=False)
+    return np.sort(e_rows[picks // n_a] * max(n_l, 1) + l_rows[picks % n_a])
+
+
+def _learn(S: Scores, sample: dict[str, np.ndarray], cfg: MatchConfig, e_active: np.ndarray,
+           l_active: np.ndarray) -> fs.Model:
+    """`u` from the levels of random pairs (`_random_pairs`), `m` by EM on the candidate pairs (see
+    learned.py)."""
     n_e, n_l = int(e_active.sum()), int(l_active.sum())
-    sample: dict[str, np.ndarray] = {}
-    if n_e and n_l:
-        e_rows, l_rows = np.nonzero(e_active)[0], np.nonzero(l_active)[0]
-        total = n_e * n_l
-        rng = np.random.default_rng(20260101)  # fixed: the same records always give the same weights
-        picks = np.arange(total) if total <= cfg.u_sample else rng.choice(total, cfg.u_sample, replace=False)
-        keys = e_rows[picks // n_l] * max(len(L), 1) + l_rows[picks % n_l]
-        sample = score_pairs(E, L, np.sort(keys), cfg).level
-    u = fs.estimate_u(sample)
+    u = fs.estimate_u(sample if n_e and n_l else {})
     if not len(S):
         return fs.estimate(S.level, u, 0, 0)
     # EM on each record's few best candidates: the choice to be made is between those, and the
@@ -168,15 +175,18 @@ def _empty_scores(E: Side, L: Side, cfg: MatchConfig) -> Scores:
 
 
 def _score_all(E: Side, L: Side, cfg: MatchConfig, e_active: np.ndarray, l_active: np.ndarray,
-               dec: Decisions, e_pos: dict[str, int], l_pos: dict[str, int]) -> Scores:
+               dec: Decisions, e_pos: dict[str, int], l_pos: dict[str, int]) -> tuple[Scores, dict[str, np.ndarray]]:
+    """The scored pairs, and the comparison levels of the random pairs `u` is learnt from."""
     n_l = max(len(L), 1)
     if not len(E) or not len(L):
-        return _empty_scores(E, L, cfg)
+        return _empty_scores(E, L, cfg), {}
     # the name parts every scoring needs are worked out beside blocking, so the halves share them
     blocked, parts = parallel.both(partial(_blocked_and_ready, E, L, cfg, e_active, l_active),
                                    partial(name_parts, E, L), len(E) + len(L), parallel.MIN_RECORDS)
     keep(E, L, parts)
-    S = _in_halves(blocked, partial(_worth_and_scored, E, L, cfg), parallel.MIN_PAIRS)
+    # ... and the random pairs `u` is learnt from are scored in the same halves
+    S, sample = _in_halves(partial(_worth_and_scored, E, L, cfg), parallel.MIN_PAIRS, blocked,
+                           _random_pairs(len(L), cfg, e_active, l_active))
     scored = S.ei * n_l + S.li  # sorted, as the blocked pairs were
     # Exact accounts without a plausible partner yet: brute force on the name alone
     best = np.zeros(len(E), np.float32)
@@ -190,24 +200,26 @@ def _score_all(E: Side, L: Side, cfg: MatchConfig, e_active: np.ndarray, l_activ
         if len(S):
             np.maximum.at(claimed, S.li, S.score)
         open_l = l_active & (claimed < cfg.fallback_claimed)
-        extra = _in_halves(weak, partial(_fallback_scored, E, L, cfg, open_l, scored), parallel.MIN_ROWS)
+        (extra,) = _in_halves(partial(_fallback_scored, E, L, cfg, open_l, scored), parallel.MIN_ROWS, weak)
         if len(extra):
             S = Scores.concat([S, extra])
     if dec.rejected:
         bad = np.array([e_pos[e] * n_l + l_pos[l] for e, l in dec.rejected if e in e_pos and l in l_pos], np.int64)
         if len(bad):
             S = S.take(np.nonzero(~np.isin(S.ei * n_l + S.li, bad))[0])
-    return S
+    return S, sample.level
 
 
-def _in_halves(items: np.ndarray, task: Callable[[np.ndarray], Scores], least: int) -> Scores:
-    """`task(items)` as `task` of each half, the second on the other core (`parallel.both`), joined
-    in order: the pairs and every score are the ones one call gives, as each pair is scored alone."""
-    if not parallel.can_fork(len(items), least):
-        return task(items)
-    half = len(items) // 2
-    first, second = parallel.both(partial(task, items[:half]), partial(task, items[half:]), len(items), least)
-    return Scores.concat([first, second])
+def _in_halves(task: Callable[..., tuple[Scores, ...]], least: int, *items: np.ndarray) -> tuple[Scores, ...]:
+    """`task(*items)` as `task` of the first half of each of `items` and, on the other core
+    (`parallel.both`), of the second halves, joined in order: the pairs and every score are the
+    ones one call gives, as each pair is scored alone."""
+    if not parallel.can_fork(len(items[0]), least):
+        return task(*items)
+    cut = [len(x) // 2 for x in items]
+    first, second = parallel.both(partial(task, *(x[:c] for x, c in zip(items, cut))),
+                                  partial(task, *(x[c:] for x, c in zip(items, cut))), len(items[0]), least)
+    return tuple(Scores.concat([a, b]) for a, b in zip(first, second))
 
 
 def _blocked_and_ready(E: Side, L: Side, cfg: MatchConfig, e_active: np.ndarray, l_active: np.ndarray) -> np.ndarray:
@@ -220,15 +232,16 @@ def _blocked_and_ready(E: Side, L: Side, cfg: MatchConfig, e_active: np.ndarray,
     return keys
 
 
-def _worth_and_scored(E: Side, L: Side, cfg: MatchConfig, keys: np.ndarray) -> Scores:
-    return score_pairs(E, L, worth_scoring(E, L, keys, cfg), cfg)
+def _worth_and_scored(E: Side, L: Side, cfg: MatchConfig, keys: np.ndarray, random: np.ndarray) -> tuple[Scores, Scores]:
+    """The blocked pairs `keys` worth scoring, scored; and the random pairs, scored."""
+    return score_pairs(E, L, worth_scoring(E, L, keys, cfg), cfg), score_pairs(E, L, random, cfg)
 
 
 def _fallback_scored(E: Side, L: Side, cfg: MatchConfig, open_l: np.ndarray, blocked: np.ndarray,
-                     rows: np.ndarray) -> Scores:
+                     rows: np.ndarray) -> tuple[Scores]:
     """The name-only pairs of the Exact `rows` that blocking did not propose already, scored."""
     extra = fallback_pairs(E, L, cfg, rows, open_l)
-    return score_pairs(E, L, extra[~contains(blocked, extra)], cfg)
+    return (score_pairs(E, L, extra[~contains(blocked, extra)], cfg),)
 
 
 def _best_two(group: np.ndarray, score: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
