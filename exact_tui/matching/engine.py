@@ -15,7 +15,8 @@ import gc
 import time
 from collections.abc import Callable, Sequence
 from functools import partial
-from operator import attrgetter
+from itertools import islice
+from operator import attrgetter, eq
 
 import numpy as np
 
@@ -36,7 +37,7 @@ def _sorted_unique(records: Sequence[MatchRecord], side: str) -> list[MatchRecor
     """Records sorted by id (so input order cannot change the outcome); duplicate ids are an error."""
     out = sorted(records, key=attrgetter("id"))
     ids = list(map(attrgetter("id"), out))
-    if len(set(ids)) < len(ids):
+    if any(map(eq, ids, islice(ids, 1, None))):  # sorted: a repeated id stands next to itself
         twice = next(a for a, b in zip(ids, ids[1:]) if a == b)
         raise ValueError(f"{side} side: id {twice!r} occurs more than once")
     return out
