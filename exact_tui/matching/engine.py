@@ -15,6 +15,7 @@ import gc
 import time
 from collections.abc import Callable, Sequence
 from functools import partial
+from typing import Any
 from itertools import islice
 from operator import attrgetter, eq
 
@@ -178,15 +179,23 @@ def _empty_scores(E: Side, L: Side, cfg: MatchConfig) -> Scores:
 def _score_all(E: Side, L: Side, cfg: MatchConfig, e_active: np.ndarray, l_active: np.ndarray,
                dec: Decisions, e_pos: dict[str, int], l_pos: dict[str, int]) -> tuple[Scores, dict[str, np.ndarray]]:
     """The scored pairs, and the comparison levels of the random pairs `u` is learnt from."""
-    n_l = max(len(L), 1)
     if not len(E) or not len(L):
         return _empty_scores(E, L, cfg), {}
+    # one forked child for the three stages (`parallel.Helper`)
+    with parallel.Helper(E, L, cfg) as helper:
+        return _scored(helper, E, L, cfg, e_active, l_active, dec, e_pos, l_pos)
+
+
+def _scored(helper: parallel.Helper, E: Side, L: Side, cfg: MatchConfig, e_active: np.ndarray,
+            l_active: np.ndarray, dec: Decisions, e_pos: dict[str, int],
+            l_pos: dict[str, int]) -> tuple[Scores, dict[str, np.ndarray]]:
+    n_l = max(len(L), 1)
     # the name parts every scoring needs are worked out beside blocking, so the halves share them
-    blocked, parts = parallel.both(partial(_blocked_and_ready, E, L, cfg, e_active, l_active),
-                                   partial(name_parts, E, L), len(E) + len(L), parallel.MIN_RECORDS)
+    blocked, parts = helper.both(partial(_blocked_and_ready, E, L, cfg, e_active, l_active),
+                                 partial(_parts_and_ready, E, L), len(E) + len(L), parallel.MIN_RECORDS)
     keep(E, L, parts)
     # ... and the random pairs `u` is learnt from are scored in the same halves
-    S, sample = _in_halves(partial(_worth_and_scored, E, L, cfg), parallel.MIN_PAIRS, blocked,
+    S, sample = _in_halves(helper, partial(_worth_and_scored, E, L, cfg), parallel.MIN_PAIRS, blocked,
                            _random_pairs(len(L), cfg, e_active, l_active))
     scored = S.ei * n_l + S.li  # sorted, as the blocked pairs were
     # Exact accounts without a plausible partner yet: brute force on the name alone
@@ -201,7 +210,7 @@ def _score_all(E: Side, L: Side, cfg: MatchConfig, e_active: np.ndarray, l_activ
         if len(S):
             np.maximum.at(claimed, S.li, S.score)
         open_l = l_active & (claimed < cfg.fallback_claimed)
-        (extra,) = _in_halves(partial(_fallback_scored, E, L, cfg, open_l, scored), parallel.MIN_ROWS, weak)
+        (extra,) = _in_halves(helper, partial(_fallback_scored, E, L, cfg, open_l, scored), parallel.MIN_ROWS, weak)
         if len(extra):
             S = Scores.concat([S, extra])
     if dec.rejected:
@@ -211,26 +220,34 @@ def _score_all(E: Side, L: Side, cfg: MatchConfig, e_active: np.ndarray, l_activ
     return S, sample.level
 
 
-def _in_halves(task: Callable[..., tuple[Scores, ...]], least: int, *items: np.ndarray) -> tuple[Scores, ...]:
-    """`task(*items)` as `task` of the first half of each of `items` and, on the other core
-    (`parallel.both`), of the second halves, joined in order: the pairs and every score are the
-    ones one call gives, as each pair is scored alone."""
+def _in_halves(helper: parallel.Helper, task: Callable[..., tuple[Scores, ...]], least: int,
+               *items: np.ndarray) -> tuple[Scores, ...]:
+    """`task(*items)` as `task` of the first half of each of `items` and, in the helper's child
+    (`parallel.Helper.both`), of the second halves, joined in order: the pairs and every score
+    are the ones one call gives, as each pair is scored alone."""
     if not parallel.can_fork(len(items[0]), least):
         return task(*items)
     cut = [len(x) // 2 for x in items]
-    first, second = parallel.both(partial(task, *(x[:c] for x, c in zip(items, cut))),
-                                  partial(task, *(x[c:] for x, c in zip(items, cut))), len(items[0]), least)
+    first, second = helper.both(partial(task, *(x[:c] for x, c in zip(items, cut))),
+                                partial(task, *(x[c:] for x, c in zip(items, cut))), len(items[0]), least)
     return tuple(Scores.concat([a, b]) for a, b in zip(first, second))
 
 
 def _blocked_and_ready(E: Side, L: Side, cfg: MatchConfig, e_active: np.ndarray, l_active: np.ndarray) -> np.ndarray:
-    """The blocked pairs, and the columns scoring picks from made ready once, for both halves
-    (while the child works out the name parts, which takes longer than blocking): the child no
-    longer makes its own, and its half costs what the parent's does."""
+    """The blocked pairs, and the columns scoring picks from made ready (`Side.ready_for_scoring`)."""
     keys = blocked_pairs(E, L, cfg, e_active, l_active)
     E.ready_for_scoring()
     L.ready_for_scoring()
     return keys
+
+
+def _parts_and_ready(E: Side, L: Side) -> Any:
+    """The name parts (`name_parts`), and the columns scoring picks from made ready in the child
+    too, beside blocking (which takes longer), so that its halves of scoring cost what the
+    parent's do."""
+    E.ready_for_scoring()
+    L.ready_for_scoring()
+    return name_parts(E, L)
 
 
 def _worth_and_scored(E: Side, L: Side, cfg: MatchConfig, keys: np.ndarray, random: np.ndarray) -> tuple[Scores, Scores]:

@@ -3,6 +3,7 @@ import os
 import pickle
 import sys
 import threading
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -50,6 +51,56 @@ def test_a_child_that_dies_has_its_half_computed_by_the_parent(forking):
         return "computed here"
 
     assert parallel.both(lambda: 1, dies_in_the_child, 10, 1) == (1, "computed here")
+
+
+class _Unpicklable:
+    """Stands for a prepared side: a child that has it since the fork must not be sent it."""
+
+    def __init__(self) -> None:
+        self.values = [1, 2, 3]
+
+    def __reduce__(self):
+        raise AssertionError("a shared object was pickled")
+
+
+def _sum_and_pid(obj: _Unpicklable, extra: int):
+    return sum(obj.values) + extra, os.getpid()
+
+
+def test_one_helper_child_does_every_stage_and_reads_the_shared_objects_it_has(forking):
+    shared = _Unpicklable()
+    with parallel.Helper(shared) as helper:
+        answers = [helper.both(lambda: k, partial(_sum_and_pid, shared, k), 10, 1) for k in range(3)]
+    assert [mine for mine, _ in answers] == [0, 1, 2]
+    assert [there[0] for _, there in answers] == [6, 7, 8]
+    pids = {there[1] for _, there in answers}
+    assert len(pids) == 1 and os.getpid() not in pids  # one child, forked once
+
+
+def _dies_on_the_second(parent: int, k: int):
+    if os.getpid() != parent and k == 1:
+        os._exit(3)
+    return k * 10
+
+
+def test_after_the_helper_child_dies_its_task_and_the_later_ones_are_done_here(forking):
+    parent = os.getpid()
+    with parallel.Helper() as helper:
+        answers = [helper.both(lambda: k, partial(_dies_on_the_second, parent, k), 10, 1) for k in range(4)]
+    assert answers == [(0, 0), (1, 10), (2, 20), (3, 30)]
+
+
+def _fails_on_the_second(k: int):
+    if k == 1:
+        raise ValueError("local side: id 'x' occurs more than once")
+    return k
+
+
+def test_an_exception_in_a_later_stage_of_the_helper_child_is_raised_here(forking):
+    with parallel.Helper() as helper:
+        assert helper.both(lambda: 0, partial(_fails_on_the_second, 0), 10, 1) == (0, 0)
+        with pytest.raises(ValueError, match="occurs more than once"):
+            helper.both(lambda: 1, partial(_fails_on_the_second, 1), 10, 1)
 
 
 def test_no_fork_beside_another_thread_or_when_switched_off(monkeypatch):
