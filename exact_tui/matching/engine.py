@@ -58,6 +58,7 @@ def match(exact: Sequence[MatchRecord], local: Sequence[MatchRecord], *, decisio
         return _match(exact, local, decisions, config)
     finally:
         release()
+        parallel.reap()
         if paused:
             gc.enable()
 
