@@ -210,6 +210,14 @@ def _column(records: list[MatchRecord], name: str) -> list[str]:
     return list(map(attrgetter(name), records))
 
 
+def _columns(records: list[MatchRecord], *names: str) -> list[list[str]]:
+    """Several fields as columns, in one pass over the records: they lie scattered in memory once
+    sorted by id, and each pass costs a cache miss per record."""
+    if not records:
+        return [[] for _ in names]
+    return [list(col) for col in zip(*map(attrgetter(*names), records))]
+
+
 def _names(records: list[MatchRecord], codes: KeyCodes) -> Part:
     """The name key, its legal-form flags, and its words sorted, with their codes."""
     names = _NameKeys(codes.mapped_column("name", normalise_names, _column(records, "name")))
@@ -241,11 +249,12 @@ def _address_forms(texts: list[str]) -> list[tuple[AddressKey, str]]:
 def _places(records: list[MatchRecord], codes: KeyCodes) -> Part:
     """Country, postcode and its area, town and phone number: the postcode and the phone are read
     by the record's country."""
-    country = codes.mapped("country", normalise_country, _column(records, "country"))
-    pcs = normalise_postcodes(_column(records, "postcode"), country)
+    countries, postcodes, cities, phones = _columns(records, "country", "postcode", "city", "phone")
+    country = codes.mapped("country", normalise_country, countries)
+    pcs = normalise_postcodes(postcodes, country)
     pc, area = Column([p[0] for p in pcs]), Column([p[1] for p in pcs])
-    city = Column(codes.mapped("city", normalise_city, _column(records, "city")))
-    phone = Column(phone_keys(_column(records, "phone"), country))
+    city = Column(codes.mapped("city", normalise_city, cities))
+    phone = Column(phone_keys(phones, country))
     return {"country": Column(country), "pc": pc, "pc_area": area, "phone": phone, "city": city,
             "keys": {"pc": codes.encode(pc, "pc"), "pc_area": codes.encode(area, "pc_area"),
                      "country": codes.encode(country, "country"), "phone": codes.encode(phone, "phone"),
@@ -254,13 +263,15 @@ def _places(records: list[MatchRecord], codes: KeyCodes) -> Part:
 
 def _numbers(records: list[MatchRecord], codes: KeyCodes) -> Part:
     """The e-mail address and domain, website domain, VAT, KvK and customer number: mostly
-    different on every record, so normalised straight away (looking them up costs as much)."""
-    mails = [email_parts(e) if e else _NO_MAIL for e in _column(records, "email")]
-    part: Part = {"email": [e[0] for e in mails], "domain": [e[1] for e in mails],
-                  "web": [website_domain(w) if w else "" for w in _column(records, "website")],
-                  "vat": [normalise_vat(v) if v else "" for v in _column(records, "vat")],
-                  "coc": [normalise_coc(v) if v else "" for v in _column(records, "coc")],
-                  "code": [normalise_code(v) if v else "" for v in _column(records, "code")]}
+    different on every record, so normalised straight away (looking them up costs as much); and
+    the ids."""
+    ids, emails, sites, vats, cocs, numbers = _columns(records, "id", "email", "website", "vat", "coc", "code")
+    mails = [email_parts(e) if e else _NO_MAIL for e in emails]
+    part: Part = {"ids": ids, "email": [e[0] for e in mails], "domain": [e[1] for e in mails],
+                  "web": [website_domain(w) if w else "" for w in sites],
+                  "vat": [normalise_vat(v) if v else "" for v in vats],
+                  "coc": [normalise_coc(v) if v else "" for v in cocs],
+                  "code": [normalise_code(v) if v else "" for v in numbers]}
     part["keys"] = {k: codes.encode(part[k], _SPACE.get(k, k)) for k in ("email", "domain", "web", "vat", "coc", "code")}
     return part
 
@@ -315,7 +326,7 @@ def _side(records: list[MatchRecord], part: Part) -> Side:
     side = Side(records, names, Column(nk.core for nk in names), _as_column(address), _as_column(city),
                 {k: _as_column(part[k]) for k in KEY_FIELDS}, keys=keys,
                 name_sorted=Column(part["name_sorted"]), name_words=Column(part["name_words"]),
-                word_codes=part["word_codes"], word_start=part["word_start"], ids=_column(records, "id"))
+                word_codes=part["word_codes"], word_start=part["word_start"], ids=part["ids"])
     side.has_address = np.fromiter(map(bool, address), dtype=bool, count=n)
     side.has_city = np.fromiter(map(bool, city), dtype=bool, count=n)
     # postcode + house number: the address block that survives a mistyped street name
