@@ -279,8 +279,8 @@ def speed(n: int, args) -> None:
     # a forked half shares the parent's pages until it writes them: only its private memory is extra
     total_kb = peak + kids.private_kb
     print(f"   peak RSS {peak / 1024:.0f} MB (growth {(peak - rss_before) / 1024:.0f} MB over {rss_before / 1024:.0f} MB "
-          f"before the run) + {kids.private_kb / 1024:.0f} MB private to the largest of {kids.forks} forked halves "
-          f"= {total_kb / 1024:.0f} MB{_goal(total_kb / 1024, goal_mb, 'MB')}")
+          f"before the run) + {kids.private_kb / 1024:.0f} MB private to a forked child at its largest "
+          f"({kids.halves} halves done in children) = {total_kb / 1024:.0f} MB{_goal(total_kb / 1024, goal_mb, 'MB')}")
     print(f"   naive cdist on names, same process{' (scaled from 2,000 rows)' if scaled else ''}: {naive:.1f} s wall, "
           f"{naive_cpu:.1f} s CPU; ratio match / naive: wall {seconds / naive:.2f}, CPU {cpu / naive_cpu:.2f}")
     print(f"   One precision {acc['one_precision']:.2%}, recall {acc['one_recall']:.2%}, found {acc['found']:.2%}")

@@ -44,7 +44,7 @@ class ChildMemory:
     parent) at the end of the largest task, in kB."""
 
     private_kb: int = 0
-    forks: int = 0
+    halves: int = 0  # stages' halves a child computed
 
 
 children = ChildMemory()
@@ -116,7 +116,7 @@ class Helper:
             self._end(kill=True)
             self._gone = True
             return mine, there()
-        children.forks += 1
+        children.halves += 1
         ok, value, private_kb = pickle.loads(payload)
         children.private_kb = max(children.private_kb, private_kb)
         if not ok:
@@ -152,7 +152,8 @@ class Helper:
             return
         for pipe in (self._send, self._answers):
             try:
-                pipe.close() if pipe else None
+                if pipe:
+                    pipe.close()
             except OSError:
                 pass
         _end(self._pid, kill=kill)

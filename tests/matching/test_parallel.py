@@ -134,7 +134,7 @@ def test_forked_stages_give_every_decision_one_process_gives(forking, monkeypatc
     monkeypatch.setattr(parallel, "children", parallel.ChildMemory())
     exact, local, _ = generate(1500, seed=5)
     forked = _decisions(match(exact, local))
-    assert parallel.children.forks >= 3  # both sides, the blocked pairs, the name-only pass
+    assert parallel.children.halves >= 3  # both sides, the blocked pairs, the name-only pass
     with pytest.raises(ChildProcessError):  # every child was waited for when the run ended
         os.waitpid(-1, os.WNOHANG)
     monkeypatch.setenv("EXACT_TUI_MATCH_PROCESSES", "1")
