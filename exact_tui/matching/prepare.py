@@ -137,6 +137,7 @@ class Side:
     has_address: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
     has_city: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
     tokens: list[tuple[str, ...]] | None = None  # `block_tokens()`, once made
+    known: np.ndarray | None = None  # `word_keys()`, once made
     # the name's words in sorted order: `fuzz.ratio` of these is `fuzz.token_sort_ratio` of the
     # names without sorting the words again for every pair
     name_sorted: Column = field(default_factory=Column)
@@ -160,11 +161,21 @@ class Side:
                            for nk, street in zip(self.names, self.raw["street"])]
         return self.tokens
 
+    def word_keys(self) -> np.ndarray:
+        """Every (record, word code) of the names as one sorted number (`shares_word` looks pairs
+        up in it): made once, not for every scoring call."""
+        if self.known is None:
+            rows = np.repeat(np.arange(len(self)), np.diff(self.word_start))
+            self.known = np.sort(rows * _SHIFT + self.word_codes)
+        return self.known
+
     def ready_for_scoring(self) -> None:
-        """Make the object arrays of the columns scoring picks pairs from (`Column.ready`)."""
+        """Make the object arrays of the columns scoring picks pairs from (`Column.ready`), and the
+        word keys."""
         for column in (self.name, self.name_sorted, self.name_words, self.address, self.city,
                        *(self.raw[k] for k in ("street", "house", "pc", "phone"))):
             column.ready()
+        self.word_keys()
 
 
 def shares_word(E: Side, L: Side, ei: np.ndarray, li: np.ndarray) -> np.ndarray:
@@ -178,8 +189,7 @@ def shares_word(E: Side, L: Side, ei: np.ndarray, li: np.ndarray) -> np.ndarray:
     # the position of each of the pair's Exact words in E.word_codes
     offset = np.arange(len(pair)) - np.repeat(np.cumsum(e_count) - e_count, e_count)
     words = E.word_codes[np.repeat(E.word_start[ei], e_count) + offset]
-    l_rows = np.repeat(np.arange(len(L)), np.diff(L.word_start))
-    known = np.sort(l_rows * _SHIFT + L.word_codes)  # every (local record, word)
+    known = L.word_keys()  # every (local record, word)
     wanted = li[pair] * _SHIFT + words
     at = np.minimum(np.searchsorted(known, wanted), max(len(known) - 1, 0))
     hit = known[at] == wanted if len(known) else np.zeros(len(wanted), bool)
