@@ -15,9 +15,9 @@ import gc
 import time
 from collections.abc import Callable, Sequence
 from functools import partial
-from typing import Any
 from itertools import islice
 from operator import attrgetter, eq
+from typing import Any
 
 import numpy as np
 
