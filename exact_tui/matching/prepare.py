@@ -13,7 +13,7 @@ import itertools
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
-from operator import attrgetter
+from operator import attrgetter, eq
 from typing import Any, TypeVar
 
 import numpy as np
@@ -145,6 +145,10 @@ class Side:
     # word_start[i + 1]]` are row i's, sorted): for names that share no word `fuzz.ratio` of these
     # is `fuzz.token_set_ratio`, see `shares_word`
     name_words: Column = field(default_factory=Column)
+    # per row: `name_sorted[i]` is `name[i]` (its words are in sorted order already), and
+    # `name_words[i]` is too (... and distinct): a ratio of those forms is the name's own ratio
+    in_order: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
+    words_in_order: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
     word_codes: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     word_start: np.ndarray = field(default_factory=lambda: np.zeros(1, np.int64))
     ids: list[str] = field(default_factory=list)  # `records[i].id`
@@ -235,8 +239,11 @@ def _names(records: list[MatchRecord], codes: KeyCodes) -> Part:
     # the core is its tokens joined by spaces: sorted once, they give both sorted forms
     words = list(map(sorted, map(attrgetter("tokens"), names)))
     distinct = [w if len(w) < 2 or len(set(w)) == len(w) else sorted(set(w)) for w in words]
-    return {"names": names, "flags": flags, "name_sorted": list(map(" ".join, words)),
-            "name_words": list(map(" ".join, distinct)),
+    name_sorted, name_words = list(map(" ".join, words)), list(map(" ".join, distinct))
+    cores = [nk.core for nk in names]
+    return {"names": names, "flags": flags, "name_sorted": name_sorted, "name_words": name_words,
+            "in_order": np.fromiter(map(eq, name_sorted, cores), bool, len(names)),
+            "words_in_order": np.fromiter(map(eq, name_words, cores), bool, len(names)),
             "word_codes": codes.encode(list(itertools.chain.from_iterable(distinct)), "word"),
             "word_start": np.concatenate(([0], np.cumsum(np.fromiter(map(len, distinct), np.int64, len(names))))),
             "keys": {"flags": codes.encode(flags, "flags")}}
@@ -336,6 +343,7 @@ def _side(records: list[MatchRecord], part: Part) -> Side:
     side = Side(records, names, Column(nk.core for nk in names), _as_column(address), _as_column(city),
                 {k: _as_column(part[k]) for k in KEY_FIELDS}, keys=keys,
                 name_sorted=Column(part["name_sorted"]), name_words=Column(part["name_words"]),
+                in_order=part["in_order"], words_in_order=part["words_in_order"],
                 word_codes=part["word_codes"], word_start=part["word_start"], ids=part["ids"])
     side.has_address = np.fromiter(map(bool, address), dtype=bool, count=n)
     side.has_city = np.fromiter(map(bool, city), dtype=bool, count=n)

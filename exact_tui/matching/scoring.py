@@ -82,16 +82,21 @@ def _fuzzy(a: list[str], b: list[str], scorer, workers: int, cutoff: float | Non
     return process.cpdist(a, b, scorer=scorer, score_cutoff=cutoff, dtype=np.float32, workers=workers)
 
 
-def _token_set(E: Side, L: Side, ei: np.ndarray, li: np.ndarray, workers: int,
-               cutoff: float | None = None) -> np.ndarray:
+def _token_set(E: Side, L: Side, ei: np.ndarray, li: np.ndarray, workers: int, cutoff: float | None,
+               plain: np.ndarray) -> np.ndarray:
     """`fuzz.token_set_ratio` of the pairs' names. For names without a common word it is the
     ratio of their sorted distinct words (prepared once per record), a quarter of the cost; most
-    pairs here share no word of the name (they met on a street word or a key)."""
+    pairs here share no word of the name (they met on a street word or a key). Where both names
+    are their sorted distinct words already, that is `plain`, the ratio of the names (with the
+    same `cutoff`), which the caller has."""
     out = np.zeros(len(ei), np.float32)
     shared = shares_word(E, L, ei, li)
     # an empty name is 0 alike to anything, an empty one too (fuzz.ratio("", "") is 100)
     named = (np.diff(E.word_start)[ei] > 0) & (np.diff(L.word_start)[li] > 0)
-    a, b = np.flatnonzero(shared), np.flatnonzero(~shared & named)
+    apart = ~shared & named
+    known = apart & E.words_in_order[ei] & L.words_in_order[li]
+    out[known] = plain[known]
+    a, b = np.flatnonzero(shared), np.flatnonzero(apart & ~known)
     out[a] = _fuzzy(_pick(E.name, ei[a]), _pick(L.name, li[a]), fuzz.token_set_ratio, workers, cutoff)
     out[b] = _fuzzy(_pick(E.name_words, ei[b]), _pick(L.name_words, li[b]), fuzz.ratio, workers, cutoff)
     return out
@@ -128,11 +133,12 @@ def worth_scoring(E: Side, L: Side, keys: np.ndarray, cfg: MatchConfig) -> np.nd
     rest = np.nonzero(~keep)[0]
     if len(rest):
         e_names, l_names = _pick(E.name, ei[rest]), _pick(L.name, li[rest])
-        alike = _fuzzy(e_names, l_names, fuzz.ratio, cfg.workers, cfg.prefilter_name) >= cfg.prefilter_name
+        plain = _fuzzy(e_names, l_names, fuzz.ratio, cfg.workers, cfg.prefilter_name)
+        alike = plain >= cfg.prefilter_name
         rest2 = rest[~alike]
         keep[rest[alike]] = True
         if len(rest2):  # word order and one name inside the other ("Deli Carnegie", "Carnegie Deli NYC")
-            words = _token_set(E, L, ei[rest2], li[rest2], cfg.workers, cfg.prefilter_name)
+            words = _token_set(E, L, ei[rest2], li[rest2], cfg.workers, cfg.prefilter_name, plain[~alike])
             keep[rest2[words >= cfg.prefilter_name]] = True
     return keys[keep]
 
@@ -147,12 +153,16 @@ def score_pairs(E: Side, L: Side, keys: np.ndarray, cfg: MatchConfig) -> Scores:
     e_names = _pick(E.name, ei)
     l_names = _pick(L.name, li)
     # token_sort_ratio is the ratio of the names' words in sorted order, sorted once per record
-    name = np.maximum(_fuzzy(e_names, l_names, fuzz.ratio, w),
-                      _fuzzy(_pick(E.name_sorted, ei), _pick(L.name_sorted, li), fuzz.ratio, w))
+    # (where both names are in that order already, it is the ratio of the names)
+    plain = _fuzzy(e_names, l_names, fuzz.ratio, w)
+    name = plain.copy()
+    moved = np.flatnonzero(~(E.in_order[ei] & L.in_order[li]))
+    name[moved] = np.maximum(plain[moved], _fuzzy(_pick(E.name_sorted, ei[moved]), _pick(L.name_sorted, li[moved]),
+                                                  fuzz.ratio, w))
     # one name inside the other ("Carnegie Deli" / "Carnegie Delicatessen Restaurant", "Webb" /
     # "Kyra Webb"): not in the score (a shorter name may be another company), only a level of its own
     # in the learned model, whose weight the data decides
-    name_set = _token_set(E, L, ei, li, w)
+    name_set = _token_set(E, L, ei, li, w, None, plain)
 
     nan = np.float32(np.nan)
     has_addr = E.has_address[ei] & L.has_address[li]

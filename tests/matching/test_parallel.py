@@ -146,7 +146,8 @@ def _columns_of(side):
     return ([r.id for r in side.records], list(side.names), list(side.name), list(side.address), list(side.city),
             {k: list(v) for k, v in side.raw.items()}, {k: v.tolist() for k, v in side.keys.items()},
             side.has_address.tolist(), side.has_city.tolist(), [sorted(t) for t in side.block_tokens()],
-            list(side.name_sorted), list(side.name_words), side.word_codes.tolist(), side.word_start.tolist(),
+            list(side.name_sorted), list(side.name_words), side.in_order.tolist(), side.words_in_order.tolist(),
+            side.word_codes.tolist(), side.word_start.tolist(),
             side.ids)
 
 

@@ -91,9 +91,11 @@ _words = st.sampled_from(["jan", "jansen", "bouw", "b", "a", "de", "vries", "ab"
 @settings(max_examples=100, deadline=None)
 @given(st.lists(st.lists(_words, max_size=4).map(" ".join), min_size=1, max_size=12),
        st.lists(st.lists(_words, max_size=4).map(" ".join), min_size=1, max_size=12))
-def test_token_set_ratio_of_the_sides_is_rapidfuzz_token_set_ratio(exact_names, local_names):
-    """Scoring takes the ratio of sorted distinct words for names without a common word; on every
-    pair, with and without a cutoff, it must be `fuzz.token_set_ratio` of the names, empty ones too."""
+def test_token_set_and_sort_ratios_of_the_sides_are_rapidfuzz_ones(exact_names, local_names):
+    """Scoring takes the ratio of sorted distinct words for names without a common word, and the
+    names' own ratio where they are in that order already; on every pair, with and without a
+    cutoff, it must be `fuzz.token_set_ratio` of the names, empty ones too. The same for
+    `fuzz.token_sort_ratio` in the name's similarity."""
     import numpy as np
     from rapidfuzz import fuzz
 
@@ -105,6 +107,15 @@ def test_token_set_ratio_of_the_sides_is_rapidfuzz_token_set_ratio(exact_names, 
     L = prepare([MatchRecord(f"l{k}", n) for k, n in enumerate(local_names)], codes)
     ei, li = np.divmod(np.arange(len(E) * len(L)), len(L))
     for cutoff in (None, 50):
-        got = _token_set(E, L, ei, li, 1, cutoff)
+        # the callers pass the plain ratio of the names, with the same cutoff
+        plain = np.array([fuzz.ratio(E.name[i], L.name[j], score_cutoff=cutoff) for i, j in zip(ei, li)], np.float32)
+        got = _token_set(E, L, ei, li, 1, cutoff, plain)
         expected = [fuzz.token_set_ratio(E.name[i], L.name[j], score_cutoff=cutoff) for i, j in zip(ei, li)]
         assert got.tolist() == np.array(expected, np.float32).tolist()
+    # and the name's similarity in the score is the better of the plain and the token-sort ratio
+    from exact_tui.matching.model import MatchConfig
+    from exact_tui.matching.scoring import score_pairs
+
+    name = score_pairs(E, L, ei * len(L) + li, MatchConfig(workers=1)).sim["name"]
+    expected = [max(fuzz.ratio(E.name[i], L.name[j]), fuzz.token_sort_ratio(E.name[i], L.name[j])) for i, j in zip(ei, li)]
+    assert name.tolist() == np.array(expected, np.float32).tolist()
