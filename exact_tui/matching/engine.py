@@ -315,35 +315,41 @@ def _bucket(E: Side, L: Side, S: Scores, cfg: MatchConfig, e_active: np.ndarray,
     by_bits = _rounds(S, bits, cfg.margin_bits, learned_ok, competing, used_e, used_l, best_e, best_l)
     prob = fs.probability(bits)
 
-    shown = S.shown.tolist()
     e_ids, l_ids = E.ids, L.ids
-    pair_e, pair_l = S.ei.tolist(), S.li.tolist()
+    source = partial(evidence, E, L, S)  # a candidate's fields and reasons, built when first read
 
-    def make(row: int, rank: int) -> Candidate:
-        return Candidate(e_ids[pair_e[row]], l_ids[pair_l[row]], shown[row], rank=rank,
-                         source=partial(evidence, E, L, S, row))
+    def candidates(rows: np.ndarray, ranks: Sequence[int]) -> list[Candidate]:
+        """The candidates of `rows`, their ids and scores gathered with numpy first."""
+        return [Candidate(e_ids[e], l_ids[j], score, rank=rank, source=partial(source, row))
+                for row, e, j, score, rank in zip(rows.tolist(), S.ei[rows].tolist(), S.li[rows].tolist(),
+                                                  S.shown[rows].tolist(), ranks)]
 
     e_two = _best_two(S.ei[competing], S.evidence[competing], n_e)[2]
     b_two = _best_two(S.ei[competing], bits[competing], n_e)[2]
     # the notes are built when first read (`Notes.lazy`): a user reads those of a few accounts
     notes, one = result.notes, result.one
-    for row in by_score:
-        e_id = e_ids[pair_e[row]]
-        one[e_id] = make(row, 1)
-        notes.lazy(e_id, partial(_score_rule_notes, S, row, cfg, e_two))
+    one_rows = by_score + by_bits
+    account_rows = S.ei[np.array(one_rows, np.int64)].tolist()
+    accounts = [e_ids[i] for i in account_rows]
+    one.update(zip(accounts, candidates(np.array(one_rows, np.int64), [1] * len(one_rows))))
     runner_up = b_two.tolist()
-    for row in by_bits:
-        e_id = e_ids[pair_e[row]]
-        one[e_id] = make(row, 1)
-        notes.lazy(e_id, partial(learned_one_notes, S, row, bits, prob, parts, g, runner_up[pair_e[row]]))
+    for k, (e_id, row, i) in enumerate(zip(accounts, one_rows, account_rows)):
+        if k < len(by_score):
+            notes.lazy(e_id, partial(_score_rule_notes, S, row, cfg, e_two))
+        else:
+            notes.lazy(e_id, partial(learned_one_notes, S, row, bits, prob, parts, g, runner_up[i]))
 
     # More / Ignored: ranked candidates among local customers nobody has taken
     plausible = (S.score >= cfg.candidate_floor) | (prob >= cfg.candidate_probability)
     keep = np.nonzero(~used_e[S.ei] & ~used_l[S.li] & plausible)[0]
-    order = _shortlist(S, keep, bits, cfg.max_candidates, cfg.likeliest)
-    groups: dict[int, list[int]] = {}
-    for row, i in zip(order.tolist(), S.ei[order].tolist()):
-        groups.setdefault(i, []).append(row)
+    order = _shortlist(S, keep, bits, cfg.max_candidates, cfg.likeliest)  # grouped by account, best first
+    account = S.ei[order]
+    starts = np.flatnonzero(np.r_[True, account[1:] != account[:-1]]) if len(order) else np.zeros(0, np.int64)
+    ends = np.r_[starts[1:], len(order)].astype(np.int64)
+    rank = np.arange(len(order)) - np.repeat(starts, ends - starts) + 1
+    shortlisted = candidates(order, rank.tolist())
+    order_rows = order.tolist()
+    groups = dict(zip(account[starts].tolist(), zip(starts.tolist(), ends.tolist())))
     live_all = np.nonzero(competing)[0]
     bl_idx, bl_sc, bl_sec = _best_two(S.li[live_all], S.evidence[live_all], n_l)
     # per pair: the best score any OTHER Exact account reaches for the same local customer
@@ -355,14 +361,14 @@ def _bucket(E: Side, L: Side, S: Scores, cfg: MatchConfig, e_active: np.ndarray,
     is_ignored = ignored.tolist()
     for i in np.flatnonzero(e_active & ~used_e).tolist():
         e_id = e_ids[i]
-        rows = groups.get(i, [])
-        cands = [make(r, k + 1) for k, r in enumerate(rows)]
+        a, b = groups.get(i, (0, 0))
+        cands = shortlisted[a:b]
         if is_ignored[i]:
             result.ignored[e_id] = cands
         elif cands:
             result.more[e_id] = cands
-            notes.lazy(e_id, partial(_more_notes, S, rows, cfg, rival, name_ok, evidence_ok, flags_ok, bits, prob,
-                                     parts, g, b_two))
+            notes.lazy(e_id, partial(_more_notes, S, order_rows[a:b], cfg, rival, name_ok, evidence_ok, flags_ok,
+                                     bits, prob, parts, g, b_two))
         else:
             result.none.append(e_id)
             notes[e_id] = [none_note]
