@@ -329,9 +329,10 @@ def _bucket(E: Side, L: Side, S: Scores, cfg: MatchConfig, e_active: np.ndarray,
     # the notes are built when first read (`Notes.lazy`): a user reads those of a few accounts
     notes, one = result.notes, result.one
     one_rows = by_score + by_bits
-    account_rows = S.ei[np.array(one_rows, np.int64)].tolist()
+    chosen = np.array(one_rows, np.int64)
+    account_rows = S.ei[chosen].tolist()
     accounts = [e_ids[i] for i in account_rows]
-    one.update(zip(accounts, candidates(np.array(one_rows, np.int64), [1] * len(one_rows))))
+    one.update(zip(accounts, candidates(chosen, [1] * len(one_rows))))
     runner_up = b_two.tolist()
     for k, (e_id, row, i) in enumerate(zip(accounts, one_rows, account_rows)):
         if k < len(by_score):

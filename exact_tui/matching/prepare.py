@@ -93,8 +93,8 @@ class Column(list[str]):
         return array[rows].tolist() if len(rows) else []
 
     def ready(self) -> np.ndarray:
-        """The column as an object array, made on first use (or ahead, before a fork, so both
-        processes share it)."""
+        """The column as an object array, made on first use (`Side.ready_for_scoring` makes them
+        ahead, in each process that scores)."""
         array = getattr(self, "_array", None)
         if array is None or len(array) != len(self):
             array = self._array = np.array(self, dtype=object)
@@ -235,11 +235,11 @@ def _columns(records: list[MatchRecord], *names: str) -> list[list[str]]:
 def _names(records: list[MatchRecord], codes: KeyCodes) -> Part:
     """The name key, its legal-form flags, and its words sorted, with their codes."""
     names = _NameKeys(codes.mapped_column("name", normalise_names, _column(records, "name")))
-    flags = ["|".join(sorted(nk.flags)) if nk.flags else "" for nk in names]
+    flags = Column(["|".join(sorted(nk.flags)) if nk.flags else "" for nk in names])
     # the core is its tokens joined by spaces: sorted once, they give both sorted forms
     words = list(map(sorted, map(attrgetter("tokens"), names)))
     distinct = [w if len(w) < 2 or len(set(w)) == len(w) else sorted(set(w)) for w in words]
-    name_sorted, name_words = list(map(" ".join, words)), list(map(" ".join, distinct))
+    name_sorted, name_words = Column(map(" ".join, words)), Column(map(" ".join, distinct))
     cores = [nk.core for nk in names]
     return {"names": names, "flags": flags, "name_sorted": name_sorted, "name_words": name_words,
             "in_order": np.fromiter(map(eq, name_sorted, cores), bool, len(names)),
@@ -284,16 +284,16 @@ def _numbers(records: list[MatchRecord], codes: KeyCodes) -> Part:
     the ids."""
     ids, emails, sites, vats, cocs, numbers = _columns(records, "id", "email", "website", "vat", "coc", "code")
     mails = [email_parts(e) if e else _NO_MAIL for e in emails]
-    part: Part = {"ids": ids, "email": [e[0] for e in mails], "domain": [e[1] for e in mails],
-                  "web": [website_domain(w) if w else "" for w in sites],
-                  "vat": [normalise_vat(v) if v else "" for v in vats],
-                  "coc": [normalise_coc(v) if v else "" for v in cocs],
-                  "code": [normalise_code(v) if v else "" for v in numbers]}
+    part: Part = {"ids": ids, "email": Column([e[0] for e in mails]), "domain": Column([e[1] for e in mails]),
+                  "web": Column([website_domain(w) if w else "" for w in sites]),
+                  "vat": Column([normalise_vat(v) if v else "" for v in vats]),
+                  "coc": Column([normalise_coc(v) if v else "" for v in cocs]),
+                  "code": Column([normalise_code(v) if v else "" for v in numbers])}
     part["keys"] = {k: codes.encode(part[k], _SPACE.get(k, k)) for k in ("email", "domain", "web", "vat", "coc", "code")}
     return part
 
 
-Group = Callable[[list[MatchRecord], KeyCodes], Part]
+Group = Callable[[list[MatchRecord], KeyCodes], Part]  # its text columns are `Column`s
 # each group encodes its own fields' dictionaries, so the groups may run in any order or process:
 # per dictionary the Exact side is encoded first, and the codes are the ones one process gives
 _HERE: tuple[Group, ...] = (_names, _numbers)
@@ -324,10 +324,6 @@ def prepare_sides(exact: Sequence[MatchRecord], local: Sequence[MatchRecord], co
     return _side(ex, _merged([e for e, _ in done])), _side(lo, _merged([loc for _, loc in done]))
 
 
-def _as_column(values: list[str]) -> Column:
-    return values if isinstance(values, Column) else Column(values)
-
-
 def _merged(parts: list[Part]) -> Part:
     out: Part = {"keys": {}}
     for part in parts:
@@ -340,9 +336,9 @@ def _side(records: list[MatchRecord], part: Part) -> Side:
     """The side's columns from its field groups, and the keys made of two fields."""
     names, address, city, keys = part["names"], part["address"], part["city"], part["keys"]
     n = len(records)
-    side = Side(records, names, Column(nk.core for nk in names), _as_column(address), _as_column(city),
-                {k: _as_column(part[k]) for k in KEY_FIELDS}, keys=keys,
-                name_sorted=Column(part["name_sorted"]), name_words=Column(part["name_words"]),
+    side = Side(records, names, Column(nk.core for nk in names), address, city,
+                {k: part[k] for k in KEY_FIELDS}, keys=keys,
+                name_sorted=part["name_sorted"], name_words=part["name_words"],
                 in_order=part["in_order"], words_in_order=part["words_in_order"],
                 word_codes=part["word_codes"], word_start=part["word_start"], ids=part["ids"])
     side.has_address = np.fromiter(map(bool, address), dtype=bool, count=n)

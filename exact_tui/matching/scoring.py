@@ -306,10 +306,9 @@ def score_pairs(E: Side, L: Side, keys: np.ndarray, cfg: MatchConfig) -> Scores:
 
 
 # per flag, its spellings long enough to recognise mistyped, each with the edits it may take
-_SPELLINGS: dict[str, list[tuple[str, int]]] = {}
-for _spelled, _flag in FLAG_WORDS.items():
-    if len(_spelled) >= 5:
-        _SPELLINGS.setdefault(_flag, []).append((_spelled, 2 if len(_spelled) >= 7 else 1))
+_SPELLINGS: dict[str, list[tuple[str, int]]] = {
+    flag: [(spelled, 2 if len(spelled) >= 7 else 1) for spelled, of in FLAG_WORDS.items() if of == flag and len(spelled) >= 5]
+    for flag in set(FLAG_WORDS.values())}
 
 
 def _typo_of(words: tuple[str, ...], flag: str) -> bool:
